@@ -1,0 +1,62 @@
+# The whole set-up on a fresh machine is `make demo` and `make test`; nothing else is needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+SYSTEM_PACKAGES := bcftools tabix chromium chromium-driver slurm-wlm slurmctld slurmd munge
+DEMO_OUT := results/demo
+
+.PHONY: demo test lint bench system-deps resources examples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@
+
+# Debian packages the tests need (browser, SLURM, htslib tools). Installs only what is missing.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/alkannot annotate resources/examples/GRCh38/rebiopsy.vcf.gz \
+	  --cnv resources/examples/GRCh38/rebiopsy.cns \
+	  --fusions resources/examples/GRCh38/rebiopsy.fusions.tsv \
+	  --prior-therapy crizotinib -o $(DEMO_OUT)
+	@echo "reports written to $(DEMO_OUT)/"; ls -1 $(DEMO_OUT)
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check alkannot tests scripts benchmarks
+	$(BIN)/ruff format --check alkannot tests scripts benchmarks
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakemake --lint --cores 1 --directory . >/dev/null
+
+test: $(TEST_STAMP) system-deps
+	$(MAKE) lint
+	$(BIN)/pytest -q
+
+bench: $(TEST_STAMP) system-deps
+	$(BIN)/python benchmarks/run.py
+
+resources:
+	$(PYTHON) scripts/build_genome_resources.py
+
+examples: $(STAMP)
+	$(BIN)/python scripts/make_examples.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

@@ -1,0 +1,1 @@
+"""Genome facts: builds and contig names, transcript models, gene spans, reference sequence."""

@@ -1,0 +1,113 @@
+"""Genome builds: canonical contig names and build detection from file headers.
+
+GRCh38 names contigs ``chr2`` (UCSC style), GRCh37 ``2`` (Ensembl/b37 style), as the bundled
+reference tables do. Inputs in the other style (``2`` in a GRCh38 file, ``chr2`` or ``CHR2`` in a
+GRCh37 file) are accepted and converted at the border.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from alkannot.errors import ConfigError
+from alkannot.resources import read_table, resource_path
+
+BUILDS = ("GRCh37", "GRCh38")
+
+_ALIASES = {
+    "grch38": "GRCh38",
+    "hg38": "GRCh38",
+    "b38": "GRCh38",
+    "38": "GRCh38",
+    "grch37": "GRCh37",
+    "hg19": "GRCh37",
+    "b37": "GRCh37",
+    "37": "GRCh37",
+    "hs37d5": "GRCh37",
+    "human_g1k_v37": "GRCh37",
+}
+
+
+def normalise_build(name: str) -> str:
+    """Return ``"GRCh37"`` or ``"GRCh38"`` for a build name or alias.
+
+    Raises
+    ------
+    ConfigError
+        When the name is not a known alias of either build.
+    """
+    key = name.strip().lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    raise ConfigError(f"unknown genome build {name!r}; use GRCh37 (hg19, b37) or GRCh38 (hg38)")
+
+
+def canonical_contig(chrom: str, build: str) -> str:
+    """Return the build's canonical name for a contig (``chr2`` in GRCh38, ``2`` in GRCh37)."""
+    bare = chrom
+    if bare[:3].lower() == "chr":
+        bare = bare[3:]
+    if bare in ("M", "MT"):
+        bare = "M" if build == "GRCh38" else "MT"
+    elif bare == "23":
+        bare = "X"
+    elif bare == "24":
+        bare = "Y"
+    elif bare.lower() in ("x", "y"):
+        bare = bare.upper()
+    return f"chr{bare}" if build == "GRCh38" else bare
+
+
+@cache
+def _chr2_lengths() -> dict[int, str]:
+    rows = read_table(resource_path("genome", "contig_lengths.tsv"))
+    return {int(r["length"]): r["build"] for r in rows if r["contig"] == "2"}
+
+
+_HG38 = re.compile(r"grch38|hg38|\bb38\b|hs38|GCA_000001405\.15", re.I)
+_HG37 = re.compile(r"grch37|hg19|\bb37\b|hs37|human_g1k_v37|GCA_000001405\.1\b", re.I)
+
+
+def detect_build(
+    header_lines: Iterable[str], contig_lengths: dict[str, int] | None = None
+) -> tuple[str | None, str]:
+    """Guess the genome build from VCF (or other) header lines and contig lengths.
+
+    Contig lengths are the strongest evidence (the length of chromosome 2 differs between the
+    builds); then ``##reference``, ``##assembly``, VEP ``assembly=`` and similar lines.
+
+    Parameters
+    ----------
+    header_lines
+        Meta lines of the file (``##...``).
+    contig_lengths
+        Contig name to length, from ``##contig`` lines, when known.
+
+    Returns
+    -------
+    tuple
+        ``(build or None, evidence)`` where evidence is a short sentence for messages.
+    """
+    if contig_lengths:
+        for name, length in contig_lengths.items():
+            if name.lower().removeprefix("chr") == "2" and length in _chr2_lengths():
+                return _chr2_lengths()[length], f"length of contig {name} ({length})"
+    for line in header_lines:
+        low = line.lower()
+        if not (
+            low.startswith("##reference")
+            or low.startswith("##assembly")
+            or low.startswith("##vep")
+            or low.startswith("##genome")
+            or low.startswith("##snpeffcmd")
+            or low.startswith("##source_reference")
+            or "assembly=" in low
+        ):
+            continue
+        if _HG38.search(line):
+            return "GRCh38", line.strip()[:120]
+        if _HG37.search(line):
+            return "GRCh37", line.strip()[:120]
+    return None, "no build information in the header"

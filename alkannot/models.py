@@ -1,0 +1,274 @@
+"""Plain dataclasses shared by every layer (readers, consequence, annotator, reports).
+
+Coordinates are 1-based inclusive on the build's canonical contig names (``chr2`` for GRCh38,
+``2`` for GRCh37 as in the bundled resources; see :mod:`alkannot.genome.build`). Readers convert at
+the border. Nothing here imports a heavy module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Build = Literal["GRCh37", "GRCh38"]
+DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
+CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
+BaselineStatus = Literal["acquired", "pre-existing", "lost", "no_baseline"]
+MechanismClass = Literal[
+    "on_target_mutation", "on_target_amplification", "fusion_loss", "bypass", "context"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input file as it is cited in reports: role, path, size and SHA-256."""
+
+    role: str  # "vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions", "reference"
+    path: str
+    sha256: str
+    size: int
+    format: str = ""  # detected format, e.g. "Mutect2", "CNVkit .cns", "Arriba"
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """An input record the tool could not use, and why. Nothing is dropped silently."""
+
+    source: str  # file path (or role) the record came from
+    record: str  # locator: "line 17", "chr2:29220765 C>T", "segment 3", ...
+    reason: str  # human sentence: "needs --reference: outside the bundled ALK kinase-domain slice"
+    category: str = "other"  # short machine key: "needs_reference", "symbolic_alt", "malformed", ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalAnnotation:
+    """One transcript-level annotation block already present in the VCF (VEP CSQ, SnpEff ANN/EFF)."""
+
+    source: str  # "VEP", "SnpEff", "SnpEff-EFF"
+    allele: str
+    gene: str
+    transcript: str
+    consequence: str  # SO terms joined by "&"
+    hgvsc: str = ""  # without transcript prefix, e.g. "c.3604G>A"
+    hgvsp: str = ""  # 3-letter, without protein prefix, URL-decoded, e.g. "p.Gly1202Arg"
+    canonical: bool = False
+    mane_select: bool = False
+    pick: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One ALT allele of one VCF record in the tumour sample (multi-allelic records are split)."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    filter: tuple[str, ...] = ("PASS",)  # ("PASS",), ("weak_evidence", "germline"), or (".",)
+    vcf_id: str = "."
+    qual: float | None = None
+    vaf: float | None = None
+    depth: int | None = None
+    alt_depth: int | None = None
+    vaf_source: str = ""  # e.g. "FORMAT/AF", "AD", "Strelka tier1 AU/CU/GU/TU", "VarScan FREQ"
+    sample: str = ""
+    allele_index: int = 1  # 1-based index of this ALT in the record
+    record: str = ""  # locator for messages, e.g. "line 204" or "chr2:29220765"
+    annotations: tuple[ExternalAnnotation, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True when FILTER is PASS or missing ('.')."""
+        return self.filter in (("PASS",), (".",), ())
+
+    @property
+    def key(self) -> str:
+        """Stable identity for baseline comparison and sorting: ``chrom:pos:ref>alt``."""
+        return f"{self.chrom}:{self.pos}:{self.ref}>{self.alt}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProteinChange:
+    """The coding and protein consequence of a variant on one transcript."""
+
+    gene: str
+    transcript: str  # "NM_004304.5"
+    hgvsc: str  # "c.3604G>A", "c.3452_3454dup", "c.3173-1G>A"
+    hgvsp: str  # "p.Gly1202Arg", "p.Thr1151dup", "p.Gly1202=", "" for intronic
+    short: str  # "G1202R", "T1151dup", "G1202=", "" for intronic
+    consequence: str  # SO term: missense_variant, synonymous_variant, inframe_insertion, ...
+    protein_start: int | None = None
+    protein_end: int | None = None
+    exon: int | None = None
+    intron: int | None = None
+    in_kinase_domain: bool = False
+    source: str = "alkannot"  # "alkannot" (computed) or "VEP"/"SnpEff" (taken from the VCF)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A copy-number segment (or bin, or gene row) from a CNV file, 1-based inclusive."""
+
+    chrom: str
+    start: int
+    end: int
+    log2: float | None = None
+    copy_number: float | None = None  # absolute total copy number when the format gives it
+    discrete: int | None = None  # -2..2 (GISTIC / cBioPortal) when the format gives it
+    call: str = ""  # the tool's own call when present ("+", "-", "0", "AMP", ...)
+    gene: str = ""  # gene-level formats only
+    sample: str = ""
+    record: str = ""  # "line 12"
+    probes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeneCopyNumber:
+    """The gene-level copy-number state derived from overlapping segments."""
+
+    gene: str
+    chrom: str
+    start: int
+    end: int
+    call: CopyNumberCall
+    copy_number: float | None = None
+    log2: float | None = None
+    fold_change: float | None = None  # copy number over ploidy
+    n_segments: int = 0
+    method: str = ""  # "absolute copy number", "log2 ratio", "discrete", ...
+    thresholds: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FusionCall:
+    """A gene fusion or SV junction involving ALK (or another catalogue gene)."""
+
+    gene5: str  # 5' partner ("EML4"); "" when unknown
+    gene3: str  # 3' partner ("ALK")
+    chrom5: str = ""
+    pos5: int | None = None
+    chrom3: str = ""
+    pos3: int | None = None
+    exon5: str = ""  # partner exon kept ("13", "6a", "6b")
+    exon3: str = ""  # ALK exon ("20")
+    variant: str = ""  # "v1", "v2", "v3a", "v3b", or "" when not one of the named variants
+    junction: str = ""  # "E13;A20"
+    orientation_ok: bool | None = None  # True: 5' partner + ALK kinase 3'; None: not checkable
+    supporting_reads: int | None = None
+    source_format: str = ""  # "Manta BND", "Arriba", "STAR-Fusion", "table", ...
+    record: str = ""
+    filter: tuple[str, ...] = ("PASS",)
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        """The fusion written the HGNC way: ``EML4::ALK``."""
+        return f"{self.gene5 or '?'}::{self.gene3 or '?'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One cited piece of evidence behind a catalogue call."""
+
+    call: DrugCallValue
+    source: str  # "review" | "literature" | "civic"
+    citation: str  # "Review [46], section 3" / "Shaw 2016 NEJM"
+    pmid: str = ""
+    civic_eid: str = ""
+    level: str = ""  # CIViC A-E, or "preclinical", "clinical", "case report"
+    assay: str = ""
+    statement: str = ""  # the quoted sentence or the row's wording
+    fusion_context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One alteration found in the sample, matched (or not) to the catalogue."""
+
+    kind: Literal["mutation", "copy_number", "fusion", "fusion_loss"]
+    gene: str
+    alteration: str  # short name: "G1202R", "amplification", "EML4::ALK", "fusion lost"
+    hgvsp: str = ""
+    hgvsc: str = ""
+    consequence: str = ""
+    chrom: str = ""
+    pos: int | None = None
+    ref: str = ""
+    alt: str = ""
+    in_kinase_domain: bool = False
+    vaf: float | None = None
+    depth: int | None = None
+    filter: tuple[str, ...] = ("PASS",)
+    catalogue_id: str = ""  # "" when the catalogue has no entry
+    mechanism: str = ""  # MechanismClass of the catalogue entry, or ""
+    significance: str = ""  # "known resistance mutation", "kinase-domain VUS", "bypass", ...
+    baseline_status: str = "no_baseline"
+    annotation_check: str = ""  # "agrees with VEP", "disagrees with VEP: p.Gly1202Lys", ""
+    passed_filters: bool = True  # FILTER PASS and above the minimum VAF/depth
+    notes: tuple[str, ...] = ()
+    source: str = ""  # input role: "vcf", "cnv", "fusions"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        d = asdict(self)
+        d["filter"] = list(self.filter)
+        d["notes"] = list(self.notes)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class DrugReason:
+    """Why a drug got its call in this sample: which finding, which entry, which evidence."""
+
+    finding: str  # "ALK G1202R"
+    catalogue_id: str
+    call: DrugCallValue
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DrugCall:
+    """The combined call for one drug over all findings of a sample."""
+
+    drug: str
+    call: DrugCallValue
+    reasons: tuple[DrugReason, ...] = ()
+    rank: int = 0  # 1 = first to consider; resistance-first ordering is in the report
+    note: str = ""  # prior-therapy / CNS wording
+    conflicting: bool = False  # sources disagree; every reason is shown
+
+
+@dataclass(frozen=True, slots=True)
+class SampleMetadata:
+    """What the sample sheet or the command line says about the patient and sample."""
+
+    sample: str
+    prior_therapy: tuple[str, ...] = ()  # in order given, e.g. ("crizotinib", "alectinib")
+    cns_metastases: bool | None = None
+    purity: float | None = None
+    ploidy: float | None = None
+    build: str | None = None
+
+
+@dataclass(slots=True)
+class SampleResult:
+    """Everything known about one sample after annotation; the reports only render this."""
+
+    sample: str
+    build: str
+    metadata: SampleMetadata
+    findings: list[Finding] = field(default_factory=list)
+    variants_examined: int = 0
+    copy_number: list[GeneCopyNumber] = field(default_factory=list)
+    fusions: list[FusionCall] = field(default_factory=list)
+    fusion_status: str = "not_assessed"  # "present", "lost", "absent", "not_assessed"
+    mechanisms: list[str] = field(default_factory=list)  # MechanismClass values found
+    drugs: list[DrugCall] = field(default_factory=list)
+    not_assessed: list[str] = field(default_factory=list)  # sentences: what could not be assessed
+    skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    tool_version: str = ""
+    catalogue_version: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)  # thresholds used (min VAF, depth, CN)

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Build ``resources/genome/{GRCh38,GRCh37}/`` from the checked tables in ``shared/reference/``.
+
+Run it when the reference tables change; the program itself never reads ``shared/``::
+
+    python scripts/build_genome_resources.py [--shared ../shared] [--out resources/genome]
+
+Each output file is a small TSV with a ``#`` header naming its columns and its source. The script
+checks what it copies (exon lengths against CDS ranges, the slice's translation against the
+protein) and stops on any disagreement, so a bad table never becomes a resource.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+BUILDS = ("GRCh38", "GRCh37")
+# Canonical contig naming per build, as the reference tables and most pipelines use it.
+CHROM_PREFIX = {"GRCh38": "chr", "GRCh37": ""}
+CODON = {
+    a + b + c: aa
+    for (a, b, c), aa in zip(
+        ((x, y, z) for x in "TCAG" for y in "TCAG" for z in "TCAG"),
+        "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
+        strict=True,
+    )
+}
+
+
+def _rows(path: Path) -> list[list[str]]:
+    out = []
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        out.append(line.split("\t"))
+    return out
+
+
+def _chrom(build: str, chrom: str) -> str:
+    bare = chrom.removeprefix("chr")
+    return CHROM_PREFIX[build] + bare
+
+
+def _write(path: Path, header: str, rows: list[list[object]], source: str) -> None:
+    lines = [f"## source: {source}", "#" + header]
+    lines += ["\t".join(str(v) for v in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def build_genes(shared: Path, out: Path) -> None:
+    rows = _rows(shared / "reference" / "genes.tsv")
+    for build in BUILDS:
+        col = 4 if build == "GRCh38" else 6
+        table = [
+            [g, entrez, _chrom(build, chrom), strand, int(r[col]), int(r[col + 1])]
+            for r in rows
+            for g, entrez, chrom, strand in [r[:4]]
+        ]
+        _write(
+            out / build / "genes.tsv",
+            "gene\tentrez\tchrom\tstrand\tstart\tend",
+            sorted(table),
+            "shared/reference/genes.tsv (GRCh38 org.Hs.eg.db 3.16; GRCh37 by liftover)",
+        )
+
+
+def build_transcripts(shared: Path, out: Path) -> None:
+    specs = [
+        ("ALK", "NM_004304.5", "ENST00000389048", "-", "ALK_NM_004304.5_exons.tsv"),
+        ("EML4", "NM_019063.5", "ENST00000318522", "+", "EML4_NM_019063.5_exons.tsv"),
+    ]
+    for build in BUILDS:
+        table = []
+        for gene, nm, enst, strand, fname in specs:
+            for r in _rows(shared / "reference" / fname):
+                exon = int(r[0])
+                s38, e38, s37, e37, length, c_start, c_end = (int(x) for x in r[1:8])
+                start, end = (s38, e38) if build == "GRCh38" else (s37, e37)
+                if end - start + 1 != length:
+                    sys.exit(f"{fname}: exon {exon} length {length} != span {end - start + 1}")
+                table.append([gene, nm, enst, "chr2" if build == "GRCh38" else "2", strand,
+                              exon, start, end, c_start, c_end])
+        _write(
+            out / build / "transcripts.tsv",
+            "gene\ttranscript\tensembl\tchrom\tstrand\texon\tstart\tend\tcds_start\tcds_end",
+            table,
+            "shared/reference/ALK_NM_004304.5_exons.tsv, EML4_NM_019063.5_exons.tsv "
+            "(cds_start/cds_end: c. positions of the exon's coding bases; 0 = non-coding exon)",
+        )
+
+
+def build_slice(shared: Path, out: Path) -> str:
+    rows = _rows(shared / "reference" / "ALK_exons20-28_plus_strand_bases.tsv")
+    for build in BUILDS:
+        col = 1 if build == "GRCh38" else 2
+        table = sorted(
+            ([_chrom(build, r[0]), int(r[col]), r[3], r[4] if r[4].startswith("c.") else "."]
+             for r in rows),
+            key=lambda t: t[1],
+        )
+        _write(
+            out / build / "alk_kinase_slice.tsv",
+            "chrom\tpos\tbase\tc_pos",
+            table,
+            "shared/reference/ALK_exons20-28_plus_strand_bases.tsv: ALK exons 20-28 (c.3173-c.4164, "
+            "codons 1058-1388) with 15 nt upstream and 10 nt downstream intron per exon; plus strand",
+        )
+    # Check: coding bases in c. order, complemented, translate to the protein residues 1059-1388.
+    comp = str.maketrans("ACGT", "TGCA")
+    coding = sorted((int(r[4][2:]), r[3].translate(comp)) for r in rows if r[4].startswith("c."))
+    cds = "".join(b for _, b in coding)
+    fa = "".join(
+        line.strip()
+        for line in (shared / "reference" / "ALK_cds_c3173-c4164.fa").read_text().splitlines()
+        if not line.startswith(">")
+    )
+    if cds != fa:
+        sys.exit("slice coding bases disagree with ALK_cds_c3173-c4164.fa")
+    return cds
+
+
+def build_protein(shared: Path, out: Path, cds: str) -> None:
+    lines = (shared / "reference" / "ALK_Q9UM73_protein.fasta").read_text().splitlines()
+    protein = "".join(line.strip() for line in lines if not line.startswith(">"))
+    if len(protein) != 1620:
+        sys.exit(f"protein length {len(protein)} != 1620")
+    # c.3173 is the 2nd base of codon 1058; codon 1059 starts at c.3175 (index 2 of the slice).
+    translated = "".join(CODON[cds[i : i + 3]] for i in range(2, len(cds) - 2, 3))
+    if translated != protein[1058:1388]:
+        sys.exit("slice translation disagrees with Q9UM73 residues 1059-1388")
+    (out / "ALK_Q9UM73.fa").write_text(
+        ">ALK Q9UM73 1620 aa (shared/reference/ALK_Q9UM73_protein.fasta; residues 1059-1620 high "
+        "confidence, 1-1057 medium)\n" + "\n".join(protein[i : i + 60] for i in range(0, 1620, 60))
+        + "\n"
+    )
+
+
+_LOC = re.compile(r"^(chr)?(\w+):(\d+):([ACGT]+)>([ACGT]+)")
+
+
+def build_hotspots(shared: Path, out: Path) -> None:
+    for build in BUILDS:
+        bed = _rows(shared / "reference" / f"hotspot_codons_{build}.bed")
+        _write(
+            out / build / "hotspot_codons.tsv",
+            "chrom\tstart\tend\tname",
+            # BED is 0-based half-open; stored here 1-based inclusive like every internal coordinate.
+            [[_chrom(build, r[0]), int(r[1]) + 1, int(r[2]), r[3]] for r in bed],
+            f"shared/reference/hotspot_codons_{build}.bed (cancerhotspots.org), converted to 1-based",
+        )
+    rows = _rows(shared / "reference" / "bypass_hotspot_variants.tsv")
+    for build in BUILDS:
+        col = 3 if build == "GRCh37" else 4
+        seen: dict[tuple, list] = {}
+        for r in rows:
+            m = _LOC.match(r[col])
+            if not m:
+                sys.exit(f"bypass_hotspot_variants.tsv: cannot parse {r[col]!r}")
+            key = (r[0], r[1], _chrom(build, m.group(2)), int(m.group(3)), m.group(4), m.group(5))
+            seen.setdefault(key, []).append(r[2])
+        table = [[*k, " / ".join(v)] for k, v in sorted(seen.items())]
+        _write(
+            out / build / "bypass_hotspots.tsv",
+            "gene\tprotein\tchrom\tpos\tref\talt\thgvs_c",
+            table,
+            "shared/reference/bypass_hotspot_variants.tsv (DoCM; chain-lifted where marked)",
+        )
+
+
+def build_contigs(out: Path) -> None:
+    # Only the lengths the reference README states; they are what tells the builds apart.
+    _write(
+        out / "contig_lengths.tsv",
+        "build\tcontig\tlength",
+        [["GRCh38", "2", 242193529], ["GRCh37", "2", 243199373]],
+        "shared/reference/README.md (chr2 length per build)",
+    )
+
+
+def main() -> None:
+    here = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=here.parent / "shared")
+    parser.add_argument("--out", type=Path, default=here / "resources" / "genome")
+    args = parser.parse_args()
+    for build in BUILDS:
+        (args.out / build).mkdir(parents=True, exist_ok=True)
+    build_genes(args.shared, args.out)
+    build_transcripts(args.shared, args.out)
+    cds = build_slice(args.shared, args.out)
+    build_protein(args.shared, args.out, cds)
+    build_hotspots(args.shared, args.out)
+    build_contigs(args.out)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
