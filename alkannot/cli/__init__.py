@@ -1,0 +1,60 @@
+"""The ``alkannot`` command line: a thin click layer over :mod:`alkannot.api`.
+
+Subcommands live in their own modules and are imported only when invoked, so ``alkannot --help``
+stays fast. Every :class:`~alkannot.errors.AlkannotError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from alkannot import __version__
+
+# command name -> (module, attribute, one-line help shown by --help without importing the module)
+_COMMANDS = {
+    "annotate": ("alkannot.cli.annotate", "annotate", "Annotate one re-biopsy (VCF, CNV, fusions)."),
+    "batch": ("alkannot.cli.batch", "batch", "Annotate every sample of a sample sheet."),
+    "cohort": ("alkannot.cli.cohort", "cohort", "Summarise annotated samples into a cohort report."),
+    "catalogue": ("alkannot.cli.catalogue", "catalogue", "List, show, export or validate the catalogue."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module, attr, _ = _COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> object:
+        # User errors become one line on stderr and exit code 2, never a traceback.
+        from alkannot.errors import AlkannotError
+
+        try:
+            return super().invoke(ctx)
+        except AlkannotError as exc:
+            click.echo(f"alkannot: error: {exc.one_line()}", err=True)
+            ctx.exit(exc.exit_code)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="alkannot")
+def cli() -> None:
+    """alkannot: why did an ALK-positive lung cancer progress, and which drug next?"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point (``alkannot``)."""
+    cli.main(args=argv, prog_name="alkannot")

@@ -1,0 +1,1 @@
+"""Report writers: each renders a :class:`alkannot.models.SampleResult` and nothing else."""
