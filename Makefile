@@ -32,12 +32,16 @@ system-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+EX := resources/examples/GRCh38
 demo: $(STAMP)
-	$(BIN)/alkannot annotate resources/examples/GRCh38/rebiopsy.vcf.gz \
-	  --cnv resources/examples/GRCh38/rebiopsy.cns \
-	  --fusions resources/examples/GRCh38/rebiopsy.fusions.tsv \
-	  --prior-therapy crizotinib -o $(DEMO_OUT)
-	@echo "reports written to $(DEMO_OUT)/"; ls -1 $(DEMO_OUT)
+	$(BIN)/alkannot annotate $(EX)/P01.rebiopsy.vcf.gz --sample-name P01 \
+	  --cnv $(EX)/P01.cns --fusions $(EX)/P01.fusions.tsv --baseline-vcf $(EX)/P01.baseline.vcf.gz \
+	  --prior-therapy crizotinib --no-cns-metastases -o $(DEMO_OUT)/P01
+	$(BIN)/alkannot batch resources/examples/samples.tsv -o $(DEMO_OUT)/batch
+	$(BIN)/alkannot cohort $(DEMO_OUT)/batch/*/*.json -o $(DEMO_OUT)/batch/cohort
+	@echo
+	@echo "One sample:   $(DEMO_OUT)/P01/P01.html (and .findings.tsv, .drugs.tsv, .json, .xlsx)"
+	@echo "Example batch: $(DEMO_OUT)/batch/<sample>/  cohort overview: $(DEMO_OUT)/batch/cohort/index.html"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check alkannot tests scripts benchmarks

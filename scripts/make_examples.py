@@ -170,12 +170,20 @@ def background(genome: Genome, rng: random.Random, n: int) -> list[Planted]:
 
 
 def in_gene_unannotated(genome: Genome, gene: str, rng: random.Random, n: int) -> list[Planted]:
-    """Intronic-looking records inside a gene but outside the bundled slice and hotspots."""
+    """Records inside a gene that the bundled resources cannot name.
+
+    For ALK: coding bases of exons 2-19, outside the bundled slice (they need --reference).
+    For other genes: positions in the first third of the gene, away from curated hotspots.
+    """
     g = genome.genes[gene]
-    start, end = int(g["start"]), int(g["end"])
     out = []
     for _ in range(n):
-        pos = rng.randrange(start + 1000, start + (end - start) // 3)
+        if gene == "ALK":
+            start, end = genome.exons[("ALK", rng.randint(2, 19))]
+            pos = rng.randint(start, end)
+        else:
+            start, end = int(g["start"]), int(g["end"])
+            pos = rng.randrange(start + 1000, start + (end - start) // 3)
         ref = rng.choice(BASES)
         out.append(Planted("background", gene, "", chrom=g["chrom"], pos=pos, ref=ref,
                            alt=rng.choice([b for b in BASES if b != ref]),

@@ -1,0 +1,5 @@
+"""``python -m alkannot`` runs the command line."""
+
+from alkannot.cli import main
+
+main()

@@ -1,0 +1,363 @@
+"""The Python API: annotate one sample, write its reports, summarise a cohort.
+
+>>> from alkannot.api import annotate_sample, write_sample_reports
+>>> result = annotate_sample("rebiopsy.vcf.gz", cnv="rebiopsy.cns", prior_therapy=["crizotinib"])
+>>> write_sample_reports(result, "results/P01")  # doctest: +SKIP
+
+The CLI and the Snakemake rules call these functions and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alkannot import __version__
+from alkannot.annotate import (
+    COPY_NUMBER_GENES,
+    check_reference_alleles,
+    copy_number_findings,
+    fusion_absent_finding,
+    fusion_findings,
+    mechanisms_found,
+    target_regions,
+    variant_findings,
+)
+from alkannot.errors import ConfigError, InputFileError
+from alkannot.genome.build import normalise_build
+from alkannot.genome.sequence import ReferenceSequence
+from alkannot.models import Finding, InputFile, SampleMetadata, SampleResult, SkippedRecord
+
+#: Defaults of the quality flags. Variants below them are reported, marked as not passing, and do
+#: not enter the drug matrix: 2% VAF and 20 reads are common reporting limits of tissue panels;
+#: lower them for cell-free DNA.
+DEFAULT_MIN_VAF = 0.02
+DEFAULT_MIN_DEPTH = 20
+REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
+_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_sample_id(name: str) -> str:
+    """Return a file-name-safe sample id (letters, digits, ``._-``; never hidden or empty)."""
+    cleaned = _SAFE_ID.sub("_", name).lstrip(".")
+    return cleaned or "sample"
+
+
+def file_checksum(path: str | Path) -> InputFile:
+    """Return the :class:`InputFile` record (SHA-256 and size) of an input file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return InputFile(role="", path=str(path), sha256=h.hexdigest(), size=os.path.getsize(path))
+
+
+def _require_file(path: str | Path | None, option: str) -> str | None:
+    if path is None or str(path) == "":
+        return None
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"{option} file does not exist; check the path", path=str(p))
+    if not p.is_file():
+        raise InputFileError(f"{option} is not a regular file", path=str(p))
+    return str(p)
+
+
+@dataclass
+class _Inputs:
+    """One time point's parsed inputs and what they yielded."""
+
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    copy_number: list = field(default_factory=list)
+    fusions: list = field(default_factory=list)
+    fusion_status: str = "not_assessed"
+    variants_examined: int = 0
+    not_translated: int = 0
+    build: str = ""
+    vcf_sample: str = ""
+    formats: dict[str, str] = field(default_factory=dict)
+
+
+def _read_timepoint(vcf: str, *, label: str, vcf_sample: str | None, build: str | None,
+                    reference: ReferenceSequence | None, fasta: str | None, cnv: str | None,
+                    cnv_format: str | None, fusions: str | None, fusion_format: str | None,
+                    purity: float | None, ploidy: float | None, min_vaf: float, min_depth: int,
+                    catalogue) -> tuple[_Inputs, ReferenceSequence]:
+    from alkannot.io.vcf import read_vcf
+
+    out = _Inputs()
+    data = read_vcf(vcf, lambda b: target_regions(b), sample=vcf_sample, build=build)
+    out.build, out.vcf_sample = data.build, data.sample
+    out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
+    out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
+    out.variants_examined = data.records_examined
+    if reference is None or reference.build != data.build:
+        reference = ReferenceSequence(data.build, fasta)
+    check_reference_alleles(data.variants, reference, vcf)
+    va = variant_findings(data.variants, data.build, reference, catalogue, min_vaf, min_depth)
+    out.findings += va.findings
+    out.skipped += data.skipped + va.skipped
+    out.not_translated = va.not_translated
+    if cnv:
+        from alkannot.copynumber import gene_copy_numbers
+        from alkannot.io.cnv import read_cnv
+
+        cn = read_cnv(cnv, data.build, fmt=cnv_format)
+        out.formats["cnv"] = cn.format
+        out.skipped += cn.skipped
+        out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
+        out.copy_number = gene_copy_numbers(cn, data.build, COPY_NUMBER_GENES, purity=purity,
+                                            ploidy=ploidy)
+        out.findings += copy_number_findings(out.copy_number, catalogue)
+    if fusions:
+        from alkannot.fusion import summarise_fusion_status, type_alk_fusion
+        from alkannot.io.fusions import read_fusions
+
+        fd = read_fusions(fusions, data.build, fmt=fusion_format)
+        out.formats["fusions"] = fd.format
+        out.skipped += fd.skipped
+        out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
+        out.fusions = [type_alk_fusion(c, data.build) for c in fd.calls]
+        out.fusion_status = summarise_fusion_status(fd)
+        out.findings += fusion_findings(out.fusions)
+    return out, reference
+
+
+def annotate_sample(
+    vcf: str | Path,
+    *,
+    sample_name: str | None = None,
+    vcf_sample: str | None = None,
+    build: str | None = None,
+    reference: str | Path | None = None,
+    cnv: str | Path | None = None,
+    cnv_format: str | None = None,
+    fusions: str | Path | None = None,
+    fusion_format: str | None = None,
+    baseline_vcf: str | Path | None = None,
+    baseline_cnv: str | Path | None = None,
+    baseline_fusions: str | Path | None = None,
+    prior_therapy: Sequence[str] = (),
+    cns_metastases: bool | None = None,
+    purity: float | None = None,
+    ploidy: float | None = None,
+    min_vaf: float = DEFAULT_MIN_VAF,
+    min_depth: int = DEFAULT_MIN_DEPTH,
+    catalogue: str | Path | None = None,
+) -> SampleResult:
+    """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
+
+    Parameters
+    ----------
+    vcf
+        Somatic VCF of the re-biopsy (plain or bgzipped; a tabix/CSI index makes it fast).
+    sample_name
+        Sample id for reports and file names; default: the VCF's tumour sample name.
+    vcf_sample
+        The VCF column holding the tumour (default: found from the header or sample names).
+    build
+        ``GRCh37``/``GRCh38`` (aliases hg19, hg38, ...); default: detected from the VCF header.
+    reference
+        Indexed FASTA of the same build, to translate ALK variants outside the bundled slice.
+    cnv, cnv_format
+        Copy-number calls (CNVkit, GATK, SEG, PURPLE, CNV VCF, gene tables) and optional format.
+    fusions, fusion_format
+        Fusion/SV calls (Manta/DELLY/GRIDSS VCF, Arriba, STAR-Fusion, FusionCatcher, table).
+    baseline_vcf, baseline_cnv, baseline_fusions
+        The pre-treatment sample's inputs; each finding is then acquired, pre-existing or lost.
+    prior_therapy
+        ALK inhibitors the patient received, in order (e.g. ``["crizotinib", "alectinib"]``).
+    cns_metastases
+        Brain/CNS involvement: changes drug ranking and wording, never a call.
+    purity, ploidy
+        Tumour content (0-1) and ploidy, used to adjust copy-number calls.
+    min_vaf, min_depth
+        Quality flags: variants below them are reported but do not enter the drug matrix.
+    catalogue
+        A local catalogue YAML instead of the bundled one.
+
+    Returns
+    -------
+    SampleResult
+        Findings, copy number, fusions, mechanisms, drug matrix, skipped records and inputs.
+
+    Raises
+    ------
+    AlkannotError
+        For any input problem the user can fix (the message names file, record and remedy).
+    """
+    from alkannot.catalogue import load_catalogue
+    from alkannot.drugs import build_drug_matrix
+
+    vcf = _require_file(vcf, "VCF")
+    fasta = _require_file(reference, "--reference")
+    paths = {
+        "cnv": _require_file(cnv, "--cnv"),
+        "fusions": _require_file(fusions, "--fusions"),
+        "baseline_vcf": _require_file(baseline_vcf, "--baseline-vcf"),
+        "baseline_cnv": _require_file(baseline_cnv, "--baseline-cnv"),
+        "baseline_fusions": _require_file(baseline_fusions, "--baseline-fusions"),
+    }
+    if (paths["baseline_cnv"] or paths["baseline_fusions"]) and not paths["baseline_vcf"]:
+        raise ConfigError("--baseline-cnv/--baseline-fusions need --baseline-vcf as well")
+    if not 0.0 <= min_vaf <= 1.0:
+        raise ConfigError(f"--min-vaf must be between 0 and 1, not {min_vaf}")
+    if min_depth < 0:
+        raise ConfigError(f"--min-depth must be >= 0, not {min_depth}")
+    if purity is not None and not 0.0 < purity <= 1.0:
+        raise ConfigError(f"--purity must be in (0, 1], not {purity}")
+    if ploidy is not None and ploidy <= 0:
+        raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
+    build = normalise_build(build) if build else None
+    cat = load_catalogue(catalogue)
+    therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+
+    common = dict(build=build, fasta=fasta, purity=purity, ploidy=ploidy, min_vaf=min_vaf,
+                  min_depth=min_depth, catalogue=cat, cnv_format=cnv_format,
+                  fusion_format=fusion_format)  # fmt: skip
+    now, ref = _read_timepoint(vcf, label="re-biopsy", vcf_sample=vcf_sample, reference=None,
+                               cnv=paths["cnv"], fusions=paths["fusions"], **common)
+    findings = now.findings
+    skipped = list(now.skipped)
+    warnings = list(now.warnings)
+    if paths["baseline_vcf"]:
+        from alkannot.baseline import compare_with_baseline
+
+        base, _ = _read_timepoint(paths["baseline_vcf"], label="baseline", vcf_sample=None,
+                                  reference=ref, cnv=paths["baseline_cnv"],
+                                  fusions=paths["baseline_fusions"], **common)
+        if base.build != now.build:
+            raise ConfigError(
+                f"the baseline VCF is {base.build} but the re-biopsy is {now.build}; both time "
+                "points must be on the same build", path=paths["baseline_vcf"])  # fmt: skip
+        skipped += [SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
+                    for s in base.skipped]  # fmt: skip
+        warnings += base.warnings
+        findings = compare_with_baseline(findings, base.findings, base.fusion_status,
+                                         now.fusion_status, tumour_content=purity)
+    if now.fusion_status == "absent" and not any(f.kind == "fusion_loss" for f in findings):
+        findings.append(fusion_absent_finding(cat, has_baseline=False))
+
+    sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
+    metadata = SampleMetadata(sample=sample, prior_therapy=therapies, cns_metastases=cns_metastases,
+                              purity=purity, ploidy=ploidy, build=now.build)  # fmt: skip
+    inputs = []
+    roles = {"vcf": vcf, "reference": fasta, **paths}
+    for role, p in roles.items():
+        if p:
+            rec = file_checksum(p)
+            inputs.append(InputFile(role, p, rec.sha256, rec.size,
+                                    now.formats.get(role.removeprefix("baseline_"), "")))
+    findings = sort_findings(findings)
+    return SampleResult(
+        sample=sample,
+        build=now.build,
+        metadata=metadata,
+        findings=findings,
+        variants_examined=now.variants_examined,
+        copy_number=now.copy_number,
+        fusions=now.fusions,
+        fusion_status=_fusion_status(now.fusion_status, findings),
+        mechanisms=mechanisms_found(findings),
+        drugs=build_drug_matrix(findings, cat, metadata),
+        not_assessed=not_assessed(cat, paths, now.not_translated),
+        skipped=skipped,
+        warnings=warnings,
+        inputs=inputs,
+        tool_version=__version__,
+        catalogue_version=cat.version,
+        settings={"min_vaf": min_vaf, "min_depth": min_depth, "vcf_sample": now.vcf_sample,
+                  "sample_name": sample_name or now.vcf_sample},
+    )
+
+
+def _fusion_status(status: str, findings: list[Finding]) -> str:
+    if any(f.kind == "fusion_loss" and f.baseline_status == "lost" for f in findings):
+        return "lost"
+    return status
+
+
+_KIND_ORDER = {"mutation": 0, "copy_number": 1, "fusion_loss": 2, "fusion": 3}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Resistance-relevant first (catalogued, passing), then by kind, gene and position."""
+    return sorted(
+        findings,
+        key=lambda f: (not (f.catalogue_id and f.passed_filters), _KIND_ORDER.get(f.kind, 9),
+                       f.gene, f.pos or 0, f.alteration),
+    )  # fmt: skip
+
+
+def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -> list[str]:
+    """Sentences naming what this run could not assess, and why."""
+    out = []
+    if not paths["cnv"]:
+        out.append("Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
+                   "was given (--cnv).")  # fmt: skip
+    if not paths["fusions"]:
+        out.append("ALK fusion status not assessed: a fusion cannot be called lost without "
+                   "fusion/SV input (--fusions).")  # fmt: skip
+    if not paths["baseline_vcf"]:
+        out.append("Acquired versus pre-existing not assessed: no baseline (pre-treatment) sample "
+                   "was given (--baseline-vcf).")  # fmt: skip
+    if not_translated:
+        out.append(f"{not_translated} ALK variant(s) outside codons 1058-1388 were not translated: "
+                   "pass --reference genome.fa (see the skipped table).")  # fmt: skip
+    for entry in catalogue.not_detectable_in_dna():
+        out.append(f"{entry.gene} {entry.alteration}: not visible in DNA sequencing "
+                   f"({entry.summary})")  # fmt: skip
+    return out
+
+
+def write_sample_reports(result: SampleResult, outdir: str | Path,
+                         formats: Sequence[str] = REPORT_FORMATS) -> dict[str, Path]:
+    """Write the per-sample outputs into ``outdir`` and return their paths by kind.
+
+    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
+    ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``.
+    Every file is written atomically.
+    """
+    unknown = sorted(set(formats) - set(REPORT_FORMATS))
+    if unknown:
+        raise ConfigError(f"unknown report format(s) {', '.join(unknown)}; choose from "
+                          f"{', '.join(REPORT_FORMATS)}")  # fmt: skip
+    outdir = Path(outdir)
+    paths: dict[str, Path] = {}
+    if "tsv" in formats:
+        from alkannot.report.tsv import write_tsvs
+
+        paths.update(write_tsvs(result, outdir))
+    if "json" in formats:
+        from alkannot.report.json import write_json
+
+        paths["json"] = outdir / f"{result.sample}.json"
+        write_json(result, paths["json"])
+    if "html" in formats:
+        from alkannot.report.html import write_html
+
+        paths["html"] = outdir / f"{result.sample}.html"
+        write_html(result, paths["html"])
+    if "xlsx" in formats:
+        from alkannot.report.xlsx import write_xlsx
+
+        paths["xlsx"] = outdir / f"{result.sample}.xlsx"
+        write_xlsx(result, paths["xlsx"])
+    return paths
+
+
+def annotate_cohort(sample_json_paths: Sequence[str | Path], outdir: str | Path) -> dict[str, Path]:
+    """Summarise per-sample JSON results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``."""
+    from alkannot.report.cohort import write_cohort
+
+    missing = [str(p) for p in sample_json_paths if not Path(p).is_file()]
+    if missing:
+        raise InputFileError("sample result JSON not found; annotate the sample first",
+                             path=missing[0])  # fmt: skip
+    return write_cohort([Path(p) for p in sample_json_paths], Path(outdir))

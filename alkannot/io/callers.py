@@ -1,0 +1,191 @@
+"""Somatic callers: recognise the caller from the header, choose the tumour column, read VAF/depth.
+
+Each caller keeps allele fraction and depth in its own FORMAT fields (see the README's
+"Supported callers"); the rules here follow the callers' documentation and the field guide:
+
+- Mutect2, VarDict, DRAGEN: ``FORMAT/AF`` (Number=A), ``AD`` (ref, alts), ``DP``;
+- MuTect1: ``FORMAT/FA``;
+- Strelka2: no AF; SNVs from tier-1 ``{ALT}U[0] / ({REF}U[0] + {ALT}U[0])``, indels from
+  ``TIR[0] / (TIR[0] + TAR[0])``;
+- VarScan2: ``FREQ`` as a percent string, ``AD`` holds the alt reads only, ``RD`` the ref reads;
+- FreeBayes: ``AO / (RO + sum(AO))``; ``INFO/AF`` is the genotype frequency and is never used;
+- DeepVariant/DeepSomatic: ``FORMAT/VAF``; Pindel: ``AD[alt] / sum(AD)``;
+- PCGR-normalised files: ``INFO/TVAF``, ``INFO/TDP``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from alkannot.errors import SampleNotFoundError
+
+CALLERS = ("Mutect2", "MuTect1", "Strelka2", "VarScan2", "VarDict", "FreeBayes", "DeepVariant",
+           "DRAGEN", "Pindel", "PCGR", "merged", "unknown")  # fmt: skip
+
+
+def detect_caller(header_lines: Sequence[str], formats: set[str], infos: set[str]) -> str:
+    """Name the caller from ``##`` lines and the declared FORMAT/INFO fields."""
+    text = "\n".join(header_lines).lower()
+    found = []
+    if "##mutectversion" in text or "source=mutect2" in text or "filtermutectcalls" in text or (
+        "##gatkcommandline" in text and "mutect2" in text
+    ):
+        found.append("Mutect2")
+    if "FA" in formats and "SS" in formats and "BQ" in formats:
+        found.append("MuTect1")
+    if "source=strelka" in text or ("AU" in formats and "TU" in formats) or "TIR" in formats:
+        found.append("Strelka2")
+    if "source=varscan" in text or ("FREQ" in formats and "RD" in formats):
+        found.append("VarScan2")
+    if "source=vardict" in text:
+        found.append("VarDict")
+    if "source=freebayes" in text or ("AO" in formats and "RO" in formats):
+        found.append("FreeBayes")
+    if "deepvariant_version" in text or "deepsomatic" in text:
+        found.append("DeepVariant")
+    if "source=dragen" in text or "##dragenversion" in text:
+        found.append("DRAGEN")
+    if "source=pindel" in text or "pindel" in text and "SVTYPE" in infos:
+        found.append("Pindel")
+    if "TVAF" in infos and "TDP" in infos:
+        found.append("PCGR")
+    if len(found) > 1:
+        return "merged"
+    return found[0] if found else "unknown"
+
+
+_TUMOUR_NAME = re.compile(r"tumou?r|[_\-.]t\d?$|\dt$|cfdna|rebiopsy|relapse|primary", re.I)
+_NORMAL_NAME = re.compile(r"normal|[_\-.]n\d?$|\dn$|-match$|germline|blood|pbmc", re.I)
+
+
+def choose_tumour(samples: Sequence[str], header_lines: Sequence[str], requested: str | None,
+                  path: str) -> tuple[str, str | None]:
+    """Return ``(tumour, normal)`` sample names: by ``--sample``, by header, then by name.
+
+    Raises
+    ------
+    SampleNotFoundError
+        When ``requested`` is not in the file, or the tumour cannot be told apart.
+    """
+    meta = {}
+    for line in header_lines:
+        for key in ("tumor_sample", "normal_sample"):
+            if line.startswith(f"##{key}="):
+                meta[key] = line.split("=", 1)[1].strip()
+    normal = meta.get("normal_sample") if meta.get("normal_sample") in samples else None
+    if requested is not None:
+        if requested not in samples:
+            raise SampleNotFoundError(
+                f"sample {requested!r} is not in the file; its samples are: "
+                f"{', '.join(samples) or '(none)'}; pass one of them with --sample",
+                path=path,
+            )
+        others = [s for s in samples if s != requested]
+        return requested, normal if normal != requested else (others[0] if len(others) == 1 else None)
+    if len(samples) == 1:
+        return samples[0], None
+    if meta.get("tumor_sample") in samples:
+        return meta["tumor_sample"], normal
+    upper = [s.upper() for s in samples]
+    for literal in ("TUMOR", "TUMOUR"):
+        if literal in upper:
+            t = samples[upper.index(literal)]
+            rest = [s for s in samples if s != t]
+            return t, rest[0] if len(rest) == 1 else None
+    normals = [s for s in samples if _NORMAL_NAME.search(s)]
+    tumours = [s for s in samples if s not in normals and _TUMOUR_NAME.search(s)]
+    if len(samples) == 2 and len(normals) == 1:
+        t = next(s for s in samples if s != normals[0])
+        return t, normals[0]
+    if len(tumours) == 1:
+        return tumours[0], normals[0] if len(normals) == 1 else None
+    raise SampleNotFoundError(
+        f"cannot tell which of the samples {', '.join(samples)} is the tumour (no ##tumor_sample "
+        "line, no tumour/normal names); pass --sample NAME",
+        path=path,
+    )
+
+
+def _num(x) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) and v >= 0 else None
+
+
+def _ints(values) -> list[int | None]:
+    out = []
+    for v in values:
+        try:
+            f = float(v)
+            out.append(int(f) if math.isfinite(f) and f >= 0 else None)
+        except (TypeError, ValueError):
+            out.append(None)
+    return out
+
+
+def read_vaf_depth(caller: str, fmt: dict[str, list], info: dict[str, object], ref: str,
+                   alts: Sequence[str], allele: int) -> tuple[float | None, int | None, int | None, str]:
+    """Return ``(vaf, depth, alt_depth, source)`` for ALT number ``allele`` (1-based).
+
+    ``fmt`` maps FORMAT keys to the tumour sample's values as strings (already split on ``,``).
+    """
+    idx = allele - 1
+    depth = None
+    dp = fmt.get("DP")
+    if dp:
+        depth = _ints(dp[:1])[0]
+
+    def ad_pair() -> tuple[int | None, int | None, int | None]:
+        ad = _ints(fmt.get("AD", []))
+        if len(ad) >= allele + 1 and ad[allele] is not None:
+            total = sum(a for a in ad if a is not None) if None not in ad else None
+            return ad[allele], ad[0], total
+        return None, None, None
+
+    # Strelka2: tier-1 counts, no AF
+    if "TIR" in fmt and "TAR" in fmt:
+        tir, tar = _ints(fmt["TIR"][:1])[0], _ints(fmt["TAR"][:1])[0]
+        if tir is not None and tar is not None and tir + tar > 0:
+            return tir / (tir + tar), depth, tir, "Strelka tier1 TIR/TAR"
+    if f"{ref[:1]}U" in fmt and len(ref) == 1 and len(alts[idx]) == 1 and f"{alts[idx]}U" in fmt:
+        r, a = _ints(fmt[f"{ref}U"][:1])[0], _ints(fmt[f"{alts[idx]}U"][:1])[0]
+        if r is not None and a is not None and r + a > 0:
+            return a / (r + a), depth, a, "Strelka tier1 AU/CU/GU/TU"
+    # VarScan2: FREQ percent string, AD = alt reads only, RD = ref reads
+    if "FREQ" in fmt and "RD" in fmt:
+        freq = str(fmt["FREQ"][0]).strip().rstrip("%")
+        ad = _ints(fmt.get("AD", [])[:1])
+        alt_reads = ad[0] if ad else None
+        v = _num(freq)
+        if v is not None:
+            return v / 100.0, depth, alt_reads, "VarScan FREQ"
+        rd = _ints(fmt["RD"][:1])[0]
+        if alt_reads is not None and rd is not None and alt_reads + rd > 0:
+            return alt_reads / (alt_reads + rd), depth, alt_reads, "VarScan AD/(RD+AD)"
+    # FreeBayes: AO/(RO+sum AO); never INFO/AF
+    if "AO" in fmt and "RO" in fmt:
+        ao, ro = _ints(fmt["AO"]), _ints(fmt["RO"][:1])[0]
+        if len(ao) > idx and ao[idx] is not None and ro is not None and None not in ao:
+            total = ro + sum(ao)
+            if total > 0:
+                return ao[idx] / total, depth if depth is not None else total, ao[idx], "AO/(RO+AO)"
+    alt_reads, _ref_reads, ad_total = ad_pair()
+    for key, label in (("AF", "FORMAT/AF"), ("VAF", "FORMAT/VAF"), ("FA", "FORMAT/FA")):
+        vals = fmt.get(key)
+        if vals and len(vals) > idx:
+            v = _num(vals[idx])
+            if v is not None and v <= 1.0:
+                return v, depth if depth is not None else ad_total, alt_reads, label
+    if alt_reads is not None and ad_total:
+        return alt_reads / ad_total, depth if depth is not None else ad_total, alt_reads, "AD"
+    tvaf, tdp = info.get("TVAF"), info.get("TDP")
+    if tvaf is not None:
+        v = _num(tvaf[idx] if isinstance(tvaf, (tuple, list)) else tvaf)
+        if v is not None:
+            d = _ints([tdp])[0] if tdp is not None else depth
+            return v, d, None, "INFO/TVAF"
+    return None, depth, alt_reads, "not available"

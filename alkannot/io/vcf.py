@@ -1,0 +1,361 @@
+"""Read somatic VCFs with cyvcf2 (htslib): build, tumour sample, target-region records, VAF/depth.
+
+The file is opened once. With a tabix/CSI index every target region is queried on that one
+object, so the cost does not grow with the file; without an index the file is streamed once in
+bounded memory and only records overlapping a target are kept (unsorted files and unexpected
+contigs included). Cheap checks run before htslib sees the file, so malformed input gives a
+one-line :class:`~alkannot.errors.AlkannotError` rather than htslib noise or a crash.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alkannot.errors import BuildMismatchError, InputFileError, InputFormatError
+from alkannot.genome.build import canonical_contig, detect_build, normalise_build
+from alkannot.io.annotations import annotation_fields, parse_annotations
+from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
+from alkannot.models import SkippedRecord, Variant
+
+Regions = dict[str, list[tuple[int, int]]]
+_BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+_HEAD_BYTES = 1 << 16
+
+
+@dataclass
+class VcfData:
+    """What one VCF yielded for the target regions."""
+
+    path: str
+    build: str
+    build_evidence: str
+    sample: str
+    normal_sample: str | None
+    caller: str
+    annotator: str
+    variants: list[Variant] = field(default_factory=list)
+    skipped: list[SkippedRecord] = field(default_factory=list)
+    records_examined: int = 0
+    indexed: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _quiet_htslib() -> Iterator[Path]:
+    """Send htslib's own stderr messages to a temporary file (fd 2), yielding its path."""
+    fd, tmp = tempfile.mkstemp(prefix="alkannot-htslib-", suffix=".log")
+    saved = os.dup(2)
+    try:
+        os.dup2(fd, 2)
+        yield Path(tmp)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+
+
+def _htslib_message(log: Path) -> str:
+    try:
+        text = log.read_text(errors="replace").strip()
+    finally:
+        log.unlink(missing_ok=True)
+    return text.splitlines()[0] if text else ""
+
+
+def _head_text(path: str) -> tuple[str, bool]:
+    """Decompressed start of the file (up to 64 KiB) and whether it is gzip-compressed."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            data = fh.read(4)
+            fh.seek(max(0, size - 28))
+            tail = fh.read(28)
+        bgzf = data[3:4] == b"\x04"  # FEXTRA set: BGZF
+        if bgzf and tail != _BGZF_EOF:
+            raise InputFormatError(
+                "the bgzip file is truncated (no BGZF end-of-file marker); copy or recompress it "
+                "again (bgzip) and re-index it (tabix -p vcf)",
+                path=path,
+            )
+        try:
+            with gzip.open(path, "rb") as gz:
+                raw = gz.read(_HEAD_BYTES)
+        except (OSError, EOFError) as exc:
+            raise InputFormatError(f"cannot decompress the file ({exc}); is it a VCF?",
+                                   path=path) from None  # fmt: skip
+        if not bgzf:
+            _check_plain_gzip(path)
+        return raw.decode("utf-8", errors="replace"), True
+    with open(path, "rb") as fh:
+        raw = fh.read(_HEAD_BYTES)
+    return raw.decode("utf-8", errors="replace"), False
+
+
+def _check_plain_gzip(path: str) -> None:
+    """A plain (non-BGZF) gzip file is read to the end once: a truncated one fails here."""
+    try:
+        with gzip.open(path, "rb") as gz:
+            while gz.read(1 << 22):
+                pass
+    except (OSError, EOFError) as exc:
+        raise InputFormatError(f"the gzip file is truncated or corrupt ({exc}); recompress it "
+                               "with bgzip", path=path) from None  # fmt: skip
+
+
+def _validate_head(path: str, text: str) -> tuple[int, str]:
+    """Check the header shape; return (number of stray leading lines, a warning or "")."""
+    if not text:
+        raise InputFileError("the file is empty; expected a VCF", path=path)
+    if "\x00" in text[:4096]:
+        raise InputFormatError("binary content: this is not a VCF (plain or bgzipped text)",
+                               path=path)  # fmt: skip
+    lines = text.splitlines()
+    stray = 0
+    while stray < len(lines) and not lines[stray].startswith("#"):
+        stray += 1
+        if stray > 3:
+            break
+    if stray >= len(lines) or stray > 3:
+        raise InputFormatError("no VCF header (no '##fileformat'/'#CHROM' lines) at the start; "
+                               "expected a VCF", path=path, record="line 1")  # fmt: skip
+    warning = ""
+    if stray:
+        warning = (f"{stray} line(s) before the VCF header were ignored (line 1: "
+                   f"{lines[0][:60]!r})")  # fmt: skip
+    complete = len(text) < _HEAD_BYTES
+    has_chrom = any(x.startswith("#CHROM") for x in lines)
+    if complete and not has_chrom:
+        raise InputFormatError("the header has no '#CHROM' line; expected a VCF", path=path)
+    return stray, warning
+
+
+def _clean_copy(path: str, stray: int, compressed: bool) -> str:
+    """Copy a small file without its stray leading lines, for htslib (which rejects them)."""
+    opener = gzip.open if compressed else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+        lines = fh.readlines()[stray:]
+    fd, tmp = tempfile.mkstemp(prefix="alkannot-", suffix=".vcf")
+    with os.fdopen(fd, "w") as out:
+        out.writelines(lines)
+    return tmp
+
+
+def _has_index(path: str) -> bool:
+    return any(os.path.exists(path + ext) for ext in (".tbi", ".csi"))
+
+
+def _contig_lengths(header_lines: list[str]) -> dict[str, int]:
+    out = {}
+    for line in header_lines:
+        if line.startswith("##contig=<"):
+            m_id = re.search(r"ID=([^,>]+)", line)
+            m_len = re.search(r"length=(\d+)", line)
+            if m_id and m_len:
+                out[m_id.group(1)] = int(m_len.group(1))
+    return out
+
+
+def _declared(header_lines: list[str], kind: str) -> set[str]:
+    ids = set()
+    for line in header_lines:
+        if line.startswith(f"##{kind}=<"):
+            m = re.search(r"ID=([^,>]+)", line)
+            if m:
+                ids.add(m.group(1))
+    return ids
+
+
+def read_vcf(path: str | Path, regions: Regions | Callable[[str], Regions],
+             sample: str | None = None, build: str | None = None) -> VcfData:
+    """Read the target-region records of a VCF.
+
+    Parameters
+    ----------
+    path
+        VCF, plain or bgzipped; an index (``.tbi``/``.csi``) next to it enables region queries.
+    regions
+        Canonical contig -> ``[(start, end)]`` (1-based inclusive), or a function of the build
+        returning that (the regions depend on the build, which is read from the header first).
+    sample
+        The tumour column; default: ``##tumor_sample``, then sample names, never column order.
+    build
+        ``GRCh37``/``GRCh38``: overrides detection; an error if it contradicts contig lengths.
+
+    Returns
+    -------
+    VcfData
+    """
+    import cyvcf2
+
+    path = str(path)
+    head, compressed = _head_text(path)
+    stray, warning = _validate_head(path, head)
+    read_path = _clean_copy(path, stray, compressed) if stray else path
+    try:
+        with _quiet_htslib() as log:
+            try:
+                vcf = cyvcf2.VCF(read_path, lazy=True)
+            except Exception as exc:  # htslib gives OSError, ValueError or plain Exception
+                msg = _htslib_message(log) or str(exc)
+                raise InputFormatError(f"not a readable VCF ({msg}); check the header",
+                                       path=path) from None  # fmt: skip
+        return _read(vcf, path, regions, sample, build, warning, stray == 0)
+    finally:
+        if read_path != path:
+            os.unlink(read_path)
+
+
+def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool) -> VcfData:
+    header_lines = [x for x in vcf.raw_header.splitlines() if x.startswith("##")]
+    samples = list(vcf.samples)
+    if len(set(samples)) != len(samples):
+        dup = next(s for s in samples if samples.count(s) > 1)
+        raise InputFormatError(f"sample name {dup!r} appears twice in #CHROM; rename one",
+                               path=path)  # fmt: skip
+    detected, evidence = detect_build(header_lines, _contig_lengths(header_lines))
+    if build:
+        build = normalise_build(build)
+        if detected and detected != build and evidence.startswith("length"):
+            raise BuildMismatchError(f"--build {build} contradicts the header ({evidence} is "
+                                     f"{detected}); check the file or the option", path=path)  # fmt: skip
+        evidence = "--build"
+    elif detected:
+        build = detected
+    else:
+        raise BuildMismatchError("cannot tell the genome build from the header (no contig "
+                                 "lengths or reference/assembly line); pass --build GRCh37 or "
+                                 "--build GRCh38", path=path)  # fmt: skip
+    warnings = [warning] if warning else []
+    if not samples:
+        tumour, normal = "", None
+        warnings.append("the VCF has no sample columns: VAF and depth are not available")
+        if sample:
+            from alkannot.errors import SampleNotFoundError
+
+            raise SampleNotFoundError(f"sample {sample!r} is not in the file; it has no sample "
+                                      "columns", path=path)  # fmt: skip
+    else:
+        tumour, normal = choose_tumour(samples, header_lines, sample, path)
+    formats, infos = _declared(header_lines, "FORMAT"), _declared(header_lines, "INFO")
+    caller = detect_caller(header_lines, formats, infos)
+    ann_fields = [f for f in annotation_fields(header_lines) if f.info_id in infos]
+    annotator = ", ".join(sorted({f"{f.kind} {f.version}".strip() for f in ann_fields}))
+    target = regions(build) if callable(regions) else regions
+    data = VcfData(path=path, build=build, build_evidence=evidence, sample=tumour,
+                   normal_sample=normal, caller=caller, annotator=annotator, warnings=warnings)  # fmt: skip
+    data.indexed = may_index and _has_index(path)
+    s_index = samples.index(tumour) if tumour else -1
+    with _quiet_htslib() as log:
+        try:
+            records = _query(vcf, target, build) if data.indexed else _stream_records(vcf, target,
+                                                                                      build)  # fmt: skip
+            for rec in records:
+                data.records_examined += 1
+                _add_record(data, rec, build, s_index, caller, ann_fields)
+        except (OSError, ValueError, RuntimeError, StopIteration) as exc:
+            msg = _htslib_message(log) or str(exc)
+            raise InputFormatError(f"cannot read a record ({msg}); the file may be truncated "
+                                   "or malformed", path=path,
+                                   record=f"after {data.records_examined} target records") from None  # fmt: skip
+    noise = _htslib_message(log)
+    if noise:
+        data.warnings.append(f"htslib: {noise}")
+    return data
+
+
+def _file_contig(vcf, canonical: str, build: str) -> list[str]:
+    names = list(getattr(vcf, "seqnames", []) or [])
+    matches = [n for n in names if canonical_contig(n, build) == canonical]
+    if matches:
+        return matches
+    bare = canonical.removeprefix("chr")
+    return [bare, f"chr{bare}"]
+
+
+def _query(vcf, regions: Regions, build: str):
+    """Region queries on the one open file object (never reopened per region)."""
+    seen = set()
+    for chrom, spans in regions.items():
+        for name in _file_contig(vcf, chrom, build):
+            for start, end in spans:
+                try:
+                    it = vcf(f"{name}:{start}-{end}")
+                except Exception:  # contig absent from the index
+                    continue
+                for rec in it:
+                    key = (rec.CHROM, rec.POS, rec.REF, tuple(rec.ALT))
+                    if key in seen:  # a record spanning two merged regions
+                        continue
+                    seen.add(key)
+                    yield rec
+
+
+def _stream_records(vcf, regions: Regions, build: str):
+    """Stream the whole file once and keep the records overlapping a region (any order)."""
+    cache: dict[str, list[tuple[int, int]] | None] = {}
+    for rec in vcf:
+        chrom = rec.CHROM
+        spans = cache.get(chrom, ...)
+        if spans is ...:
+            spans = cache[chrom] = regions.get(canonical_contig(chrom, build))
+        if not spans:
+            continue
+        pos, end = rec.POS, rec.POS + len(rec.REF) - 1
+        if any(pos <= e and end >= s for s, e in spans):
+            yield rec
+
+
+def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_fields) -> None:
+    text = str(rec).rstrip("\n").split("\t")
+    chrom = canonical_contig(rec.CHROM, build)
+    locus = f"{chrom}:{rec.POS}"
+    ref = rec.REF.upper()
+    alts = list(rec.ALT)
+    filt = tuple(text[6].split(";")) if len(text) > 6 and text[6] else (".",)
+    if not alts:
+        data.skipped.append(SkippedRecord(data.path, f"{locus} {ref}>.", "no ALT allele", "no_alt"))
+        return
+    fmt: dict[str, list[str]] = {}
+    if s_index >= 0 and len(text) > 9 + s_index:
+        keys = text[8].split(":")
+        vals = text[9 + s_index].split(":")
+        fmt = {k: v.split(",") for k, v in zip(keys, vals, strict=False)}
+    info = {}
+    for key in ("TVAF", "TDP"):
+        val = rec.INFO.get(key)
+        if val is not None:
+            info[key] = val
+    for i, alt in enumerate(alts, start=1):
+        alt_u = alt.upper()
+        if alt_u.startswith("<") or alt_u in ("*", ".") or "[" in alt_u or "]" in alt_u or (
+            re.search(r"[^ACGTN]", alt_u)
+        ):
+            data.skipped.append(SkippedRecord(
+                data.path, f"{locus} {ref}>{alt}",
+                "symbolic, breakend or spanning-deletion ALT: not a sequence change alkannot can "
+                "translate (structural variants belong in --fusions/--cnv)", "symbolic_alt"))  # fmt: skip
+            continue
+        if re.search(r"[^ACGTN]", ref):
+            data.skipped.append(SkippedRecord(data.path, f"{locus} {ref}>{alt}",
+                                              "REF is not a DNA sequence", "malformed"))  # fmt: skip
+            continue
+        vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        anns = ()
+        for f in ann_fields:
+            value = rec.INFO.get(f.info_id)
+            if value:
+                anns += parse_annotations(value, f, ref, alts, i)
+        data.variants.append(Variant(
+            chrom=chrom, pos=rec.POS, ref=ref, alt=alt_u, filter=filt, vcf_id=rec.ID or ".",
+            qual=rec.QUAL, vaf=vaf, depth=depth, alt_depth=alt_depth, vaf_source=source,
+            sample=data.sample, allele_index=i, record=locus, annotations=anns,
+        ))  # fmt: skip

@@ -1,0 +1,93 @@
+"""The per-sample JSON record: everything in the :class:`SampleResult`, with a schema version.
+
+The layout is described by ``alkannot/report/schema/sample_result.schema.json``; the cohort
+report reads these files back with :func:`result_from_dict`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from alkannot.models import (
+    DrugCall,
+    DrugReason,
+    Evidence,
+    Finding,
+    FusionCall,
+    GeneCopyNumber,
+    InputFile,
+    SampleMetadata,
+    SampleResult,
+    SkippedRecord,
+)
+from alkannot.report.atomic import write_text
+
+SCHEMA_VERSION = "1.0.0"
+
+
+def _plain(value):
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def result_to_dict(result: SampleResult) -> dict:
+    """Return the JSON-ready dict of a result (tuples become lists)."""
+    d = _plain(asdict(result))
+    d["schema_version"] = SCHEMA_VERSION
+    return d
+
+
+def to_json(result: SampleResult) -> str:
+    """Serialise deterministically (sorted keys, two-space indent, trailing newline)."""
+    return json.dumps(result_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_json(result: SampleResult, path: str | Path) -> None:
+    """Write ``{sample}.json`` atomically."""
+    write_text(path, to_json(result))
+
+
+def _make(cls, data: dict):
+    names = {f.name for f in fields(cls)}
+    kwargs = {k: v for k, v in data.items() if k in names}
+    for k, v in kwargs.items():
+        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy"):
+            kwargs[k] = tuple(v)
+    return cls(**kwargs)
+
+
+def result_from_dict(d: dict) -> SampleResult:
+    """Rebuild a :class:`SampleResult` from its JSON dict."""
+    drugs = []
+    for dc in d.get("drugs", []):
+        reasons = tuple(
+            DrugReason(r["finding"], r["catalogue_id"], r["call"],
+                       tuple(_make(Evidence, e) for e in r.get("evidence", [])))  # fmt: skip
+            for r in dc.get("reasons", [])
+        )
+        drugs.append(DrugCall(dc["drug"], dc["call"], reasons, dc.get("rank", 0), dc.get("note", ""),
+                              dc.get("conflicting", False)))  # fmt: skip
+    return SampleResult(
+        sample=d["sample"],
+        build=d["build"],
+        metadata=_make(SampleMetadata, d["metadata"]),
+        findings=[_make(Finding, f) for f in d.get("findings", [])],
+        variants_examined=d.get("variants_examined", 0),
+        copy_number=[_make(GeneCopyNumber, c) for c in d.get("copy_number", [])],
+        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
+        fusion_status=d.get("fusion_status", "not_assessed"),
+        mechanisms=list(d.get("mechanisms", [])),
+        drugs=drugs,
+        not_assessed=list(d.get("not_assessed", [])),
+        skipped=[_make(SkippedRecord, s) for s in d.get("skipped", [])],
+        warnings=list(d.get("warnings", [])),
+        inputs=[_make(InputFile, i) for i in d.get("inputs", [])],
+        tool_version=d.get("tool_version", ""),
+        catalogue_version=d.get("catalogue_version", ""),
+        settings=dict(d.get("settings", {})),
+    )
