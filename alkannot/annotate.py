@@ -284,17 +284,29 @@ def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
     return out
 
 
-def fusion_absent_finding(catalogue, has_baseline: bool) -> Finding:
-    """The ALK fusion was assessed and not found in the re-biopsy (review 2.3)."""
+def fusion_absent_finding(catalogue, baseline_status: str) -> Finding:
+    """The ALK fusion was assessed and not found in the re-biopsy (review 2.3).
+
+    ``baseline_status`` is the baseline's fusion status: ``present`` makes this a loss of the
+    fusion; ``absent`` means it was not detected before treatment either.
+    """
     entry = catalogue.match_fusion_loss("ALK")
+    caution = ("review 2.3: loss of ALK is difficult to prove in clinical samples; detection "
+               "depends on tumour content and sample processing [47]")  # fmt: skip
+    if baseline_status == "present":
+        alteration, status = "fusion lost", "lost"
+        significance = "ALK fusion detected at baseline, not detected at re-biopsy"
+    elif baseline_status == "absent":
+        alteration, status = "fusion not detected", "pre-existing"
+        significance = "ALK fusion not detected at baseline or at re-biopsy: check the assay"
+    else:
+        alteration, status = "fusion not detected", "no_baseline"
+        significance = "ALK fusion not detected in the re-biopsy"
     return Finding(
-        kind="fusion_loss", gene="ALK", alteration="fusion not detected",
+        kind="fusion_loss", gene="ALK", alteration=alteration,
         catalogue_id=entry.id if entry else "", mechanism=entry.mechanism if entry else "",
-        significance="ALK fusion not detected in the re-biopsy",
-        baseline_status="no_baseline" if not has_baseline else "lost",
-        notes=("review 2.3: loss of ALK is difficult to prove in clinical samples; detection "
-               "depends on tumour content and sample processing [47]",),
-        source="fusions",
+        significance=significance, baseline_status=status, notes=(caution,), source="fusions",
+        passed_filters=baseline_status != "absent",
     )  # fmt: skip
 
 

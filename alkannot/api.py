@@ -239,10 +239,12 @@ def annotate_sample(
         skipped += [SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
                     for s in base.skipped]  # fmt: skip
         warnings += base.warnings
-        findings = compare_with_baseline(findings, base.findings, base.fusion_status,
-                                         now.fusion_status, tumour_content=purity)
-    if now.fusion_status == "absent" and not any(f.kind == "fusion_loss" for f in findings):
-        findings.append(fusion_absent_finding(cat, has_baseline=False))
+        findings = compare_with_baseline(findings, base.findings)
+        base_fusion = base.fusion_status
+    else:
+        base_fusion = "not_assessed"
+    if now.fusion_status == "absent":
+        findings.append(fusion_absent_finding(cat, base_fusion))
 
     sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
     metadata = SampleMetadata(sample=sample, prior_therapy=therapies, cns_metastases=cns_metastases,

@@ -1,0 +1,99 @@
+"""``alkannot catalogue``: review and extend the resistance catalogue."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+_CTX = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(context_settings=_CTX)
+@click.option("--catalogue", "path", type=click.Path(dir_okay=False),
+              help="A local catalogue YAML instead of the bundled one.")  # fmt: skip
+@click.pass_context
+def catalogue(ctx: click.Context, path: str | None) -> None:
+    """List, show, export or validate the resistance catalogue."""
+    ctx.obj = path
+
+
+def _load(ctx: click.Context):
+    from alkannot.catalogue import load_catalogue
+
+    return load_catalogue(ctx.obj)
+
+
+@catalogue.command("list", context_settings=_CTX)
+@click.pass_context
+def list_entries(ctx: click.Context) -> None:
+    """One line per entry: id, gene, alteration, mechanism, evidence count."""
+    cat = _load(ctx)
+    click.echo(f"# {cat.name} {cat.version}")
+    click.echo("id\tgene\talteration\tmechanism\tdrugs\tevidence")
+    for e in cat.entries.values():
+        n = sum(len(d.evidence) for d in e.drugs.values())
+        click.echo(f"{e.id}\t{e.gene}\t{e.alteration}\t{e.mechanism}\t{len(e.drugs)}\t{n}")
+
+
+@catalogue.command(context_settings=_CTX)
+@click.argument("entry_id")
+@click.pass_context
+def show(ctx: click.Context, entry_id: str) -> None:
+    """Every call of one entry with its evidence."""
+    from alkannot.errors import ConfigError
+
+    cat = _load(ctx)
+    if entry_id not in cat.entries:
+        raise ConfigError(f"no catalogue entry {entry_id!r}; see 'alkannot catalogue list'")
+    e = cat.entries[entry_id]
+    click.echo(f"{e.id}: {e.gene} {e.alteration} ({e.kind}, {e.mechanism})")
+    click.echo(f"  {e.summary}")
+    for drug, d in e.drugs.items():
+        flag = " (sources disagree)" if d.conflicting else ""
+        click.echo(f"  {drug}: {d.call}{flag}")
+        for ev in d.evidence:
+            ids = " ".join(x for x in (ev.pmid and f"PMID {ev.pmid}", ev.civic_eid) if x)
+            click.echo(f"    - {ev.call} [{ev.source}] {ev.citation}{' ' + ids if ids else ''}: "
+                       f"{ev.statement}")  # fmt: skip
+
+
+@catalogue.command(context_settings=_CTX)
+@click.option("--format", "fmt", type=click.Choice(["tsv", "json"]), default="tsv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout].")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: str | None) -> None:
+    """One row per entry x drug x evidence item."""
+    from alkannot.report.atomic import write_text
+    from alkannot.report.tsv import render
+
+    cat = _load(ctx)
+    rows = []
+    for e in cat.entries.values():
+        for drug, d in e.drugs.items():
+            for ev in d.evidence:
+                rows.append({"entry": e.id, "gene": e.gene, "alteration": e.alteration,
+                             "mechanism": e.mechanism, "drug": drug, "drug_call": d.call,
+                             "conflicting": d.conflicting, "evidence_call": ev.call,
+                             "source": ev.source, "citation": ev.citation, "pmid": ev.pmid,
+                             "civic_eid": ev.civic_eid, "level": ev.level, "assay": ev.assay,
+                             "fusion_context": ev.fusion_context, "statement": ev.statement})  # fmt: skip
+    if fmt == "json":
+        text = json.dumps({"catalogue": cat.name, "version": cat.version, "rows": rows}, indent=2,
+                          sort_keys=True) + "\n"  # fmt: skip
+    else:
+        text = render(list(rows[0]) if rows else ["entry"], rows)
+    if output:
+        write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@catalogue.command(context_settings=_CTX)
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate(file: str) -> None:
+    """Check FILE against the schema and the semantic rules; print 'ok' or the problem."""
+    from alkannot.catalogue import load_catalogue
+
+    cat = load_catalogue(file)
+    click.echo(f"ok: {len(cat.entries)} entries, version {cat.version}")

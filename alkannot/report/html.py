@@ -1,0 +1,117 @@
+"""The self-contained per-sample HTML report (jinja2, inline CSS/JS/SVG, no network).
+
+A Content-Security-Policy forbids every load and allows only the page's own script (by hash), so
+even a string that escaped escaping could not run. The report date is the run date (UTC), or
+``SOURCE_DATE_EPOCH`` when set, for reproducible builds; it is the only part not fixed by the inputs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from alkannot.models import SampleResult
+from alkannot.report.atomic import write_text
+
+MECHANISM_LABELS = {
+    "on_target_mutation": "ALK secondary (on-target) mutation",
+    "on_target_amplification": "ALK amplification",
+    "fusion_loss": "ALK fusion lost / not detected",
+    "bypass": "bypass track",
+}
+_FUSION_TEXT = {"present": "present", "lost": "LOST since baseline", "absent": "not detected",
+                "not_assessed": "not assessed (no fusion input)"}  # fmt: skip
+_ORDER = {"resistant": 0, "reduced": 1, "unknown": 2, "sensitive": 3}
+
+
+@cache
+def environment():
+    """The jinja2 environment of the package templates (autoescape on)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        autoescape=True, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
+    )  # fmt: skip
+
+
+def report_date() -> str:
+    """Today's date (UTC), or the date of ``SOURCE_DATE_EPOCH`` when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return when.strftime("%Y-%m-%d")
+
+
+def _asset(name: str) -> str:
+    return (Path(__file__).parent / "templates" / name).read_text()
+
+
+def script_and_hash() -> tuple[str, str]:
+    """The page script and its CSP source expression (``'sha256-...'``)."""
+    script = _asset("sort.js.j2")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return script, f"sha256-{digest}"
+
+
+def references(result: SampleResult) -> list[str]:
+    """Every citation used by the drug reasons, once, in order of appearance."""
+    refs: dict[str, None] = {}
+    for d in result.drugs:
+        for r in d.reasons:
+            for e in r.evidence:
+                ids = ", ".join(x for x in (e.pmid and f"PMID {e.pmid}", e.civic_eid) if x)
+                refs[e.citation + (f" ({ids})" if ids and ids not in e.citation else "")] = None
+    return list(refs)
+
+
+def render_html(result: SampleResult) -> str:
+    """Return the report page as a string."""
+    from markupsafe import Markup
+
+    from alkannot.report.plots import copy_number_panel, lollipop
+
+    script, digest = script_and_hash()
+    catalogue_positions = _catalogue_positions()
+    thresholds = next((c.thresholds for c in result.copy_number if c.thresholds), {})
+    key = [f for f in result.findings if f.catalogue_id and f.passed_filters
+           and f.baseline_status != "lost"]  # fmt: skip
+    template = environment().get_template("sample.html.j2")
+    return template.render(
+        r=result,
+        css=Markup(_asset("base.css.j2")),
+        script=Markup(script),
+        script_hash=digest,
+        report_date=report_date(),
+        mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
+        key_findings=key,
+        drugs_resistance_first=sorted(result.drugs, key=lambda d: (_ORDER[d.call], d.rank)),
+        lollipop=Markup(lollipop([f for f in result.findings if f.gene == "ALK" and f.kind == "mutation"],
+                                 catalogue_positions)),  # fmt: skip
+        cn_panel=Markup(copy_number_panel(result.copy_number, thresholds)),
+        thresholds=thresholds,
+        fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
+        references=references(result),
+    )
+
+
+@cache
+def _catalogue_positions() -> list[tuple[int, str]]:
+    import re
+
+    from alkannot.catalogue import load_catalogue
+
+    out = []
+    for e in load_catalogue().entries.values():
+        m = re.match(r"p\.[A-Z][a-z]{2}(\d+)", e.hgvsp)
+        if e.gene == "ALK" and m:
+            out.append((int(m.group(1)), e.alteration))
+    return out
+
+
+def write_html(result: SampleResult, path: str | Path) -> None:
+    """Write ``{sample}.html`` atomically."""
+    write_text(path, render_html(result))
