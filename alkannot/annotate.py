@@ -20,14 +20,28 @@ MUTATION_GENES = ("ALK", "KRAS", "EGFR", "MET", "KIT", "IGF1R")
 #: Genes whose copy number is called (review 2.2, 2.5, section 4; IGF1R and EGFR for completeness).
 COPY_NUMBER_GENES = ("ALK", "MET", "KIT", "EGFR", "IGF1R", "KRAS")
 
-_NON_CODING = {"intron_variant", "5_prime_UTR_variant", "3_prime_UTR_variant", "splice_region_variant"}
+_NON_CODING = {
+    "intron_variant",
+    "5_prime_UTR_variant",
+    "3_prime_UTR_variant",
+    "splice_region_variant",
+}
 _PROTEIN_ALTERING_WORDS = (
-    "missense", "stop_gained", "stop_lost", "start_lost", "frameshift", "inframe",
-    "protein_altering", "splice_donor", "splice_acceptor",
-)  # fmt: skip
+    "missense",
+    "stop_gained",
+    "stop_lost",
+    "start_lost",
+    "frameshift",
+    "inframe",
+    "protein_altering",
+    "splice_donor",
+    "splice_acceptor",
+)
 
 
-def target_regions(build: str, genes: Iterable[str] = MUTATION_GENES) -> dict[str, list[tuple[int, int]]]:
+def target_regions(
+    build: str, genes: Iterable[str] = MUTATION_GENES
+) -> dict[str, list[tuple[int, int]]]:
     """Return canonical contig -> sorted, merged ``(start, end)`` spans of the given genes."""
     spans = gene_spans(build)
     out: dict[str, list[tuple[int, int]]] = {}
@@ -56,7 +70,9 @@ def gene_at(build: str, chrom: str, pos: int, end: int | None = None) -> str | N
     return None
 
 
-def check_reference_alleles(variants: Iterable[Variant], reference: ReferenceSequence, path: str) -> None:
+def check_reference_alleles(
+    variants: Iterable[Variant], reference: ReferenceSequence, path: str
+) -> None:
     """Stop with a build-mismatch error when a REF allele inside the bundled slice disagrees.
 
     Only bases of the bundled ALK slice are checked: that is what the build was checked against,
@@ -104,9 +120,20 @@ def _passes(v: Variant, min_vaf: float, min_depth: int) -> tuple[bool, tuple[str
 
 def _base_finding(v: Variant, gene: str, passed: bool, notes: tuple[str, ...]) -> Finding:
     return Finding(
-        kind="mutation", gene=gene, alteration="", chrom=v.chrom, pos=v.pos, ref=v.ref, alt=v.alt,
-        vaf=v.vaf, depth=v.depth, filter=v.filter, passed_filters=passed, notes=notes, source="vcf",
-    )  # fmt: skip
+        kind="mutation",
+        gene=gene,
+        alteration="",
+        chrom=v.chrom,
+        pos=v.pos,
+        ref=v.ref,
+        alt=v.alt,
+        vaf=v.vaf,
+        depth=v.depth,
+        filter=v.filter,
+        passed_filters=passed,
+        notes=notes,
+        source="vcf",
+    )
 
 
 def _annotation_check(v: Variant, gene: str, short: str) -> str:
@@ -125,8 +152,9 @@ def _annotation_check(v: Variant, gene: str, short: str) -> str:
     return f"DISAGREES with {where}: {ext.hgvsp} (computed {short or 'no protein change'})"
 
 
-def annotate_alk(v: Variant, reference: ReferenceSequence, catalogue, passed: bool,
-                 notes: tuple[str, ...]) -> Finding | SkippedRecord:
+def annotate_alk(
+    v: Variant, reference: ReferenceSequence, catalogue, passed: bool, notes: tuple[str, ...]
+) -> Finding | SkippedRecord:
     """Translate an ALK variant and classify it against the catalogue."""
     from alkannot.consequence import annotate_variant
 
@@ -134,10 +162,12 @@ def annotate_alk(v: Variant, reference: ReferenceSequence, catalogue, passed: bo
         pc = annotate_variant("ALK", v.chrom, v.pos, v.ref, v.alt, reference)
     except OutsideSliceError:
         return SkippedRecord(
-            source="vcf", record=f"{v.chrom}:{v.pos} {v.ref}>{v.alt}", category="needs_reference",
+            source="vcf",
+            record=f"{v.chrom}:{v.pos} {v.ref}>{v.alt}",
+            category="needs_reference",
             reason="needs --reference: ALK variant outside the bundled kinase-domain slice "
             "(codons 1058-1388); pass --reference genome.fa to translate it",
-        )  # fmt: skip
+        )
     entry = catalogue.match_mutation("ALK", pc.short) if pc.short else None
     if entry is not None:
         significance = "known resistance mutation"
@@ -151,15 +181,21 @@ def annotate_alk(v: Variant, reference: ReferenceSequence, catalogue, passed: bo
         significance = "ALK variant outside the kinase domain, not in the catalogue"
     return replace(
         _base_finding(v, "ALK", passed, notes),
-        alteration=pc.short or pc.hgvsc, hgvsp=pc.hgvsp, hgvsc=pc.hgvsc,
-        consequence=pc.consequence, in_kinase_domain=pc.in_kinase_domain,
-        catalogue_id=entry.id if entry else "", mechanism=entry.mechanism if entry else "",
-        significance=significance, annotation_check=_annotation_check(v, "ALK", pc.short),
-    )  # fmt: skip
+        alteration=pc.short or pc.hgvsc,
+        hgvsp=pc.hgvsp,
+        hgvsc=pc.hgvsc,
+        consequence=pc.consequence,
+        in_kinase_domain=pc.in_kinase_domain,
+        catalogue_id=entry.id if entry else "",
+        mechanism=entry.mechanism if entry else "",
+        significance=significance,
+        annotation_check=_annotation_check(v, "ALK", pc.short),
+    )
 
 
-def annotate_bypass(v: Variant, gene: str, build: str, catalogue, passed: bool,
-                    notes: tuple[str, ...]) -> Finding | SkippedRecord:
+def annotate_bypass(
+    v: Variant, gene: str, build: str, catalogue, passed: bool, notes: tuple[str, ...]
+) -> Finding | SkippedRecord:
     """Name a variant in a bypass-track gene: curated hotspot allele, else the VCF's annotation."""
     from alkannot.hgvs import normalise_protein_change, one_to_three
     from alkannot.io.annotations import choose_annotation
@@ -178,37 +214,55 @@ def annotate_bypass(v: Variant, gene: str, build: str, catalogue, passed: bool,
         how = f"named by {ext.source} ({ext.transcript})"
     if not short:
         codon = next(
-            (name for chrom, s, e, name in hotspot_codons(build)
-             if chrom == v.chrom and v.pos <= e and v.pos + len(v.ref) - 1 >= s),
+            (
+                name
+                for chrom, s, e, name in hotspot_codons(build)
+                if chrom == v.chrom and v.pos <= e and v.pos + len(v.ref) - 1 >= s
+            ),
             None,
-        )  # fmt: skip
+        )
         if codon is None:
             return SkippedRecord(
-                source="vcf", record=f"{v.chrom}:{v.pos} {v.ref}>{v.alt}",
+                source="vcf",
+                record=f"{v.chrom}:{v.pos} {v.ref}>{v.alt}",
                 category="unannotated_bypass_gene",
                 reason=f"in {gene} but not a curated hotspot allele and without a VEP/SnpEff "
                 "protein annotation; annotate the VCF (VEP or SnpEff) to name it",
-            )  # fmt: skip
+            )
         return replace(
             _base_finding(v, gene, passed, notes),
             alteration=f"{codon.replace('_', ' ')} hotspot codon",
             significance="at a recurrent hotspot codon; allele not in the curated list, "
             "protein change not determined (no annotation)",
-        )  # fmt: skip
+        )
     entry = catalogue.match_mutation(gene, short)
     check = _annotation_check(v, gene, short) if how.startswith("curated") else ""
     return replace(
         _base_finding(v, gene, passed, notes),
-        alteration=short, hgvsp=hgvsp, hgvsc=hgvsc, consequence=consequence,
-        catalogue_id=entry.id if entry else "", mechanism=entry.mechanism if entry else "",
-        significance=("catalogued bypass-track alteration" if entry
-                      else f"{gene} variant not in the catalogue"),
-        annotation_check=check, notes=notes + ((how,) if how else ()),
-    )  # fmt: skip
+        alteration=short,
+        hgvsp=hgvsp,
+        hgvsc=hgvsc,
+        consequence=consequence,
+        catalogue_id=entry.id if entry else "",
+        mechanism=entry.mechanism if entry else "",
+        significance=(
+            "catalogued bypass-track alteration"
+            if entry
+            else f"{gene} variant not in the catalogue"
+        ),
+        annotation_check=check,
+        notes=notes + ((how,) if how else ()),
+    )
 
 
-def variant_findings(variants: Iterable[Variant], build: str, reference: ReferenceSequence,
-                     catalogue, min_vaf: float, min_depth: int) -> VariantAnnotation:
+def variant_findings(
+    variants: Iterable[Variant],
+    build: str,
+    reference: ReferenceSequence,
+    catalogue,
+    min_vaf: float,
+    min_depth: int,
+) -> VariantAnnotation:
     """Annotate the VCF variants of the target genes; compound mutations become their own finding."""
     out = VariantAnnotation()
     for v in variants:
@@ -231,17 +285,30 @@ def variant_findings(variants: Iterable[Variant], build: str, reference: Referen
 
 def compound_findings(findings: list[Finding], catalogue) -> list[Finding]:
     """Catalogue compound entries whose every part is among the passing ALK mutations."""
-    parts = [f for f in findings if f.kind == "mutation" and f.gene == "ALK" and f.passed_filters
-             and f.alteration]  # fmt: skip
+    parts = [
+        f
+        for f in findings
+        if f.kind == "mutation" and f.gene == "ALK" and f.passed_filters and f.alteration
+    ]
     out = []
     for entry in catalogue.match_compounds("ALK", [f.alteration for f in parts]):
         vafs = [f.vaf for f in parts if f.vaf is not None]
-        out.append(Finding(
-            kind="mutation", gene="ALK", alteration=entry.alteration, hgvsp="", in_kinase_domain=True,
-            vaf=min(vafs) if vafs else None, catalogue_id=entry.id, mechanism=entry.mechanism,
-            significance="compound mutation (its own catalogue entry)", consequence="compound",
-            notes=("phase (cis/trans) not determined from the VCF",), source="vcf",
-        ))  # fmt: skip
+        out.append(
+            Finding(
+                kind="mutation",
+                gene="ALK",
+                alteration=entry.alteration,
+                hgvsp="",
+                in_kinase_domain=True,
+                vaf=min(vafs) if vafs else None,
+                catalogue_id=entry.id,
+                mechanism=entry.mechanism,
+                significance="compound mutation (its own catalogue entry)",
+                consequence="compound",
+                notes=("phase (cis/trans) not determined from the VCF",),
+                source="vcf",
+            )
+        )
     return out
 
 
@@ -255,13 +322,24 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
         cn = f"copy number {c.copy_number:.3g}" if c.copy_number is not None else ""
         fold = f"fold {c.fold_change:.3g}" if c.fold_change is not None else ""
         log2 = f"log2 {c.log2:.3g}" if c.log2 is not None else ""
-        out.append(Finding(
-            kind="copy_number", gene=c.gene, alteration=c.call, chrom=c.chrom, pos=c.start,
-            catalogue_id=entry.id if entry else "", mechanism=entry.mechanism if entry else "",
-            significance=("catalogued copy-number mechanism" if entry
-                          else f"{c.gene} {c.call}, not in the catalogue"),
-            notes=tuple(x for x in (cn, fold, log2, c.note) if x), source="cnv",
-        ))  # fmt: skip
+        out.append(
+            Finding(
+                kind="copy_number",
+                gene=c.gene,
+                alteration=c.call,
+                chrom=c.chrom,
+                pos=c.start,
+                catalogue_id=entry.id if entry else "",
+                mechanism=entry.mechanism if entry else "",
+                significance=(
+                    "catalogued copy-number mechanism"
+                    if entry
+                    else f"{c.gene} {c.call}, not in the catalogue"
+                ),
+                notes=tuple(x for x in (cn, fold, log2, c.note) if x),
+                source="cnv",
+            )
+        )
     return out
 
 
@@ -271,16 +349,30 @@ def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
     for c in calls:
         if "ALK" not in (c.gene3, c.gene5):
             continue
-        notes = [x for x in (
-            c.junction and f"junction {c.junction}", c.variant and f"variant {c.variant}",
-            c.orientation_ok is False and "orientation does not keep the ALK kinase domain 3'",
-            c.note,
-        ) if x]  # fmt: skip
-        out.append(Finding(
-            kind="fusion", gene="ALK", alteration=c.name, chrom=c.chrom3, pos=c.pos3,
-            filter=c.filter, significance="ALK fusion detected", notes=tuple(notes),
-            passed_filters=c.filter in (("PASS",), (".",), ()), source="fusions",
-        ))  # fmt: skip
+        notes = [
+            x
+            for x in (
+                c.junction and f"junction {c.junction}",
+                c.variant and f"variant {c.variant}",
+                c.orientation_ok is False and "orientation does not keep the ALK kinase domain 3'",
+                c.note,
+            )
+            if x
+        ]
+        out.append(
+            Finding(
+                kind="fusion",
+                gene="ALK",
+                alteration=c.name,
+                chrom=c.chrom3,
+                pos=c.pos3,
+                filter=c.filter,
+                significance="ALK fusion detected",
+                notes=tuple(notes),
+                passed_filters=c.filter in (("PASS",), (".",), ()),
+                source="fusions",
+            )
+        )
     return out
 
 
@@ -291,8 +383,10 @@ def fusion_absent_finding(catalogue, baseline_status: str) -> Finding:
     fusion; ``absent`` means it was not detected before treatment either.
     """
     entry = catalogue.match_fusion_loss("ALK")
-    caution = ("review 2.3: loss of ALK is difficult to prove in clinical samples; detection "
-               "depends on tumour content and sample processing [47]")  # fmt: skip
+    caution = (
+        "review 2.3: loss of ALK is difficult to prove in clinical samples; detection "
+        "depends on tumour content and sample processing [47]"
+    )
     if baseline_status == "present":
         alteration, status = "fusion lost", "lost"
         significance = "ALK fusion detected at baseline, not detected at re-biopsy"
@@ -303,11 +397,17 @@ def fusion_absent_finding(catalogue, baseline_status: str) -> Finding:
         alteration, status = "fusion not detected", "no_baseline"
         significance = "ALK fusion not detected in the re-biopsy"
     return Finding(
-        kind="fusion_loss", gene="ALK", alteration=alteration,
-        catalogue_id=entry.id if entry else "", mechanism=entry.mechanism if entry else "",
-        significance=significance, baseline_status=status, notes=(caution,), source="fusions",
+        kind="fusion_loss",
+        gene="ALK",
+        alteration=alteration,
+        catalogue_id=entry.id if entry else "",
+        mechanism=entry.mechanism if entry else "",
+        significance=significance,
+        baseline_status=status,
+        notes=(caution,),
+        source="fusions",
         passed_filters=baseline_status != "absent",
-    )  # fmt: skip
+    )
 
 
 def mechanisms_found(findings: Iterable[Finding]) -> list[str]:

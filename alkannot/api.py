@@ -84,11 +84,24 @@ class _Inputs:
     formats: dict[str, str] = field(default_factory=dict)
 
 
-def _read_timepoint(vcf: str, *, label: str, vcf_sample: str | None, build: str | None,
-                    reference: ReferenceSequence | None, fasta: str | None, cnv: str | None,
-                    cnv_format: str | None, fusions: str | None, fusion_format: str | None,
-                    purity: float | None, ploidy: float | None, min_vaf: float, min_depth: int,
-                    catalogue) -> tuple[_Inputs, ReferenceSequence]:
+def _read_timepoint(
+    vcf: str,
+    *,
+    label: str,
+    vcf_sample: str | None,
+    build: str | None,
+    reference: ReferenceSequence | None,
+    fasta: str | None,
+    cnv: str | None,
+    cnv_format: str | None,
+    fusions: str | None,
+    fusion_format: str | None,
+    purity: float | None,
+    ploidy: float | None,
+    min_vaf: float,
+    min_depth: int,
+    catalogue,
+) -> tuple[_Inputs, ReferenceSequence]:
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
@@ -112,8 +125,9 @@ def _read_timepoint(vcf: str, *, label: str, vcf_sample: str | None, build: str 
         out.formats["cnv"] = cn.format
         out.skipped += cn.skipped
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
-        out.copy_number = gene_copy_numbers(cn, data.build, COPY_NUMBER_GENES, purity=purity,
-                                            ploidy=ploidy)
+        out.copy_number = gene_copy_numbers(
+            cn, data.build, COPY_NUMBER_GENES, purity=purity, ploidy=ploidy
+        )
         out.findings += copy_number_findings(out.copy_number, catalogue)
     if fusions:
         from alkannot.fusion import summarise_fusion_status, type_alk_fusion
@@ -218,26 +232,51 @@ def annotate_sample(
     cat = load_catalogue(catalogue)
     therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
 
-    common = dict(build=build, fasta=fasta, purity=purity, ploidy=ploidy, min_vaf=min_vaf,
-                  min_depth=min_depth, catalogue=cat, cnv_format=cnv_format,
-                  fusion_format=fusion_format)  # fmt: skip
-    now, ref = _read_timepoint(vcf, label="re-biopsy", vcf_sample=vcf_sample, reference=None,
-                               cnv=paths["cnv"], fusions=paths["fusions"], **common)
+    common = dict(
+        build=build,
+        fasta=fasta,
+        purity=purity,
+        ploidy=ploidy,
+        min_vaf=min_vaf,
+        min_depth=min_depth,
+        catalogue=cat,
+        cnv_format=cnv_format,
+        fusion_format=fusion_format,
+    )
+    now, ref = _read_timepoint(
+        vcf,
+        label="re-biopsy",
+        vcf_sample=vcf_sample,
+        reference=None,
+        cnv=paths["cnv"],
+        fusions=paths["fusions"],
+        **common,
+    )
     findings = now.findings
     skipped = list(now.skipped)
     warnings = list(now.warnings)
     if paths["baseline_vcf"]:
         from alkannot.baseline import compare_with_baseline
 
-        base, _ = _read_timepoint(paths["baseline_vcf"], label="baseline", vcf_sample=None,
-                                  reference=ref, cnv=paths["baseline_cnv"],
-                                  fusions=paths["baseline_fusions"], **common)
+        base, _ = _read_timepoint(
+            paths["baseline_vcf"],
+            label="baseline",
+            vcf_sample=None,
+            reference=ref,
+            cnv=paths["baseline_cnv"],
+            fusions=paths["baseline_fusions"],
+            **common,
+        )
         if base.build != now.build:
             raise ConfigError(
                 f"the baseline VCF is {base.build} but the re-biopsy is {now.build}; both time "
-                "points must be on the same build", path=paths["baseline_vcf"])  # fmt: skip
-        skipped += [SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
-                    for s in base.skipped]  # fmt: skip
+                "points must be on the same build",
+                path=paths["baseline_vcf"],
+            )
+        skipped += [
+            SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
+            for s in base.skipped
+        ]
         warnings += base.warnings
         findings = compare_with_baseline(findings, base.findings)
         base_fusion = base.fusion_status
@@ -247,15 +286,28 @@ def annotate_sample(
         findings.append(fusion_absent_finding(cat, base_fusion))
 
     sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
-    metadata = SampleMetadata(sample=sample, prior_therapy=therapies, cns_metastases=cns_metastases,
-                              purity=purity, ploidy=ploidy, build=now.build)  # fmt: skip
+    metadata = SampleMetadata(
+        sample=sample,
+        prior_therapy=therapies,
+        cns_metastases=cns_metastases,
+        purity=purity,
+        ploidy=ploidy,
+        build=now.build,
+    )
     inputs = []
     roles = {"vcf": vcf, "reference": fasta, **paths}
     for role, p in roles.items():
         if p:
             rec = file_checksum(p)
-            inputs.append(InputFile(role, p, rec.sha256, rec.size,
-                                    now.formats.get(role.removeprefix("baseline_"), "")))
+            inputs.append(
+                InputFile(
+                    role,
+                    p,
+                    rec.sha256,
+                    rec.size,
+                    now.formats.get(role.removeprefix("baseline_"), ""),
+                )
+            )
     findings = sort_findings(findings)
     return SampleResult(
         sample=sample,
@@ -274,8 +326,12 @@ def annotate_sample(
         inputs=inputs,
         tool_version=__version__,
         catalogue_version=cat.version,
-        settings={"min_vaf": min_vaf, "min_depth": min_depth, "vcf_sample": now.vcf_sample,
-                  "sample_name": sample_name or now.vcf_sample},
+        settings={
+            "min_vaf": min_vaf,
+            "min_depth": min_depth,
+            "vcf_sample": now.vcf_sample,
+            "sample_name": sample_name or now.vcf_sample,
+        },
     )
 
 
@@ -292,34 +348,49 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Resistance-relevant first (catalogued, passing), then by kind, gene and position."""
     return sorted(
         findings,
-        key=lambda f: (not (f.catalogue_id and f.passed_filters), _KIND_ORDER.get(f.kind, 9),
-                       f.gene, f.pos or 0, f.alteration),
-    )  # fmt: skip
+        key=lambda f: (
+            not (f.catalogue_id and f.passed_filters),
+            _KIND_ORDER.get(f.kind, 9),
+            f.gene,
+            f.pos or 0,
+            f.alteration,
+        ),
+    )
 
 
 def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -> list[str]:
     """Sentences naming what this run could not assess, and why."""
     out = []
     if not paths["cnv"]:
-        out.append("Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
-                   "was given (--cnv).")  # fmt: skip
+        out.append(
+            "Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
+            "was given (--cnv)."
+        )
     if not paths["fusions"]:
-        out.append("ALK fusion status not assessed: a fusion cannot be called lost without "
-                   "fusion/SV input (--fusions).")  # fmt: skip
+        out.append(
+            "ALK fusion status not assessed: a fusion cannot be called lost without "
+            "fusion/SV input (--fusions)."
+        )
     if not paths["baseline_vcf"]:
-        out.append("Acquired versus pre-existing not assessed: no baseline (pre-treatment) sample "
-                   "was given (--baseline-vcf).")  # fmt: skip
+        out.append(
+            "Acquired versus pre-existing not assessed: no baseline (pre-treatment) sample "
+            "was given (--baseline-vcf)."
+        )
     if not_translated:
-        out.append(f"{not_translated} ALK variant(s) outside codons 1058-1388 were not translated: "
-                   "pass --reference genome.fa (see the skipped table).")  # fmt: skip
+        out.append(
+            f"{not_translated} ALK variant(s) outside codons 1058-1388 were not translated: "
+            "pass --reference genome.fa (see the skipped table)."
+        )
     for entry in catalogue.not_detectable_in_dna():
-        out.append(f"{entry.gene} {entry.alteration}: not visible in DNA sequencing "
-                   f"({entry.summary})")  # fmt: skip
+        out.append(
+            f"{entry.gene} {entry.alteration}: not visible in DNA sequencing ({entry.summary})"
+        )
     return out
 
 
-def write_sample_reports(result: SampleResult, outdir: str | Path,
-                         formats: Sequence[str] = REPORT_FORMATS) -> dict[str, Path]:
+def write_sample_reports(
+    result: SampleResult, outdir: str | Path, formats: Sequence[str] = REPORT_FORMATS
+) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
     ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
@@ -328,8 +399,10 @@ def write_sample_reports(result: SampleResult, outdir: str | Path,
     """
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
     if unknown:
-        raise ConfigError(f"unknown report format(s) {', '.join(unknown)}; choose from "
-                          f"{', '.join(REPORT_FORMATS)}")  # fmt: skip
+        raise ConfigError(
+            f"unknown report format(s) {', '.join(unknown)}; choose from "
+            f"{', '.join(REPORT_FORMATS)}"
+        )
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
     if "tsv" in formats:
@@ -360,6 +433,7 @@ def annotate_cohort(sample_json_paths: Sequence[str | Path], outdir: str | Path)
 
     missing = [str(p) for p in sample_json_paths if not Path(p).is_file()]
     if missing:
-        raise InputFileError("sample result JSON not found; annotate the sample first",
-                             path=missing[0])  # fmt: skip
+        raise InputFileError(
+            "sample result JSON not found; annotate the sample first", path=missing[0]
+        )
     return write_cohort([Path(p) for p in sample_json_paths], Path(outdir))

@@ -13,8 +13,7 @@ from dataclasses import replace
 
 from alkannot.models import Finding
 
-_INTRINSIC = ("present before treatment: intrinsic rather than acquired resistance "
-              "(review 2.6 [32])")  # fmt: skip
+_INTRINSIC = "present before treatment: intrinsic rather than acquired resistance (review 2.6 [32])"
 
 
 def finding_key(f: Finding) -> tuple:
@@ -50,6 +49,11 @@ def compare_with_baseline(current: list[Finding], baseline: list[Finding]) -> li
         if f.kind in ("fusion", "fusion_loss") or not f.passed_filters or not f.catalogue_id:
             continue
         if finding_key(f) not in now_keys:
-            out.append(replace(f, baseline_status="lost",
-                               notes=f.notes + ("present at baseline, not found at re-biopsy",)))
+            out.append(
+                replace(
+                    f,
+                    baseline_status="lost",
+                    notes=f.notes + ("present at baseline, not found at re-biopsy",),
+                )
+            )
     return out

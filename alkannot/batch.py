@@ -13,9 +13,13 @@ from alkannot.errors import AlkannotError
 from alkannot.report.atomic import write_text
 
 
-def run_batch(samplesheet: str | Path, outdir: Path, base: str | Path = ".",
-              only: Sequence[str] = (), formats: Sequence[str] = ("tsv", "json", "html", "xlsx"),
-              ) -> list[tuple[str, str]]:
+def run_batch(
+    samplesheet: str | Path,
+    outdir: Path,
+    base: str | Path = ".",
+    only: Sequence[str] = (),
+    formats: Sequence[str] = ("tsv", "json", "html", "xlsx"),
+) -> list[tuple[str, str]]:
     """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs."""
     from alkannot.api import annotate_sample, write_sample_reports
     from alkannot.io.samplesheet import read_samplesheet
@@ -26,7 +30,9 @@ def run_batch(samplesheet: str | Path, outdir: Path, base: str | Path = ".",
         if unknown:
             from alkannot.errors import ConfigError
 
-            raise ConfigError(f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet))
+            raise ConfigError(
+                f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet)
+            )
         rows = [r for r in rows if r.sample in only]
     failed = []
     for row in rows:

@@ -65,8 +65,10 @@ class Catalogue:
         self.path = path
         self.name = data["name"]
         self.version = f"{data['version']} ({data['date']})"
-        self.drugs = [Drug(d["id"], tuple(d.get("aliases", ())), d["drug_class"], d["alk_inhibitor"])
-                      for d in data["drugs"]]  # fmt: skip
+        self.drugs = [
+            Drug(d["id"], tuple(d.get("aliases", ())), d["drug_class"], d["alk_inhibitor"])
+            for d in data["drugs"]
+        ]
         self._drug_ids = {d.id.lower(): d.id for d in self.drugs}
         for d in self.drugs:
             for a in d.aliases:
@@ -80,8 +82,10 @@ class Catalogue:
                 raise CatalogueError(f"duplicate entry id {entry.id}", path=path)
             for drug in entry.drugs:
                 if drug.lower() not in self._drug_ids:
-                    raise CatalogueError(f"entry {entry.id}: unknown drug {drug!r}; add it to the "
-                                         "drugs list", path=path)  # fmt: skip
+                    raise CatalogueError(
+                        f"entry {entry.id}: unknown drug {drug!r}; add it to the drugs list",
+                        path=path,
+                    )
             self.entries[entry.id] = entry
             if entry.kind == "mutation":
                 protein = alk if entry.gene == "ALK" else None
@@ -94,8 +98,10 @@ class Catalogue:
                         continue
                     other = self._by_change.get((entry.gene, key))
                     if other is not None and other.id != entry.id:
-                        raise CatalogueError(f"entries {other.id} and {entry.id} both claim "
-                                             f"{entry.gene} {key}", path=path)  # fmt: skip
+                        raise CatalogueError(
+                            f"entries {other.id} and {entry.id} both claim {entry.gene} {key}",
+                            path=path,
+                        )
                     self._by_change[(entry.gene, key)] = entry
 
     def canonical_drug(self, name: str) -> str:
@@ -144,8 +150,9 @@ class Catalogue:
 
     def match_fusion_loss(self, gene: str = "ALK") -> Entry | None:
         """The fusion-loss entry of a gene, or None."""
-        return next((e for e in self.entries.values() if e.kind == "fusion_loss" and e.gene == gene),
-                    None)  # fmt: skip
+        return next(
+            (e for e in self.entries.values() if e.kind == "fusion_loss" and e.gene == gene), None
+        )
 
     def context_entries(self) -> list[Entry]:
         """Clinical-context statements (brain metastases, frail patients, ...)."""
@@ -160,20 +167,34 @@ def _entry(raw: dict) -> Entry:
     drugs = {}
     for drug, d in raw["drugs"].items():
         ev = tuple(
-            Evidence(call=e["call"], source=e["source"], citation=e["citation"],
-                     pmid=e.get("pmid", ""), civic_eid=e.get("civic_eid", ""),
-                     level=e.get("level", ""), assay=e.get("assay", ""), statement=e["statement"],
-                     fusion_context=e.get("fusion_context", ""))  # fmt: skip
+            Evidence(
+                call=e["call"],
+                source=e["source"],
+                citation=e["citation"],
+                pmid=e.get("pmid", ""),
+                civic_eid=e.get("civic_eid", ""),
+                level=e.get("level", ""),
+                assay=e.get("assay", ""),
+                statement=e["statement"],
+                fusion_context=e.get("fusion_context", ""),
+            )
             for e in d["evidence"]
         )
         drugs[drug] = DrugEntry(drug, d["call"], d["conflicting"], ev)
     return Entry(
-        id=raw["id"], gene=raw["gene"], alteration=raw["alteration"], kind=raw["kind"],
-        mechanism=raw["mechanism"], summary=raw["summary"],
-        detectable_in_dna=raw["detectable_in_dna"], drugs=drugs, hgvsp=raw.get("hgvsp", ""),
-        synonyms=tuple(raw.get("synonyms", ())), parts=tuple(raw.get("parts", ())),
+        id=raw["id"],
+        gene=raw["gene"],
+        alteration=raw["alteration"],
+        kind=raw["kind"],
+        mechanism=raw["mechanism"],
+        summary=raw["summary"],
+        detectable_in_dna=raw["detectable_in_dna"],
+        drugs=drugs,
+        hgvsp=raw.get("hgvsp", ""),
+        synonyms=tuple(raw.get("synonyms", ())),
+        parts=tuple(raw.get("parts", ())),
         notes=raw.get("notes", ""),
-    )  # fmt: skip
+    )
 
 
 def _schema() -> dict:

@@ -105,7 +105,9 @@ class TranscriptMapper:
         for number, o_start, o_end, t_start in self._exons:
             if o_start <= o <= o_end:
                 return _Pos(t_start + (o - o_start) - self._offset, 0, exon=number)
-        for (n1, _s1, e1, t1), (_n2, s2, _e2, t2) in zip(self._exons, self._exons[1:]):
+        for (n1, _s1, e1, t1), (_n2, s2, _e2, t2) in zip(
+            self._exons, self._exons[1:], strict=False
+        ):
             if e1 < o < s2:
                 after, before = o - e1, s2 - o
                 if after <= before:  # equidistant: HGVS uses the + form
@@ -203,8 +205,14 @@ def annotate_variant(
         return ProteinChange(hgvsp="", short="", consequence="3_prime_UTR_variant", **common)
     starts = (1 <= first.c < 3) if not o_ref else (first.c <= 3 and last.c >= 1)
     if starts:
-        return ProteinChange(hgvsp="p.Met1?", short="M1?", consequence="start_lost",
-                             protein_start=1, protein_end=1, **common)  # fmt: skip
+        return ProteinChange(
+            hgvsp="p.Met1?",
+            short="M1?",
+            consequence="start_lost",
+            protein_start=1,
+            protein_end=1,
+            **common,
+        )
     return _protein_change(mapper, gene, first.c, last.c, o_ref, o_alt, kind, common)
 
 
@@ -260,8 +268,16 @@ def _hgvs_c(m: TranscriptMapper, o_start: int, o_end: int, ref: str, alt: str):
     return f"c.{p(o_start - 1)}_{p(o_start)}ins{alt}", "ins", None
 
 
-def _protein_change(m: TranscriptMapper, gene: str, c_first: int, c_last: int, ref: str, alt: str,
-                    kind: str, common: dict) -> ProteinChange:
+def _protein_change(
+    m: TranscriptMapper,
+    gene: str,
+    c_first: int,
+    c_last: int,
+    ref: str,
+    alt: str,
+    kind: str,
+    common: dict,
+) -> ProteinChange:
     """Translate the reference and mutant coding sequence around the change and name the difference."""
     cdl = m.cds_length
     is_insertion = not ref  # inserted after c_first (kind "ins" or "dup")
@@ -292,42 +308,61 @@ def _protein_change(m: TranscriptMapper, gene: str, c_first: int, c_last: int, r
     j = 0
     while j < len(ref_p) - i and j < len(alt_p) - i and ref_p[-1 - j] == alt_p[-1 - j]:
         j += 1
-    r_seg, a_seg = ref_p[i: len(ref_p) - j], alt_p[i: len(alt_p) - j]
+    r_seg, a_seg = ref_p[i : len(ref_p) - j], alt_p[i : len(alt_p) - j]
     start = i + 1 + offset
     if not r_seg and not a_seg:
         aa = ref_p[codon_lo - 1 - offset]
-        return _pc(f"p.{_aa3(aa)}{codon_lo}=", "synonymous_variant", codon_lo, codon_lo, common,
-                   in_domain)  # fmt: skip
+        return _pc(
+            f"p.{_aa3(aa)}{codon_lo}=", "synonymous_variant", codon_lo, codon_lo, common, in_domain
+        )
     if not r_seg:  # insertion between residues start-1 and start
         n = len(a_seg)
-        prev = ref_p[i - n: i] if i - n >= 0 else ""
+        prev = ref_p[i - n : i] if i - n >= 0 else ""
         if prev == a_seg:
             s = start - n
-            span = f"{_aa3(prev[0])}{s}" if n == 1 else (
-                f"{_aa3(prev[0])}{s}_{_aa3(prev[-1])}{start - 1}")
+            span = (
+                f"{_aa3(prev[0])}{s}"
+                if n == 1
+                else (f"{_aa3(prev[0])}{s}_{_aa3(prev[-1])}{start - 1}")
+            )
             return _pc(f"p.{span}dup", "inframe_insertion", s, start - 1, common, in_domain)
         if "*" in a_seg:
             a_seg = a_seg[: a_seg.index("*") + 1]
         left, right = ref_p[i - 1], ref_p[i] if i < len(ref_p) else "*"
-        return _pc(f"p.{_aa3(left)}{start - 1}_{_aa3(right)}{start}ins{_aa3(a_seg)}",
-                   "inframe_insertion", start - 1, start, common, in_domain)  # fmt: skip
+        return _pc(
+            f"p.{_aa3(left)}{start - 1}_{_aa3(right)}{start}ins{_aa3(a_seg)}",
+            "inframe_insertion",
+            start - 1,
+            start,
+            common,
+            in_domain,
+        )
     end = start + len(r_seg) - 1
-    span = f"{_aa3(r_seg[0])}{start}" if len(r_seg) == 1 else (
-        f"{_aa3(r_seg[0])}{start}_{_aa3(r_seg[-1])}{end}")
+    span = (
+        f"{_aa3(r_seg[0])}{start}"
+        if len(r_seg) == 1
+        else (f"{_aa3(r_seg[0])}{start}_{_aa3(r_seg[-1])}{end}")
+    )
     if not a_seg:
         return _pc(f"p.{span}del", "inframe_deletion", start, end, common, in_domain)
     if a_seg[0] == "*":
         return _pc(f"p.{span[:3]}{start}Ter", "stop_gained", start, start, common, in_domain)
     if r_seg[0] == "*":
-        return _pc(f"p.Ter{start}{_aa3(a_seg[0])}ext*?", "stop_lost", start, start, common,
-                   in_domain)  # fmt: skip
+        return _pc(
+            f"p.Ter{start}{_aa3(a_seg[0])}ext*?", "stop_lost", start, start, common, in_domain
+        )
     if len(r_seg) == 1 and len(a_seg) == 1:
         return _pc(f"p.{span}{_aa3(a_seg)}", "missense_variant", start, end, common, in_domain)
     if "*" in a_seg:
         a_seg = a_seg[: a_seg.index("*") + 1]
         return _pc(f"p.{span}delins{_aa3(a_seg)}", "stop_gained", start, end, common, in_domain)
-    so = ("inframe_deletion" if len(a_seg) < len(r_seg)
-          else "inframe_insertion" if len(a_seg) > len(r_seg) else "protein_altering_variant")
+    so = (
+        "inframe_deletion"
+        if len(a_seg) < len(r_seg)
+        else "inframe_insertion"
+        if len(a_seg) > len(r_seg)
+        else "protein_altering_variant"
+    )
     return _pc(f"p.{span}delins{_aa3(a_seg)}", so, start, end, common, in_domain)
 
 
@@ -349,8 +384,9 @@ def _fetch_codons(m: TranscriptMapper, win_lo: int, need_hi: int, want_hi: int) 
     return core + "".join(extra), hi
 
 
-def _frameshift(ref_p: str, alt_nt: str, offset: int, reached_end: bool, common: dict,
-                in_domain: bool) -> ProteinChange:
+def _frameshift(
+    ref_p: str, alt_nt: str, offset: int, reached_end: bool, common: dict, in_domain: bool
+) -> ProteinChange:
     alt_p = translate(alt_nt)
     i = 0
     while i < len(ref_p) and i < len(alt_p) and ref_p[i] == alt_p[i]:
@@ -366,8 +402,14 @@ def _frameshift(ref_p: str, alt_nt: str, offset: int, reached_end: bool, common:
     length = str(stop + 1) if stop >= 0 else "?"
     if stop < 0 and reached_end:
         length = "?"
-    return _pc(f"p.{_aa3(ref_p[i])}{start}{_aa3(new[0])}fsTer{length}", "frameshift_variant",
-               start, start, common, in_domain)  # fmt: skip
+    return _pc(
+        f"p.{_aa3(ref_p[i])}{start}{_aa3(new[0])}fsTer{length}",
+        "frameshift_variant",
+        start,
+        start,
+        common,
+        in_domain,
+    )
 
 
 def _in_domain(gene: str, first: int, last: int) -> bool:
@@ -378,10 +420,14 @@ def _in_domain(gene: str, first: int, last: int) -> bool:
 def _pc(hgvsp: str, so: str, start: int, end: int, common: dict, in_domain: bool) -> ProteinChange:
     gene = common["gene"]
     return ProteinChange(
-        hgvsp=hgvsp, short=three_to_one(hgvsp), consequence=so, protein_start=start,
-        protein_end=end, in_kinase_domain=_in_domain(gene, start, end) or (
-            in_domain and so == "frameshift_variant"), **common,
-    )  # fmt: skip
+        hgvsp=hgvsp,
+        short=three_to_one(hgvsp),
+        consequence=so,
+        protein_start=start,
+        protein_end=end,
+        in_kinase_domain=_in_domain(gene, start, end) or (in_domain and so == "frameshift_variant"),
+        **common,
+    )
 
 
 def alk_codon_positions(codon: int, build: str) -> tuple[tuple[str, int], ...]:

@@ -53,10 +53,14 @@ class CnThresholds:
         return "neutral"
 
 
-def gene_copy_numbers(cnv, build: str, genes: Iterable[str] = ("ALK", "MET", "KIT", "EGFR", "IGF1R",
-                                                                "KRAS", "EML4"),
-                      purity: float | None = None, ploidy: float | None = None,
-                      thresholds: CnThresholds = CnThresholds()) -> list[GeneCopyNumber]:
+def gene_copy_numbers(
+    cnv,
+    build: str,
+    genes: Iterable[str] = ("ALK", "MET", "KIT", "EGFR", "IGF1R", "KRAS", "EML4"),
+    purity: float | None = None,
+    ploidy: float | None = None,
+    thresholds: CnThresholds = CnThresholds(),
+) -> list[GeneCopyNumber]:
     """Call each gene from the segments of a :class:`~alkannot.io.cnv.CnvData`.
 
     Parameters
@@ -77,21 +81,39 @@ def gene_copy_numbers(cnv, build: str, genes: Iterable[str] = ("ALK", "MET", "KI
     out = []
     th = {k: round(v, 4) for k, v in asdict(thresholds).items()}
     for gene in genes:
-        rows = [s for s in cnv.segments if s.gene == gene] if cnv.value_kind == "discrete" or any(
-            s.gene for s in cnv.segments) else []
+        rows = (
+            [s for s in cnv.segments if s.gene == gene]
+            if cnv.value_kind == "discrete" or any(s.gene for s in cnv.segments)
+            else []
+        )
         span = spans.get(gene)
         chrom, start, end = (span.chrom, span.start, span.end) if span else ("", 0, 0)
         if rows:
-            out.append(_from_gene_rows(gene, chrom, start, end, rows, cnv.value_kind, ploidy_used,
-                                       thresholds, th))  # fmt: skip
+            out.append(
+                _from_gene_rows(
+                    gene, chrom, start, end, rows, cnv.value_kind, ploidy_used, thresholds, th
+                )
+            )
             continue
         if span is None:
             continue
-        overlaps = [(s, min(s.end, span.end) - max(s.start, span.start) + 1) for s in cnv.segments
-                    if s.chrom == span.chrom and s.start <= span.end and s.end >= span.start]  # fmt: skip
+        overlaps = [
+            (s, min(s.end, span.end) - max(s.start, span.start) + 1)
+            for s in cnv.segments
+            if s.chrom == span.chrom and s.start <= span.end and s.end >= span.start
+        ]
         if not overlaps:
-            out.append(GeneCopyNumber(gene, chrom, start, end, "not_assessed", thresholds=th,
-                                      note="no segment covers the gene"))  # fmt: skip
+            out.append(
+                GeneCopyNumber(
+                    gene,
+                    chrom,
+                    start,
+                    end,
+                    "not_assessed",
+                    thresholds=th,
+                    note="no segment covers the gene",
+                )
+            )
             continue
         total = sum(w for _, w in overlaps)
         absolute = [(s.copy_number, w) for s, w in overlaps if s.copy_number is not None]
@@ -108,21 +130,52 @@ def gene_copy_numbers(cnv, build: str, genes: Iterable[str] = ("ALK", "MET", "KI
             cn = fold * ploidy_used
             method = "log2 ratio" + (f", purity {purity:g}" if purity else "")
         note = f"{len(overlaps)} segment(s) over {total} bp of {end - start + 1} bp"
-        out.append(GeneCopyNumber(gene, chrom, start, end, thresholds.call(fold), copy_number=cn,
-                                  log2=log2, fold_change=fold, n_segments=len(overlaps),
-                                  method=method, thresholds=th, note=note))  # fmt: skip
+        out.append(
+            GeneCopyNumber(
+                gene,
+                chrom,
+                start,
+                end,
+                thresholds.call(fold),
+                copy_number=cn,
+                log2=log2,
+                fold_change=fold,
+                n_segments=len(overlaps),
+                method=method,
+                thresholds=th,
+                note=note,
+            )
+        )
     return out
 
 
 def _from_gene_rows(gene, chrom, start, end, rows, kind, ploidy, thresholds, th) -> GeneCopyNumber:
     r = rows[0]
     if kind == "discrete" and r.discrete is not None:
-        return GeneCopyNumber(gene, chrom, start, end, _DISCRETE[r.discrete], n_segments=1,
-                              method="discrete (-2..2)", thresholds=th,
-                              note=f"gene-level value {r.discrete} ({r.record})")  # fmt: skip
+        return GeneCopyNumber(
+            gene,
+            chrom,
+            start,
+            end,
+            _DISCRETE[r.discrete],
+            n_segments=1,
+            method="discrete (-2..2)",
+            thresholds=th,
+            note=f"gene-level value {r.discrete} ({r.record})",
+        )
     cn = r.copy_number if r.copy_number is not None else 0.0
     fold = cn / ploidy
-    return GeneCopyNumber(gene, chrom, start, end, thresholds.call(fold), copy_number=cn,
-                          log2=math.log2(fold) if fold > 0 else None, fold_change=fold,
-                          n_segments=1, method="gene-level copy number", thresholds=th,
-                          note=r.record)  # fmt: skip
+    return GeneCopyNumber(
+        gene,
+        chrom,
+        start,
+        end,
+        thresholds.call(fold),
+        copy_number=cn,
+        log2=math.log2(fold) if fold > 0 else None,
+        fold_change=fold,
+        n_segments=1,
+        method="gene-level copy number",
+        thresholds=th,
+        note=r.record,
+    )

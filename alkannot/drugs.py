@@ -24,11 +24,18 @@ _RANK = {"sensitive": 0, "reduced": 1, "unknown": 2, "resistant": 3}
 
 
 def _counted(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.catalogue_id and f.passed_filters
-            and not (f.baseline_status == "lost" and f.kind != "fusion_loss")]  # fmt: skip
+    return [
+        f
+        for f in findings
+        if f.catalogue_id
+        and f.passed_filters
+        and not (f.baseline_status == "lost" and f.kind != "fusion_loss")
+    ]
 
 
-def build_drug_matrix(findings: list[Finding], catalogue, metadata: SampleMetadata) -> list[DrugCall]:
+def build_drug_matrix(
+    findings: list[Finding], catalogue, metadata: SampleMetadata
+) -> list[DrugCall]:
     """Return one :class:`DrugCall` per drug, ranked (1 = first to consider).
 
     Parameters
@@ -49,8 +56,11 @@ def build_drug_matrix(findings: list[Finding], catalogue, metadata: SampleMetada
             named = set(e.parts) - {"*"}
             for drug in e.drugs:
                 superseded.setdefault(drug, set()).update(named)
-    vus = [f for f in findings if f.significance.startswith("kinase-domain variant of unknown")
-           and f.passed_filters]  # fmt: skip
+    vus = [
+        f
+        for f in findings
+        if f.significance.startswith("kinase-domain variant of unknown") and f.passed_filters
+    ]
     called = {d for e in entries.values() for d in e.drugs}
     drugs = [d for d in catalogue.drugs if d.alk_inhibitor or d.id in called]
     boosts, notes = _context(counted, entries, catalogue, metadata)
@@ -63,33 +73,52 @@ def build_drug_matrix(findings: list[Finding], catalogue, metadata: SampleMetada
             de = e.drugs.get(drug.id)
             call = de.call if de else "unknown"
             evidence = de.evidence if de else ()
-            if f.gene == e.gene and e.kind != "compound" and f.alteration in superseded.get(drug.id, ()):
-                reasons.append(DrugReason(f"{label} (superseded by its compound entry)", e.id, call,
-                                          evidence))  # fmt: skip
+            if (
+                f.gene == e.gene
+                and e.kind != "compound"
+                and f.alteration in superseded.get(drug.id, ())
+            ):
+                reasons.append(
+                    DrugReason(f"{label} (superseded by its compound entry)", e.id, call, evidence)
+                )
                 continue
             reasons.append(DrugReason(label, e.id, call, evidence))
             counted_calls.append((call, de.conflicting if de else False))
         if counted_calls:
             call = max((c for c, _ in counted_calls), key=_WORST.get)
-            conflicting = any(conf for _, conf in counted_calls) or len({c for c, _ in counted_calls}) > 1
+            conflicting = (
+                any(conf for _, conf in counted_calls) or len({c for c, _ in counted_calls}) > 1
+            )
         else:
             call, conflicting = "unknown", False
         note = list(notes.get(drug.id, ()))
         if not counted:
             note.insert(0, "no catalogued resistance mechanism found in the assessed inputs")
         if vus:
-            note.append("kinase-domain variant(s) of unknown significance present: "
-                        + ", ".join(f.alteration for f in vus))  # fmt: skip
+            note.append(
+                "kinase-domain variant(s) of unknown significance present: "
+                + ", ".join(f.alteration for f in vus)
+            )
         if drug.id in metadata.prior_therapy:
             note.append(f"the patient has received {drug.id}")
         # resistance reasons first within the drug's reasons
         reasons.sort(key=lambda r: (-_WORST[r.call], r.finding))
         out.append((drug, DrugCall(drug.id, call, tuple(reasons), 0, "; ".join(note), conflicting)))
     prior = set(metadata.prior_therapy)
-    ordered = sorted(out, key=lambda t: (_RANK[t[1].call], -boosts.get(t[0].id, 0),
-                                         t[0].id in prior, not t[0].alk_inhibitor, t[0].id.lower()))  # fmt: skip
-    return [DrugCall(dc.drug, dc.call, dc.reasons, i, dc.note, dc.conflicting)
-            for i, (_, dc) in enumerate(ordered, start=1)]  # fmt: skip
+    ordered = sorted(
+        out,
+        key=lambda t: (
+            _RANK[t[1].call],
+            -boosts.get(t[0].id, 0),
+            t[0].id in prior,
+            not t[0].alk_inhibitor,
+            t[0].id.lower(),
+        ),
+    )
+    return [
+        DrugCall(dc.drug, dc.call, dc.reasons, i, dc.note, dc.conflicting)
+        for i, (_, dc) in enumerate(ordered, start=1)
+    ]
 
 
 def _context(counted: list[Finding], entries: dict, catalogue, metadata: SampleMetadata):
@@ -105,7 +134,8 @@ def _context(counted: list[Finding], entries: dict, catalogue, metadata: SampleM
     if "crizotinib" in prior and ("ALK", "L1196M") in alterations:
         applicable.append("CONTEXT_CRIZOTINIB_REFRACTORY_L1196M")
     if "alectinib" in prior and (
-        ("MET", "amplification") in alterations or alterations & {("ALK", "V1180L"), ("ALK", "I1171T")}
+        ("MET", "amplification") in alterations
+        or alterations & {("ALK", "V1180L"), ("ALK", "I1171T")}
     ):
         applicable.append("CONTEXT_ALECTINIB_REFRACTORY")
     if genes_bypass & {"EGFR", "IGF1R"}:
@@ -118,8 +148,9 @@ def _context(counted: list[Finding], entries: dict, catalogue, metadata: SampleM
             ev = de.evidence[0]
             if de.call == "sensitive":
                 boosts[drug] = boosts.get(drug, 0) + 1
-            notes.setdefault(drug, []).append(f"{entry.summary.rstrip('.')}: \"{ev.statement}\" "
-                                              f"[{ev.citation}]")  # fmt: skip
+            notes.setdefault(drug, []).append(
+                f'{entry.summary.rstrip(".")}: "{ev.statement}" [{ev.citation}]'
+            )
     return boosts, notes
 
 

@@ -54,4 +54,3 @@ class CatalogueError(AlkannotError):
 
 class ConfigError(AlkannotError):
     """A configuration value, sample sheet or command-line option is invalid."""
-

@@ -23,7 +23,7 @@ def _exon_kept_5prime(build: str, gene: str, pos: int) -> str:
     for e in exons:
         if e.start <= pos <= e.end:
             return str(e.number)
-    for a, b in zip(exons, exons[1:]):
+    for a, b in zip(exons, exons[1:], strict=False):
         lo, hi = (a.end, b.start) if tx.strand == "+" else (b.end, a.start)
         if lo < pos < hi:
             return str(a.number)
@@ -37,7 +37,7 @@ def _exon_first_3prime(build: str, gene: str, pos: int) -> str:
     for e in exons:
         if e.start <= pos <= e.end:
             return str(e.number)
-    for a, b in zip(exons, exons[1:]):
+    for a, b in zip(exons, exons[1:], strict=False):
         lo, hi = (a.end, b.start) if tx.strand == "+" else (b.end, a.start)
         if lo < pos < hi:
             return str(b.number)
@@ -60,8 +60,9 @@ def type_alk_fusion(call: FusionCall, build: str) -> FusionCall:
     if exon3 and int(exon3) > 20:
         note = f"ALK breakpoint after exon 20 (first exon kept: {exon3})"
         call = replace(call, note="; ".join(x for x in (call.note, note) if x))
-    return replace(call, exon5=exon5, exon3=exon3, junction=junction, variant=variant,
-                   orientation_ok=ok)  # fmt: skip
+    return replace(
+        call, exon5=exon5, exon3=exon3, junction=junction, variant=variant, orientation_ok=ok
+    )
 
 
 def summarise_fusion_status(data) -> str:

@@ -12,11 +12,30 @@ from functools import cache
 from urllib.parse import unquote
 
 AA3 = {
-    "A": "Ala", "C": "Cys", "D": "Asp", "E": "Glu", "F": "Phe", "G": "Gly", "H": "His",
-    "I": "Ile", "K": "Lys", "L": "Leu", "M": "Met", "N": "Asn", "P": "Pro", "Q": "Gln",
-    "R": "Arg", "S": "Ser", "T": "Thr", "V": "Val", "W": "Trp", "Y": "Tyr", "*": "Ter",
-    "U": "Sec", "X": "Xaa",
-}  # fmt: skip
+    "A": "Ala",
+    "C": "Cys",
+    "D": "Asp",
+    "E": "Glu",
+    "F": "Phe",
+    "G": "Gly",
+    "H": "His",
+    "I": "Ile",
+    "K": "Lys",
+    "L": "Leu",
+    "M": "Met",
+    "N": "Asn",
+    "P": "Pro",
+    "Q": "Gln",
+    "R": "Arg",
+    "S": "Ser",
+    "T": "Thr",
+    "V": "Val",
+    "W": "Trp",
+    "Y": "Tyr",
+    "*": "Ter",
+    "U": "Sec",
+    "X": "Xaa",
+}
 AA1 = {v: k for k, v in AA3.items()}
 _BASES = "TCAG"
 _CODE = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
@@ -91,7 +110,9 @@ _SHORT_PATTERNS = [
     # insertion between two residues: L1152_T1153insR
     re.compile(rf"^(?P<a>{_RES1})(?P<n>\d+)_(?P<a2>{_RES1})(?P<n2>\d+)ins(?P<ins>{_RES1}+)$"),
     # delins: G1202_D1203delinsRK
-    re.compile(rf"^(?P<a>{_RES1})(?P<n>\d+)(?:_(?P<a2>{_RES1})(?P<n2>\d+))?delins(?P<ins>{_RES1}+)$"),
+    re.compile(
+        rf"^(?P<a>{_RES1})(?P<n>\d+)(?:_(?P<a2>{_RES1})(?P<n2>\d+))?delins(?P<ins>{_RES1}+)$"
+    ),
     # frameshift: R1192Pfs*5, R1192fs
     re.compile(rf"^(?P<a>{_RES1})(?P<n>\d+)(?P<b>{_RES1})?fs(?:\*(?P<len>\d+|\?))?$"),
 ]
@@ -152,6 +173,9 @@ def normalise_protein_change(text: str, protein: str | None = None) -> str:
         n = int(groups["n"])
         start = n - len(ins) + 1
         if start >= 1 and protein[start - 1 : n] == ins:
-            return f"{protein[start - 1]}{start}dup" if len(ins) == 1 else (
-                f"{protein[start - 1]}{start}_{protein[n - 1]}{n}dup")
+            return (
+                f"{protein[start - 1]}{start}dup"
+                if len(ins) == 1
+                else (f"{protein[start - 1]}{start}_{protein[n - 1]}{n}dup")
+            )
     return short

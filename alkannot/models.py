@@ -37,7 +37,9 @@ class SkippedRecord:
     source: str  # file path (or role) the record came from
     record: str  # locator: "line 17", "chr2:29220765 C>T", "segment 3", ...
     reason: str  # human sentence: "needs --reference: outside the bundled ALK kinase-domain slice"
-    category: str = "other"  # short machine key: "needs_reference", "symbolic_alt", "malformed", ...
+    category: str = (
+        "other"  # short machine key: "needs_reference", "symbolic_alt", "malformed", ...
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,8 +81,20 @@ def build_transcripts(shared: Path, out: Path) -> None:
                 start, end = (s38, e38) if build == "GRCh38" else (s37, e37)
                 if end - start + 1 != length:
                     sys.exit(f"{fname}: exon {exon} length {length} != span {end - start + 1}")
-                table.append([gene, nm, enst, "chr2" if build == "GRCh38" else "2", strand,
-                              exon, start, end, c_start, c_end])
+                table.append(
+                    [
+                        gene,
+                        nm,
+                        enst,
+                        "chr2" if build == "GRCh38" else "2",
+                        strand,
+                        exon,
+                        start,
+                        end,
+                        c_start,
+                        c_end,
+                    ]
+                )
         _write(
             out / build / "transcripts.tsv",
             "gene\ttranscript\tensembl\tchrom\tstrand\texon\tstart\tend\tcds_start\tcds_end",
@@ -97,8 +109,10 @@ def build_slice(shared: Path, out: Path) -> str:
     for build in BUILDS:
         col = 1 if build == "GRCh38" else 2
         table = sorted(
-            ([_chrom(build, r[0]), int(r[col]), r[3], r[4] if r[4].startswith("c.") else "."]
-             for r in rows),
+            (
+                [_chrom(build, r[0]), int(r[col]), r[3], r[4] if r[4].startswith("c.") else "."]
+                for r in rows
+            ),
             key=lambda t: t[1],
         )
         _write(
@@ -133,7 +147,8 @@ def build_protein(shared: Path, out: Path, cds: str) -> None:
         sys.exit("slice translation disagrees with Q9UM73 residues 1059-1388")
     (out / "ALK_Q9UM73.fa").write_text(
         ">ALK Q9UM73 1620 aa (shared/reference/ALK_Q9UM73_protein.fasta; residues 1059-1620 high "
-        "confidence, 1-1057 medium)\n" + "\n".join(protein[i : i + 60] for i in range(0, 1620, 60))
+        "confidence, 1-1057 medium)\n"
+        + "\n".join(protein[i : i + 60] for i in range(0, 1620, 60))
         + "\n"
     )
 

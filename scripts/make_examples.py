@@ -31,7 +31,29 @@ BASES = "ACGT"
 AA1 = dict(
     zip(
         "ACDEFGHIKLMNPQRSTVWY*",
-        "Ala Cys Asp Glu Phe Gly His Ile Lys Leu Met Asn Pro Gln Arg Ser Thr Val Trp Tyr Ter".split(),
+        [
+            "Ala",
+            "Cys",
+            "Asp",
+            "Glu",
+            "Phe",
+            "Gly",
+            "His",
+            "Ile",
+            "Lys",
+            "Leu",
+            "Met",
+            "Asn",
+            "Pro",
+            "Gln",
+            "Arg",
+            "Ser",
+            "Thr",
+            "Val",
+            "Trp",
+            "Tyr",
+            "Ter",
+        ],
         strict=True,
     )
 )
@@ -66,7 +88,9 @@ class Genome:
         self.chr = "chr" if build == "GRCh38" else ""
         slice_rows = _table(GENOME / build / "alk_kinase_slice.tsv")
         self.base = {int(r["pos"]): r["base"] for r in slice_rows}
-        self.c_to_pos = {int(r["c_pos"][2:]): int(r["pos"]) for r in slice_rows if r["c_pos"] != "."}
+        self.c_to_pos = {
+            int(r["c_pos"][2:]): int(r["pos"]) for r in slice_rows if r["c_pos"] != "."
+        }
         self.genes = {r["gene"]: r for r in _table(GENOME / build / "genes.tsv")}
         self.hotspots = _table(GENOME / build / "bypass_hotspots.tsv")
         self.exons = {
@@ -112,10 +136,10 @@ def snv_for(genome: Genome, codon_no: int, aa_to: str, protein: str) -> Planted:
                 pos = positions[i]
                 ref = genome.base[pos]
                 alt = b.translate(COMP)
-                name = f"{aa_from}{codon_no}{aa_to}" if aa_to != aa_from else f"{aa_from}{codon_no}="
-                hgvsp = f"p.{AA1[aa_from]}{codon_no}" + (
-                    "=" if aa_to == aa_from else AA1[aa_to]
+                name = (
+                    f"{aa_from}{codon_no}{aa_to}" if aa_to != aa_from else f"{aa_from}{codon_no}="
                 )
+                hgvsp = f"p.{AA1[aa_from]}{codon_no}" + ("=" if aa_to == aa_from else AA1[aa_to])
                 return Planted("mutation", "ALK", name, hgvsp, genome.chr + "2", pos, ref, alt)
     raise ValueError(f"no single-base change makes codon {codon_no} code for {aa_to}")
 
@@ -128,9 +152,15 @@ def dup_codon(genome: Genome, codon_no: int, protein: str) -> Planted:
     triplet = "".join(genome.base[p] for p in range(low, low + 3))
     aa = protein[codon_no - 1]
     return Planted(
-        "mutation", "ALK", f"{aa}{codon_no}dup", f"p.{AA1[aa]}{codon_no}dup",
-        genome.chr + "2", anchor, genome.base[anchor], genome.base[anchor] + triplet,
-    )  # fmt: skip
+        "mutation",
+        "ALK",
+        f"{aa}{codon_no}dup",
+        f"p.{AA1[aa]}{codon_no}dup",
+        genome.chr + "2",
+        anchor,
+        genome.base[anchor],
+        genome.base[anchor] + triplet,
+    )
 
 
 def hotspot(genome: Genome, gene: str, protein: str) -> Planted:
@@ -139,9 +169,15 @@ def hotspot(genome: Genome, gene: str, protein: str) -> Planted:
     short = protein.removeprefix("p.")
     aa_from, num, aa_to = short[0], short[1:-1], short[-1]
     return Planted(
-        "mutation", gene, short, f"p.{AA1[aa_from]}{num}{AA1[aa_to]}", row["chrom"],
-        int(row["pos"]), row["ref"], row["alt"],
-    )  # fmt: skip
+        "mutation",
+        gene,
+        short,
+        f"p.{AA1[aa_from]}{num}{AA1[aa_to]}",
+        row["chrom"],
+        int(row["pos"]),
+        row["ref"],
+        row["alt"],
+    )
 
 
 def background(genome: Genome, rng: random.Random, n: int) -> list[Planted]:
@@ -153,7 +189,7 @@ def background(genome: Genome, rng: random.Random, n: int) -> list[Planted]:
         pos = rng.randrange(1_000_000, 40_000_000)
         if chrom == "2" and 29_000_000 < pos < 31_000_000:
             continue  # keep the ALK locus for planted records only
-        if chrom in ("7", "12", "4", "15") and 24_000_000 < pos:
+        if chrom in ("7", "12", "4", "15") and pos > 24_000_000:
             pos -= 20_000_000  # away from KRAS/EGFR/MET/KIT/IGF1R
         ref = rng.choice(BASES)
         r = rng.random()
@@ -163,9 +199,19 @@ def background(genome: Genome, rng: random.Random, n: int) -> list[Planted]:
             alt, ref = ref, ref + "".join(rng.choice(BASES) for _ in range(rng.randint(1, 4)))
         else:
             alt = rng.choice([b for b in BASES if b != ref])
-        out.append(Planted("background", "", "", chrom=genome.chr + chrom, pos=pos, ref=ref,
-                           alt=alt, vaf=round(rng.uniform(0.05, 0.5), 3),
-                           depth=rng.randint(80, 400)))
+        out.append(
+            Planted(
+                "background",
+                "",
+                "",
+                chrom=genome.chr + chrom,
+                pos=pos,
+                ref=ref,
+                alt=alt,
+                vaf=round(rng.uniform(0.05, 0.5), 3),
+                depth=rng.randint(80, 400),
+            )
+        )
     return out
 
 
@@ -185,20 +231,32 @@ def in_gene_unannotated(genome: Genome, gene: str, rng: random.Random, n: int) -
             start, end = int(g["start"]), int(g["end"])
             pos = rng.randrange(start + 1000, start + (end - start) // 3)
         ref = rng.choice(BASES)
-        out.append(Planted("background", gene, "", chrom=g["chrom"], pos=pos, ref=ref,
-                           alt=rng.choice([b for b in BASES if b != ref]),
-                           vaf=round(rng.uniform(0.05, 0.5), 3), depth=rng.randint(80, 400)))
+        out.append(
+            Planted(
+                "background",
+                gene,
+                "",
+                chrom=g["chrom"],
+                pos=pos,
+                ref=ref,
+                alt=rng.choice([b for b in BASES if b != ref]),
+                vaf=round(rng.uniform(0.05, 0.5), 3),
+                depth=rng.randint(80, 400),
+            )
+        )
     return out
 
 
-def write_vcf(path: Path, genome: Genome, records: list[Planted], tumour: str, normal: str,
-              rng: random.Random) -> None:
+def write_vcf(
+    path: Path, genome: Genome, records: list[Planted], tumour: str, normal: str, rng: random.Random
+) -> None:
     """Write a Mutect2-style tumour/normal VCF (normal column first), bgzipped and indexed."""
     contigs = sorted({r.chrom for r in records} | {genome.chr + "2"}, key=_contig_key)
     ref_line = (
-        "##reference=file:///ref/Homo_sapiens_assembly38.fasta" if genome.build == "GRCh38"
+        "##reference=file:///ref/Homo_sapiens_assembly38.fasta"
+        if genome.build == "GRCh38"
         else "##reference=file:///ref/human_g1k_v37.fasta"
-    )  # fmt: skip
+    )
     header = [
         "##fileformat=VCFv4.2",
         '##FILTER=<ID=PASS,Description="All filters passed">',
@@ -221,20 +279,46 @@ def write_vcf(path: Path, genome: Genome, records: list[Planted], tumour: str, n
     for c in contigs:
         length = f",length={CHR2_LENGTH[genome.build]}" if c.removeprefix("chr") == "2" else ""
         header.append(f"##contig=<ID={c}{length}>")
-    header.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO",
-                             "FORMAT", normal, tumour]))
+    header.append(
+        "\t".join(
+            [
+                "#CHROM",
+                "POS",
+                "ID",
+                "REF",
+                "ALT",
+                "QUAL",
+                "FILTER",
+                "INFO",
+                "FORMAT",
+                normal,
+                tumour,
+            ]
+        )
+    )
     lines = []
     for r in sorted(records, key=lambda r: (_contig_key(r.chrom), r.pos, r.ref, r.alt)):
         alt_reads = max(1, round(r.vaf * r.depth))
         ref_reads = r.depth - alt_reads
         n_depth = rng.randint(60, 200)
         tlod = round(3 + alt_reads * 2.5, 2)
-        lines.append("\t".join([
-            r.chrom, str(r.pos), ".", r.ref, r.alt, ".", r.filter,
-            f"DP={r.depth + n_depth};TLOD={tlod}", "GT:AD:AF:DP",
-            f"0/0:{n_depth},0:0.0:{n_depth}",
-            f"0/1:{ref_reads},{alt_reads}:{alt_reads / r.depth:.3f}:{r.depth}",
-        ]))  # fmt: skip
+        lines.append(
+            "\t".join(
+                [
+                    r.chrom,
+                    str(r.pos),
+                    ".",
+                    r.ref,
+                    r.alt,
+                    ".",
+                    r.filter,
+                    f"DP={r.depth + n_depth};TLOD={tlod}",
+                    "GT:AD:AF:DP",
+                    f"0/0:{n_depth},0:0.0:{n_depth}",
+                    f"0/1:{ref_reads},{alt_reads}:{alt_reads / r.depth:.3f}:{r.depth}",
+                ]
+            )
+        )
     plain = path.with_suffix("")  # x.vcf.gz -> x.vcf
     plain.write_text("\n".join(header + lines) + "\n")
     pysam.tabix_compress(str(plain), str(path), force=True)
@@ -250,8 +334,10 @@ def _contig_key(c: str) -> tuple[int, str]:
 def write_cns(path: Path, genome: Genome, gene_log2: dict[str, float]) -> None:
     """CNVkit .cns (0-based half-open), whole chromosomes 2, 4, 7, 12, 15 with focal segments."""
     rows = []
-    spans = {g: (genome.genes[g]["chrom"], int(genome.genes[g]["start"]), int(genome.genes[g]["end"]))
-             for g in ("ALK", "EML4", "KIT", "EGFR", "MET", "KRAS", "IGF1R")}  # fmt: skip
+    spans = {
+        g: (genome.genes[g]["chrom"], int(genome.genes[g]["start"]), int(genome.genes[g]["end"]))
+        for g in ("ALK", "EML4", "KIT", "EGFR", "MET", "KRAS", "IGF1R")
+    }
     by_chrom: dict[str, list[tuple[int, int, str, float]]] = {}
     for g, (chrom, s, e) in spans.items():
         by_chrom.setdefault(chrom, []).append((s, e, g, gene_log2.get(g, 0.0)))
@@ -266,31 +352,82 @@ def write_cns(path: Path, genome: Genome, gene_log2: dict[str, float]) -> None:
         rows.append((chrom, cursor, cursor + 60_000_000, "-", -0.02, 3000))
     lines = ["chromosome\tstart\tend\tgene\tlog2\tdepth\tprobes\tweight"]
     for chrom, s, e, gene, log2, probes in rows:
-        lines.append(f"{chrom}\t{s}\t{e}\t{gene}\t{log2:.4f}\t{250.0 * 2 ** log2:.2f}\t{probes}"
-                     f"\t{probes * 0.9:.1f}")
+        lines.append(
+            f"{chrom}\t{s}\t{e}\t{gene}\t{log2:.4f}\t{250.0 * 2**log2:.2f}\t{probes}"
+            f"\t{probes * 0.9:.1f}"
+        )
     path.write_text("\n".join(lines) + "\n")
 
 
 def write_arriba(path: Path, genome: Genome, with_alk: bool) -> None:
     """Arriba fusions.tsv; the EML4-ALK row joins EML4 exon 13 to ALK exon 20 (variant 1)."""
-    cols = ["#gene1", "gene2", "strand1(gene/fusion)", "strand2(gene/fusion)", "breakpoint1",
-            "breakpoint2", "site1", "site2", "type", "split_reads1", "split_reads2",
-            "discordant_mates", "coverage1", "coverage2", "confidence", "reading_frame"]
+    cols = [
+        "#gene1",
+        "gene2",
+        "strand1(gene/fusion)",
+        "strand2(gene/fusion)",
+        "breakpoint1",
+        "breakpoint2",
+        "site1",
+        "site2",
+        "type",
+        "split_reads1",
+        "split_reads2",
+        "discordant_mates",
+        "coverage1",
+        "coverage2",
+        "confidence",
+        "reading_frame",
+    ]
     lines = ["\t".join(cols)]
     chrom = "chr2" if genome.build == "GRCh38" else "2"
     if with_alk:
         eml4_exon13_end = genome.exons[("EML4", 13)][1]
         alk_exon20_first = genome.exons[("ALK", 20)][1]  # minus strand: exon starts at its end
-        lines.append("\t".join([
-            "EML4", "ALK", "+/+", "-/-", f"{chrom}:{eml4_exon13_end}",
-            f"{chrom}:{alk_exon20_first}", "splice-site", "splice-site", "inversion", "21", "17",
-            "9", "180", "240", "high", "in-frame",
-        ]))  # fmt: skip
-    lines.append("\t".join([
-        "PPIL4", "EML4", "+/+", "+/+", f"{chrom}:{genome.exons[('EML4', 2)][0] - 5000}",
-        f"{chrom}:{genome.exons[('EML4', 2)][0]}", "intron", "splice-site", "deletion/read-through",
-        "2", "1", "0", "40", "55", "low", ".",
-    ]))  # fmt: skip
+        lines.append(
+            "\t".join(
+                [
+                    "EML4",
+                    "ALK",
+                    "+/+",
+                    "-/-",
+                    f"{chrom}:{eml4_exon13_end}",
+                    f"{chrom}:{alk_exon20_first}",
+                    "splice-site",
+                    "splice-site",
+                    "inversion",
+                    "21",
+                    "17",
+                    "9",
+                    "180",
+                    "240",
+                    "high",
+                    "in-frame",
+                ]
+            )
+        )
+    lines.append(
+        "\t".join(
+            [
+                "PPIL4",
+                "EML4",
+                "+/+",
+                "+/+",
+                f"{chrom}:{genome.exons[('EML4', 2)][0] - 5000}",
+                f"{chrom}:{genome.exons[('EML4', 2)][0]}",
+                "intron",
+                "splice-site",
+                "deletion/read-through",
+                "2",
+                "1",
+                "0",
+                "40",
+                "55",
+                "low",
+                ".",
+            ]
+        )
+    )
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -307,9 +444,10 @@ def main() -> None:
     if out.exists():
         shutil.rmtree(out)
     protein = "".join(
-        line.strip() for line in (GENOME / "ALK_Q9UM73.fa").read_text().splitlines()
+        line.strip()
+        for line in (GENOME / "ALK_Q9UM73.fa").read_text().splitlines()
         if not line.startswith(">")
-    )  # fmt: skip
+    )
     truth: list[list[str]] = []
     sheet: list[list[str]] = []
     g38, g37 = Genome("GRCh38"), Genome("GRCh37")
@@ -331,13 +469,22 @@ def main() -> None:
     p03_kras = hotspot(g38, "KRAS", "p.G12C")
     p03 = planted(g38, [snv_for(g38, 1202, "R", protein), p03_kras], [0.12, 0.31])
     p03_base = planted(g38, [hotspot(g38, "KRAS", "p.G12C")], [0.28])
-    p04 = planted(g37, [snv_for(g37, 1196, "M", protein), snv_for(g37, 1202, "G", protein),
-                        snv_for(g37, 1156, "Y", protein)], [0.25, 0.4, 0.03],
-                  filters=[None, None, "weak_evidence"])
-    p05 = planted(g37, [snv_for(g37, 1156, "Y", protein), snv_for(g37, 1198, "F", protein)],
-                  [0.2, 0.19])
-    p06 = planted(g37, [dup_codon(g37, 1151, protein), hotspot(g37, "EGFR", "p.L858R")],
-                  [0.15, 0.09])
+    p04 = planted(
+        g37,
+        [
+            snv_for(g37, 1196, "M", protein),
+            snv_for(g37, 1202, "G", protein),
+            snv_for(g37, 1156, "Y", protein),
+        ],
+        [0.25, 0.4, 0.03],
+        filters=[None, None, "weak_evidence"],
+    )
+    p05 = planted(
+        g37, [snv_for(g37, 1156, "Y", protein), snv_for(g37, 1198, "F", protein)], [0.2, 0.19]
+    )
+    p06 = planted(
+        g37, [dup_codon(g37, 1151, protein), hotspot(g37, "EGFR", "p.L858R")], [0.15, 0.09]
+    )
     samples = [
         ("P01", g38, p01, [], {}, "arriba", None, "crizotinib", "no"),
         ("P02", g38, p02, None, {"MET": 3.0}, None, None, "alectinib", ""),
@@ -354,14 +501,29 @@ def main() -> None:
         bg = background(genome, rng, 300)
         bg += in_gene_unannotated(genome, "EGFR", rng, 2)
         bg += in_gene_unannotated(genome, "ALK", rng, 2)  # outside the slice: needs --reference
-        row = {k: "" for k in ("sample", "vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv",
-                               "baseline_fusions", "prior_therapy", "cns_metastases", "purity",
-                               "ploidy", "build")}  # fmt: skip
+        row = {
+            k: ""
+            for k in (
+                "sample",
+                "vcf",
+                "cnv",
+                "fusions",
+                "baseline_vcf",
+                "baseline_cnv",
+                "baseline_fusions",
+                "prior_therapy",
+                "cns_metastases",
+                "purity",
+                "ploidy",
+                "build",
+            )
+        }
         rel = lambda p: str(p.relative_to(ROOT))  # noqa: E731
         vcf = d / f"{sample}.rebiopsy.vcf.gz"
         write_vcf(vcf, genome, alts + bg, f"{sample}_T", f"{sample}_N", rng)
-        row.update(sample=sample, vcf=rel(vcf), prior_therapy=prior, cns_metastases=cns,
-                   build=genome.build)
+        row.update(
+            sample=sample, vcf=rel(vcf), prior_therapy=prior, cns_metastases=cns, build=genome.build
+        )
         if base_alts is not None:
             bvcf = d / f"{sample}.baseline.vcf.gz"
             write_vcf(bvcf, genome, base_alts + bg[:250], f"{sample}_B", f"{sample}_N", rng)
@@ -384,19 +546,81 @@ def main() -> None:
         sheet.append([row[k] for k in row])
         base_keys = {(b.gene, b.alteration) for b in (base_alts or [])}
         for a in alts:
-            status = "no_baseline" if base_alts is None else (
-                "pre-existing" if (a.gene, a.alteration) in base_keys else "acquired")
-            truth.append([sample, genome.build, "mutation", a.gene, a.alteration, a.hgvsp, a.chrom,
-                          str(a.pos), a.ref, a.alt, f"{max(1, round(a.vaf * a.depth)) / a.depth:.4g}",
-                          str(a.depth), a.filter, status])
-        for gene, log2 in (cn or {}).items():
-            truth.append([sample, genome.build, "copy_number", gene, "amplification", "", "", "",
-                          "", "", "", "", "", "no_baseline"])
+            status = (
+                "no_baseline"
+                if base_alts is None
+                else ("pre-existing" if (a.gene, a.alteration) in base_keys else "acquired")
+            )
+            truth.append(
+                [
+                    sample,
+                    genome.build,
+                    "mutation",
+                    a.gene,
+                    a.alteration,
+                    a.hgvsp,
+                    a.chrom,
+                    str(a.pos),
+                    a.ref,
+                    a.alt,
+                    f"{max(1, round(a.vaf * a.depth)) / a.depth:.4g}",
+                    str(a.depth),
+                    a.filter,
+                    status,
+                ]
+            )
+        for gene in cn or {}:
+            truth.append(
+                [
+                    sample,
+                    genome.build,
+                    "copy_number",
+                    gene,
+                    "amplification",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "no_baseline",
+                ]
+            )
         if fus == "arriba-none" and base_fus:
-            truth.append([sample, genome.build, "fusion_loss", "ALK", "fusion lost", "", "", "",
-                          "", "", "", "", "", "lost"])
-    header = ["sample", "vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions",
-              "prior_therapy", "cns_metastases", "purity", "ploidy", "build"]
+            truth.append(
+                [
+                    sample,
+                    genome.build,
+                    "fusion_loss",
+                    "ALK",
+                    "fusion lost",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "lost",
+                ]
+            )
+    header = [
+        "sample",
+        "vcf",
+        "cnv",
+        "fusions",
+        "baseline_vcf",
+        "baseline_cnv",
+        "baseline_fusions",
+        "prior_therapy",
+        "cns_metastases",
+        "purity",
+        "ploidy",
+        "build",
+    ]
     (out / "samples.tsv").write_text(
         "\n".join(["\t".join(header)] + ["\t".join(r) for r in sheet]) + "\n"
     )
@@ -404,9 +628,27 @@ def main() -> None:
         "# Planted alterations per example sample, derived from the reference tables (not from\n"
         "# alkannot): ALK codons from the bundled slice + genetic code, bypass alleles from the\n"
         "# curated DoCM table. vaf = alt reads / depth as written in the VCF.\n"
-        + "\t".join(["sample", "build", "kind", "gene", "alteration", "hgvsp", "chrom", "pos",
-                     "ref", "alt", "vaf", "depth", "filter", "baseline_status"]) + "\n"
-        + "\n".join("\t".join(t) for t in truth) + "\n"
+        + "\t".join(
+            [
+                "sample",
+                "build",
+                "kind",
+                "gene",
+                "alteration",
+                "hgvsp",
+                "chrom",
+                "pos",
+                "ref",
+                "alt",
+                "vaf",
+                "depth",
+                "filter",
+                "baseline_status",
+            ]
+        )
+        + "\n"
+        + "\n".join("\t".join(t) for t in truth)
+        + "\n"
     )
     print(f"wrote {out}")
 

@@ -18,8 +18,9 @@ P01 = ROOT / "resources" / "examples" / "GRCh38" / "P01.rebiopsy.vcf.gz"
 
 def run(*args: str) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would (a fresh interpreter)."""
-    return subprocess.run([sys.executable, "-m", "alkannot", *args], capture_output=True,
-                          text=True, cwd=ROOT)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "alkannot", *args], capture_output=True, text=True, cwd=ROOT
+    )
 
 
 def test_version_and_help_on_every_command():
@@ -32,14 +33,30 @@ def test_version_and_help_on_every_command():
 
 
 def test_annotate_writes_the_per_sample_outputs(tmp_path):
-    res = run("annotate", str(P01), "-o", str(tmp_path), "--sample-name", "P01",
-              "--formats", "tsv,json")  # fmt: skip
+    res = run(
+        "annotate", str(P01), "-o", str(tmp_path), "--sample-name", "P01", "--formats", "tsv,json"
+    )
     assert res.returncode == 0, res.stderr
     for suffix in ("findings.tsv", "drugs.tsv", "skipped.tsv", "json"):
         assert (tmp_path / f"P01.{suffix}").is_file()
     header = (tmp_path / "P01.findings.tsv").read_text().splitlines()[0].split("\t")
-    required = ["sample", "gene", "chrom", "pos", "ref", "alt", "hgvsc", "hgvsp", "alteration",
-                "consequence", "in_kinase_domain", "catalogue_id", "vaf", "depth", "filter"]
+    required = [
+        "sample",
+        "gene",
+        "chrom",
+        "pos",
+        "ref",
+        "alt",
+        "hgvsc",
+        "hgvsp",
+        "alteration",
+        "consequence",
+        "in_kinase_domain",
+        "catalogue_id",
+        "vaf",
+        "depth",
+        "filter",
+    ]
     assert all(c in header for c in required)
     assert "G1202R" in (tmp_path / "P01.findings.tsv").read_text()
 
@@ -55,8 +72,10 @@ def test_annotate_is_deterministic(tmp_path):
 
 
 def _bad_inputs(tmp: Path) -> dict[str, Path]:
-    header = ("##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
-              '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')  # fmt: skip
+    header = (
+        "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+    )
     cols = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"
     files = {
         "missing": tmp / "does_not_exist.vcf",
@@ -67,16 +86,23 @@ def _bad_inputs(tmp: Path) -> dict[str, Path]:
         "wrong_sample": tmp / "onesample.vcf",
     }
     files["not_a_vcf"].write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    full = gzip.compress((header + cols + "\tFORMAT\tT\n" + "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n" * 200).encode())
+    full = gzip.compress(
+        (
+            header + cols + "\tFORMAT\tT\n" + "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n" * 200
+        ).encode()
+    )
     files["truncated_gzip"].write_bytes(full[: len(full) // 2])
     files["empty"].write_bytes(b"")
     files["no_samples"].write_text(header + cols + "\nchr2\t29220747\t.\tC\tT\t.\tPASS\t.\n")
-    files["wrong_sample"].write_text(header + cols + "\tFORMAT\tTUMOR\n"
-                                     "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n")  # fmt: skip
+    files["wrong_sample"].write_text(
+        header + cols + "\tFORMAT\tTUMOR\nchr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n"
+    )
     return files
 
 
-@pytest.mark.parametrize("case", ["missing", "not_a_vcf", "truncated_gzip", "empty", "wrong_sample"])
+@pytest.mark.parametrize(
+    "case", ["missing", "not_a_vcf", "truncated_gzip", "empty", "wrong_sample"]
+)
 def test_bad_input_gives_one_line_exit_2_and_no_output(tmp_path, case):
     path = _bad_inputs(tmp_path)[case]
     out = tmp_path / "out"

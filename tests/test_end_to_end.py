@@ -31,11 +31,16 @@ def _annotate(sample: str):
     r = SHEET[sample]
     path = lambda key: str(ROOT / r[key]) if r[key] else None  # noqa: E731
     return annotate_sample(
-        path("vcf"), cnv=path("cnv"), fusions=path("fusions"), baseline_vcf=path("baseline_vcf"),
-        baseline_cnv=path("baseline_cnv"), baseline_fusions=path("baseline_fusions"),
+        path("vcf"),
+        cnv=path("cnv"),
+        fusions=path("fusions"),
+        baseline_vcf=path("baseline_vcf"),
+        baseline_cnv=path("baseline_cnv"),
+        baseline_fusions=path("baseline_fusions"),
         prior_therapy=[t for t in r["prior_therapy"].split(",") if t],
-        cns_metastases={"yes": True, "no": False}.get(r["cns_metastases"]), sample_name=sample,
-    )  # fmt: skip
+        cns_metastases={"yes": True, "no": False}.get(r["cns_metastases"]),
+        sample_name=sample,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +48,9 @@ def results():
     return {s: _annotate(s) for s in SHEET}
 
 
-@pytest.mark.parametrize("truth", TRUTH, ids=lambda t: f"{t['sample']}-{t['gene']}-{t['alteration']}")
+@pytest.mark.parametrize(
+    "truth", TRUTH, ids=lambda t: f"{t['sample']}-{t['gene']}-{t['alteration']}"
+)
 def test_planted_alteration_is_found(results, truth):
     res = results[truth["sample"]]
     assert res.build == truth["build"]
@@ -53,8 +60,12 @@ def test_planted_alteration_is_found(results, truth):
         assert len(hits) == 1, [(f.gene, f.alteration) for f in res.findings]
         f = hits[0]
         assert f.hgvsp == truth["hgvsp"]
-        assert (f.chrom, f.pos, f.ref, f.alt) == (truth["chrom"], int(truth["pos"]), truth["ref"],
-                                                  truth["alt"])  # fmt: skip
+        assert (f.chrom, f.pos, f.ref, f.alt) == (
+            truth["chrom"],
+            int(truth["pos"]),
+            truth["ref"],
+            truth["alt"],
+        )
         assert f.depth == int(truth["depth"])
         assert f.vaf == pytest.approx(float(truth["vaf"]), abs=0.0015)  # AF written to 3 decimals
         assert f.filter == (truth["filter"],)
@@ -70,12 +81,17 @@ def test_synonymous_change_at_a_resistance_codon_is_not_a_resistance_mutation(re
     syn = [f for f in results["P04"].findings if f.alteration == "G1202="]
     assert len(syn) == 1
     assert syn[0].catalogue_id == "" and "resistance" not in syn[0].significance.replace(
-        "not a resistance", "")
+        "not a resistance", ""
+    )
 
 
 def test_review_mutations_are_known_resistance_mutations(results):
-    for sample, alteration in (("P01", "G1202R"), ("P04", "L1196M"), ("P06", "T1151dup"),
-                               ("P02", "I1171T")):  # fmt: skip
+    for sample, alteration in (
+        ("P01", "G1202R"),
+        ("P04", "L1196M"),
+        ("P06", "T1151dup"),
+        ("P02", "I1171T"),
+    ):
         f = next(f for f in results[sample].findings if f.alteration == alteration)
         assert f.catalogue_id and f.significance == "known resistance mutation"
         assert f.mechanism == "on_target_mutation"
@@ -89,6 +105,9 @@ def test_sample_without_alterations_reports_no_mechanism(results):
 def test_every_sample_counts_its_outside_slice_alk_records_as_skipped(results):
     # the generator puts two ALK records outside the slice in every VCF
     for res in results.values():
-        needs_ref = [s for s in res.skipped if s.category == "needs_reference"
-                     and not s.source.startswith("baseline")]  # fmt: skip
+        needs_ref = [
+            s
+            for s in res.skipped
+            if s.category == "needs_reference" and not s.source.startswith("baseline")
+        ]
         assert len(needs_ref) == 2, res.sample

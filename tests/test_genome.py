@@ -19,8 +19,12 @@ SHARED = ROOT.parent / "shared"
 
 # Standard genetic code, written out here so the check does not use the program's own table.
 _AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
-CODE = {a + b + c: _AA[16 * i + 4 * j + k] for i, a in enumerate("TCAG")
-        for j, b in enumerate("TCAG") for k, c in enumerate("TCAG")}  # fmt: skip
+CODE = {
+    a + b + c: _AA[16 * i + 4 * j + k]
+    for i, a in enumerate("TCAG")
+    for j, b in enumerate("TCAG")
+    for k, c in enumerate("TCAG")
+}
 
 
 def _protein() -> str:
@@ -30,9 +34,14 @@ def _protein() -> str:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("GRCh38", "GRCh38"), ("hg38", "GRCh38"), ("hg19", "GRCh37"), ("b37", "GRCh37"),
-     ("GRCH37", "GRCh37")],
-)  # fmt: skip
+    [
+        ("GRCh38", "GRCh38"),
+        ("hg38", "GRCh38"),
+        ("hg19", "GRCh37"),
+        ("b37", "GRCh37"),
+        ("GRCH37", "GRCh37"),
+    ],
+)
 def test_normalise_build_accepts_aliases(name, expected):
     assert normalise_build(name) == expected
 
@@ -44,10 +53,17 @@ def test_normalise_build_rejects_unknown():
 
 @pytest.mark.parametrize(
     ("chrom", "build", "expected"),
-    [("2", "GRCh38", "chr2"), ("chr2", "GRCh38", "chr2"), ("CHR2", "GRCh38", "chr2"),
-     ("chr2", "GRCh37", "2"), ("2", "GRCh37", "2"), ("chrM", "GRCh37", "MT"),
-     ("MT", "GRCh38", "chrM"), ("23", "GRCh37", "X")],
-)  # fmt: skip
+    [
+        ("2", "GRCh38", "chr2"),
+        ("chr2", "GRCh38", "chr2"),
+        ("CHR2", "GRCh38", "chr2"),
+        ("chr2", "GRCh37", "2"),
+        ("2", "GRCh37", "2"),
+        ("chrM", "GRCh37", "MT"),
+        ("MT", "GRCh38", "chrM"),
+        ("23", "GRCh37", "X"),
+    ],
+)
 def test_canonical_contig(chrom, build, expected):
     assert canonical_contig(chrom, build) == expected
 
@@ -76,7 +92,10 @@ def test_alk_transcript_cds_is_4863_nt_in_both_builds():
 def test_grch37_is_grch38_plus_constant_offset_at_alk():
     # shared/reference/README.md: GRCh37 = GRCh38 + 222866 across the whole ALK locus.
     e38, e37 = transcripts("GRCh38")["ALK"].exons, transcripts("GRCh37")["ALK"].exons
-    assert all(b.start - a.start == 222866 and b.end - a.end == 222866 for a, b in zip(e38, e37))
+    assert all(
+        b.start - a.start == 222866 and b.end - a.end == 222866
+        for a, b in zip(e38, e37, strict=True)
+    )
 
 
 def test_gene_spans_cover_the_seven_genes():
@@ -96,8 +115,9 @@ def test_bundled_slice_translates_to_q9um73_residues_1059_to_1388(build):
         for c in range(e.cds_start, e.cds_end + 1):
             genomic[c] = e.end - (c - e.cds_start)  # minus strand: c. runs from the exon's end
     comp = str.maketrans("ACGT", "TGCA")
-    cds = "".join(ref.fetch(alk.chrom, genomic[c], genomic[c]).translate(comp)
-                  for c in range(3175, 4165))  # fmt: skip
+    cds = "".join(
+        ref.fetch(alk.chrom, genomic[c], genomic[c]).translate(comp) for c in range(3175, 4165)
+    )
     protein = "".join(CODE[cds[i : i + 3]] for i in range(0, len(cds), 3))
     assert protein == _protein()[1058:1388]
 
@@ -112,10 +132,17 @@ def test_reference_outside_slice_raises():
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ reference tables not available")
 def test_resources_are_reproducible_from_shared_reference(tmp_path):
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_genome_resources.py"),
-         "--shared", str(SHARED), "--out", str(tmp_path)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_genome_resources.py"),
+            "--shared",
+            str(SHARED),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     for built in sorted(tmp_path.rglob("*")):
         if built.is_file():
             bundled = ROOT / "resources" / "genome" / built.relative_to(tmp_path)
@@ -126,7 +153,9 @@ def test_resources_are_reproducible_from_shared_reference(tmp_path):
 def test_slice_bases_equal_the_shared_plus_strand_table():
     rows = [
         line.split("\t")
-        for line in (SHARED / "reference" / "ALK_exons20-28_plus_strand_bases.tsv").read_text().splitlines()
+        for line in (SHARED / "reference" / "ALK_exons20-28_plus_strand_bases.tsv")
+        .read_text()
+        .splitlines()
         if line and not line.startswith("#")
     ]
     for build, col in (("GRCh38", 1), ("GRCh37", 2)):

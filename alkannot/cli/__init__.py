@@ -14,10 +14,22 @@ from alkannot import __version__
 
 # command name -> (module, attribute, one-line help shown by --help without importing the module)
 _COMMANDS = {
-    "annotate": ("alkannot.cli.annotate", "annotate", "Annotate one re-biopsy (VCF, CNV, fusions)."),
+    "annotate": (
+        "alkannot.cli.annotate",
+        "annotate",
+        "Annotate one re-biopsy (VCF, CNV, fusions).",
+    ),
     "batch": ("alkannot.cli.batch", "batch", "Annotate every sample of a sample sheet."),
-    "cohort": ("alkannot.cli.cohort", "cohort", "Summarise annotated samples into a cohort report."),
-    "catalogue": ("alkannot.cli.catalogue", "catalogue", "List, show, export or validate the catalogue."),
+    "cohort": (
+        "alkannot.cli.cohort",
+        "cohort",
+        "Summarise annotated samples into a cohort report.",
+    ),
+    "catalogue": (
+        "alkannot.cli.catalogue",
+        "catalogue",
+        "List, show, export or validate the catalogue.",
+    ),
 }
 
 

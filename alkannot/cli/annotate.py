@@ -15,27 +15,80 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("vcf", type=_FILE)
-@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
-              help="Directory for {sample}.findings.tsv, .drugs.tsv, .skipped.tsv, .json, .html, .xlsx.")
-@click.option("--sample-name", help="Sample id for reports and file names [default: the VCF tumour sample].")
-@click.option("--sample", "vcf_sample", help="VCF column of the tumour [default: from the header/names].")
-@click.option("--build", help="GRCh37 or GRCh38 (hg19/hg38 accepted) [default: detected from the header].")
-@click.option("--reference", type=_FILE, help="Indexed FASTA of the build, to translate ALK outside codons 1058-1388.")
-@click.option("--cnv", type=_FILE, help="Copy-number calls (CNVkit, GATK, SEG, PURPLE, CNV VCF, gene table).")
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for {sample}.findings.tsv, .drugs.tsv, .skipped.tsv, .json, .html, .xlsx.",
+)
+@click.option(
+    "--sample-name", help="Sample id for reports and file names [default: the VCF tumour sample]."
+)
+@click.option(
+    "--sample", "vcf_sample", help="VCF column of the tumour [default: from the header/names]."
+)
+@click.option(
+    "--build", help="GRCh37 or GRCh38 (hg19/hg38 accepted) [default: detected from the header]."
+)
+@click.option(
+    "--reference",
+    type=_FILE,
+    help="Indexed FASTA of the build, to translate ALK outside codons 1058-1388.",
+)
+@click.option(
+    "--cnv", type=_FILE, help="Copy-number calls (CNVkit, GATK, SEG, PURPLE, CNV VCF, gene table)."
+)
 @click.option("--cnv-format", help="Copy-number format [default: detected].")
-@click.option("--fusions", type=_FILE, help="Fusion/SV calls (Manta/DELLY/GRIDSS VCF, Arriba, STAR-Fusion, FusionCatcher, table).")
+@click.option(
+    "--fusions",
+    type=_FILE,
+    help="Fusion/SV calls (Manta/DELLY/GRIDSS VCF, Arriba, STAR-Fusion, FusionCatcher, table).",
+)
 @click.option("--fusion-format", help="Fusion format [default: detected].")
-@click.option("--baseline-vcf", type=_FILE, help="Pre-treatment VCF: findings become acquired / pre-existing / lost.")
+@click.option(
+    "--baseline-vcf",
+    type=_FILE,
+    help="Pre-treatment VCF: findings become acquired / pre-existing / lost.",
+)
 @click.option("--baseline-cnv", type=_FILE, help="Pre-treatment copy-number calls.")
 @click.option("--baseline-fusions", type=_FILE, help="Pre-treatment fusion calls.")
-@click.option("--prior-therapy", callback=_split_csv, help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib).")
-@click.option("--cns-metastases/--no-cns-metastases", default=None, help="CNS involvement (changes ranking and wording, never a call).")
+@click.option(
+    "--prior-therapy",
+    callback=_split_csv,
+    help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib).",
+)
+@click.option(
+    "--cns-metastases/--no-cns-metastases",
+    default=None,
+    help="CNS involvement (changes ranking and wording, never a call).",
+)
 @click.option("--purity", type=float, help="Tumour content, 0-1.")
 @click.option("--ploidy", type=float, help="Tumour ploidy.")
-@click.option("--min-vaf", type=float, default=DEFAULT_MIN_VAF, show_default=True, help="Variants below are reported but kept out of the drug matrix.")
-@click.option("--min-depth", type=int, default=DEFAULT_MIN_DEPTH, show_default=True, help="Variants below are reported but kept out of the drug matrix.")
-@click.option("--catalogue", type=_FILE, help="A local (extended) catalogue YAML instead of the bundled one.")
-@click.option("--formats", callback=_split_csv, default=",".join(REPORT_FORMATS), show_default=True, help="Reports to write.")
+@click.option(
+    "--min-vaf",
+    type=float,
+    default=DEFAULT_MIN_VAF,
+    show_default=True,
+    help="Variants below are reported but kept out of the drug matrix.",
+)
+@click.option(
+    "--min-depth",
+    type=int,
+    default=DEFAULT_MIN_DEPTH,
+    show_default=True,
+    help="Variants below are reported but kept out of the drug matrix.",
+)
+@click.option(
+    "--catalogue", type=_FILE, help="A local (extended) catalogue YAML instead of the bundled one."
+)
+@click.option(
+    "--formats",
+    callback=_split_csv,
+    default=",".join(REPORT_FORMATS),
+    show_default=True,
+    help="Reports to write.",
+)
 def annotate(vcf: str, outdir: str, formats: tuple[str, ...], **options: object) -> None:
     """Annotate one re-biopsy VCF (with optional copy number, fusions and baseline)."""
     from alkannot.api import annotate_sample, write_sample_reports
@@ -43,7 +96,9 @@ def annotate(vcf: str, outdir: str, formats: tuple[str, ...], **options: object)
     result = annotate_sample(vcf, **options)  # type: ignore[arg-type]
     paths = write_sample_reports(result, outdir, formats)
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"
-    click.echo(f"{result.sample}: mechanisms: {mech}; {len(result.findings)} finding(s), "
-               f"{len(result.skipped)} skipped record(s)")  # fmt: skip
+    click.echo(
+        f"{result.sample}: mechanisms: {mech}; {len(result.findings)} finding(s), "
+        f"{len(result.skipped)} skipped record(s)"
+    )
     for kind in sorted(paths):
         click.echo(f"  {kind}: {paths[kind]}")

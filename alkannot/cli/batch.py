@@ -9,18 +9,35 @@ import click
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("samplesheet", type=click.Path(dir_okay=False))
-@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
-              help="Results directory; each sample gets OUTDIR/{sample}/.")  # fmt: skip
-@click.option("--base", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="Directory the sheet's relative paths are relative to.")  # fmt: skip
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Results directory; each sample gets OUTDIR/{sample}/.",
+)
+@click.option(
+    "--base",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Directory the sheet's relative paths are relative to.",
+)
 @click.option("--only", multiple=True, help="Annotate only these samples (repeatable).")
-@click.option("--formats", default="tsv,json,html,xlsx", show_default=True, help="Reports to write.")
+@click.option(
+    "--formats", default="tsv,json,html,xlsx", show_default=True, help="Reports to write."
+)
 def batch(samplesheet: str, outdir: str, base: str, only: tuple[str, ...], formats: str) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
     from alkannot.batch import run_batch
 
-    failed = run_batch(samplesheet, Path(outdir), base=base, only=only,
-                       formats=tuple(f for f in formats.split(",") if f))  # fmt: skip
+    failed = run_batch(
+        samplesheet,
+        Path(outdir),
+        base=base,
+        only=only,
+        formats=tuple(f for f in formats.split(",") if f),
+    )
     for sample, message in failed:
         click.echo(f"alkannot: error: {sample}: {message}", err=True)
     if failed:

@@ -10,8 +10,12 @@ _CTX = {"help_option_names": ["-h", "--help"]}
 
 
 @click.group(context_settings=_CTX)
-@click.option("--catalogue", "path", type=click.Path(dir_okay=False),
-              help="A local catalogue YAML instead of the bundled one.")  # fmt: skip
+@click.option(
+    "--catalogue",
+    "path",
+    type=click.Path(dir_okay=False),
+    help="A local catalogue YAML instead of the bundled one.",
+)
 @click.pass_context
 def catalogue(ctx: click.Context, path: str | None) -> None:
     """List, show, export or validate the resistance catalogue."""
@@ -54,13 +58,19 @@ def show(ctx: click.Context, entry_id: str) -> None:
         click.echo(f"  {drug}: {d.call}{flag}")
         for ev in d.evidence:
             ids = " ".join(x for x in (ev.pmid and f"PMID {ev.pmid}", ev.civic_eid) if x)
-            click.echo(f"    - {ev.call} [{ev.source}] {ev.citation}{' ' + ids if ids else ''}: "
-                       f"{ev.statement}")  # fmt: skip
+            click.echo(
+                f"    - {ev.call} [{ev.source}] {ev.citation}{' ' + ids if ids else ''}: "
+                f"{ev.statement}"
+            )
 
 
 @catalogue.command(context_settings=_CTX)
-@click.option("--format", "fmt", type=click.Choice(["tsv", "json"]), default="tsv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout].")
+@click.option(
+    "--format", "fmt", type=click.Choice(["tsv", "json"]), default="tsv", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     """One row per entry x drug x evidence item."""
@@ -72,15 +82,35 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     for e in cat.entries.values():
         for drug, d in e.drugs.items():
             for ev in d.evidence:
-                rows.append({"entry": e.id, "gene": e.gene, "alteration": e.alteration,
-                             "mechanism": e.mechanism, "drug": drug, "drug_call": d.call,
-                             "conflicting": d.conflicting, "evidence_call": ev.call,
-                             "source": ev.source, "citation": ev.citation, "pmid": ev.pmid,
-                             "civic_eid": ev.civic_eid, "level": ev.level, "assay": ev.assay,
-                             "fusion_context": ev.fusion_context, "statement": ev.statement})  # fmt: skip
+                rows.append(
+                    {
+                        "entry": e.id,
+                        "gene": e.gene,
+                        "alteration": e.alteration,
+                        "mechanism": e.mechanism,
+                        "drug": drug,
+                        "drug_call": d.call,
+                        "conflicting": d.conflicting,
+                        "evidence_call": ev.call,
+                        "source": ev.source,
+                        "citation": ev.citation,
+                        "pmid": ev.pmid,
+                        "civic_eid": ev.civic_eid,
+                        "level": ev.level,
+                        "assay": ev.assay,
+                        "fusion_context": ev.fusion_context,
+                        "statement": ev.statement,
+                    }
+                )
     if fmt == "json":
-        text = json.dumps({"catalogue": cat.name, "version": cat.version, "rows": rows}, indent=2,
-                          sort_keys=True) + "\n"  # fmt: skip
+        text = (
+            json.dumps(
+                {"catalogue": cat.name, "version": cat.version, "rows": rows},
+                indent=2,
+                sort_keys=True,
+            )
+            + "\n"
+        )
     else:
         text = render(list(rows[0]) if rows else ["entry"], rows)
     if output:

@@ -74,13 +74,19 @@ def transcripts(build: str) -> dict[str, Transcript]:
     out = {}
     for gene, rs in by_gene.items():
         exons = tuple(
-            Exon(int(r["exon"]), int(r["start"]), int(r["end"]), int(r["cds_start"]),
-                 int(r["cds_end"]))
+            Exon(
+                int(r["exon"]),
+                int(r["start"]),
+                int(r["end"]),
+                int(r["cds_start"]),
+                int(r["cds_end"]),
+            )
             for r in sorted(rs, key=lambda r: int(r["exon"]))
         )
         r0 = rs[0]
-        out[gene] = Transcript(gene, r0["transcript"], r0["ensembl"], r0["chrom"], r0["strand"],
-                               exons)
+        out[gene] = Transcript(
+            gene, r0["transcript"], r0["ensembl"], r0["chrom"], r0["strand"], exons
+        )
     return out
 
 
@@ -114,8 +120,9 @@ def bypass_hotspots(build: str) -> tuple[BypassHotspot, ...]:
     build = normalise_build(build)
     rows = read_table(resource_path("genome", build, "bypass_hotspots.tsv"))
     return tuple(
-        BypassHotspot(r["gene"], r["protein"], r["chrom"], int(r["pos"]), r["ref"], r["alt"],
-                      r["hgvs_c"])
+        BypassHotspot(
+            r["gene"], r["protein"], r["chrom"], int(r["pos"]), r["ref"], r["alt"], r["hgvs_c"]
+        )
         for r in rows
     )
 

@@ -45,16 +45,18 @@ def annotation_fields(header_lines: Iterable[str]) -> list[AnnotationField]:
         if not m_id or not m_desc:
             continue
         info_id, desc = m_id.group(1), m_desc.group(1)
-        if "Ensembl VEP" in desc or "Consequence type as predicted by VEP" in desc or (
-            "Consequence annotations from" in desc
+        if (
+            "Ensembl VEP" in desc
+            or "Consequence type as predicted by VEP" in desc
+            or ("Consequence annotations from" in desc)
         ):
             fmt = desc.split("Format:", 1)[-1].strip()
-            out.append(AnnotationField(info_id, "VEP", tuple(f.strip() for f in fmt.split("|")),
-                                       version))  # fmt: skip
+            out.append(
+                AnnotationField(info_id, "VEP", tuple(f.strip() for f in fmt.split("|")), version)
+            )
         elif "Functional annotations:" in desc:
             fmt = desc.split("Functional annotations:", 1)[1].strip().strip("'\" ")
-            out.append(AnnotationField(info_id, "SnpEff",
-                                       tuple(f.strip() for f in fmt.split("|"))))  # fmt: skip
+            out.append(AnnotationField(info_id, "SnpEff", tuple(f.strip() for f in fmt.split("|"))))
         elif info_id == "EFF" or "Predicted effects for this variant" in desc:
             m = re.search(r"Effect \( (.*) \)", desc) or re.search(r"Effect\s*\((.*)\)", desc)
             inner = m.group(1) if m else ""
@@ -79,8 +81,9 @@ def _vep_allele(ref: str, alt: str) -> str:
     return alt or "-"
 
 
-def parse_annotations(value: str | Sequence[str], field: AnnotationField, ref: str,
-                      alts: Sequence[str], allele: int) -> tuple[ExternalAnnotation, ...]:
+def parse_annotations(
+    value: str | Sequence[str], field: AnnotationField, ref: str, alts: Sequence[str], allele: int
+) -> tuple[ExternalAnnotation, ...]:
     """Return the annotation blocks of one ALT allele (1-based index) of a record."""
     blocks = [value] if isinstance(value, str) else list(value)
     parts: list[str] = []
@@ -109,9 +112,14 @@ def parse_annotations(value: str | Sequence[str], field: AnnotationField, ref: s
             if len(alts) > 1 and a != alt:
                 continue
         ann.pop("ALLELE_NUM", None)
-        out.append(ExternalAnnotation(source=field.kind.split("-")[0] if field.kind != "VEP"
-                                      else f"VEP{(' ' + field.version) if field.version else ''}",
-                                      **ann))  # fmt: skip
+        out.append(
+            ExternalAnnotation(
+                source=field.kind.split("-")[0]
+                if field.kind != "VEP"
+                else f"VEP{(' ' + field.version) if field.version else ''}",
+                **ann,
+            )
+        )
     return tuple(out)
 
 
@@ -162,7 +170,9 @@ def _parse_eff(block: str, field: AnnotationField) -> dict | None:
     }
 
 
-def choose_annotation(annotations: Sequence[ExternalAnnotation], gene: str) -> ExternalAnnotation | None:
+def choose_annotation(
+    annotations: Sequence[ExternalAnnotation], gene: str
+) -> ExternalAnnotation | None:
     """Choose the block for ``gene``: MANE Select, PICK, canonical, the bundled transcript, first."""
     blocks = [a for a in annotations if a.gene == gene]
     if not blocks:
@@ -170,7 +180,12 @@ def choose_annotation(annotations: Sequence[ExternalAnnotation], gene: str) -> E
     preferred = _PREFERRED_TRANSCRIPTS.get(gene, ())
 
     def rank(a: ExternalAnnotation) -> tuple:
-        return (not a.mane_select, not a.pick, not a.canonical,
-                not any(a.transcript.startswith(p) for p in preferred), not a.hgvsp)  # fmt: skip
+        return (
+            not a.mane_select,
+            not a.pick,
+            not a.canonical,
+            not any(a.transcript.startswith(p) for p in preferred),
+            not a.hgvsp,
+        )
 
     return sorted(blocks, key=rank)[0]

@@ -21,16 +21,31 @@ from collections.abc import Sequence
 
 from alkannot.errors import SampleNotFoundError
 
-CALLERS = ("Mutect2", "MuTect1", "Strelka2", "VarScan2", "VarDict", "FreeBayes", "DeepVariant",
-           "DRAGEN", "Pindel", "PCGR", "merged", "unknown")  # fmt: skip
+CALLERS = (
+    "Mutect2",
+    "MuTect1",
+    "Strelka2",
+    "VarScan2",
+    "VarDict",
+    "FreeBayes",
+    "DeepVariant",
+    "DRAGEN",
+    "Pindel",
+    "PCGR",
+    "merged",
+    "unknown",
+)
 
 
 def detect_caller(header_lines: Sequence[str], formats: set[str], infos: set[str]) -> str:
     """Name the caller from ``##`` lines and the declared FORMAT/INFO fields."""
     text = "\n".join(header_lines).lower()
     found = []
-    if "##mutectversion" in text or "source=mutect2" in text or "filtermutectcalls" in text or (
-        "##gatkcommandline" in text and "mutect2" in text
+    if (
+        "##mutectversion" in text
+        or "source=mutect2" in text
+        or "filtermutectcalls" in text
+        or ("##gatkcommandline" in text and "mutect2" in text)
     ):
         found.append("Mutect2")
     if "FA" in formats and "SS" in formats and "BQ" in formats:
@@ -60,8 +75,9 @@ _TUMOUR_NAME = re.compile(r"tumou?r|[_\-.]t\d?$|\dt$|cfdna|rebiopsy|relapse|prim
 _NORMAL_NAME = re.compile(r"normal|[_\-.]n\d?$|\dn$|-match$|germline|blood|pbmc", re.I)
 
 
-def choose_tumour(samples: Sequence[str], header_lines: Sequence[str], requested: str | None,
-                  path: str) -> tuple[str, str | None]:
+def choose_tumour(
+    samples: Sequence[str], header_lines: Sequence[str], requested: str | None, path: str
+) -> tuple[str, str | None]:
     """Return ``(tumour, normal)`` sample names: by ``--sample``, by header, then by name.
 
     Raises
@@ -83,7 +99,9 @@ def choose_tumour(samples: Sequence[str], header_lines: Sequence[str], requested
                 path=path,
             )
         others = [s for s in samples if s != requested]
-        return requested, normal if normal != requested else (others[0] if len(others) == 1 else None)
+        return requested, normal if normal != requested else (
+            others[0] if len(others) == 1 else None
+        )
     if len(samples) == 1:
         return samples[0], None
     if meta.get("tumor_sample") in samples:
@@ -127,8 +145,14 @@ def _ints(values) -> list[int | None]:
     return out
 
 
-def read_vaf_depth(caller: str, fmt: dict[str, list], info: dict[str, object], ref: str,
-                   alts: Sequence[str], allele: int) -> tuple[float | None, int | None, int | None, str]:
+def read_vaf_depth(
+    caller: str,
+    fmt: dict[str, list],
+    info: dict[str, object],
+    ref: str,
+    alts: Sequence[str],
+    allele: int,
+) -> tuple[float | None, int | None, int | None, str]:
     """Return ``(vaf, depth, alt_depth, source)`` for ALT number ``allele`` (1-based).
 
     ``fmt`` maps FORMAT keys to the tumour sample's values as strings (already split on ``,``).

@@ -48,8 +48,9 @@ def _lines(path: str) -> list[str]:
         with opener(path, "rt", encoding="utf-8") as fh:
             text = fh.read()
     except UnicodeDecodeError:
-        raise InputFormatError("not a text file (non-UTF-8 bytes); expected a copy-number table",
-                               path=path) from None  # fmt: skip
+        raise InputFormatError(
+            "not a text file (non-UTF-8 bytes); expected a copy-number table", path=path
+        ) from None
     except (OSError, EOFError) as exc:
         raise InputFormatError(f"cannot read the file ({exc})", path=path) from None
     lines = text.splitlines()
@@ -99,7 +100,9 @@ def detect_cnv_format(path: str | Path) -> str:
         return "gene_table"
     raise InputFormatError(
         f"unknown copy-number format (header: {' '.join(cols[:8])}); pass --cnv-format one of "
-        f"{', '.join(FORMATS)}", path=str(path))  # fmt: skip
+        f"{', '.join(FORMATS)}",
+        path=str(path),
+    )
 
 
 def _seg_columns(cols: list[str]) -> dict[str, str] | None:
@@ -121,37 +124,57 @@ def _num(value: str, path: str, line: int, what: str) -> float:
     try:
         v = float(value)
     except ValueError:
-        raise InputFormatError(f"{what} {value!r} is not a number", path=path,
-                               record=f"line {line}") from None  # fmt: skip
+        raise InputFormatError(
+            f"{what} {value!r} is not a number", path=path, record=f"line {line}"
+        ) from None
     return v
 
 
 def _contig(raw: str, build: str, path: str, line: int, out: CnvData) -> str | None:
     if not _CONTIG.match(raw.strip()):
-        out.skipped.append(SkippedRecord(path, f"line {line}", f"contig {raw!r} is not a primary "
-                                         f"{build} chromosome", "unknown_contig"))  # fmt: skip
+        out.skipped.append(
+            SkippedRecord(
+                path,
+                f"line {line}",
+                f"contig {raw!r} is not a primary {build} chromosome",
+                "unknown_contig",
+            )
+        )
         return None
     return canonical_contig(raw, build)
 
 
-def _table_segments(path: str, build: str, out: CnvData, cols_map: dict[str, str],
-                    zero_based: bool, kind: str, sample: str | None = None) -> None:
+def _table_segments(
+    path: str,
+    build: str,
+    out: CnvData,
+    cols_map: dict[str, str],
+    zero_based: bool,
+    kind: str,
+    sample: str | None = None,
+) -> None:
     lines = _lines(path)
     h, cols, warnings = _header(lines)
     out.warnings += warnings
     idx = {c: i for i, c in enumerate(cols)}
-    missing = [v for k, v in cols_map.items() if v and v not in idx and k in ("chrom", "start", "end", "value")]
+    missing = [
+        v
+        for k, v in cols_map.items()
+        if v and v not in idx and k in ("chrom", "start", "end", "value")
+    ]
     if missing:
-        raise InputFormatError(f"missing required column(s) {', '.join(missing)}", path=path,
-                               record=f"line {h + 1}")  # fmt: skip
+        raise InputFormatError(
+            f"missing required column(s) {', '.join(missing)}", path=path, record=f"line {h + 1}"
+        )
     samples_seen = []
     for n, line in enumerate(lines[h + 1 :], start=h + 2):
         if not line.strip() or line.startswith("#"):
             continue
         row = _split(line)
         if len(row) < len(cols):
-            raise InputFormatError(f"{len(row)} columns, the header has {len(cols)}", path=path,
-                                   record=f"line {n}")  # fmt: skip
+            raise InputFormatError(
+                f"{len(row)} columns, the header has {len(cols)}", path=path, record=f"line {n}"
+            )
         s = row[idx[cols_map["sample"]]] if cols_map.get("sample") else ""
         if s and s not in samples_seen:
             samples_seen.append(s)
@@ -164,44 +187,70 @@ def _table_segments(path: str, build: str, out: CnvData, cols_map: dict[str, str
         end = int(_num(row[idx[cols_map["end"]]], path, n, "end"))
         raw_value = row[idx[cols_map["value"]]]
         if raw_value in ("", "NA", "NaN", "nan", "."):
-            out.skipped.append(SkippedRecord(path, f"line {n}", "no copy-number value", "missing_value"))
+            out.skipped.append(
+                SkippedRecord(path, f"line {n}", "no copy-number value", "missing_value")
+            )
             continue
         value = _num(raw_value, path, n, "copy-number value")
         if not math.isfinite(value):
-            out.skipped.append(SkippedRecord(path, f"line {n}", f"copy-number value {raw_value}",
-                                             "missing_value"))  # fmt: skip
+            out.skipped.append(
+                SkippedRecord(path, f"line {n}", f"copy-number value {raw_value}", "missing_value")
+            )
             continue
         if zero_based:
             start += 1
         if end < start:
-            out.skipped.append(SkippedRecord(path, f"line {n}", f"end {end} before start {start}",
-                                             "malformed"))  # fmt: skip
+            out.skipped.append(
+                SkippedRecord(path, f"line {n}", f"end {end} before start {start}", "malformed")
+            )
             continue
         cn = None
-        if cols_map.get("cn") and cols_map["cn"] in idx and row[idx[cols_map["cn"]]] not in ("", "NA"):
+        if (
+            cols_map.get("cn")
+            and cols_map["cn"] in idx
+            and row[idx[cols_map["cn"]]] not in ("", "NA")
+        ):
             cn = _num(row[idx[cols_map["cn"]]], path, n, "cn")
         call = row[idx[cols_map["call"]]] if cols_map.get("call") in idx else ""
         if kind == "log2":
-            seg = Segment(chrom, start, end, log2=value, copy_number=cn, sample=s, record=f"line {n}",
-                          call=call)  # fmt: skip
+            seg = Segment(
+                chrom,
+                start,
+                end,
+                log2=value,
+                copy_number=cn,
+                sample=s,
+                record=f"line {n}",
+                call=call,
+            )
         else:
             seg = Segment(chrom, start, end, copy_number=value, sample=s, record=f"line {n}")
         out.segments.append(seg)
     if len(samples_seen) > 1 and not sample:
-        raise InputFormatError(f"the file holds {len(samples_seen)} samples "
-                               f"({', '.join(samples_seen[:5])}); choose one with the sample sheet "
-                               "or --sample-name matching its ID column", path=path)  # fmt: skip
+        raise InputFormatError(
+            f"the file holds {len(samples_seen)} samples "
+            f"({', '.join(samples_seen[:5])}); choose one with the sample sheet "
+            "or --sample-name matching its ID column",
+            path=path,
+        )
     if sample and samples_seen and sample not in samples_seen:
-        raise InputFormatError(f"sample {sample!r} not in the file ({', '.join(samples_seen[:5])})",
-                               path=path)  # fmt: skip
+        raise InputFormatError(
+            f"sample {sample!r} not in the file ({', '.join(samples_seen[:5])})", path=path
+        )
     out.sample = sample or (samples_seen[0] if samples_seen else "")
 
 
 def read_cnvkit(path: str, build: str, sample: str | None) -> CnvData:
     """CNVkit .cns/.call.cns/.cnr: 0-based half-open; log2; ``cn`` when called."""
     out = CnvData(path, "CNVkit", "")
-    _table_segments(path, build, out, {"chrom": "chromosome", "start": "start", "end": "end",
-                                       "value": "log2", "cn": "cn"}, True, "log2")  # fmt: skip
+    _table_segments(
+        path,
+        build,
+        out,
+        {"chrom": "chromosome", "start": "start", "end": "end", "value": "log2", "cn": "cn"},
+        True,
+        "log2",
+    )
     return out
 
 
@@ -209,15 +258,27 @@ def read_gatk(path: str, build: str, sample: str | None) -> CnvData:
     """GATK ModelSegments/CallCopyRatioSegments: ``@`` header, 1-based closed intervals."""
     lines = _lines(path)
     _, cols, _ = _header(lines)
-    value = next((c for c in ("MEAN_LOG2_COPY_RATIO", "LOG2_COPY_RATIO_POSTERIOR_50") if c in cols), None)
+    value = next(
+        (c for c in ("MEAN_LOG2_COPY_RATIO", "LOG2_COPY_RATIO_POSTERIOR_50") if c in cols), None
+    )
     if value is None:
-        raise InputFormatError("GATK segments without MEAN_LOG2_COPY_RATIO or "
-                               "LOG2_COPY_RATIO_POSTERIOR_50", path=path)  # fmt: skip
-    kind = "GATK .called.seg" if "CALL" in cols else (
-        "GATK .modelFinal.seg" if "POSTERIOR" in value else "GATK .cr.seg")
+        raise InputFormatError(
+            "GATK segments without MEAN_LOG2_COPY_RATIO or LOG2_COPY_RATIO_POSTERIOR_50", path=path
+        )
+    kind = (
+        "GATK .called.seg"
+        if "CALL" in cols
+        else ("GATK .modelFinal.seg" if "POSTERIOR" in value else "GATK .cr.seg")
+    )
     out = CnvData(path, kind, "")
-    _table_segments(path, build, out, {"chrom": "CONTIG", "start": "START", "end": "END",
-                                       "value": value, "call": "CALL"}, False, "log2")  # fmt: skip
+    _table_segments(
+        path,
+        build,
+        out,
+        {"chrom": "CONTIG", "start": "START", "end": "END", "value": value, "call": "CALL"},
+        False,
+        "log2",
+    )
     for line in lines:
         m = re.match(r"@RG.*\tSM:(\S+)", line)
         if m:
@@ -238,8 +299,14 @@ def read_seg(path: str, build: str, sample: str | None) -> CnvData:
 def read_purple(path: str, build: str, sample: str | None) -> CnvData:
     """PURPLE somatic copy number: absolute, purity/ploidy-adjusted floats, 1-based."""
     out = CnvData(path, "PURPLE", "", value_kind="absolute")
-    _table_segments(path, build, out, {"chrom": "chromosome", "start": "start", "end": "end",
-                                       "value": "copyNumber"}, False, "absolute")  # fmt: skip
+    _table_segments(
+        path,
+        build,
+        out,
+        {"chrom": "chromosome", "start": "start", "end": "end", "value": "copyNumber"},
+        False,
+        "absolute",
+    )
     return out
 
 
@@ -258,16 +325,33 @@ def read_ascat(path: str, build: str, sample: str | None) -> CnvData:
         chrom = _contig(row[idx["chr"]], build, path, n, out)
         if chrom is None:
             continue
-        cn = _num(row[idx["nMajor"]], path, n, "nMajor") + _num(row[idx["nMinor"]], path, n, "nMinor")
-        out.segments.append(Segment(chrom, int(_num(row[idx["startpos"]], path, n, "start")),
-                                    int(_num(row[idx["endpos"]], path, n, "end")),
-                                    copy_number=cn, sample=row[idx["sample"]], record=f"line {n}"))  # fmt: skip
+        cn = _num(row[idx["nMajor"]], path, n, "nMajor") + _num(
+            row[idx["nMinor"]], path, n, "nMinor"
+        )
+        out.segments.append(
+            Segment(
+                chrom,
+                int(_num(row[idx["startpos"]], path, n, "start")),
+                int(_num(row[idx["endpos"]], path, n, "end")),
+                copy_number=cn,
+                sample=row[idx["sample"]],
+                record=f"line {n}",
+            )
+        )
         out.sample = row[idx["sample"]]
     return out
 
 
-_WORDS = {"amplification": 2, "amp": 2, "gain": 1, "loss": -1, "deletion": -2, "homdel": -2,
-          "hetloss": -1, "neutral": 0}  # fmt: skip
+_WORDS = {
+    "amplification": 2,
+    "amp": 2,
+    "gain": 1,
+    "loss": -1,
+    "deletion": -2,
+    "homdel": -2,
+    "hetloss": -1,
+    "neutral": 0,
+}
 
 
 def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
@@ -276,12 +360,26 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
     h, cols, _ = _header(lines)
     low = [c.lower() for c in cols]
     out = CnvData(path, "gene table", "", value_kind="discrete")
-    gene_col = next(i for i, c in enumerate(low) if c in ("hugo_symbol", "gene", "gene symbol", "gene_symbol"))
-    value_col = next((i for i, c in enumerate(low) if c in ("copy_number", "copynumber", "value",
-                                                          "copy_number_alteration", "cn")), None)  # fmt: skip
-    sample_col = next((i for i, c in enumerate(low) if c in ("sample", "sample_id", "tumor_sample_barcode")), None)
+    gene_col = next(
+        i for i, c in enumerate(low) if c in ("hugo_symbol", "gene", "gene symbol", "gene_symbol")
+    )
+    value_col = next(
+        (
+            i
+            for i, c in enumerate(low)
+            if c in ("copy_number", "copynumber", "value", "copy_number_alteration", "cn")
+        ),
+        None,
+    )
+    sample_col = next(
+        (i for i, c in enumerate(low) if c in ("sample", "sample_id", "tumor_sample_barcode")), None
+    )
     if "mincopynumber" in low:
-        out.format, out.value_kind, value_col = "PURPLE gene", "absolute", low.index("mincopynumber")
+        out.format, out.value_kind, value_col = (
+            "PURPLE gene",
+            "absolute",
+            low.index("mincopynumber"),
+        )
     wide = value_col is None
     if wide:
         meta = {"hugo_symbol", "entrez_gene_id", "locus id", "cytoband", "gene symbol", "gene"}
@@ -290,8 +388,9 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
             raise InputFormatError("gene table without value or sample columns", path=path)
         chosen = sample or (samples[0] if len(samples) == 1 else None)
         if chosen is None or chosen not in samples:
-            raise InputFormatError(f"choose a sample column of the gene table ({', '.join(samples[:5])})",
-                                   path=path)  # fmt: skip
+            raise InputFormatError(
+                f"choose a sample column of the gene table ({', '.join(samples[:5])})", path=path
+            )
         value_col = cols.index(chosen)
         out.sample = chosen
     for n, line in enumerate(lines[h + 1 :], start=h + 2):
@@ -309,7 +408,9 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
         if raw.lower() in _WORDS:
             value = float(_WORDS[raw.lower()])
         elif raw in ("", "NA"):
-            out.skipped.append(SkippedRecord(path, f"line {n}", "not profiled (blank/NA)", "missing_value"))
+            out.skipped.append(
+                SkippedRecord(path, f"line {n}", "not profiled (blank/NA)", "missing_value")
+            )
             continue
         else:
             value = _num(raw, path, n, "copy-number value")
@@ -318,12 +419,27 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
             if value > 2 and not float(value).is_integer():
                 out.value_kind = "absolute"
             else:
-                out.skipped.append(SkippedRecord(path, f"line {n}", f"discrete value {raw} is not "
-                                                 "one of -2..2", "malformed"))  # fmt: skip
+                out.skipped.append(
+                    SkippedRecord(
+                        path, f"line {n}", f"discrete value {raw} is not one of -2..2", "malformed"
+                    )
+                )
                 continue
-        out.segments.append(Segment("", 0, 0, gene=row[gene_col], record=f"line {n}",
-                                    sample=out.sample, **({"discrete": int(value)} if out.value_kind == "discrete"
-                                                          else {"copy_number": value})))  # fmt: skip
+        out.segments.append(
+            Segment(
+                "",
+                0,
+                0,
+                gene=row[gene_col],
+                record=f"line {n}",
+                sample=out.sample,
+                **(
+                    {"discrete": int(value)}
+                    if out.value_kind == "discrete"
+                    else {"copy_number": value}
+                ),
+            )
+        )
     return out
 
 
@@ -360,23 +476,43 @@ def read_cnv_vcf(path: str, build: str, sample: str | None) -> CnvData:
             out.sample = cols[9] if len(cols) > 9 else ""
         log2 = float(info["FOLD_CHANGE_LOG"]) if "FOLD_CHANGE_LOG" in info else None
         if cn is None and log2 is None:
-            out.skipped.append(SkippedRecord(path, f"line {n}", "CNV record without CN or fold change",
-                                             "missing_value"))  # fmt: skip
+            out.skipped.append(
+                SkippedRecord(
+                    path, f"line {n}", "CNV record without CN or fold change", "missing_value"
+                )
+            )
             continue
-        out.segments.append(Segment(chrom, start, end, log2=log2, copy_number=cn, record=f"line {n}",
-                                    call=svtype, sample=out.sample))  # fmt: skip
+        out.segments.append(
+            Segment(
+                chrom,
+                start,
+                end,
+                log2=log2,
+                copy_number=cn,
+                record=f"line {n}",
+                call=svtype,
+                sample=out.sample,
+            )
+        )
     out.value_kind = "absolute" if all(s.copy_number is not None for s in out.segments) else "log2"
     return out
 
 
 _READERS: dict[str, Callable[[str, str, str | None], CnvData]] = {
-    "cnvkit": read_cnvkit, "gatk": read_gatk, "seg": read_seg, "purple": read_purple,
-    "purple_gene": read_gene_table, "ascat": read_ascat, "vcf": read_cnv_vcf,
+    "cnvkit": read_cnvkit,
+    "gatk": read_gatk,
+    "seg": read_seg,
+    "purple": read_purple,
+    "purple_gene": read_gene_table,
+    "ascat": read_ascat,
+    "vcf": read_cnv_vcf,
     "gene_table": read_gene_table,
-}  # fmt: skip
+}
 
 
-def read_cnv(path: str | Path, build: str, fmt: str | None = None, sample: str | None = None) -> CnvData:
+def read_cnv(
+    path: str | Path, build: str, fmt: str | None = None, sample: str | None = None
+) -> CnvData:
     """Read a copy-number file of any supported format.
 
     Raises
@@ -387,8 +523,9 @@ def read_cnv(path: str | Path, build: str, fmt: str | None = None, sample: str |
     path = str(path)
     fmt = fmt or detect_cnv_format(path)
     if fmt not in _READERS:
-        raise InputFormatError(f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}",
-                               path=path)  # fmt: skip
+        raise InputFormatError(
+            f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
     data = _READERS[fmt](path, build, sample)
     _check_overlaps(data)
     return data
@@ -407,12 +544,18 @@ def _check_overlaps(data: CnvData) -> None:
             by_chrom.setdefault((s.sample, s.chrom), []).append(s)
     samples = {s.sample for s in data.segments if s.sample}
     if len(samples) > 1:
-        raise InputFormatError(f"the file holds {len(samples)} samples ({', '.join(sorted(samples)[:5])});"
-                               " choose one (sample sheet or --sample-name)", path=data.path)  # fmt: skip
+        raise InputFormatError(
+            f"the file holds {len(samples)} samples ({', '.join(sorted(samples)[:5])});"
+            " choose one (sample sheet or --sample-name)",
+            path=data.path,
+        )
     for segs in by_chrom.values():
         segs.sort(key=lambda s: (s.start, s.end))
-        for a, b in zip(segs, segs[1:]):
+        for a, b in zip(segs, segs[1:], strict=False):
             if b.start < a.end:
-                raise InputFormatError(f"segments overlap ({a.record}: {a.chrom}:{a.start}-{a.end} and "
-                                       f"{b.record}: {b.start}-{b.end}); one sample per file, "
-                                       "non-overlapping segments expected", path=data.path)  # fmt: skip
+                raise InputFormatError(
+                    f"segments overlap ({a.record}: {a.chrom}:{a.start}-{a.end} and "
+                    f"{b.record}: {b.start}-{b.end}); one sample per file, "
+                    "non-overlapping segments expected",
+                    path=data.path,
+                )

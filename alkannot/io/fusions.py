@@ -10,6 +10,7 @@ Only calls involving ALK are kept; every other row is counted in a warning, not 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import re
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ from alkannot.models import FusionCall, SkippedRecord
 
 FORMATS = ("vcf", "arriba", "star-fusion", "fusioncatcher", "linx", "table")
 _SEP = re.compile(r"::|--|-|_|/")
-_BND = re.compile(r"^(?P<pre>[A-Za-z.]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P<b2>[\[\]])(?P<post>[A-Za-z.]*)$")
+_BND = re.compile(
+    r"^(?P<pre>[A-Za-z.]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P<b2>[\[\]])(?P<post>[A-Za-z.]*)$"
+)
 
 
 @dataclass
@@ -45,8 +48,11 @@ def _lines(path: str) -> list[str]:
         with opener(path, "rt", encoding="utf-8") as fh:
             lines = fh.read().splitlines()
     except (UnicodeDecodeError, OSError, EOFError) as exc:
-        raise InputFormatError(f"cannot read the file as text ({type(exc).__name__}); expected a "
-                               "fusion table or SV VCF", path=path) from None  # fmt: skip
+        raise InputFormatError(
+            f"cannot read the file as text ({type(exc).__name__}); expected a "
+            "fusion table or SV VCF",
+            path=path,
+        ) from None
     if not any(x.strip() for x in lines):
         raise InputFileError("the fusion file is empty", path=path)
     return lines
@@ -57,7 +63,11 @@ def detect_fusion_format(path: str | Path) -> str:
     lines = _lines(str(path))
     first = next(x for x in lines if x.strip())
     low = first.lower()
-    if first.startswith("##fileformat=VCF") or first.startswith("#CHROM") or _looks_like_vcf_row(first):
+    if (
+        first.startswith("##fileformat=VCF")
+        or first.startswith("#CHROM")
+        or _looks_like_vcf_row(first)
+    ):
         return "vcf"
     if low.startswith("#gene1"):
         return "arriba"
@@ -70,13 +80,18 @@ def detect_fusion_format(path: str | Path) -> str:
     cols = [c.strip().lower() for c in first.lstrip("#").split("\t")]
     if "fusion" in cols or "fusiongene" in cols or {"genea", "geneb"} <= set(cols):
         return "table"
-    raise InputFormatError(f"unknown fusion format (first line: {first[:60]!r}); pass "
-                           f"--fusion-format one of {', '.join(FORMATS)}", path=str(path))  # fmt: skip
+    raise InputFormatError(
+        f"unknown fusion format (first line: {first[:60]!r}); pass "
+        f"--fusion-format one of {', '.join(FORMATS)}",
+        path=str(path),
+    )
 
 
 def _looks_like_vcf_row(line: str) -> bool:
     cols = line.split("\t")
-    return len(cols) >= 8 and cols[1].isdigit() and ("SVTYPE=" in cols[7] or cols[4].startswith("<"))
+    return (
+        len(cols) >= 8 and cols[1].isdigit() and ("SVTYPE=" in cols[7] or cols[4].startswith("<"))
+    )
 
 
 def _gene_at(build: str, chrom: str, pos: int) -> str:
@@ -109,8 +124,18 @@ def _orient(gene5: str, gene3: str) -> tuple[str, str, bool | None]:
     return gene5, gene3, (gene3 == "ALK") if gene3 else None
 
 
-def _table(path: str, build: str, sample: str | None, cols_5: list[str], cols_3: list[str],
-           bp5: list[str], bp3: list[str], reads: list[str], fmt: str, name_col: str = "") -> FusionData:
+def _table(
+    path: str,
+    build: str,
+    sample: str | None,
+    cols_5: list[str],
+    cols_3: list[str],
+    bp5: list[str],
+    bp3: list[str],
+    reads: list[str],
+    fmt: str,
+    name_col: str = "",
+) -> FusionData:
     lines = _lines(path)
     out = FusionData(path, fmt)
     header = [c.strip().lstrip("#") for c in lines[0].split("\t")]
@@ -122,12 +147,19 @@ def _table(path: str, build: str, sample: str | None, cols_5: list[str], cols_3:
                 return low.index(n.lower())
         return None
 
-    i5, i3, ib5, ib3, iname = col(cols_5), col(cols_3), col(bp5), col(bp3), col([name_col] if name_col else [])
+    i5, i3, ib5, ib3, iname = (
+        col(cols_5),
+        col(cols_3),
+        col(bp5),
+        col(bp3),
+        col([name_col] if name_col else []),
+    )
     isample = col(["sample", "sample_id", "tumor_sample_barcode"])
     ireads = [i for i in (col([r]) for r in reads) if i is not None]
     if (i5 is None or i3 is None) and iname is None:
-        raise InputFormatError(f"missing gene columns ({' / '.join(cols_5 + [name_col])})", path=path,
-                               record="line 1")  # fmt: skip
+        raise InputFormatError(
+            f"missing gene columns ({' / '.join(cols_5 + [name_col])})", path=path, record="line 1"
+        )
     other = 0
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip() or line.startswith("#"):
@@ -149,16 +181,25 @@ def _table(path: str, build: str, sample: str | None, cols_5: list[str], cols_3:
         c3, p3 = _locus(row[ib3], build) if ib3 is not None and ib3 < len(row) else ("", None)
         total = 0
         for i in ireads:
-            try:
+            with contextlib.suppress(ValueError, IndexError):
                 total += int(float(row[i]))
-            except (ValueError, IndexError):
-                pass
         if fmt == "table" and g5 == "ALK" and g3 and g3 != "ALK":
             g5, g3, c5, p5, c3, p3 = g3, g5, c3, p3, c5, p5  # fusion names come in either order
         gene5, gene3, ok = _orient(g5, g3)
-        out.calls.append(FusionCall(gene5, gene3, c5, p5, c3, p3, orientation_ok=ok,
-                                    supporting_reads=total if ireads else None, source_format=fmt,
-                                    record=f"line {n}"))  # fmt: skip
+        out.calls.append(
+            FusionCall(
+                gene5,
+                gene3,
+                c5,
+                p5,
+                c3,
+                p3,
+                orientation_ok=ok,
+                supporting_reads=total if ireads else None,
+                source_format=fmt,
+                record=f"line {n}",
+            )
+        )
     if other:
         out.warnings.append(f"{other} fusion(s) not involving ALK were not used")
     return out
@@ -166,22 +207,47 @@ def _table(path: str, build: str, sample: str | None, cols_5: list[str], cols_3:
 
 def read_arriba(path: str, build: str, sample: str | None = None) -> FusionData:
     """Arriba fusions.tsv: gene1 is the 5' partner; breakpoints are 1-based ``chr:pos``."""
-    return _table(path, build, sample, ["gene1"], ["gene2"], ["breakpoint1"], ["breakpoint2"],
-                  ["split_reads1", "split_reads2", "discordant_mates"], "Arriba")  # fmt: skip
+    return _table(
+        path,
+        build,
+        sample,
+        ["gene1"],
+        ["gene2"],
+        ["breakpoint1"],
+        ["breakpoint2"],
+        ["split_reads1", "split_reads2", "discordant_mates"],
+        "Arriba",
+    )
 
 
 def read_star_fusion(path: str, build: str, sample: str | None = None) -> FusionData:
     """STAR-Fusion: ``LeftGene`` 5' (``SYMBOL^ENSG``), breakpoints ``chr:pos:strand``."""
-    return _table(path, build, sample, ["LeftGene"], ["RightGene"], ["LeftBreakpoint"],
-                  ["RightBreakpoint"], ["JunctionReadCount", "SpanningFragCount"], "STAR-Fusion")  # fmt: skip
+    return _table(
+        path,
+        build,
+        sample,
+        ["LeftGene"],
+        ["RightGene"],
+        ["LeftBreakpoint"],
+        ["RightBreakpoint"],
+        ["JunctionReadCount", "SpanningFragCount"],
+        "STAR-Fusion",
+    )
 
 
 def read_fusioncatcher(path: str, build: str, sample: str | None = None) -> FusionData:
     """FusionCatcher final list: gene 1 is the 5' partner."""
-    return _table(path, build, sample, ["Gene_1_symbol(5end_fusion_partner)"],
-                  ["Gene_2_symbol(3end_fusion_partner)"], ["Fusion_point_for_gene_1(5end_fusion_partner)"],
-                  ["Fusion_point_for_gene_2(3end_fusion_partner)"], ["Spanning_pairs", "Spanning_unique_reads"],
-                  "FusionCatcher")  # fmt: skip
+    return _table(
+        path,
+        build,
+        sample,
+        ["Gene_1_symbol(5end_fusion_partner)"],
+        ["Gene_2_symbol(3end_fusion_partner)"],
+        ["Fusion_point_for_gene_1(5end_fusion_partner)"],
+        ["Fusion_point_for_gene_2(3end_fusion_partner)"],
+        ["Spanning_pairs", "Spanning_unique_reads"],
+        "FusionCatcher",
+    )
 
 
 def read_linx(path: str, build: str, sample: str | None = None) -> FusionData:
@@ -191,10 +257,18 @@ def read_linx(path: str, build: str, sample: str | None = None) -> FusionData:
 
 def read_table(path: str, build: str, sample: str | None = None) -> FusionData:
     """Simple table: ``sample, fusion`` (any separator, either gene order), optional breakpoints."""
-    return _table(path, build, sample, ["geneA", "gene1", "gene5"], ["geneB", "gene2", "gene3"],
-                  ["breakpoint5", "breakpoint1", "leftbreakpoint"], ["breakpoint3", "breakpoint2", "rightbreakpoint"],
-                  ["reads", "splitreads", "supporting_reads"], "table",
-                  name_col="fusion" if "fusion" in _lines(path)[0].lower().split("\t") else "FusionGene")  # fmt: skip
+    return _table(
+        path,
+        build,
+        sample,
+        ["geneA", "gene1", "gene5"],
+        ["geneB", "gene2", "gene3"],
+        ["breakpoint5", "breakpoint1", "leftbreakpoint"],
+        ["breakpoint3", "breakpoint2", "rightbreakpoint"],
+        ["reads", "splitreads", "supporting_reads"],
+        "table",
+        name_col="fusion" if "fusion" in _lines(path)[0].lower().split("\t") else "FusionGene",
+    )
 
 
 def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
@@ -211,12 +285,25 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
             continue
         row = line.split("\t")
         if len(row) < 8 or not row[1].isdigit():
-            out.skipped.append(SkippedRecord(path, f"line {n}", "not a VCF record (fewer than 8 "
-                                             "columns or non-numeric POS)", "malformed"))  # fmt: skip
+            out.skipped.append(
+                SkippedRecord(
+                    path,
+                    f"line {n}",
+                    "not a VCF record (fewer than 8 columns or non-numeric POS)",
+                    "malformed",
+                )
+            )
             continue
         info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in row[7].split(";"))
-        rec = {"n": n, "chrom": canonical_contig(row[0], build), "pos": int(row[1]), "id": row[2],
-               "alt": row[4], "filter": tuple(row[6].split(";")) if row[6] else (".",), "info": info}  # fmt: skip
+        rec = {
+            "n": n,
+            "chrom": canonical_contig(row[0], build),
+            "pos": int(row[1]),
+            "id": row[2],
+            "alt": row[4],
+            "filter": tuple(row[6].split(";")) if row[6] else (".",),
+            "info": info,
+        }
         records[row[2]] = rec
         order.append(rec)
     used = set()
@@ -238,8 +325,14 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
             chrom2 = canonical_contig(chrom2, build)
         elif alt.endswith(".") or alt.startswith("."):
             if _gene_at(build, rec["chrom"], rec["pos"]) == "ALK":
-                out.skipped.append(SkippedRecord(path, f"line {rec['n']}", "single breakend in ALK: "
-                                                 "partner unknown", "single_breakend"))  # fmt: skip
+                out.skipped.append(
+                    SkippedRecord(
+                        path,
+                        f"line {rec['n']}",
+                        "single breakend in ALK: partner unknown",
+                        "single_breakend",
+                    )
+                )
             continue
         else:
             continue
@@ -252,8 +345,11 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
             other += 1
             continue
         if g1 == g2 == "ALK":
-            out.skipped.append(SkippedRecord(path, f"line {rec['n']}", "rearrangement within ALK, "
-                                             "not a fusion", "intragenic"))  # fmt: skip
+            out.skipped.append(
+                SkippedRecord(
+                    path, f"line {rec['n']}", "rearrangement within ALK, not a fusion", "intragenic"
+                )
+            )
             continue
         # ALK is the 3' partner; the other side is 5' (its name, or its locus when not a known gene)
         if g1 == "ALK" and g2 != "ALK":
@@ -274,24 +370,45 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
         for key in ("SR", "SP", "PE"):
             if info.get(key, "").isdigit():
                 reads = (reads or 0) + int(info[key])
-        out.calls.append(FusionCall(partner, "ALK", p_chrom, p_pos, alk_chrom, alk_pos,
-                                    orientation_ok=ok, supporting_reads=reads,
-                                    source_format=out.format + (f" {svtype}" if svtype else ""),
-                                    record=f"line {rec['n']}", filter=rec["filter"], note=note))  # fmt: skip
+        out.calls.append(
+            FusionCall(
+                partner,
+                "ALK",
+                p_chrom,
+                p_pos,
+                alk_chrom,
+                alk_pos,
+                orientation_ok=ok,
+                supporting_reads=reads,
+                source_format=out.format + (f" {svtype}" if svtype else ""),
+                record=f"line {rec['n']}",
+                filter=rec["filter"],
+                note=note,
+            )
+        )
     if other:
         out.warnings.append(f"{other} SV record(s) not involving ALK were not used")
     return out
 
 
-_READERS = {"vcf": read_sv_vcf, "arriba": read_arriba, "star-fusion": read_star_fusion,
-            "fusioncatcher": read_fusioncatcher, "linx": read_linx, "table": read_table}  # fmt: skip
+_READERS = {
+    "vcf": read_sv_vcf,
+    "arriba": read_arriba,
+    "star-fusion": read_star_fusion,
+    "fusioncatcher": read_fusioncatcher,
+    "linx": read_linx,
+    "table": read_table,
+}
 
 
-def read_fusions(path: str | Path, build: str, fmt: str | None = None, sample: str | None = None) -> FusionData:
+def read_fusions(
+    path: str | Path, build: str, fmt: str | None = None, sample: str | None = None
+) -> FusionData:
     """Read a fusion/SV file of any supported format (ALK calls only)."""
     path = str(path)
     fmt = fmt or detect_fusion_format(path)
     if fmt not in _READERS:
-        raise InputFormatError(f"unknown --fusion-format {fmt!r}; use one of {', '.join(FORMATS)}",
-                               path=path)  # fmt: skip
+        raise InputFormatError(
+            f"unknown --fusion-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
     return _READERS[fmt](path, build, sample)

@@ -15,8 +15,20 @@ from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
 
-COLUMNS = ("sample", "vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions",
-           "prior_therapy", "cns_metastases", "purity", "ploidy", "build")  # fmt: skip
+COLUMNS = (
+    "sample",
+    "vcf",
+    "cnv",
+    "fusions",
+    "baseline_vcf",
+    "baseline_cnv",
+    "baseline_fusions",
+    "prior_therapy",
+    "cns_metastases",
+    "purity",
+    "ploidy",
+    "build",
+)
 REQUIRED = ("sample", "vcf")
 FILE_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -42,18 +54,36 @@ class SampleRow:
 
     def annotate_kwargs(self) -> dict:
         """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
-        return dict(sample_name=self.sample, build=self.build, cnv=self.cnv, fusions=self.fusions,
-                    baseline_vcf=self.baseline_vcf, baseline_cnv=self.baseline_cnv,
-                    baseline_fusions=self.baseline_fusions, prior_therapy=self.prior_therapy,
-                    cns_metastases=self.cns_metastases, purity=self.purity, ploidy=self.ploidy)  # fmt: skip
+        return dict(
+            sample_name=self.sample,
+            build=self.build,
+            cnv=self.cnv,
+            fusions=self.fusions,
+            baseline_vcf=self.baseline_vcf,
+            baseline_cnv=self.baseline_cnv,
+            baseline_fusions=self.baseline_fusions,
+            prior_therapy=self.prior_therapy,
+            cns_metastases=self.cns_metastases,
+            purity=self.purity,
+            ploidy=self.ploidy,
+        )
 
 
-_BOOL = {"yes": True, "true": True, "1": True, "y": True, "no": False, "false": False, "0": False,
-         "n": False}  # fmt: skip
+_BOOL = {
+    "yes": True,
+    "true": True,
+    "1": True,
+    "y": True,
+    "no": False,
+    "false": False,
+    "0": False,
+    "n": False,
+}
 
 
-def read_samplesheet(path: str | Path, base: str | Path | None = None,
-                     check_files: bool = True) -> list[SampleRow]:
+def read_samplesheet(
+    path: str | Path, base: str | Path | None = None, check_files: bool = True
+) -> list[SampleRow]:
     """Read and validate a tab-separated sample sheet.
 
     Raises
@@ -73,23 +103,36 @@ def read_samplesheet(path: str | Path, base: str | Path | None = None,
     cols = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
-        raise ConfigError(f"missing required column(s) {', '.join(missing)}; columns are "
-                          f"{', '.join(COLUMNS)}", path=str(path), record="header")  # fmt: skip
+        raise ConfigError(
+            f"missing required column(s) {', '.join(missing)}; columns are {', '.join(COLUMNS)}",
+            path=str(path),
+            record="header",
+        )
     unknown = [c for c in cols if c not in COLUMNS]
     if unknown:
-        raise ConfigError(f"unknown column(s) {', '.join(unknown)}; allowed: {', '.join(COLUMNS)}",
-                          path=str(path), record="header")  # fmt: skip
+        raise ConfigError(
+            f"unknown column(s) {', '.join(unknown)}; allowed: {', '.join(COLUMNS)}",
+            path=str(path),
+            record="header",
+        )
     rows, seen = [], {}
     for n, raw in enumerate(reader, start=2):
         rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         where = f"row {n} (sample {rec.get('sample', '')!r})"
         sample = rec.get("sample", "")
         if not SAFE_SAMPLE.match(sample):
-            raise ConfigError(f"sample id {sample!r} is not a safe file name (letters, digits, "
-                              "'.', '_', '-'; no spaces or slashes)", path=str(path), record=where)  # fmt: skip
+            raise ConfigError(
+                f"sample id {sample!r} is not a safe file name (letters, digits, "
+                "'.', '_', '-'; no spaces or slashes)",
+                path=str(path),
+                record=where,
+            )
         if sample in seen:
-            raise ConfigError(f"sample {sample!r} appears twice (rows {seen[sample]} and {n})",
-                              path=str(path), record=where)  # fmt: skip
+            raise ConfigError(
+                f"sample {sample!r} appears twice (rows {seen[sample]} and {n})",
+                path=str(path),
+                record=where,
+            )
         seen[sample] = n
         values: dict = {"sample": sample, "line": n}
         for col in FILE_COLUMNS:
@@ -103,18 +146,23 @@ def read_samplesheet(path: str | Path, base: str | Path | None = None,
             values[col] = str(p)
         if not values["vcf"]:
             raise ConfigError("the vcf column is empty", path=str(path), record=where)
-        values["prior_therapy"] = tuple(t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", ""))
-                                        if t.strip())  # fmt: skip
+        values["prior_therapy"] = tuple(
+            t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
+        )
         cns = rec.get("cns_metastases", "").lower()
         if cns and cns not in _BOOL:
-            raise ConfigError(f"cns_metastases {cns!r} must be yes/no", path=str(path), record=where)
+            raise ConfigError(
+                f"cns_metastases {cns!r} must be yes/no", path=str(path), record=where
+            )
         values["cns_metastases"] = _BOOL.get(cns) if cns else None
         for col in ("purity", "ploidy"):
             v = rec.get(col, "")
             try:
                 values[col] = float(v) if v else None
             except ValueError:
-                raise ConfigError(f"{col} {v!r} is not a number", path=str(path), record=where) from None
+                raise ConfigError(
+                    f"{col} {v!r} is not a number", path=str(path), record=where
+                ) from None
         values["build"] = rec.get("build") or None
         rows.append(SampleRow(**values))
     if not rows:

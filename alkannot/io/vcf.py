@@ -90,8 +90,9 @@ def _head_text(path: str) -> tuple[str, bool]:
             with gzip.open(path, "rb") as gz:
                 raw = gz.read(_HEAD_BYTES)
         except (OSError, EOFError) as exc:
-            raise InputFormatError(f"cannot decompress the file ({exc}); is it a VCF?",
-                                   path=path) from None  # fmt: skip
+            raise InputFormatError(
+                f"cannot decompress the file ({exc}); is it a VCF?", path=path
+            ) from None
         if not bgzf:
             _check_plain_gzip(path)
         return raw.decode("utf-8", errors="replace"), True
@@ -107,8 +108,9 @@ def _check_plain_gzip(path: str) -> None:
             while gz.read(1 << 22):
                 pass
     except (OSError, EOFError) as exc:
-        raise InputFormatError(f"the gzip file is truncated or corrupt ({exc}); recompress it "
-                               "with bgzip", path=path) from None  # fmt: skip
+        raise InputFormatError(
+            f"the gzip file is truncated or corrupt ({exc}); recompress it with bgzip", path=path
+        ) from None
 
 
 def _validate_head(path: str, text: str) -> tuple[int, str]:
@@ -116,8 +118,9 @@ def _validate_head(path: str, text: str) -> tuple[int, str]:
     if not text:
         raise InputFileError("the file is empty; expected a VCF", path=path)
     if "\x00" in text[:4096]:
-        raise InputFormatError("binary content: this is not a VCF (plain or bgzipped text)",
-                               path=path)  # fmt: skip
+        raise InputFormatError(
+            "binary content: this is not a VCF (plain or bgzipped text)", path=path
+        )
     lines = text.splitlines()
     stray = 0
     while stray < len(lines) and not lines[stray].startswith("#"):
@@ -125,12 +128,14 @@ def _validate_head(path: str, text: str) -> tuple[int, str]:
         if stray > 3:
             break
     if stray >= len(lines) or stray > 3:
-        raise InputFormatError("no VCF header (no '##fileformat'/'#CHROM' lines) at the start; "
-                               "expected a VCF", path=path, record="line 1")  # fmt: skip
+        raise InputFormatError(
+            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF",
+            path=path,
+            record="line 1",
+        )
     warning = ""
     if stray:
-        warning = (f"{stray} line(s) before the VCF header were ignored (line 1: "
-                   f"{lines[0][:60]!r})")  # fmt: skip
+        warning = f"{stray} line(s) before the VCF header were ignored (line 1: {lines[0][:60]!r})"
     complete = len(text) < _HEAD_BYTES
     has_chrom = any(x.startswith("#CHROM") for x in lines)
     if complete and not has_chrom:
@@ -174,8 +179,12 @@ def _declared(header_lines: list[str], kind: str) -> set[str]:
     return ids
 
 
-def read_vcf(path: str | Path, regions: Regions | Callable[[str], Regions],
-             sample: str | None = None, build: str | None = None) -> VcfData:
+def read_vcf(
+    path: str | Path,
+    regions: Regions | Callable[[str], Regions],
+    sample: str | None = None,
+    build: str | None = None,
+) -> VcfData:
     """Read the target-region records of a VCF.
 
     Parameters
@@ -206,8 +215,9 @@ def read_vcf(path: str | Path, regions: Regions | Callable[[str], Regions],
                 vcf = cyvcf2.VCF(read_path, lazy=True)
             except Exception as exc:  # htslib gives OSError, ValueError or plain Exception
                 msg = _htslib_message(log) or str(exc)
-                raise InputFormatError(f"not a readable VCF ({msg}); check the header",
-                                       path=path) from None  # fmt: skip
+                raise InputFormatError(
+                    f"not a readable VCF ({msg}); check the header", path=path
+                ) from None
         return _read(vcf, path, regions, sample, build, warning, stray == 0)
     finally:
         if read_path != path:
@@ -219,21 +229,28 @@ def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool)
     samples = list(vcf.samples)
     if len(set(samples)) != len(samples):
         dup = next(s for s in samples if samples.count(s) > 1)
-        raise InputFormatError(f"sample name {dup!r} appears twice in #CHROM; rename one",
-                               path=path)  # fmt: skip
+        raise InputFormatError(
+            f"sample name {dup!r} appears twice in #CHROM; rename one", path=path
+        )
     detected, evidence = detect_build(header_lines, _contig_lengths(header_lines))
     if build:
         build = normalise_build(build)
         if detected and detected != build and evidence.startswith("length"):
-            raise BuildMismatchError(f"--build {build} contradicts the header ({evidence} is "
-                                     f"{detected}); check the file or the option", path=path)  # fmt: skip
+            raise BuildMismatchError(
+                f"--build {build} contradicts the header ({evidence} is "
+                f"{detected}); check the file or the option",
+                path=path,
+            )
         evidence = "--build"
     elif detected:
         build = detected
     else:
-        raise BuildMismatchError("cannot tell the genome build from the header (no contig "
-                                 "lengths or reference/assembly line); pass --build GRCh37 or "
-                                 "--build GRCh38", path=path)  # fmt: skip
+        raise BuildMismatchError(
+            "cannot tell the genome build from the header (no contig "
+            "lengths or reference/assembly line); pass --build GRCh37 or "
+            "--build GRCh38",
+            path=path,
+        )
     warnings = [warning] if warning else []
     if not samples:
         tumour, normal = "", None
@@ -241,8 +258,9 @@ def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool)
         if sample:
             from alkannot.errors import SampleNotFoundError
 
-            raise SampleNotFoundError(f"sample {sample!r} is not in the file; it has no sample "
-                                      "columns", path=path)  # fmt: skip
+            raise SampleNotFoundError(
+                f"sample {sample!r} is not in the file; it has no sample columns", path=path
+            )
     else:
         tumour, normal = choose_tumour(samples, header_lines, sample, path)
     formats, infos = _declared(header_lines, "FORMAT"), _declared(header_lines, "INFO")
@@ -250,22 +268,33 @@ def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool)
     ann_fields = [f for f in annotation_fields(header_lines) if f.info_id in infos]
     annotator = ", ".join(sorted({f"{f.kind} {f.version}".strip() for f in ann_fields}))
     target = regions(build) if callable(regions) else regions
-    data = VcfData(path=path, build=build, build_evidence=evidence, sample=tumour,
-                   normal_sample=normal, caller=caller, annotator=annotator, warnings=warnings)  # fmt: skip
+    data = VcfData(
+        path=path,
+        build=build,
+        build_evidence=evidence,
+        sample=tumour,
+        normal_sample=normal,
+        caller=caller,
+        annotator=annotator,
+        warnings=warnings,
+    )
     data.indexed = may_index and _has_index(path)
     s_index = samples.index(tumour) if tumour else -1
     with _quiet_htslib() as log:
         try:
-            records = _query(vcf, target, build) if data.indexed else _stream_records(vcf, target,
-                                                                                      build)  # fmt: skip
+            records = (
+                _query(vcf, target, build) if data.indexed else _stream_records(vcf, target, build)
+            )
             for rec in records:
                 data.records_examined += 1
                 _add_record(data, rec, build, s_index, caller, ann_fields)
         except (OSError, ValueError, RuntimeError, StopIteration) as exc:
             msg = _htslib_message(log) or str(exc)
-            raise InputFormatError(f"cannot read a record ({msg}); the file may be truncated "
-                                   "or malformed", path=path,
-                                   record=f"after {data.records_examined} target records") from None  # fmt: skip
+            raise InputFormatError(
+                f"cannot read a record ({msg}); the file may be truncated or malformed",
+                path=path,
+                record=f"after {data.records_examined} target records",
+            ) from None
     noise = _htslib_message(log)
     if noise:
         data.warnings.append(f"htslib: {noise}")
@@ -336,17 +365,29 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             info[key] = val
     for i, alt in enumerate(alts, start=1):
         alt_u = alt.upper()
-        if alt_u.startswith("<") or alt_u in ("*", ".") or "[" in alt_u or "]" in alt_u or (
-            re.search(r"[^ACGTN]", alt_u)
+        if (
+            alt_u.startswith("<")
+            or alt_u in ("*", ".")
+            or "[" in alt_u
+            or "]" in alt_u
+            or (re.search(r"[^ACGTN]", alt_u))
         ):
-            data.skipped.append(SkippedRecord(
-                data.path, f"{locus} {ref}>{alt}",
-                "symbolic, breakend or spanning-deletion ALT: not a sequence change alkannot can "
-                "translate (structural variants belong in --fusions/--cnv)", "symbolic_alt"))  # fmt: skip
+            data.skipped.append(
+                SkippedRecord(
+                    data.path,
+                    f"{locus} {ref}>{alt}",
+                    "symbolic, breakend or spanning-deletion ALT: not a sequence change alkannot can "
+                    "translate (structural variants belong in --fusions/--cnv)",
+                    "symbolic_alt",
+                )
+            )
             continue
         if re.search(r"[^ACGTN]", ref):
-            data.skipped.append(SkippedRecord(data.path, f"{locus} {ref}>{alt}",
-                                              "REF is not a DNA sequence", "malformed"))  # fmt: skip
+            data.skipped.append(
+                SkippedRecord(
+                    data.path, f"{locus} {ref}>{alt}", "REF is not a DNA sequence", "malformed"
+                )
+            )
             continue
         vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
         anns = ()
@@ -354,8 +395,22 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             value = rec.INFO.get(f.info_id)
             if value:
                 anns += parse_annotations(value, f, ref, alts, i)
-        data.variants.append(Variant(
-            chrom=chrom, pos=rec.POS, ref=ref, alt=alt_u, filter=filt, vcf_id=rec.ID or ".",
-            qual=rec.QUAL, vaf=vaf, depth=depth, alt_depth=alt_depth, vaf_source=source,
-            sample=data.sample, allele_index=i, record=locus, annotations=anns,
-        ))  # fmt: skip
+        data.variants.append(
+            Variant(
+                chrom=chrom,
+                pos=rec.POS,
+                ref=ref,
+                alt=alt_u,
+                filter=filt,
+                vcf_id=rec.ID or ".",
+                qual=rec.QUAL,
+                vaf=vaf,
+                depth=depth,
+                alt_depth=alt_depth,
+                vaf_source=source,
+                sample=data.sample,
+                allele_index=i,
+                record=locus,
+                annotations=anns,
+            )
+        )

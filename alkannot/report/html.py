@@ -23,8 +23,12 @@ MECHANISM_LABELS = {
     "fusion_loss": "ALK fusion lost / not detected",
     "bypass": "bypass track",
 }
-_FUSION_TEXT = {"present": "present", "lost": "LOST since baseline", "absent": "not detected",
-                "not_assessed": "not assessed (no fusion input)"}  # fmt: skip
+_FUSION_TEXT = {
+    "present": "present",
+    "lost": "LOST since baseline",
+    "absent": "not detected",
+    "not_assessed": "not assessed (no fusion input)",
+}
 _ORDER = {"resistant": 0, "reduced": 1, "unknown": 2, "sensitive": 3}
 
 
@@ -35,8 +39,11 @@ def environment():
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-        autoescape=True, trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
-    )  # fmt: skip
+        autoescape=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
 
 
 def report_date() -> str:
@@ -77,8 +84,11 @@ def render_html(result: SampleResult) -> str:
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
     thresholds = next((c.thresholds for c in result.copy_number if c.thresholds), {})
-    key = [f for f in result.findings if f.catalogue_id and f.passed_filters
-           and f.baseline_status != "lost"]  # fmt: skip
+    key = [
+        f
+        for f in result.findings
+        if f.catalogue_id and f.passed_filters and f.baseline_status != "lost"
+    ]
     template = environment().get_template("sample.html.j2")
     return template.render(
         r=result,
@@ -89,8 +99,12 @@ def render_html(result: SampleResult) -> str:
         mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
         key_findings=key,
         drugs_resistance_first=sorted(result.drugs, key=lambda d: (_ORDER[d.call], d.rank)),
-        lollipop=Markup(lollipop([f for f in result.findings if f.gene == "ALK" and f.kind == "mutation"],
-                                 catalogue_positions)),  # fmt: skip
+        lollipop=Markup(
+            lollipop(
+                [f for f in result.findings if f.gene == "ALK" and f.kind == "mutation"],
+                catalogue_positions,
+            )
+        ),
         cn_panel=Markup(copy_number_panel(result.copy_number, thresholds)),
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),

@@ -66,12 +66,24 @@ def result_from_dict(d: dict) -> SampleResult:
     drugs = []
     for dc in d.get("drugs", []):
         reasons = tuple(
-            DrugReason(r["finding"], r["catalogue_id"], r["call"],
-                       tuple(_make(Evidence, e) for e in r.get("evidence", [])))  # fmt: skip
+            DrugReason(
+                r["finding"],
+                r["catalogue_id"],
+                r["call"],
+                tuple(_make(Evidence, e) for e in r.get("evidence", [])),
+            )
             for r in dc.get("reasons", [])
         )
-        drugs.append(DrugCall(dc["drug"], dc["call"], reasons, dc.get("rank", 0), dc.get("note", ""),
-                              dc.get("conflicting", False)))  # fmt: skip
+        drugs.append(
+            DrugCall(
+                dc["drug"],
+                dc["call"],
+                reasons,
+                dc.get("rank", 0),
+                dc.get("note", ""),
+                dc.get("conflicting", False),
+            )
+        )
     return SampleResult(
         sample=d["sample"],
         build=d["build"],

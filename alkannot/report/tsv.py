@@ -14,10 +14,29 @@ from alkannot.models import DrugCall, SampleResult
 from alkannot.report.atomic import write_text
 
 FINDINGS_COLUMNS = (
-    "sample", "kind", "gene", "chrom", "pos", "ref", "alt", "hgvsc", "hgvsp", "alteration",
-    "consequence", "in_kinase_domain", "catalogue_id", "mechanism", "significance", "vaf", "depth",
-    "filter", "passed_filters", "baseline_status", "annotation_check", "notes",
-)  # fmt: skip
+    "sample",
+    "kind",
+    "gene",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "hgvsc",
+    "hgvsp",
+    "alteration",
+    "consequence",
+    "in_kinase_domain",
+    "catalogue_id",
+    "mechanism",
+    "significance",
+    "vaf",
+    "depth",
+    "filter",
+    "passed_filters",
+    "baseline_status",
+    "annotation_check",
+    "notes",
+)
 DRUG_COLUMNS = ("sample", "drug", "call", "rank", "conflicting", "reasons", "note")
 SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason")
 
@@ -75,8 +94,13 @@ def _drug_row(d: DrugCall) -> dict[str, object]:
 def skipped_rows(result: SampleResult) -> list[dict[str, object]]:
     """Return one dict per skipped record, keyed by :data:`SKIPPED_COLUMNS`."""
     return [
-        {"sample": result.sample, "source": s.source, "record": s.record, "category": s.category,
-         "reason": s.reason}
+        {
+            "sample": result.sample,
+            "source": s.source,
+            "record": s.record,
+            "category": s.category,
+            "reason": s.reason,
+        }
         for s in result.skipped
     ]
 

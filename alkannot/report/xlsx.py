@@ -71,9 +71,12 @@ def render_xlsx(result: SampleResult) -> bytes:
             if info.filename == "docProps/core.xml":
                 import re
 
-                data = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                              b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z'
-                              b"</dcterms:modified>", data)  # fmt: skip
+                data = re.sub(
+                    rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
+                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z'
+                    b"</dcterms:modified>",
+                    data,
+                )
             zi = zipfile.ZipInfo(info.filename, _EPOCH)
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, data)

@@ -1,0 +1,23 @@
+"""``alkannot cohort``: summarise annotated samples."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("jsons", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for cohort.tsv, mechanisms.tsv and index.html.",
+)
+def cohort(jsons: tuple[str, ...], outdir: str) -> None:
+    """Summarise per-sample JSON results (from 'alkannot annotate') into a cohort overview."""
+    from alkannot.api import annotate_cohort
+
+    paths = annotate_cohort(list(jsons), outdir)
+    for kind in sorted(paths):
+        click.echo(f"{kind}: {paths[kind]}")
