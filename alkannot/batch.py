@@ -19,6 +19,8 @@ def run_batch(
     base: str | Path = ".",
     only: Sequence[str] = (),
     formats: Sequence[str] = ("tsv", "json", "html", "xlsx"),
+    min_vaf: float | None = None,
+    min_depth: int | None = None,
 ) -> list[tuple[str, str]]:
     """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs."""
     from alkannot.api import annotate_sample, write_sample_reports
@@ -39,7 +41,10 @@ def run_batch(
         sample_dir = Path(outdir) / row.sample
         error_file = sample_dir / f"{row.sample}.error.txt"
         try:
-            result = annotate_sample(row.vcf, **row.annotate_kwargs())
+            extra = {
+                k: v for k, v in (("min_vaf", min_vaf), ("min_depth", min_depth)) if v is not None
+            }
+            result = annotate_sample(row.vcf, **row.annotate_kwargs(), **extra)
             write_sample_reports(result, sample_dir, formats)
             error_file.unlink(missing_ok=True)
         except AlkannotError as exc:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
+
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("samplesheet", type=click.Path(dir_okay=False))
@@ -27,7 +29,17 @@ import click
 @click.option(
     "--formats", default="tsv,json,html,xlsx", show_default=True, help="Reports to write."
 )
-def batch(samplesheet: str, outdir: str, base: str, only: tuple[str, ...], formats: str) -> None:
+@click.option("--min-vaf", type=float, default=DEFAULT_MIN_VAF, show_default=True)
+@click.option("--min-depth", type=int, default=DEFAULT_MIN_DEPTH, show_default=True)
+def batch(
+    samplesheet: str,
+    outdir: str,
+    base: str,
+    only: tuple[str, ...],
+    formats: str,
+    min_vaf: float,
+    min_depth: int,
+) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
     from alkannot.batch import run_batch
 
@@ -37,6 +49,8 @@ def batch(samplesheet: str, outdir: str, base: str, only: tuple[str, ...], forma
         base=base,
         only=only,
         formats=tuple(f for f in formats.split(",") if f),
+        min_vaf=min_vaf,
+        min_depth=min_depth,
     )
     for sample, message in failed:
         click.echo(f"alkannot: error: {sample}: {message}", err=True)
