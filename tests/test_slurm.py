@@ -26,8 +26,14 @@ def slurm(tmp_path_factory):
     d = tmp_path_factory.mktemp("slurm")
     env = dict(os.environ, PATH=f"/usr/sbin:{os.environ['PATH']}")
     try:
-        subprocess.run([str(SCRIPTS / "start_slurm.sh"), str(d)], check=True, env=env, timeout=120,
-                       capture_output=True, text=True)
+        subprocess.run(
+            [str(SCRIPTS / "start_slurm.sh"), str(d)],
+            check=True,
+            env=env,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        )
         yield d
     except subprocess.CalledProcessError as exc:
         pytest.fail(f"SLURM did not start: {exc.stdout}\n{exc.stderr}")
@@ -40,12 +46,31 @@ def slurm(tmp_path_factory):
 @pytest.mark.slurm
 def test_example_batch_runs_through_slurm(slurm, tmp_path):
     out = tmp_path / "results"
-    env = dict(os.environ, PATH=f"{slurm / 'bin'}:{os.environ['PATH']}", SLURM_CONF=str(slurm / "slurm.conf"))
+    env = dict(
+        os.environ,
+        PATH=f"{slurm / 'bin'}:{os.environ['PATH']}",
+        SLURM_CONF=str(slurm / "slurm.conf"),
+    )
     res = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--profile", "workflow/profiles/slurm", "--config",
-         f"results={out}", "--slurm-no-account", "--slurm-init-seconds-before-status-checks", "1",
-         "--seconds-between-status-checks", "2"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--profile",
+            "workflow/profiles/slurm",
+            "--config",
+            f"results={out}",
+            "--slurm-no-account",
+            "--slurm-init-seconds-before-status-checks",
+            "1",
+            "--seconds-between-status-checks",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert res.returncode == 0, res.stderr[-4000:]
     for sample in ("P01", "P04", "P07"):

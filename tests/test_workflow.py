@@ -16,7 +16,9 @@ EXAMPLES = ROOT / "resources" / "examples"
 
 
 def snakemake(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*SNAKEMAKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [*SNAKEMAKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
 
 
 def _truth() -> list[dict[str, str]]:
@@ -33,13 +35,22 @@ def batch_run(tmp_path_factory):
 
 
 def test_workflow_writes_every_sample_report_and_the_cohort(batch_run):
-    samples = [r["sample"] for r in csv.DictReader(open(ROOT / "config" / "samples.tsv"), delimiter="\t")]
+    samples = [
+        r["sample"]
+        for r in csv.DictReader(
+            (ROOT / "config" / "samples.tsv").read_text().splitlines(), delimiter="\t"
+        )
+    ]
     for s in samples:
         for suffix in ("findings.tsv", "drugs.tsv", "skipped.tsv", "json", "html", "xlsx"):
             assert (batch_run / s / f"{s}.{suffix}").is_file(), (s, suffix)
         assert (batch_run / "logs" / "annotate" / f"{s}.log").is_file()
         assert (batch_run / "benchmarks" / "annotate" / f"{s}.tsv").is_file()
-    cohort = list(csv.DictReader(open(batch_run / "cohort" / "cohort.tsv"), delimiter="\t"))
+    cohort = list(
+        csv.DictReader(
+            (batch_run / "cohort" / "cohort.tsv").read_text().splitlines(), delimiter="\t"
+        )
+    )
     assert sorted(r["sample"] for r in cohort) == sorted(samples)
     assert (batch_run / "cohort" / "index.html").is_file()
 
@@ -55,7 +66,9 @@ def test_workflow_findings_match_the_planted_truth(batch_run):
 
 
 def test_snakemake_report_zip(batch_run, tmp_path):
-    res = snakemake("--cores", "1", "--config", f"results={batch_run}", "--report", str(tmp_path / "r.zip"))
+    res = snakemake(
+        "--cores", "1", "--config", f"results={batch_run}", "--report", str(tmp_path / "r.zip")
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     assert (tmp_path / "r.zip").stat().st_size > 10_000
 
@@ -95,8 +108,15 @@ def test_failing_sample_is_isolated_and_logged(tmp_path):
     bad.write_text("this is not a VCF\n")
     sheet = _sheet(tmp_path, [f"GOOD\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib"])
     out = tmp_path / "results"
-    res = snakemake("--cores", "2", "--keep-going", "--config", f"samples={sheet}", f"results={out}",
-                    "cohort=False")
+    res = snakemake(
+        "--cores",
+        "2",
+        "--keep-going",
+        "--config",
+        f"samples={sheet}",
+        f"results={out}",
+        "cohort=False",
+    )
     assert res.returncode != 0
     assert (out / "GOOD" / "GOOD.html").is_file()
     assert not (out / "BAD" / "BAD.html").exists()
@@ -105,8 +125,12 @@ def test_failing_sample_is_isolated_and_logged(tmp_path):
     # a rerun after fixing the input resumes: only the failed sample runs again
     bad.write_bytes((ROOT / P01).read_bytes())
     bad.rename(tmp_path / "bad.vcf.gz")
-    sheet = _sheet(tmp_path, [f"GOOD\t{P01}\tcrizotinib", f"BAD\t{tmp_path / 'bad.vcf.gz'}\tcrizotinib"])
-    res = snakemake("--cores", "2", "--config", f"samples={sheet}", f"results={out}", "cohort=False")
+    sheet = _sheet(
+        tmp_path, [f"GOOD\t{P01}\tcrizotinib", f"BAD\t{tmp_path / 'bad.vcf.gz'}\tcrizotinib"]
+    )
+    res = snakemake(
+        "--cores", "2", "--config", f"samples={sheet}", f"results={out}", "cohort=False"
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     assert (out / "BAD" / "BAD.html").is_file()
     assert "GOOD" not in "".join(x for x in res.stderr.splitlines() if "wildcards: sample=" in x)
