@@ -184,6 +184,7 @@ def read_vcf(
     regions: Regions | Callable[[str], Regions],
     sample: str | None = None,
     build: str | None = None,
+    fast_scan: bool = True,
 ) -> VcfData:
     """Read the target-region records of a VCF.
 
@@ -198,6 +199,9 @@ def read_vcf(
         The tumour column; default: ``##tumor_sample``, then sample names, never column order.
     build
         ``GRCh37``/``GRCh38``: overrides detection; an error if it contradicts contig lengths.
+    fast_scan
+        Without an index, find candidate lines on the raw text first (:mod:`vcf_scan`); False
+        parses every record with htslib (the plain path, kept for comparison).
 
     Returns
     -------
@@ -218,13 +222,23 @@ def read_vcf(
                 raise InputFormatError(
                     f"not a readable VCF ({msg}); check the header", path=path
                 ) from None
-        return _read(vcf, path, regions, sample, build, warning, stray == 0)
+        return _read(vcf, path, regions, sample, build, warning, stray == 0, read_path, fast_scan)
     finally:
         if read_path != path:
             os.unlink(read_path)
 
 
-def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool) -> VcfData:
+def _read(
+    vcf,
+    path: str,
+    regions,
+    sample,
+    build,
+    warning: str,
+    may_index: bool,
+    read_path: str,
+    fast_scan: bool,
+) -> VcfData:
     header_lines = [x for x in vcf.raw_header.splitlines() if x.startswith("##")]
     samples = list(vcf.samples)
     if len(set(samples)) != len(samples):
@@ -282,9 +296,12 @@ def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool)
     s_index = samples.index(tumour) if tumour else -1
     with _quiet_htslib() as log:
         try:
-            records = (
-                _query(vcf, target, build) if data.indexed else _stream_records(vcf, target, build)
-            )
+            if data.indexed:
+                records = _query(vcf, target, build)
+            elif fast_scan:
+                records = _scan_records(vcf, read_path, target, build)
+            else:
+                records = _stream_records(vcf, target, build)
             for rec in records:
                 data.records_examined += 1
                 _add_record(data, rec, build, s_index, caller, ann_fields)
@@ -295,10 +312,17 @@ def _read(vcf, path: str, regions, sample, build, warning: str, may_index: bool)
                 path=path,
                 record=f"after {data.records_examined} target records",
             ) from None
+    # the same order whatever the path (region queries, scan, stream): genomic order
+    data.variants.sort(key=lambda v: (_contig_order(v.chrom), v.pos, v.ref, v.alt))
     noise = _htslib_message(log)
     if noise:
         data.warnings.append(f"htslib: {noise}")
     return data
+
+
+def _contig_order(chrom: str) -> tuple[int, str]:
+    bare = chrom.removeprefix("chr")
+    return (int(bare), "") if bare.isdigit() else (1000, bare)
 
 
 def _file_contig(vcf, canonical: str, build: str) -> list[str]:
@@ -326,6 +350,27 @@ def _query(vcf, regions: Regions, build: str):
                         continue
                     seen.add(key)
                     yield rec
+
+
+def _scan_records(vcf, path: str, regions: Regions, build: str):
+    """Unindexed file: find candidate lines on the raw text, parse only those with htslib."""
+    import cyvcf2
+
+    from alkannot.io.vcf_scan import scan_regions, write_subset
+
+    header, lines = scan_regions(
+        path,
+        regions,
+        lambda c: canonical_contig(c, build),
+        list(getattr(vcf, "seqnames", []) or []),
+    )
+    if not lines:
+        return
+    tmp = write_subset(header, lines)
+    try:
+        yield from _stream_records(cyvcf2.VCF(tmp, lazy=True), regions, build)
+    finally:
+        os.unlink(tmp)
 
 
 def _stream_records(vcf, regions: Regions, build: str):

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Deterministic generator of large benchmark inputs (GRCh38).
+
+Writes to ``--out`` (default ``benchmarks/data``):
+
+- ``wgs.vcf.gz`` (+ ``.tbi``): a whole-genome-like Mutect2-style somatic VCF of ``--records``
+  records over chr1-22 and chrX, sorted, about 5% indels, some VEP-like annotation strings;
+  REF bases inside the bundled ALK slice are the real ones (no build mismatch);
+- ``wgs_noindex.vcf.gz``: the same file without an index;
+- ``targets.bed``: the target gene spans, for bcftools;
+- ``panel/``: ``--samples`` small panel VCFs and ``samples.tsv`` in the workflow's sheet format.
+
+A ``manifest.json`` records the parameters; existing outputs with the same parameters are kept.
+Contig lengths: chr2's is the real GRCh38 length (shared/reference/README.md); the others are
+round synthetic values, declared as such in the header.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alkannot.annotate import MUTATION_GENES  # noqa: E402
+from alkannot.genome.models import gene_spans  # noqa: E402
+from alkannot.resources import read_table, resource_path  # noqa: E402
+
+CONTIGS = [(f"chr{i}", 240_000_000 - i * 8_000_000) for i in range(1, 23)] + [("chrX", 150_000_000)]
+CONTIGS[1] = ("chr2", 242_193_529)
+BASES = "ACGT"
+
+
+def _slice() -> dict[int, str]:
+    return {
+        int(r["pos"]): r["base"]
+        for r in read_table(resource_path("genome", "GRCh38", "alk_kinase_slice.tsv"))
+    }
+
+
+def _header(samples: tuple[str, str]) -> str:
+    lines = [
+        "##fileformat=VCFv4.2",
+        '##FILTER=<ID=PASS,Description="All filters passed">',
+        '##FILTER=<ID=weak_evidence,Description="Mutation does not meet likelihood threshold">',
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+        '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fractions">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##INFO=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+        '##INFO=<ID=ANN,Number=.,Type=String,Description="Synthetic annotation string (benchmark only)">',
+        "##MutectVersion=2.2",
+        f"##normal_sample={samples[0]}",
+        f"##tumor_sample={samples[1]}",
+        "##reference=file:///ref/Homo_sapiens_assembly38.fasta",
+        "##source=alkannot-benchmark-generator (synthetic contig lengths except chr2)",
+    ]
+    lines += [f"##contig=<ID={c},length={n}>" for c, n in CONTIGS]
+    lines.append(
+        "\t".join(
+            ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _record(rng: random.Random, chrom: str, pos: int, slice_bases: dict[int, str]) -> str:
+    ref = slice_bases.get(pos) if chrom == "chr2" else None
+    ref = ref or rng.choice(BASES)
+    r = rng.random()
+    if r < 0.025:
+        alt = ref + "".join(rng.choice(BASES) for _ in range(rng.randint(1, 6)))
+    elif r < 0.05 and not (chrom == "chr2" and pos + 1 in slice_bases):
+        alt, ref = ref, ref + "".join(rng.choice(BASES) for _ in range(rng.randint(1, 6)))
+    else:
+        alt = BASES[(BASES.index(ref) + rng.randint(1, 3)) % 4]
+    depth = rng.randint(30, 400)
+    alt_reads = max(1, int(depth * rng.uniform(0.02, 0.5)))
+    nd = rng.randint(20, 200)
+    info = f"DP={depth + nd}"
+    if rng.random() < 0.1:
+        info += f";ANN={alt}|intron_variant|MODIFIER|GENE{rng.randint(1, 20000)}|ENSG{rng.randint(1, 10**9):011d}"
+    flt = "PASS" if rng.random() < 0.9 else "weak_evidence"
+    return (
+        f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t{flt}\t{info}\tGT:AD:AF:DP\t0/0:{nd},0:0.0:{nd}\t"
+        f"0/1:{depth - alt_reads},{alt_reads}:{alt_reads / depth:.3f}:{depth}\n"
+    )
+
+
+def write_wgs(path_plain: Path, n: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    slice_bases = _slice()
+    total = sum(length for _, length in CONTIGS)
+    with open(path_plain, "w") as fh:
+        fh.write(_header(("NORMAL", "TUMOR")))
+        for chrom, length in CONTIGS:
+            k = max(1, round(n * length / total))
+            positions = sorted(rng.sample(range(1, length), k))
+            if chrom == "chr2":  # a few planted records in the ALK slice
+                positions = sorted(set(positions) | set(rng.sample(sorted(slice_bases), 20)))
+            fh.writelines(_record(rng, chrom, p, slice_bases) for p in positions)
+
+
+def bgzip_and_index(plain: Path, gz: Path, index: bool) -> None:
+    with open(gz, "wb") as out:
+        subprocess.run(["bgzip", "-@2", "-c", str(plain)], stdout=out, check=True)
+    if index:
+        subprocess.run(["tabix", "-f", "-p", "vcf", str(gz)], check=True)
+
+
+def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
+    outdir.mkdir(parents=True, exist_ok=True)
+    slice_bases = _slice()
+    rows = [
+        "\t".join(
+            [
+                "sample",
+                "vcf",
+                "cnv",
+                "fusions",
+                "baseline_vcf",
+                "baseline_cnv",
+                "baseline_fusions",
+                "prior_therapy",
+                "cns_metastases",
+                "purity",
+                "ploidy",
+                "build",
+            ]
+        )
+    ]
+    spans = gene_spans("GRCh38")
+    for i in range(n_samples):
+        rng = random.Random(f"panel-{i}")
+        name = f"S{i:03d}"
+        recs = []
+        for _ in range(records):
+            g = spans[rng.choice(MUTATION_GENES)]
+            recs.append((g.chrom, rng.randint(g.start, g.end)))
+        recs += [("chr2", p) for p in rng.sample(sorted(slice_bases), 3)]
+        order = {c: i for i, (c, _) in enumerate(CONTIGS)}
+        recs = sorted(set(recs), key=lambda t: (order[t[0]], t[1]))
+        path = outdir / f"{name}.vcf"
+        with open(path, "w") as fh:
+            fh.write(_header((f"{name}_N", f"{name}_T")))
+            fh.writelines(_record(rng, c, p, slice_bases) for c, p in recs)
+        rows.append(
+            "\t".join([name, str(path), "", "", "", "", "", "crizotinib", "", "", "", "GRCh38"])
+        )
+    (outdir / "samples.tsv").write_text("\n".join(rows) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=5_000_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "data")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    manifest = {"records": args.records, "samples": args.samples, "version": 1}
+    mpath = out / "manifest.json"
+    if (
+        mpath.is_file()
+        and json.loads(mpath.read_text()) == manifest
+        and (out / "wgs.vcf.gz.tbi").is_file()
+    ):
+        print(f"inputs up to date in {out}")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    plain = out / "wgs.vcf"
+    write_wgs(plain, args.records)
+    bgzip_and_index(plain, out / "wgs.vcf.gz", index=True)
+    shutil.copy(out / "wgs.vcf.gz", out / "wgs_noindex.vcf.gz")
+    plain.unlink()
+    spans = gene_spans("GRCh38")
+    (out / "targets.bed").write_text(
+        "".join(
+            f"{spans[g].chrom}\t{spans[g].start - 1}\t{spans[g].end}\t{g}\n" for g in MUTATION_GENES
+        )
+    )
+    write_panel(out / "panel", args.samples)
+    mpath.write_text(json.dumps(manifest) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
