@@ -126,7 +126,7 @@ def run(data: Path, repeats: int, small: bool) -> str:
         1,
     )
     rows_wf = (
-        "%d-sample batch: Snakemake workflow vs xargs -P 2 of the CLI" % len(sheet_rows),
+        f"{len(sheet_rows)}-sample batch: Snakemake workflow vs xargs -P 2 of the CLI",
         r_wf,
         r_xargs,
         1.0,

@@ -1,0 +1,31 @@
+"""A small run of the benchmark generator and runner, so they cannot rot (not a timing test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runner_smoke(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--data", str(tmp_path / "data"), "--records",
+         "5000", "--samples", "3", "--repeats", "1", "--results", str(results)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    text = results.read_text()
+    for measurement in (
+        "bcftools view -H -R",
+        "bcftools view -H -T",
+        "xargs -P 2",
+        "peak memory",
+        "--help",
+    ):
+        assert measurement in text
+    assert "failed" not in text
+    # header + 3 samples, as asked
+    assert (tmp_path / "data" / "panel" / "samples.tsv").read_text().count("\n") == 4

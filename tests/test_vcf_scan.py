@@ -1,0 +1,91 @@
+"""The fast unindexed path gives exactly the findings of the plain and the indexed paths."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pysam
+import pytest
+
+from alkannot.annotate import target_regions
+from alkannot.io.vcf import read_vcf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--records", "30000", "--samples", "2",
+         "--out", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return out
+
+
+def _variants(path: Path, fast: bool = True):
+    return read_vcf(str(path), target_regions, fast_scan=fast).variants
+
+
+def test_scan_equals_plain_and_indexed_on_the_generated_file(generated):
+    indexed = _variants(generated / "wgs.vcf.gz")
+    assert len(indexed) > 10  # the generator puts records in every target gene
+    assert _variants(generated / "wgs_noindex.vcf.gz") == indexed
+    assert _variants(generated / "wgs_noindex.vcf.gz", fast=False) == indexed
+
+
+def _shuffled_copy(src: Path, dst: Path, extra_lines: list[str]) -> None:
+    with gzip.open(src, "rt") as fh:
+        lines = fh.read().splitlines(keepends=True)
+    header = [x for x in lines if x.startswith("#")]
+    body = [x for x in lines if not x.startswith("#")] + extra_lines
+    random.Random(7).shuffle(body)
+    plain = dst.with_suffix("")
+    plain.write_text("".join(header + body))
+    pysam.tabix_compress(str(plain), str(dst), force=True)  # BGZF, unsorted, no index
+    plain.unlink()
+
+
+def test_scan_is_correct_on_unsorted_input_and_unexpected_contigs(generated, tmp_path):
+    # records on contigs that are neither targets nor declared, and a target contig spelt "2"
+    template = "{c}\t{p}\t.\tA\tG\t.\tPASS\tDP=50\tGT:AD:AF:DP\t0/0:30,0:0.0:30\t0/1:25,25:0.5:50\n"
+    extra = [
+        template.format(c="chrUn_KI270302v1", p=1000),
+        template.format(c="2", p=29300000),
+        template.format(c="chr7", p=55100000),
+    ]
+    src = tmp_path / "unsorted.vcf.gz"
+    _shuffled_copy(generated / "wgs_noindex.vcf.gz", src, extra)
+    fast, plain = _variants(src), _variants(src, fast=False)
+    assert fast == plain
+    assert any(v.pos == 29300000 for v in fast)  # the "2" record maps to chr2, inside ALK
+    assert any(v.pos == 55100000 for v in fast)  # inside EGFR
+
+
+def test_scan_keeps_records_across_bgzf_block_boundaries(generated, tmp_path):
+    # tiny BGZF blocks put block boundaries inside lines and inside target regions
+    with gzip.open(generated / "wgs_noindex.vcf.gz", "rb") as fh:
+        data = fh.read()
+    small = tmp_path / "small_blocks.vcf.gz"
+    with pysam.BGZFile(str(small), "wb") as out:
+        for i in range(0, len(data), 997):
+            out.write(data[i : i + 997])
+            out.flush()
+    assert _variants(small) == _variants(generated / "wgs.vcf.gz")
+
+
+def test_scan_reads_plain_and_gzip_files(generated, tmp_path):
+    with gzip.open(generated / "wgs_noindex.vcf.gz", "rb") as fh:
+        data = fh.read()
+    plain = tmp_path / "plain.vcf"
+    plain.write_bytes(data)
+    gz = tmp_path / "plain_gzip.vcf.gz"
+    gz.write_bytes(gzip.compress(data))
+    expected = _variants(generated / "wgs.vcf.gz")
+    assert _variants(plain) == expected
+    assert _variants(gz) == expected
