@@ -145,6 +145,10 @@ def _annotation_check(v: Variant, gene: str, short: str) -> str:
         return ""
     theirs = normalise_protein_change(ext.hgvsp) if ext.hgvsp else ""
     where = f"{ext.source} {ext.transcript}".strip()
+    if ext.hgvsp and not theirs:
+        return (
+            f"{where} protein change '{ext.hgvsp}' could not be parsed (computed {short or 'none'})"
+        )
     if not theirs:
         return f"{where} gives no protein change ({ext.consequence or 'no consequence'})"
     if theirs == short:

@@ -86,9 +86,10 @@ def build_drug_matrix(
             counted_calls.append((call, de.conflicting if de else False))
         if counted_calls:
             call = max((c for c, _ in counted_calls), key=_WORST.get)
-            conflicting = (
-                any(conf for _, conf in counted_calls) or len({c for c, _ in counted_calls}) > 1
-            )
+            # sources disagree: within an entry, or between findings that both state a call
+            # (a finding whose entry is silent on the drug is unknown, not a disagreement)
+            stated = {c for c, _ in counted_calls} - {"unknown"}
+            conflicting = any(conf for _, conf in counted_calls) or len(stated) > 1
         else:
             call, conflicting = "unknown", False
         note = list(notes.get(drug.id, ()))
