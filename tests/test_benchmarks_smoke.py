@@ -12,10 +12,25 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_benchmark_runner_smoke(tmp_path):
     results = tmp_path / "RESULTS.md"
     res = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--data", str(tmp_path / "data"), "--records",
-         "5000", "--samples", "3", "--repeats", "1", "--results", str(results)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--data",
+            str(tmp_path / "data"),
+            "--records",
+            "5000",
+            "--samples",
+            "3",
+            "--repeats",
+            "1",
+            "--results",
+            str(results),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     text = results.read_text()
     for measurement in (

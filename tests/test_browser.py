@@ -19,8 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "resources" / "examples"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +65,12 @@ def reports(tmp_path_factory):
         ("P04", "GRCh37", {"cnv": "P04.cns"}),
         ("P07", "GRCh38", {}),
     ):
-        r = annotate_sample(EX / build / f"{sample}.rebiopsy.vcf.gz", sample_name=sample,
-                            prior_therapy=["crizotinib"], **{k: EX / build / v for k, v in kw.items()})  # fmt: skip
+        r = annotate_sample(
+            EX / build / f"{sample}.rebiopsy.vcf.gz",
+            sample_name=sample,
+            prior_therapy=["crizotinib"],
+            **{k: EX / build / v for k, v in kw.items()},
+        )
         jsons.append(write_sample_reports(r, out / sample)["json"])
     cohort = annotate_cohort(jsons, out / "cohort")
     hostile_dir = out / "hostile"
@@ -132,7 +144,8 @@ def test_sample_report_with_baseline_renders(browser, reports):
     assert page.locator(".call-resistant").count() > 0
     _screenshot(page, "sample_report_P03.png")
     shutil.copy(ARTIFACTS / "sample_report_P03.png", ROOT / "docs" / "report-screenshot.png") if (
-        ROOT / "docs").is_dir() else None  # fmt: skip
+        ROOT / "docs"
+    ).is_dir() else None
     _clean(events, reports["sample"])
     page.close()
 

@@ -45,10 +45,16 @@ def hostile_inputs(d: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def example_outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    r = annotate_sample(EX / "GRCh38" / "P03.rebiopsy.vcf.gz", sample_name="P03", cnv=EX / "GRCh38" / "P03.cns",
-                        fusions=EX / "GRCh38" / "P03.fusions.tsv", baseline_vcf=EX / "GRCh38" / "P03.baseline.vcf.gz",
-                        baseline_fusions=EX / "GRCh38" / "P03.baseline.fusions.tsv", prior_therapy=["crizotinib"],
-                        cns_metastases=True)  # fmt: skip
+    r = annotate_sample(
+        EX / "GRCh38" / "P03.rebiopsy.vcf.gz",
+        sample_name="P03",
+        cnv=EX / "GRCh38" / "P03.cns",
+        fusions=EX / "GRCh38" / "P03.fusions.tsv",
+        baseline_vcf=EX / "GRCh38" / "P03.baseline.vcf.gz",
+        baseline_fusions=EX / "GRCh38" / "P03.baseline.fusions.tsv",
+        prior_therapy=["crizotinib"],
+        cns_metastases=True,
+    )
     return r, write_sample_reports(r, out)
 
 
@@ -74,8 +80,12 @@ def test_spreadsheet_stores_every_string_as_text(tmp_path):
     from alkannot.report.xlsx import write_xlsx
 
     formula = '=HYPERLINK("http://example.invalid","click")'
-    r = SampleResult(sample="S", build="GRCh38", metadata=SampleMetadata("S"),
-                     findings=[Finding(kind="mutation", gene="ALK", alteration=formula, notes=("+1", "@x"))])  # fmt: skip
+    r = SampleResult(
+        sample="S",
+        build="GRCh38",
+        metadata=SampleMetadata("S"),
+        findings=[Finding(kind="mutation", gene="ALK", alteration=formula, notes=("+1", "@x"))],
+    )
     path = tmp_path / "S.xlsx"
     write_xlsx(r, path)
     ws = load_workbook(path)["findings"]
@@ -128,6 +138,8 @@ def test_findings_section_of_p04_matches_the_truth(tmp_path):
     r = annotate_sample(
         EX / "GRCh37" / "P04.rebiopsy.vcf.gz", sample_name="P04", cnv=EX / "GRCh37" / "P04.cns"
     )
-    got = sorted(f"{f.gene}\t{f.alteration}\t{f.catalogue_id}\t{'PASS' if f.passed_filters else 'flagged'}"
-                 for f in r.findings)  # fmt: skip
+    got = sorted(
+        f"{f.gene}\t{f.alteration}\t{f.catalogue_id}\t{'PASS' if f.passed_filters else 'flagged'}"
+        for f in r.findings
+    )
     assert got == sorted(x for x in expected if x and not x.startswith("#"))

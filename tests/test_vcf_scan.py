@@ -21,10 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("gen")
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--records", "30000", "--samples", "2",
-         "--out", str(out)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            "--records",
+            "30000",
+            "--samples",
+            "2",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
