@@ -167,6 +167,8 @@ def normalise_protein_change(text: str, protein: str | None = None) -> str:
             return f"{residue}{n}dup"
         return short
     groups = m.groupdict()
+    if groups.get("b") and groups["b"] == groups.get("a") and pattern is _SHORT_PATTERNS[0]:
+        return f"{groups['a']}{groups['n']}="  # SnpEff writes synonymous as p.Gly1202Gly
     ins = groups.get("ins")
     if ins and "delins" not in short and protein and groups.get("n2"):
         # X_YinsZ: Z repeating the residues just before the insertion is a duplication
