@@ -105,6 +105,7 @@ class VariantAnnotation:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
     not_translated: int = 0  # ALK variants that needed --reference
+    non_coding: int = 0  # ALK intronic/UTR variants beyond the splice region
 
 
 def _passes(v: Variant, min_vaf: float, min_depth: int) -> tuple[bool, tuple[str, ...]]:
@@ -171,6 +172,15 @@ def annotate_alk(
             category="needs_reference",
             reason="needs --reference: ALK variant outside the bundled kinase-domain slice "
             "(codons 1058-1388); pass --reference genome.fa to translate it",
+        )
+    if pc.consequence in ("intron_variant", "5_prime_UTR_variant", "3_prime_UTR_variant"):
+        # examined and named, but not protein-altering: listed with the reason, not as a finding
+        return SkippedRecord(
+            source="vcf",
+            record=f"{v.chrom}:{v.pos} {v.ref}>{v.alt} ({pc.hgvsc})",
+            category="non_coding",
+            reason=f"ALK {pc.consequence.replace('_', ' ')} beyond the splice region: not protein-altering, "
+            "not a resistance mechanism",
         )
     entry = catalogue.match_mutation("ALK", pc.short) if pc.short else None
     if entry is not None:
@@ -281,6 +291,7 @@ def variant_findings(
         if isinstance(item, SkippedRecord):
             out.skipped.append(item)
             out.not_translated += item.category == "needs_reference"
+            out.non_coding += item.category == "non_coding"
         else:
             out.findings.append(item)
     out.findings.extend(compound_findings(out.findings, catalogue))

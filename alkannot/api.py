@@ -79,6 +79,7 @@ class _Inputs:
     fusion_status: str = "not_assessed"
     variants_examined: int = 0
     not_translated: int = 0
+    non_coding: int = 0
     build: str = ""
     vcf_sample: str = ""
     formats: dict[str, str] = field(default_factory=dict)
@@ -117,6 +118,7 @@ def _read_timepoint(
     out.findings += va.findings
     out.skipped += data.skipped + va.skipped
     out.not_translated = va.not_translated
+    out.non_coding = va.non_coding
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv

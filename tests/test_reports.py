@@ -91,6 +91,7 @@ def test_spreadsheet_stores_every_string_as_text(tmp_path):
     ws = load_workbook(path)["findings"]
     cells = [c for row in ws.iter_rows() for c in row if c.value == formula]
     assert cells and all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells)
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # no formula element anywhere

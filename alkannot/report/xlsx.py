@@ -1,8 +1,10 @@
 """The spreadsheet ``{sample}.xlsx``: findings, drugs and skipped records as sheets.
 
-Every string is stored as text (never a formula): a VCF value such as ``=HYPERLINK(...)`` stays
-inert. The workbook's timestamps are fixed and the zip entries written in a fixed order with a
-fixed date, so the same result gives the same bytes.
+Written directly as SpreadsheetML (the xlsx zip of XML parts) rather than through a workbook
+library: every string is an *inline string* cell (``t="inlineStr"``), which a spreadsheet program
+never evaluates, so a VCF value such as ``=HYPERLINK(...)`` stays inert text; strings that start
+like a formula also get the quote-prefix style. Zip entries have fixed dates and order, so the
+same result gives the same bytes, and writing is fast for large tables.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_bytes
@@ -23,63 +26,118 @@ from alkannot.report.tsv import (
     skipped_rows,
 )
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)
+_DATE = (1980, 1, 1, 0, 0, 0)
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _sheet(wb, title: str, columns, rows) -> None:
-    from openpyxl.cell.cell import TYPE_STRING
+def _col(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
 
-    ws = wb.create_sheet(title)
-    ws.append(list(columns))
-    for row in rows:
-        values = []
-        for c in columns:
-            v = row.get(c)
-            values.append(v if isinstance(v, int | float) and not isinstance(v, bool) else cell(v))
-        ws.append(values)
-    for r in ws.iter_rows(min_row=1):
-        for c in r:
-            if isinstance(c.value, str):
-                c.data_type = TYPE_STRING  # text, never a formula
-                if c.value[:1] in ("=", "+", "-", "@"):
-                    c.quotePrefix = True
-    ws.freeze_panes = "A2"
+
+def _xml_text(value: str) -> str:
+    # XML 1.0 forbids most control characters; drop them rather than write an unreadable file
+    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
+    return escape(clean)
+
+
+def _sheet_xml(columns, rows) -> str:
+    out = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>',
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" state="frozen"/>'
+        "</sheetView></sheetViews><sheetData>",
+    ]
+    table = [list(columns)] + [[row.get(c) for c in columns] for row in rows]
+    for r, values in enumerate(table, start=1):
+        cells = []
+        for i, v in enumerate(values):
+            ref = f"{_col(i)}{r}"
+            if isinstance(v, int | float) and not isinstance(v, bool) and r > 1:
+                cells.append(f'<c r="{ref}"><v>{v!r}</v></c>')
+                continue
+            text = cell(v) if r > 1 else str(v)
+            style = ' s="1"' if text[:1] in ("=", "+", "-", "@") else ""
+            cells.append(
+                f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">'
+                f"{_xml_text(text)}</t></is></c>"
+            )
+        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+    out.append("</sheetData></worksheet>")
+    return "".join(out)
 
 
 def render_xlsx(result: SampleResult) -> bytes:
     """Return the workbook bytes (deterministic)."""
-    import datetime as dt
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    _sheet(wb, "findings", FINDINGS_COLUMNS, findings_rows(result))
-    _sheet(wb, "drugs", DRUG_COLUMNS, drug_rows(result))
-    _sheet(wb, "skipped", SKIPPED_COLUMNS, skipped_rows(result))
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.properties.creator = "alkannot"
-    raw = io.BytesIO()
-    wb.save(raw)
-    # rewrite the zip with fixed entry dates so identical content gives identical bytes
+    sheets = [
+        ("findings", FINDINGS_COLUMNS, findings_rows(result)),
+        ("drugs", DRUG_COLUMNS, drug_rows(result)),
+        ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
+    ]
+    n = len(sheets)
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="{_PKG}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.styles+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for i in range(1, n + 1)
+            )
+            + "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG}/relationships">'
+            f'<Relationship Id="rId1" Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} {_RNS}><sheets>'
+            + "".join(
+                f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+                for i, (name, _, _) in enumerate(sheets, start=1)
+            )
+            + "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG}/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="{_DOC}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, n + 1)
+            )
+            + f'<Relationship Id="rId{n + 1}" Type="{_DOC}/styles" Target="styles.xml"/></Relationships>'
+        ),
+        "xl/styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {_NS}>'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+            "</fill></fills>"
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+            '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyNumberFormat="1"/>'
+            '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        ),
+    }
+    for i, (_, columns, rows) in enumerate(sheets, start=1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(columns, rows)
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                import re
-
-                data = re.sub(
-                    rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z'
-                    b"</dcterms:modified>",
-                    data,
-                )
-            zi = zipfile.ZipInfo(info.filename, _EPOCH)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, data)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, _DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode("utf-8"))
     return out.getvalue()
 
 
