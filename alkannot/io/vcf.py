@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alkannot.errors import BuildMismatchError, InputFileError, InputFormatError
+from alkannot.errors import AlkannotError, BuildMismatchError, InputFileError, InputFormatError
 from alkannot.genome.build import canonical_contig, detect_build, normalise_build
 from alkannot.io.annotations import annotation_fields, parse_annotations
 from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
@@ -137,10 +137,36 @@ def _validate_head(path: str, text: str) -> tuple[int, str]:
     if stray:
         warning = f"{stray} line(s) before the VCF header were ignored (line 1: {lines[0][:60]!r})"
     complete = len(text) < _HEAD_BYTES
-    has_chrom = any(x.startswith("#CHROM") for x in lines)
-    if complete and not has_chrom:
+    chrom_line = next((i for i, x in enumerate(lines) if x.startswith("#CHROM")), None)
+    if complete and chrom_line is None:
         raise InputFormatError("the header has no '#CHROM' line; expected a VCF", path=path)
+    if chrom_line is not None:
+        _check_first_record(path, lines, chrom_line, complete)
     return stray, warning
+
+
+def _check_first_record(path: str, lines: list[str], chrom_line: int, complete: bool) -> None:
+    """The first record must have the header's columns, tab-separated, and a numeric POS."""
+    n_cols = len(lines[chrom_line].split("\t"))
+    for i in range(chrom_line + 1, len(lines) - (0 if complete else 1)):
+        line = lines[i].rstrip("\r")
+        if not line:
+            continue
+        fields = line.split("\t")
+        if len(fields) < 8 or (n_cols > 8 and len(fields) != n_cols):
+            hint = " (columns must be separated by tabs)" if "\t" not in line else ""
+            raise InputFormatError(
+                f"{len(fields)} columns, the #CHROM line has {n_cols}{hint}",
+                path=path,
+                record=f"line {i + 1}",
+            )
+        if not fields[1].isdigit():
+            raise InputFormatError(
+                f"POS {fields[1]!r} is not a positive whole number",
+                path=path,
+                record=f"line {i + 1}",
+            )
+        return
 
 
 def _clean_copy(path: str, stray: int, compressed: bool) -> str:
@@ -154,8 +180,18 @@ def _clean_copy(path: str, stray: int, compressed: bool) -> str:
     return tmp
 
 
-def _has_index(path: str) -> bool:
-    return any(os.path.exists(path + ext) for ext in (".tbi", ".csi"))
+def _index_state(path: str) -> tuple[bool, str]:
+    """Whether a usable index sits next to the file, and a warning when one is ignored."""
+    for ext in (".tbi", ".csi"):
+        idx = path + ext
+        if os.path.exists(idx):
+            if os.path.getmtime(idx) < os.path.getmtime(path):
+                return False, (
+                    f"the index {Path(idx).name} is older than the VCF and was ignored "
+                    "(re-index with tabix -p vcf); the file was streamed instead"
+                )
+            return True, ""
+    return False, ""
 
 
 def _contig_lengths(header_lines: list[str]) -> dict[str, int]:
@@ -247,6 +283,13 @@ def _read(
             f"sample name {dup!r} appears twice in #CHROM; rename one", path=path
         )
     detected, evidence = detect_build(header_lines, _contig_lengths(header_lines))
+    by_lines, line_evidence = detect_build(header_lines)
+    conflict = ""
+    if detected and by_lines and by_lines != detected:
+        conflict = (
+            f"the header's {line_evidence!r} says {by_lines} but it contradicts the {evidence}, "
+            f"which is {detected}; {detected} was used"
+        )
     if build:
         build = normalise_build(build)
         if detected and detected != build and evidence.startswith("length"):
@@ -265,7 +308,7 @@ def _read(
             "--build GRCh38",
             path=path,
         )
-    warnings = [warning] if warning else []
+    warnings = [w for w in (warning, conflict) if w]
     if not samples:
         tumour, normal = "", None
         warnings.append("the VCF has no sample columns: VAF and depth are not available")
@@ -292,7 +335,10 @@ def _read(
         annotator=annotator,
         warnings=warnings,
     )
-    data.indexed = may_index and _has_index(path)
+    indexed, index_warning = _index_state(path) if may_index else (False, "")
+    data.indexed = indexed
+    if index_warning:
+        data.warnings.append(index_warning)
     s_index = samples.index(tumour) if tumour else -1
     with _quiet_htslib() as log:
         try:
@@ -305,7 +351,9 @@ def _read(
             for rec in records:
                 data.records_examined += 1
                 _add_record(data, rec, build, s_index, caller, ann_fields)
-        except (OSError, ValueError, RuntimeError, StopIteration) as exc:
+        except AlkannotError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - cyvcf2 raises a bare Exception on a bad record
             msg = _htslib_message(log) or str(exc)
             raise InputFormatError(
                 f"cannot read a record ({msg}); the file may be truncated or malformed",
@@ -356,14 +404,19 @@ def _scan_records(vcf, path: str, regions: Regions, build: str):
     """Unindexed file: find candidate lines on the raw text, parse only those with htslib."""
     import cyvcf2
 
-    from alkannot.io.vcf_scan import scan_regions, write_subset
+    from alkannot.io.vcf_scan import MalformedRecordError, scan_regions, write_subset
 
-    header, lines = scan_regions(
-        path,
-        regions,
-        lambda c: canonical_contig(c, build),
-        list(getattr(vcf, "seqnames", []) or []),
-    )
+    try:
+        header, lines = scan_regions(
+            path,
+            regions,
+            lambda c: canonical_contig(c, build),
+            list(getattr(vcf, "seqnames", []) or []),
+        )
+    except MalformedRecordError as exc:
+        raise InputFormatError(
+            f"POS is not a positive whole number in the record {exc}", path=path
+        ) from None
     if not lines:
         return
     tmp = write_subset(header, lines)
@@ -389,7 +442,15 @@ def _stream_records(vcf, regions: Regions, build: str):
 
 
 def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_fields) -> None:
-    text = str(rec).rstrip("\n").split("\t")
+    try:
+        text = str(rec).rstrip("\n").split("\t")
+    except UnicodeDecodeError:
+        raise InputFormatError(
+            "the record holds bytes that are not UTF-8; convert the file to "
+            "UTF-8 (e.g. iconv -f latin1 -t utf-8) and re-index it",
+            path=data.path,
+            record=f"{rec.CHROM}:{rec.POS}",
+        ) from None
     chrom = canonical_contig(rec.CHROM, build)
     locus = f"{chrom}:{rec.POS}"
     ref = rec.REF.upper()
@@ -427,7 +488,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
-        if re.search(r"[^ACGTN]", ref):
+        if re.search(r"[^ACGT]", ref):
             data.skipped.append(
                 SkippedRecord(
                     data.path, f"{locus} {ref}>{alt}", "REF is not a DNA sequence", "malformed"

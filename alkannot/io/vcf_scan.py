@@ -37,6 +37,10 @@ except ImportError:  # pragma: no cover - depends on the installed extras
     _inflate_mod = zlib
 
 
+class MalformedRecordError(ValueError):
+    """A record on a target contig whose POS is not a number."""
+
+
 def _inflate(raw: bytes) -> bytes:
     return _inflate_mod.decompress(raw, -15)
 
@@ -171,6 +175,9 @@ def scan_regions(
         names = [n for n in _contigs_in(text) if n in wanted]
         for name in names:
             pos_re, full_re = per_contig[name]
+            bad = re.search(rb"\n" + re.escape(name) + rb"\t(?![0-9]+\t)[^\n]*", text)
+            if bad:  # a target-contig line htslib would reject must not vanish unseen
+                raise MalformedRecordError(bad.group(0)[1:81].decode("utf-8", "replace"))
             found = pos_re.findall(text)
             if not found:
                 continue
@@ -215,5 +222,6 @@ def write_subset(header: bytes, lines: list[bytes]) -> str:
     with os.fdopen(fd, "wb") as fh:
         fh.write(header)
         for line in lines:
-            fh.write(line.rstrip(b"\r") + b"\n")
+            # non-UTF-8 bytes (latin-1 text in INFO) become U+FFFD so htslib's text is decodable
+            fh.write(line.rstrip(b"\r").decode("utf-8", "replace").encode("utf-8") + b"\n")
     return tmp
