@@ -96,7 +96,7 @@ def detect_cnv_format(path: str | Path) -> str:
         return "ascat"
     if _seg_columns(cols):
         return "seg"
-    if low & {"hugo_symbol", "gene", "gene symbol", "gene_symbol"}:
+    if low & {"hugo_symbol", "gene", "gene symbol", "gene_symbol"} and not {"start", "end"} <= low:
         return "gene_table"
     raise InputFormatError(
         f"unknown copy-number format (header: {' '.join(cols[:8])}); pass --cnv-format one of "
@@ -380,6 +380,8 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
             "absolute",
             low.index("mincopynumber"),
         )
+    elif value_col is not None and low[value_col] in ("copy_number", "copynumber", "cn"):
+        out.value_kind = "absolute"  # long form with absolute copy number
     wide = value_col is None
     if wide:
         meta = {"hugo_symbol", "entrez_gene_id", "locus id", "cytoband", "gene symbol", "gene"}

@@ -1,0 +1,91 @@
+"""Fusion/SV readers and EML4-ALK typing, in both builds, against the exon tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alkannot.errors import InputFileError, InputFormatError
+from alkannot.fusion import summarise_fusion_status, type_alk_fusion
+from alkannot.io.fusions import read_fusions
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "fusions"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "formats" / "sv_fusion"
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+@pytest.mark.parametrize("kind", ["manta_bnd.vcf", "inv_headerless.vcf", "arriba.tsv", "table.tsv"])
+def test_eml4_alk_variant_1_is_found_and_typed(build, kind):
+    # breakpoints in EML4 intron 13 / on the exon 13 end, and in ALK intron 19 / on exon 20's first base
+    # (tests/fixtures/fusions): E13;A20 = variant 1
+    data = read_fusions(FIX / f"{build}.{kind}", build)
+    (call,) = data.calls
+    typed = type_alk_fusion(call, build)
+    assert (typed.gene5, typed.gene3) == ("EML4", "ALK")
+    assert (typed.exon5, typed.exon3, typed.junction, typed.variant) == (
+        "13",
+        "20",
+        "E13;A20",
+        "v1",
+    )
+    assert typed.orientation_ok is True
+    assert summarise_fusion_status(data) == "present"
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_alk_breakend_with_another_partner_is_reported_with_it(build):
+    data = read_fusions(FIX / f"{build}.alk_other_partner.vcf", build)
+    (call,) = data.calls
+    assert call.gene3 == "ALK"
+    assert call.gene5 == ("chr5" if build == "GRCh38" else "5") + ":170818800"
+    assert "mate record not in the file" in call.note
+    assert type_alk_fusion(call, build).exon3 == "20"
+
+
+def test_fusion_names_in_any_notation_and_order():
+    data = read_fusions(FIX / "table_names.tsv", "GRCh38")
+    assert [c.name for c in data.calls] == ["EML4::ALK"] * 6
+    assert data.warnings == ["1 fusion(s) not involving ALK were not used"]
+
+
+def test_absent_and_not_assessed():
+    assert summarise_fusion_status(None) == "not_assessed"
+    other = FIX / "only_other.tsv"
+    other.write_text("sample\tfusion\nA\tKIF5B::RET\n")
+    try:
+        assert summarise_fusion_status(read_fusions(other, "GRCh38")) == "absent"
+    finally:
+        other.unlink()
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "word"),
+    [
+        ("", InputFileError, "empty"),
+        ("what\tever\n1\t2\n", InputFormatError, "unknown fusion format"),
+    ],
+)
+def test_bad_fusion_input(tmp_path, text, error, word):
+    path = tmp_path / "f.tsv"
+    path.write_text(text)
+    with pytest.raises(error, match=word):
+        read_fusions(path, "GRCh38")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/formats not available")
+def test_real_fusion_files():
+    fc = read_fusions(SHARED / "fusioncatcher" / "final-list_candidate-fusion-genes.txt", "GRCh38")
+    assert {c.name for c in fc.calls} == {"EML4::ALK", "NPM1::ALK"}
+    inv = read_fusions(SHARED / "snpeff_fusion_tests" / "test_fusion_EML4-ALK.vcf", "GRCh37")
+    assert [type_alk_fusion(c, "GRCh37").variant for c in inv.calls] == ["v1"]
+    for rel in (
+        "manta/manta_demo_somaticSV.vcf",
+        "gridss/colo829_1.gridss.somatic.excerpt.vcf",
+        "delly/vcf2maf_test_delly.vcf",
+        "arriba/arriba_test_fusions.tsv",
+        "star_fusion/star-fusion.fusion_candidates.final.abridged",
+        "linx/tumor_sample.linx.fusion.tsv",
+    ):
+        data = read_fusions(SHARED / rel, "GRCh37")
+        assert summarise_fusion_status(data) == "absent", rel
