@@ -7,7 +7,6 @@ report runs no script (no dialog ever opens). Screenshots go to tests/artifacts/
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -143,9 +142,6 @@ def test_sample_report_with_baseline_renders(browser, reports):
     assert "ALK secondary (on-target) mutation" in text and "bypass track" in text
     assert page.locator(".call-resistant").count() > 0
     _screenshot(page, "sample_report_P03.png")
-    shutil.copy(ARTIFACTS / "sample_report_P03.png", ROOT / "docs" / "report-screenshot.png") if (
-        ROOT / "docs"
-    ).is_dir() else None
     _clean(events, reports["sample"])
     page.close()
 
