@@ -16,8 +16,12 @@ from alkannot.models import FusionCall
 NAMED_VARIANTS = {"E13;A20": "v1", "E20;A20": "v2", "E6;A20": "v3a/v3b"}
 
 
-def _exon_kept_5prime(build: str, gene: str, pos: int) -> str:
-    """The last exon kept of a 5' partner (plus strand) for a breakpoint at ``pos``."""
+def _exon_at(build: str, gene: str, pos: int, side: str) -> str:
+    """The exon a breakpoint keeps: the last one of a 5' partner or the first one of a 3' partner.
+
+    A breakpoint inside an exon (RNA callers) names that exon; one in an intron keeps the exon
+    before it (5' side) or after it (3' side), in transcript order.
+    """
     tx = transcripts(build)[gene]
     exons = tx.exons
     for e in exons:
@@ -26,21 +30,7 @@ def _exon_kept_5prime(build: str, gene: str, pos: int) -> str:
     for a, b in zip(exons, exons[1:], strict=False):
         lo, hi = (a.end, b.start) if tx.strand == "+" else (b.end, a.start)
         if lo < pos < hi:
-            return str(a.number)
-    return ""
-
-
-def _exon_first_3prime(build: str, gene: str, pos: int) -> str:
-    """The first exon of a 3' partner (ALK, minus strand) kept after a breakpoint at ``pos``."""
-    tx = transcripts(build)[gene]
-    exons = tx.exons
-    for e in exons:
-        if e.start <= pos <= e.end:
-            return str(e.number)
-    for a, b in zip(exons, exons[1:], strict=False):
-        lo, hi = (a.end, b.start) if tx.strand == "+" else (b.end, a.start)
-        if lo < pos < hi:
-            return str(b.number)
+            return str(a.number if side == "5prime" else b.number)
     return ""
 
 
@@ -49,9 +39,9 @@ def type_alk_fusion(call: FusionCall, build: str) -> FusionCall:
     exon3 = exon5 = ""
     alk = transcripts(build)["ALK"]
     if call.gene3 == "ALK" and call.pos3 and call.chrom3 == alk.chrom:
-        exon3 = _exon_first_3prime(build, "ALK", call.pos3)
+        exon3 = _exon_at(build, "ALK", call.pos3, "3prime")
     if call.gene5 in transcripts(build) and call.pos5 and call.gene5 != "ALK":
-        exon5 = _exon_kept_5prime(build, call.gene5, call.pos5)
+        exon5 = _exon_at(build, call.gene5, call.pos5, "5prime")
     junction = f"E{exon5};A{exon3}" if exon5 and exon3 else ""
     variant = NAMED_VARIANTS.get(junction, "") if call.gene5 == "EML4" else ""
     ok = call.orientation_ok

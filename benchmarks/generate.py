@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from alkannot.annotate import MUTATION_GENES  # noqa: E402
 from alkannot.genome.models import gene_spans  # noqa: E402
+from alkannot.io.samplesheet import COLUMNS  # noqa: E402
 from alkannot.resources import read_table, resource_path  # noqa: E402
 
 CONTIGS = [(f"chr{i}", 240_000_000 - i * 8_000_000) for i in range(1, 23)] + [("chrX", 150_000_000)]
@@ -117,24 +118,7 @@ def bgzip_and_index(plain: Path, gz: Path, index: bool) -> None:
 def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     slice_bases = _slice()
-    rows = [
-        "\t".join(
-            [
-                "sample",
-                "vcf",
-                "cnv",
-                "fusions",
-                "baseline_vcf",
-                "baseline_cnv",
-                "baseline_fusions",
-                "prior_therapy",
-                "cns_metastases",
-                "purity",
-                "ploidy",
-                "build",
-            ]
-        )
-    ]
+    rows = ["\t".join(COLUMNS)]
     spans = gene_spans("GRCh38")
     for i in range(n_samples):
         rng = random.Random(f"panel-{i}")

@@ -19,10 +19,14 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pysam
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from alkannot.io.samplesheet import COLUMNS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GENOME = ROOT / "resources" / "genome"
@@ -501,23 +505,7 @@ def main() -> None:
         bg = background(genome, rng, 300)
         bg += in_gene_unannotated(genome, "EGFR", rng, 2)
         bg += in_gene_unannotated(genome, "ALK", rng, 2)  # outside the slice: needs --reference
-        row = {
-            k: ""
-            for k in (
-                "sample",
-                "vcf",
-                "cnv",
-                "fusions",
-                "baseline_vcf",
-                "baseline_cnv",
-                "baseline_fusions",
-                "prior_therapy",
-                "cns_metastases",
-                "purity",
-                "ploidy",
-                "build",
-            )
-        }
+        row = {k: "" for k in COLUMNS}
         rel = lambda p: str(p.relative_to(ROOT))  # noqa: E731
         vcf = d / f"{sample}.rebiopsy.vcf.gz"
         write_vcf(vcf, genome, alts + bg, f"{sample}_T", f"{sample}_N", rng)
@@ -607,20 +595,7 @@ def main() -> None:
                     "lost",
                 ]
             )
-    header = [
-        "sample",
-        "vcf",
-        "cnv",
-        "fusions",
-        "baseline_vcf",
-        "baseline_cnv",
-        "baseline_fusions",
-        "prior_therapy",
-        "cns_metastases",
-        "purity",
-        "ploidy",
-        "build",
-    ]
+    header = list(COLUMNS)
     (out / "samples.tsv").write_text(
         "\n".join(["\t".join(header)] + ["\t".join(r) for r in sheet]) + "\n"
     )
