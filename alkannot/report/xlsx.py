@@ -10,6 +10,7 @@ same result gives the same bytes, and writing is fast for large tables.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -42,10 +43,12 @@ def _col(i: int) -> str:
     return name
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xml_text(value: str) -> str:
     # XML 1.0 forbids most control characters; drop them rather than write an unreadable file
-    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
-    return escape(clean)
+    return escape(_CONTROL.sub("", value))
 
 
 def _sheet_xml(columns, rows) -> str:
