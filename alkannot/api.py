@@ -102,6 +102,7 @@ def _read_timepoint(
     min_vaf: float,
     min_depth: int,
     catalogue,
+    table_sample: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
     from alkannot.io.vcf import read_vcf
 
@@ -123,7 +124,7 @@ def _read_timepoint(
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
-        cn = read_cnv(cnv, data.build, fmt=cnv_format)
+        cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=_multi_sample(cnv, table_sample))
         out.formats["cnv"] = cn.format
         out.skipped += cn.skipped
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
@@ -135,7 +136,7 @@ def _read_timepoint(
         from alkannot.fusion import summarise_fusion_status, type_alk_fusion
         from alkannot.io.fusions import read_fusions
 
-        fd = read_fusions(fusions, data.build, fmt=fusion_format)
+        fd = read_fusions(fusions, data.build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
         out.skipped += fd.skipped
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
@@ -244,6 +245,7 @@ def annotate_sample(
         catalogue=cat,
         cnv_format=cnv_format,
         fusion_format=fusion_format,
+        table_sample=sample_name,
     )
     now, ref = _read_timepoint(
         vcf,
@@ -335,6 +337,15 @@ def annotate_sample(
             "sample_name": sample_name or now.vcf_sample,
         },
     )
+
+
+def _multi_sample(path: str, sample: str | None) -> str | None:
+    """The sample to pick from a multi-sample table (SEG, gene tables): ``--sample-name``."""
+    if not sample:
+        return None
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(1 << 20)
+    return sample if sample in head else None
 
 
 def _fusion_status(status: str, findings: list[Finding]) -> str:

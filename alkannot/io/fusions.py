@@ -155,6 +155,16 @@ def _table(
         col([name_col] if name_col else []),
     )
     isample = col(["sample", "sample_id", "tumor_sample_barcode"])
+    if isample is not None and sample:
+        in_file = {
+            r.split("\t")[isample] for r in lines[1:] if r.strip() and len(r.split("\t")) > isample
+        }
+        if sample not in in_file:
+            # a sample id that is not in the table must not make the fusion look absent
+            out.warnings.append(
+                f"sample {sample!r} not in the fusion table's sample column; all rows used"
+            )
+            sample = None
     ireads = [i for i in (col([r]) for r in reads) if i is not None]
     if (i5 is None or i3 is None) and iname is None:
         raise InputFormatError(
