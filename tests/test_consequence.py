@@ -22,8 +22,29 @@ CODE = {
 THREE = dict(
     zip(
         "ACDEFGHIKLMNPQRSTVWY*",
-        "Ala Cys Asp Glu Phe Gly His Ile Lys Leu Met Asn Pro Gln Arg Ser "
-        "Thr Val Trp Tyr Ter".split(),
+        [
+            "Ala",
+            "Cys",
+            "Asp",
+            "Glu",
+            "Phe",
+            "Gly",
+            "His",
+            "Ile",
+            "Lys",
+            "Leu",
+            "Met",
+            "Asn",
+            "Pro",
+            "Gln",
+            "Arg",
+            "Ser",
+            "Thr",
+            "Val",
+            "Trp",
+            "Tyr",
+            "Ter",
+        ],
         strict=True,
     )
 )
