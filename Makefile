@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 $(TEST_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
 # Debian packages the tests need (browser, SLURM, htslib tools). Installs only what is missing.

@@ -98,3 +98,66 @@ def test_scan_reads_plain_and_gzip_files(generated, tmp_path):
     expected = _variants(generated / "wgs.vcf.gz")
     assert _variants(plain) == expected
     assert _variants(gz) == expected
+
+
+# --- the raw-text scanner on crafted text ------------------------------------------------------
+
+_HEADER = (
+    "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+)
+
+
+def _scan(tmp_path: Path, body: str, regions):
+    from alkannot.io.vcf_scan import scan_regions
+
+    path = tmp_path / "crafted.vcf"
+    path.write_text(_HEADER + body)
+    header, lines = scan_regions(
+        str(path), regions, lambda c: "chr" + c.lower().removeprefix("chr")
+    )
+    assert header.decode() == _HEADER
+    return [line.decode() for line in lines]
+
+
+def test_scan_keeps_records_within_the_ref_margin_of_a_target(tmp_path):
+    from alkannot.io.vcf_scan import REF_MARGIN
+
+    start, end = 10_000, 20_000
+    positions = [start - REF_MARGIN - 1, start - REF_MARGIN, start, end, end + 1]
+    body = "".join(f"chr2\t{p}\t.\tA\tG\t.\tPASS\t.\n" for p in positions)
+    kept = _scan(tmp_path, body, {"chr2": [(start, end)]})
+    # the rule: a record may overlap a target if POS is at most REF_MARGIN before its start
+    assert [int(x.split("\t")[1]) for x in kept] == positions[1:4]
+
+
+def test_scan_keeps_file_order_across_contig_spellings_and_crlf(tmp_path):
+    body = (
+        "chr1\t15000\t.\tA\tG\t.\tPASS\t.\r\n"
+        "2\t15000\t.\tA\tC\t.\tPASS\t.\r\n"
+        "chr2\t15001\t.\tA\tT\t.\tPASS\t.\r\n"
+        "CHR2\t15002\t.\tA\tG\t.\tPASS\t.\r\n"
+        "chr20\t15003\t.\tA\tG\t.\tPASS\t.\r\n"
+    )
+    kept = _scan(tmp_path, body, {"chr2": [(10_000, 20_000)]})
+    assert [x.split("\t")[:2] for x in kept] == [
+        ["2", "15000"],
+        ["chr2", "15001"],
+        ["CHR2", "15002"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad_line", ["chr2\t15x00\t.\tA\tG\t.\tPASS\t.", "chr2\t\t.\tA\tG", "chr2", "chr2\t-5\t.\tA\tG"]
+)
+def test_scan_rejects_a_target_contig_record_without_a_numeric_pos(tmp_path, bad_line):
+    from alkannot.io.vcf_scan import MalformedRecordError
+
+    body = f"chr2\t15000\t.\tA\tG\t.\tPASS\t.\n{bad_line}\n"
+    with pytest.raises(MalformedRecordError, match="chr2"):
+        _scan(tmp_path, body, {"chr2": [(10_000, 20_000)]})
+
+
+def test_scan_ignores_malformed_lines_on_other_contigs(tmp_path):
+    body = "chr5\tnot-a-pos\t.\tA\tG\n" + "chr2\t15000\t.\tA\tG\t.\tPASS\t.\n"
+    assert len(_scan(tmp_path, body, {"chr2": [(10_000, 20_000)]})) == 1
