@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,9 +210,6 @@ def annotate_sample(
     AlkannotError
         For any input problem the user can fix (the message names file, record and remedy).
     """
-    from alkannot.catalogue import load_catalogue
-    from alkannot.drugs import build_drug_matrix
-
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
     paths = {
@@ -232,6 +230,56 @@ def annotate_sample(
     if ploidy is not None and ploidy <= 0:
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
+    roles = {"vcf": vcf, "reference": fasta, **paths}
+    # Checksums read whole files (a genome FASTA, a WGS VCF): hash them on another core while the
+    # inputs are read (hashlib releases the GIL), so they add no wall time to region reads.
+    hasher = ThreadPoolExecutor(max_workers=1)
+    try:
+        checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
+        return _annotate(
+            vcf,
+            paths,
+            checksums,
+            sample_name=sample_name,
+            vcf_sample=vcf_sample,
+            build=build,
+            fasta=fasta,
+            cnv_format=cnv_format,
+            fusion_format=fusion_format,
+            prior_therapy=prior_therapy,
+            cns_metastases=cns_metastases,
+            purity=purity,
+            ploidy=ploidy,
+            min_vaf=min_vaf,
+            min_depth=min_depth,
+            catalogue=catalogue,
+        )
+    finally:
+        hasher.shutdown(wait=False, cancel_futures=True)
+
+
+def _annotate(
+    vcf: str,
+    paths: dict[str, str | None],
+    checksums: dict[str, Future],
+    *,
+    sample_name,
+    vcf_sample,
+    build,
+    fasta,
+    cnv_format,
+    fusion_format,
+    prior_therapy,
+    cns_metastases,
+    purity,
+    ploidy,
+    min_vaf,
+    min_depth,
+    catalogue,
+) -> SampleResult:
+    from alkannot.catalogue import load_catalogue
+    from alkannot.drugs import build_drug_matrix
+
     cat = load_catalogue(catalogue)
     therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
 
@@ -299,19 +347,10 @@ def annotate_sample(
         build=now.build,
     )
     inputs = []
-    roles = {"vcf": vcf, "reference": fasta, **paths}
-    for role, p in roles.items():
-        if p:
-            rec = file_checksum(p)
-            inputs.append(
-                InputFile(
-                    role,
-                    p,
-                    rec.sha256,
-                    rec.size,
-                    now.formats.get(role.removeprefix("baseline_"), ""),
-                )
-            )
+    for role, future in checksums.items():
+        rec = future.result()
+        fmt = now.formats.get(role.removeprefix("baseline_"), "")
+        inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt))
     findings = sort_findings(findings)
     return SampleResult(
         sample=sample,
