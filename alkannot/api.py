@@ -441,13 +441,17 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
 
 
 def write_sample_reports(
-    result: SampleResult, outdir: str | Path, formats: Sequence[str] = REPORT_FORMATS
+    result: SampleResult,
+    outdir: str | Path,
+    formats: Sequence[str] = REPORT_FORMATS,
+    report_date: str | None = None,
 ) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
     ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
     ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``.
-    Every file is written atomically.
+    Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the HTML
+    page; without it the page says "not given", so that outputs depend on the inputs alone.
     """
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
     if unknown:
@@ -455,6 +459,10 @@ def write_sample_reports(
             f"unknown report format(s) {', '.join(unknown)}; choose from "
             f"{', '.join(REPORT_FORMATS)}"
         )
+    if report_date:
+        from alkannot.report.html import report_date as check_date
+
+        check_date(report_date)  # a bad date fails before any file is written
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
     if "tsv" in formats:
@@ -470,7 +478,7 @@ def write_sample_reports(
         from alkannot.report.html import write_html
 
         paths["html"] = outdir / f"{result.sample}.html"
-        write_html(result, paths["html"])
+        write_html(result, paths["html"], report_date)
     if "xlsx" in formats:
         from alkannot.report.xlsx import write_xlsx
 
@@ -479,7 +487,9 @@ def write_sample_reports(
     return paths
 
 
-def annotate_cohort(sample_json_paths: Sequence[str | Path], outdir: str | Path) -> dict[str, Path]:
+def annotate_cohort(
+    sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
+) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``."""
     from alkannot.report.cohort import write_cohort
 
@@ -488,4 +498,4 @@ def annotate_cohort(sample_json_paths: Sequence[str | Path], outdir: str | Path)
         raise InputFileError(
             "sample result JSON not found; annotate the sample first", path=missing[0]
         )
-    return write_cohort([Path(p) for p in sample_json_paths], Path(outdir))
+    return write_cohort([Path(p) for p in sample_json_paths], Path(outdir), report_date)

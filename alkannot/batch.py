@@ -21,6 +21,7 @@ def run_batch(
     formats: Sequence[str] = ("tsv", "json", "html", "xlsx"),
     min_vaf: float | None = None,
     min_depth: int | None = None,
+    report_date: str | None = None,
 ) -> list[tuple[str, str]]:
     """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs."""
     from alkannot.api import annotate_sample, write_sample_reports
@@ -45,7 +46,7 @@ def run_batch(
                 k: v for k, v in (("min_vaf", min_vaf), ("min_depth", min_depth)) if v is not None
             }
             result = annotate_sample(row.vcf, **row.annotate_kwargs(), **extra)
-            write_sample_reports(result, sample_dir, formats)
+            write_sample_reports(result, sample_dir, formats, report_date)
             error_file.unlink(missing_ok=True)
         except AlkannotError as exc:
             write_text(error_file, exc.one_line() + "\n")

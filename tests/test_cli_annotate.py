@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,9 @@ P01 = ROOT / "resources" / "examples" / "GRCh38" / "P01.rebiopsy.vcf.gz"
 
 def run(*args: str) -> subprocess.CompletedProcess:
     """Run the installed console script as a user would (a fresh interpreter)."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     return subprocess.run(
-        [sys.executable, "-m", "alkannot", *args], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "alkannot", *args], capture_output=True, text=True, cwd=ROOT, env=env
     )
 
 
@@ -64,11 +66,32 @@ def test_annotate_writes_the_per_sample_outputs(tmp_path):
 def test_annotate_is_deterministic(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):
-        assert run("annotate", str(P01), "-o", str(out), "--formats", "tsv,json").returncode == 0
+        assert run("annotate", str(P01), "-o", str(out)).returncode == 0
     names = sorted(p.name for p in a.iterdir())
+    assert {n.split(".", 1)[1] for n in names} == {
+        "drugs.tsv",
+        "findings.tsv",
+        "skipped.tsv",
+        "json",
+        "html",
+        "xlsx",
+    }
     assert names == sorted(p.name for p in b.iterdir())
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    # no run date leaks in: the page says the date was not given
+    assert "<th>Report date</th><td>not given</td>" in next(a.glob("*.html")).read_text()
+
+
+def test_report_date_is_printed_when_given_and_checked(tmp_path):
+    res = run("annotate", str(P01), "-o", str(tmp_path / "ok"), "--report-date", "2026-03-09")
+    assert res.returncode == 0, res.stderr
+    page = next((tmp_path / "ok").glob("*.html")).read_text()
+    assert "<th>Report date</th><td>2026-03-09</td>" in page
+    res = run("annotate", str(P01), "-o", str(tmp_path / "bad"), "--report-date", "09/03/2026")
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and "YYYY-MM-DD" in res.stderr
+    assert not (tmp_path / "bad").exists()
 
 
 def _bad_inputs(tmp: Path) -> dict[str, Path]:

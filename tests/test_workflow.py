@@ -52,7 +52,8 @@ def test_workflow_writes_every_sample_report_and_the_cohort(batch_run):
         )
     )
     assert sorted(r["sample"] for r in cohort) == sorted(samples)
-    assert (batch_run / "cohort" / "index.html").is_file()
+    # no report date configured: the pages do not carry the run date
+    assert "report date not given" in (batch_run / "cohort" / "index.html").read_text()
 
 
 def test_workflow_findings_match_the_planted_truth(batch_run):
@@ -116,9 +117,10 @@ def test_failing_sample_is_isolated_and_logged(tmp_path):
         f"samples={sheet}",
         f"results={out}",
         "cohort=False",
+        "report_date=2026-05-01",
     )
     assert res.returncode != 0
-    assert (out / "GOOD" / "GOOD.html").is_file()
+    assert "<td>2026-05-01</td>" in (out / "GOOD" / "GOOD.html").read_text()
     assert not (out / "BAD" / "BAD.html").exists()
     log = (out / "logs" / "annotate" / "BAD.log").read_text()
     assert "bad.vcf" in log and "Traceback" not in log
@@ -129,7 +131,13 @@ def test_failing_sample_is_isolated_and_logged(tmp_path):
         tmp_path, [f"GOOD\t{P01}\tcrizotinib", f"BAD\t{tmp_path / 'bad.vcf.gz'}\tcrizotinib"]
     )
     res = snakemake(
-        "--cores", "2", "--config", f"samples={sheet}", f"results={out}", "cohort=False"
+        "--cores",
+        "2",
+        "--config",
+        f"samples={sheet}",
+        f"results={out}",
+        "cohort=False",
+        "report_date=2026-05-01",
     )
     assert res.returncode == 0, res.stderr[-2000:]
     assert (out / "BAD" / "BAD.html").is_file()

@@ -89,12 +89,17 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     show_default=True,
     help="Reports to write.",
 )
-def annotate(vcf: str, outdir: str, formats: tuple[str, ...], **options: object) -> None:
+@click.option("--report-date", help="Date printed on the HTML report (YYYY-MM-DD) [default: none].")
+def annotate(
+    vcf: str, outdir: str, formats: tuple[str, ...], report_date: str | None, **options: object
+) -> None:
     """Annotate one re-biopsy VCF (with optional copy number, fusions and baseline)."""
     from alkannot.api import annotate_sample, write_sample_reports
+    from alkannot.report.html import report_date as check_date
 
+    check_date(report_date)  # before the work, not after it
     result = annotate_sample(vcf, **options)  # type: ignore[arg-type]
-    paths = write_sample_reports(result, outdir, formats)
+    paths = write_sample_reports(result, outdir, formats, report_date)
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"
     click.echo(
         f"{result.sample}: mechanisms: {mech}; {len(result.findings)} finding(s), "

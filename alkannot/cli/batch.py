@@ -31,6 +31,9 @@ from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
 )
 @click.option("--min-vaf", type=float, default=DEFAULT_MIN_VAF, show_default=True)
 @click.option("--min-depth", type=int, default=DEFAULT_MIN_DEPTH, show_default=True)
+@click.option(
+    "--report-date", help="Date printed on the HTML reports (YYYY-MM-DD) [default: none]."
+)
 def batch(
     samplesheet: str,
     outdir: str,
@@ -39,6 +42,7 @@ def batch(
     formats: str,
     min_vaf: float,
     min_depth: int,
+    report_date: str | None,
 ) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
     from alkannot.batch import run_batch
@@ -51,6 +55,7 @@ def batch(
         formats=tuple(f for f in formats.split(",") if f),
         min_vaf=min_vaf,
         min_depth=min_depth,
+        report_date=report_date,
     )
     for sample, message in failed:
         click.echo(f"alkannot: error: {sample}: {message}", err=True)

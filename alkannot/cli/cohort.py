@@ -14,10 +14,11 @@ import click
     type=click.Path(file_okay=False),
     help="Directory for cohort.tsv, mechanisms.tsv and index.html.",
 )
-def cohort(jsons: tuple[str, ...], outdir: str) -> None:
+@click.option("--report-date", help="Date printed on the overview (YYYY-MM-DD) [default: none].")
+def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None:
     """Summarise per-sample JSON results (from 'alkannot annotate') into a cohort overview."""
     from alkannot.api import annotate_cohort
 
-    paths = annotate_cohort(list(jsons), outdir)
+    paths = annotate_cohort(list(jsons), outdir, report_date)
     for kind in sorted(paths):
         click.echo(f"{kind}: {paths[kind]}")

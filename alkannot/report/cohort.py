@@ -33,8 +33,16 @@ REFERENCE = {
 }
 
 
-def write_cohort(sample_jsons: list[Path], outdir: Path) -> dict[str, Path]:
-    """Summarise per-sample JSON results into ``outdir``; return the written paths."""
+def write_cohort(
+    sample_jsons: list[Path], outdir: Path, date: str | None = None
+) -> dict[str, Path]:
+    """Summarise per-sample JSON results into ``outdir``; return the written paths.
+
+    ``date`` (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
+    """
+    from alkannot.report.html import report_date
+
+    report_date(date)  # a bad date fails before any file is written
     results = []
     for p in sorted(sample_jsons, key=lambda p: p.name):
         results.append((p, result_from_dict(json.loads(p.read_text(encoding="utf-8")))))
@@ -96,7 +104,7 @@ def write_cohort(sample_jsons: list[Path], outdir: Path) -> dict[str, Path]:
             ["mechanism", "samples", "of", "proportion", "published", "published_source"], mech_rows
         ),
     )
-    write_text(paths["index_html"], _html(rows, mech_rows, drug_counts, results))
+    write_text(paths["index_html"], _html(rows, mech_rows, drug_counts, results, date))
     return paths
 
 
@@ -106,7 +114,7 @@ def _relative(target: Path, start: Path) -> str:
     return os.path.relpath(target.resolve(), Path(start).resolve())
 
 
-def _html(rows, mech_rows, drug_counts, results) -> str:
+def _html(rows, mech_rows, drug_counts, results, date: str | None = None) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
     from alkannot.report.plots import oncoprint
 
@@ -138,7 +146,7 @@ def _html(rows, mech_rows, drug_counts, results) -> str:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
 <title>alkannot cohort</title><style>{_asset("base.css.j2")}</style></head><body>
 <h1>ALK resistance: cohort overview</h1>
-<p class="meta">{len(rows)} sample(s); report date {report_date()}.</p>
+<p class="meta">{len(rows)} sample(s); report date {report_date(date) or "not given"}.</p>
 <h2>Samples x mechanisms</h2>{onco}
 <h2>Mechanism proportions</h2>
 <table><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>

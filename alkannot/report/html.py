@@ -1,8 +1,9 @@
 """The self-contained per-sample HTML report (jinja2, inline CSS/JS/SVG, no network).
 
 A Content-Security-Policy forbids every load and allows only the page's own script (by hash), so
-even a string that escaped escaping could not run. The report date is the run date (UTC), or
-``SOURCE_DATE_EPOCH`` when set, for reproducible builds; it is the only part not fixed by the inputs.
+even a string that escaped escaping could not run. The page shows a report date only when one is
+given (``--report-date``, or ``SOURCE_DATE_EPOCH``): the output depends on the inputs alone, so the
+same inputs give the same bytes on any day.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from alkannot.errors import ConfigError
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_text
 
@@ -46,11 +48,30 @@ def environment():
     )
 
 
-def report_date() -> str:
-    """Today's date (UTC), or the date of ``SOURCE_DATE_EPOCH`` when set."""
+def report_date(given: str | None = None) -> str | None:
+    """The report date to print: ``given`` (``YYYY-MM-DD``), else ``SOURCE_DATE_EPOCH``, else None.
+
+    Raises
+    ------
+    ConfigError
+        ``given`` is not a calendar date, or ``SOURCE_DATE_EPOCH`` is not a whole number.
+    """
+    if given:
+        try:
+            return dt.date.fromisoformat(given).isoformat()
+        except ValueError:
+            raise ConfigError(
+                f"--report-date must be a date as YYYY-MM-DD, not {given!r}"
+            ) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return when.strftime("%Y-%m-%d")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH must be seconds since 1970 (a whole number), not {epoch!r}"
+        ) from None
 
 
 def _asset(name: str) -> str:
@@ -75,8 +96,8 @@ def references(result: SampleResult) -> list[str]:
     return list(refs)
 
 
-def render_html(result: SampleResult) -> str:
-    """Return the report page as a string."""
+def render_html(result: SampleResult, date: str | None = None) -> str:
+    """Return the report page as a string; ``date`` as for :func:`report_date`."""
     from markupsafe import Markup
 
     from alkannot.report.plots import copy_number_panel, lollipop
@@ -95,7 +116,7 @@ def render_html(result: SampleResult) -> str:
         css=Markup(_asset("base.css.j2")),
         script=Markup(script),
         script_hash=digest,
-        report_date=report_date(),
+        report_date=report_date(date),
         mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
         key_findings=key,
         drugs_resistance_first=sorted(result.drugs, key=lambda d: (_ORDER[d.call], d.rank)),
@@ -126,6 +147,6 @@ def _catalogue_positions() -> list[tuple[int, str]]:
     return out
 
 
-def write_html(result: SampleResult, path: str | Path) -> None:
+def write_html(result: SampleResult, path: str | Path, date: str | None = None) -> None:
     """Write ``{sample}.html`` atomically."""
-    write_text(path, render_html(result))
+    write_text(path, render_html(result, date))

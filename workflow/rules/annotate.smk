@@ -48,6 +48,8 @@ rule annotate:
         outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.json)),
         min_vaf=config["min_vaf"],
         min_depth=config["min_depth"],
+        report_date=REPORT_DATE,
     shell:
         "{params.cli} batch {params.samples} -o {params.outdir} --only {wildcards.sample}"
-        " --min-vaf {params.min_vaf} --min-depth {params.min_depth} > {log} 2>&1"
+        " --min-vaf {params.min_vaf} --min-depth {params.min_depth} {params.report_date}"
+        " > {log} 2>&1"

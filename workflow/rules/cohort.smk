@@ -30,5 +30,6 @@ rule cohort:
     params:
         cli=ALKANNOT,
         outdir=lambda wildcards, output: os.path.dirname(output.html),
+        report_date=REPORT_DATE,
     shell:
-        "{params.cli} cohort {input} -o {params.outdir} > {log} 2>&1"
+        "{params.cli} cohort {input} -o {params.outdir} {params.report_date} > {log} 2>&1"

@@ -19,6 +19,10 @@ except AlkannotError as exc:
 OUT = config["results"].rstrip("/")
 # The CLI of the interpreter running Snakemake (the one alkannot is installed in).
 ALKANNOT = f"{sys.executable} -m alkannot"
+# The date printed on the HTML reports: only when configured, so outputs depend on inputs alone.
+REPORT_DATE = (
+    f"--report-date {config['report_date']}" if config.get("report_date") else ""
+)
 
 
 def sample_inputs(wildcards):
