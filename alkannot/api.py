@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,6 +210,9 @@ def annotate_sample(
     AlkannotError
         For any input problem the user can fix (the message names file, record and remedy).
     """
+    from alkannot.catalogue import load_catalogue
+    from alkannot.drugs import build_drug_matrix
+
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
     paths = {
@@ -236,146 +239,104 @@ def annotate_sample(
     hasher = ThreadPoolExecutor(max_workers=1)
     try:
         checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
-        return _annotate(
-            vcf,
-            paths,
-            checksums,
-            sample_name=sample_name,
-            vcf_sample=vcf_sample,
+        cat = load_catalogue(catalogue)
+        therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+
+        common = dict(
             build=build,
             fasta=fasta,
-            cnv_format=cnv_format,
-            fusion_format=fusion_format,
-            prior_therapy=prior_therapy,
-            cns_metastases=cns_metastases,
             purity=purity,
             ploidy=ploidy,
             min_vaf=min_vaf,
             min_depth=min_depth,
-            catalogue=catalogue,
+            catalogue=cat,
+            cnv_format=cnv_format,
+            fusion_format=fusion_format,
+            table_sample=sample_name,
+        )
+        now, ref = _read_timepoint(
+            vcf,
+            label="re-biopsy",
+            vcf_sample=vcf_sample,
+            reference=None,
+            cnv=paths["cnv"],
+            fusions=paths["fusions"],
+            **common,
+        )
+        findings = now.findings
+        skipped = list(now.skipped)
+        warnings = list(now.warnings)
+        if paths["baseline_vcf"]:
+            from alkannot.baseline import compare_with_baseline
+
+            base, _ = _read_timepoint(
+                paths["baseline_vcf"],
+                label="baseline",
+                vcf_sample=None,
+                reference=ref,
+                cnv=paths["baseline_cnv"],
+                fusions=paths["baseline_fusions"],
+                **common,
+            )
+            if base.build != now.build:
+                raise ConfigError(
+                    f"the baseline VCF is {base.build} but the re-biopsy is {now.build}; both time "
+                    "points must be on the same build",
+                    path=paths["baseline_vcf"],
+                )
+            skipped += [
+                SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
+                for s in base.skipped
+            ]
+            warnings += base.warnings
+            findings = compare_with_baseline(findings, base.findings)
+            base_fusion = base.fusion_status
+        else:
+            base_fusion = "not_assessed"
+        if now.fusion_status == "absent":
+            findings.append(fusion_absent_finding(cat, base_fusion))
+
+        sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
+        metadata = SampleMetadata(
+            sample=sample,
+            prior_therapy=therapies,
+            cns_metastases=cns_metastases,
+            purity=purity,
+            ploidy=ploidy,
+            build=now.build,
+        )
+        inputs = []
+        for role, future in checksums.items():
+            rec = future.result()
+            fmt = now.formats.get(role.removeprefix("baseline_"), "")
+            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt))
+        findings = sort_findings(findings)
+        return SampleResult(
+            sample=sample,
+            build=now.build,
+            metadata=metadata,
+            findings=findings,
+            variants_examined=now.variants_examined,
+            copy_number=now.copy_number,
+            fusions=now.fusions,
+            fusion_status=_fusion_status(now.fusion_status, findings),
+            mechanisms=mechanisms_found(findings),
+            drugs=build_drug_matrix(findings, cat, metadata),
+            not_assessed=not_assessed(cat, paths, now.not_translated),
+            skipped=skipped,
+            warnings=warnings,
+            inputs=inputs,
+            tool_version=__version__,
+            catalogue_version=cat.version,
+            settings={
+                "min_vaf": min_vaf,
+                "min_depth": min_depth,
+                "vcf_sample": now.vcf_sample,
+                "sample_name": sample_name or now.vcf_sample,
+            },
         )
     finally:
         hasher.shutdown(wait=False, cancel_futures=True)
-
-
-def _annotate(
-    vcf: str,
-    paths: dict[str, str | None],
-    checksums: dict[str, Future],
-    *,
-    sample_name,
-    vcf_sample,
-    build,
-    fasta,
-    cnv_format,
-    fusion_format,
-    prior_therapy,
-    cns_metastases,
-    purity,
-    ploidy,
-    min_vaf,
-    min_depth,
-    catalogue,
-) -> SampleResult:
-    from alkannot.catalogue import load_catalogue
-    from alkannot.drugs import build_drug_matrix
-
-    cat = load_catalogue(catalogue)
-    therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
-
-    common = dict(
-        build=build,
-        fasta=fasta,
-        purity=purity,
-        ploidy=ploidy,
-        min_vaf=min_vaf,
-        min_depth=min_depth,
-        catalogue=cat,
-        cnv_format=cnv_format,
-        fusion_format=fusion_format,
-        table_sample=sample_name,
-    )
-    now, ref = _read_timepoint(
-        vcf,
-        label="re-biopsy",
-        vcf_sample=vcf_sample,
-        reference=None,
-        cnv=paths["cnv"],
-        fusions=paths["fusions"],
-        **common,
-    )
-    findings = now.findings
-    skipped = list(now.skipped)
-    warnings = list(now.warnings)
-    if paths["baseline_vcf"]:
-        from alkannot.baseline import compare_with_baseline
-
-        base, _ = _read_timepoint(
-            paths["baseline_vcf"],
-            label="baseline",
-            vcf_sample=None,
-            reference=ref,
-            cnv=paths["baseline_cnv"],
-            fusions=paths["baseline_fusions"],
-            **common,
-        )
-        if base.build != now.build:
-            raise ConfigError(
-                f"the baseline VCF is {base.build} but the re-biopsy is {now.build}; both time "
-                "points must be on the same build",
-                path=paths["baseline_vcf"],
-            )
-        skipped += [
-            SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
-            for s in base.skipped
-        ]
-        warnings += base.warnings
-        findings = compare_with_baseline(findings, base.findings)
-        base_fusion = base.fusion_status
-    else:
-        base_fusion = "not_assessed"
-    if now.fusion_status == "absent":
-        findings.append(fusion_absent_finding(cat, base_fusion))
-
-    sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
-    metadata = SampleMetadata(
-        sample=sample,
-        prior_therapy=therapies,
-        cns_metastases=cns_metastases,
-        purity=purity,
-        ploidy=ploidy,
-        build=now.build,
-    )
-    inputs = []
-    for role, future in checksums.items():
-        rec = future.result()
-        fmt = now.formats.get(role.removeprefix("baseline_"), "")
-        inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt))
-    findings = sort_findings(findings)
-    return SampleResult(
-        sample=sample,
-        build=now.build,
-        metadata=metadata,
-        findings=findings,
-        variants_examined=now.variants_examined,
-        copy_number=now.copy_number,
-        fusions=now.fusions,
-        fusion_status=_fusion_status(now.fusion_status, findings),
-        mechanisms=mechanisms_found(findings),
-        drugs=build_drug_matrix(findings, cat, metadata),
-        not_assessed=not_assessed(cat, paths, now.not_translated),
-        skipped=skipped,
-        warnings=warnings,
-        inputs=inputs,
-        tool_version=__version__,
-        catalogue_version=cat.version,
-        settings={
-            "min_vaf": min_vaf,
-            "min_depth": min_depth,
-            "vcf_sample": now.vcf_sample,
-            "sample_name": sample_name or now.vcf_sample,
-        },
-    )
 
 
 def _multi_sample(path: str, sample: str | None) -> str | None:

@@ -26,7 +26,9 @@ def run_batch(
     """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs."""
     from alkannot.api import annotate_sample, write_sample_reports
     from alkannot.io.samplesheet import read_samplesheet
+    from alkannot.report.html import report_date as check_date
 
+    check_date(report_date)  # once for the batch, not as an error of every sample
     rows = read_samplesheet(samplesheet, base=base)
     if only:
         unknown = sorted(set(only) - {r.sample for r in rows})

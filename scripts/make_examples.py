@@ -26,6 +26,8 @@ from pathlib import Path
 import pysam
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_genome_resources import CODON  # noqa: E402 (same folder; the standard code)
+
 from alkannot.io.samplesheet import COLUMNS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,14 +63,6 @@ AA1 = dict(
         strict=True,
     )
 )
-CODON = {
-    a + b + c: aa
-    for (a, b, c), aa in zip(
-        ((x, y, z) for x in "TCAG" for y in "TCAG" for z in "TCAG"),
-        "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
-        strict=True,
-    )
-}
 CHR2_LENGTH = {"GRCh38": 242193529, "GRCh37": 243199373}  # shared/reference/README.md
 
 
