@@ -20,6 +20,7 @@ from pathlib import Path
 from alkannot import __version__
 from alkannot.annotate import (
     COPY_NUMBER_GENES,
+    MUTATION_GENES,
     check_reference_alleles,
     copy_number_findings,
     fusion_absent_finding,
@@ -456,9 +457,15 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
             "pass --reference genome.fa (see the skipped table)."
         )
     for entry in catalogue.not_detectable_in_dna():
-        out.append(
-            f"{entry.gene} {entry.alteration}: not visible in DNA sequencing ({entry.summary})"
-        )
+        name = f"{entry.gene} {entry.alteration}".strip()
+        out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
+    read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
+    for entry in catalogue.entries.values():
+        if entry.detectable_in_dna and entry.gene and entry.gene not in read:
+            out.append(
+                f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
+                f"genes alkannot reads ({entry.summary})"
+            )
     return out
 
 
