@@ -42,19 +42,18 @@ if os.environ.get("PATH", "").split(os.pathsep)[0] != _bindir:
 def chunk_count():
     """How many chunks the sheet is dealt into.
 
-    `chunk_size` from the config, else one chunk per core (local) or per job slot (`--jobs`,
-    cluster), each chunk using `threads` cores. The main process passes the count to cluster jobs
+    `chunk_size` from the config, else one chunk per job slot (`--jobs`, as a cluster profile
+    sets it) or, without `--jobs`, one per `threads` cores. The main process passes the count to cluster jobs
     (ALKANNOT_CHUNKS; the SLURM executor exports the environment), which parse this file again.
     """
     if config["chunk_size"]:
         return max(1, math.ceil(len(SAMPLES) / config["chunk_size"]))
     if not workflow.is_main_process and os.environ.get("ALKANNOT_CHUNKS"):
         return int(os.environ["ALKANNOT_CHUNKS"])
-    slots = workflow.nodes if workflow.non_local_exec else workflow._cores
-    if not slots or slots >= sys.maxsize:
-        slots = os.cpu_count() or 1
-    if not workflow.non_local_exec:
-        slots = max(1, slots // config["threads"])
+    if workflow.nodes and workflow.nodes < sys.maxsize:
+        slots = workflow.nodes  # --jobs: cluster job slots (also in a dry-run)
+    else:
+        slots = max(1, (workflow._cores or 1) // config["threads"])
     return max(1, min(len(SAMPLES), slots))
 
 
