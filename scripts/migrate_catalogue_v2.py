@@ -19,12 +19,14 @@ Run once: ``python scripts/migrate_catalogue_v2.py``; it rewrites resources/cata
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = ROOT / "resources" / "catalogue" / "catalogue.yaml"
+SOURCE = Path(os.environ.get("CATALOGUE_V1", PATH))  # the schema-1 file to migrate
 REVIEW = (ROOT.parent / "shared" / "review" / "000_690d235e66a3fb30.txt").read_text()
 
 CIVIC = {"A": "clinical", "B": "clinical", "C": "case", "D": "preclinical", "E": "inferential"}
@@ -337,6 +339,13 @@ def migrate(data: dict) -> dict:
             for ev in de["evidence"]:
                 if ev["citation"].startswith("Review [32,34], section 6 (Figure 2)"):
                     ev["citation"] = fig2
+                    ev["statement"] = ev["statement"].removeprefix("Figure 2: ")
+                if ev["source"] == "review":  # verbatim: the review writes "naïve"
+                    ev["statement"] = ev["statement"].replace("-naive", "-naïve")
+                    # a sentence of the passage was left out: mark the join
+                    ev["statement"] = ev["statement"].replace(
+                        "MET tyrosine kinase. Thus,", "MET tyrosine kinase. ... Thus,"
+                    )
                 if ev["source"] == "review" and ev["statement"].startswith("In a phase 1 study"):
                     if e["id"] != "ALK_T1151dup":
                         continue  # an observation, not resistance evidence for L1196M/G1269A
@@ -606,6 +615,18 @@ def migrate(data: dict) -> dict:
         },
     ]
     by_id["MAP2K1_MUT"]["detectable_in_dna"] = True
+    histology = {
+        "id": "HISTOLOGIC_TRANSFORMATION",
+        "gene": "",
+        "alteration": "small-cell or other histologic transformation",
+        "kind": "activation",
+        "mechanism": "bypass",
+        "summary": "listed among resistance mechanisms in the sourced bypass table (row "
+        "'Small-cell/histologic transformation', no source retrieved); a change of histology, not "
+        "visible in DNA variant calls.",
+        "detectable_in_dna": False,
+        "drugs": {},
+    }
     # ---- treatment-history settings ---------------------------------------------------------
     for e in data["entries"]:
         for de in e["drugs"].values():
@@ -822,6 +843,7 @@ def migrate(data: dict) -> dict:
     ctx["CONTEXT_CRIZOTINIB_REFRACTORY_L1196M"]["kind"] = "setting"
     ctx["CONTEXT_CRIZOTINIB_REFRACTORY_L1196M"]["setting"] = "after_crizotinib_l1196m"
     # ALK fusion loss: ALK-negative tumour -> non-ALK therapy
+    data["entries"].append(histology)
     loss = by_id["ALK_FUSION_LOSS"]
     loss["synonyms"] = ["loss of ALK"]
     loss["monotherapy"] = drug_entry(
@@ -871,7 +893,7 @@ def recompute(data: dict) -> None:
 
 
 def main() -> None:
-    data = yaml.safe_load(PATH.read_text())
+    data = yaml.safe_load(SOURCE.read_text())
     out = migrate(data)
     recompute(out)
     text = yaml.safe_dump(out, sort_keys=False, width=100, allow_unicode=True)

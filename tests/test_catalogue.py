@@ -256,3 +256,65 @@ def test_drugs_resolve_aliases():
     assert CAT.canonical_drug("PF-06463922") == "lorlatinib"
     assert CAT.canonical_drug("X-396") == "ensartinib"
     assert CAT.canonical_drug("RXDX-101") == "entrectinib"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/review not available")
+def test_review_quotes_are_verbatim():
+    # every review statement (fragments joined by " ... ") appears word for word in the review
+    review = " ".join((SHARED / "review" / "000_690d235e66a3fb30.txt").read_text().split())
+    for e in CAT.entries.values():
+        items = [ev for d in e.drugs.values() for ev in d.evidence]
+        items += list(e.monotherapy.evidence) if e.monotherapy else []
+        items += [e.ligand_note] if e.ligand_note else []
+        for ev in items:
+            if ev.source != "review":
+                continue
+            for fragment in ev.statement.split(" ... "):
+                assert " ".join(fragment.split()) in review, (e.id, fragment[:80])
+
+
+def test_validate_rejects_a_call_that_contradicts_its_evidence(tmp_path):
+    # G1202R/crizotinib: every item says resistant (review 2.1 [34]); a curated "sensitive" must fail
+    data = _raw()
+    entry = next(e for e in data["entries"] if e["id"] == "ALK_G1202R")
+    entry["drugs"]["crizotinib"]["call"] = "sensitive"
+    path = tmp_path / "cat.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(CatalogueError, match="contradicts its evidence"):
+        load_catalogue(path)
+
+
+def test_evidence_levels_follow_the_source_kind():
+    # CIViC C = case study, D = preclinical (CIViC's definitions); the review's section 6 "might"
+    # and "would be reasonable" are inferential
+    for e in CAT.entries.values():
+        for d in e.drugs.values():
+            for ev in d.evidence:
+                if ev.civic_level == "C":
+                    assert ev.level == "case", (e.id, ev.civic_eid)
+                if ev.civic_level == "D":
+                    assert ev.level == "preclinical", (e.id, ev.civic_eid)
+                if ev.source == "review" and ev.citation.startswith("Review, section 6"):
+                    assert ev.level == "inferential", (e.id, ev.statement[:60])
+    # HSP90 inhibitors: sensitivity only at preclinical or inferential level (issue 11)
+    for e in CAT.entries.values():
+        d = e.drugs.get("HSP90 inhibitor")
+        if d is not None and d.call == "sensitive":
+            assert d.level in ("preclinical", "inferential"), e.id
+
+
+def test_approved_drugs_carry_their_approvals():
+    # guidelines_and_approvals.tsv: FDA labels for crizotinib, ceritinib, alectinib, brigatinib,
+    # lorlatinib, ensartinib
+    approved = {d.id for d in CAT.drugs if d.status == "approved"}
+    assert approved == {
+        "crizotinib",
+        "ceritinib",
+        "alectinib",
+        "brigatinib",
+        "lorlatinib",
+        "ensartinib",
+    }
+    assert all(any(a.agency == "FDA" for a in CAT.drug_by_id[d].approvals) for d in approved)
+    for d in ("ASP3026", "TSR-011", "CEP-37440", "X-376", "HSP90 inhibitor"):
+        assert CAT.drug_by_id[d].status == "investigational"
