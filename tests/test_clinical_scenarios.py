@@ -46,21 +46,13 @@ APPROVED_ALK = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatini
 INVESTIGATIONAL = ("ASP3026", "HSP90 inhibitor", "TSR-011")
 
 # program bugs found by the scenarios (expected values are sourced; see each test)
-_BUG_1 = (
-    "program bug: a second ALK change outside the kinase domain beside G1202R is named in no "
-    'warning and no drug note (issue 11 item 6: "a warning names the other variant")'
-)
-_BUG_2 = (
+_BUG_MET_COMBO_PART = (
     'program bug: the ALK part of "ALK inhibitor + MET inhibitor" is ceritinib, chosen from the '
     "inferential review-6 sentence (CONTEXT_ALECTINIB_REFRACTORY) over lorlatinib, the "
     "guideline inhibitor after a second-generation TKI (README rule 5 names lorlatinib for "
     "exactly this case)"
 )
-_BUG_3 = (
-    "program bug: the KIT entry's ligand_note (SCF, review 2.5) is loaded but never put on the "
-    'finding (README rule 5: "said on the finding")'
-)
-_BUG_4 = (
+_BUG_CNS_ORDER = (
     "program bug: CONTEXT_CNS boosts ceritinib, alectinib, brigatinib, lorlatinib equally, so "
     "the catalogue order puts ceritinib (crizotinib-naive CNS data only, [50]; ESMO CNS IV,B) "
     "above alectinib (crizotinib-refractory CNS data [53,55-58]; ESMO CNS III,A)"
@@ -438,7 +430,6 @@ def test_g1202r_with_clonal_kinase_domain_vus_is_not_a_compound(tmp_path):
     assert _names_variant(res, d["lorlatinib"], vus.name), (res.warnings, d["lorlatinib"].note)
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_1)
 def test_g1202r_with_missense_outside_kinase_domain_keeps_lorlatinib(tmp_path):
     """G1202R plus an ALK missense at codon 1100, before the kinase domain (UniProt Q9UM73 kinase
     domain 1116-1392), at a clonal VAF, after crizotinib: "G1202R + second mutation" needs a
@@ -571,7 +562,7 @@ def test_met_amplification_after_alectinib(tmp_path):
     assert d[COMBO_MET].call == "sensitive"
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_2)
+@pytest.mark.xfail(strict=True, reason=_BUG_MET_COMBO_PART)
 def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_path):
     """L1196M + focal MET amplification after alectinib (issue 11 item 5).
 
@@ -596,7 +587,6 @@ def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_pa
     assert not_offered(d["crizotinib"])
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_3)
 def test_kit_amplification_needs_its_ligand_and_imatinib_only_as_add_on(tmp_path):
     """Focal KIT amplification (8-fold) after crizotinib (review 2.5 [34]).
 
@@ -1233,7 +1223,7 @@ def test_cns_changes_wording_not_calls(tmp_path):
     assert not any("CNS" in dc.note for dc in b.drugs)
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_4)
+@pytest.mark.xfail(strict=True, reason=_BUG_CNS_ORDER)
 def test_cns_after_crizotinib_prefers_alectinib_over_ceritinib(tmp_path):
     """Brain metastases after crizotinib, nothing found: ESMO 2020 grades CNS activity alectinib
     (III,A) above ceritinib (IV,B) (guideline row ESMO 1L/CNS), and review 4 reports CNS responses
