@@ -121,6 +121,26 @@ class Build:
                 continue
         raise ValueError(f"no missense change at codon {n}")
 
+    def alk_codon_dup(self, n: int, depth: int = 300, alt_reads: int = 60) -> Record:
+        """The in-frame duplication of ALK codon ``n`` (the review's 1151Tins is T1151dup).
+
+        ALK is on the minus strand: the codon's three bases are the plus-strand positions
+        ``low..low+2``; inserting the same triplet after ``low - 1`` repeats the codon.
+        """
+        _, positions = self.codon(n)
+        low = min(positions)
+        anchor = low - 1
+        triplet = "".join(self.base[p] for p in range(low, low + 3))
+        return Record(
+            self.chr + "2",
+            anchor,
+            self.base[anchor],
+            self.base[anchor] + triplet,
+            depth,
+            alt_reads,
+            name=f"{PROTEIN[n - 1]}{n}dup",
+        )
+
     def hotspot(self, gene: str, protein: str, depth: int = 300, alt_reads: int = 60) -> Record:
         """A curated bypass hotspot allele (DoCM table) by position and allele."""
         row = next(r for r in self.hotspots if r["gene"] == gene and r["protein"] == protein)

@@ -1286,6 +1286,371 @@ def test_drugs_tsv_columns_rank_level_status_progressed_on(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
+# L. More mutation profiles, settings and curation corrections
+# ----------------------------------------------------------------------------------------------
+
+
+def test_t1151dup_after_crizotinib(tmp_path):
+    """1151Tins (T1151dup) after crizotinib (GRCh37; review 2.1 [34]).
+
+    - crizotinib resistant (EID444, 16x WT) and progressed on;
+    - alectinib: EID1347 (16x WT, "resistant") against review 4 ("substantial inhibitory potency
+      against ... 1151Tins"): sources disagree, so `reduced` and conflicting (README: "sensitive
+      against reduced/resistant: reduced, conflicting"), not ranked;
+    - ceritinib not offered (TAE684, ceritinib analogue, 20x WT: EID1348; Lin 2017 lists
+      I1151Tins as resistance to ceritinib; review 3 phase-1 sentence, kept for 1151Tins);
+    - lorlatinib sensitive and ranked (Lin 2017 targets I1151Tins);
+    - HSP90 inhibitor: 17-AAG 0.4x WT (EID1349), preclinical, investigational: never ranked.
+    """
+    dup = G37.alk_codon_dup(1151, alt_reads=45)
+    assert dup.name == "T1151dup"
+    res = annotate(tmp_path, G37, [dup], prior_therapy=["crizotinib"])
+    f = finding(res, "ALK", "T1151dup")
+    assert f.mechanism == "on_target_mutation"
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant"
+    alec = d["alectinib"]
+    assert alec.call == "reduced" and alec.conflicting and alec.rank is None
+    assert not_offered(d["ceritinib"])
+    assert d["lorlatinib"].call == "sensitive" and d["lorlatinib"].rank is not None
+    assert d["HSP90 inhibitor"].rank is None
+
+
+def test_g1269a_after_crizotinib(tmp_path):
+    """G1269A after crizotinib (review 2.1 [32]).
+
+    - crizotinib resistant (EID764 341 vs 22 nM; EID1342) and progressed on;
+    - ceritinib sensitive and ranked (EID1342 2.2 vs 1.6 nM; EID1355 1.5x; review 3 [46]); the
+      section 3 phase-1 sentence ("ceritinib might paradoxically cause these mutations") is an
+      observation, never resistance evidence for G1269A (issue 11 item 11);
+    - brigatinib sensitive (EID1353 1.5x WT);
+    - alectinib: review 4 "substantial inhibitory potency against ... G1269A" against Fontana 2015
+      (EID1354: 6x WT, "resistant" by the authors' 4-10x rule): sources disagree, so `reduced`
+      and conflicting (README: "sensitive against reduced/resistant: reduced, conflicting"), not
+      ranked.
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("G1269A", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant"
+    cer = d["ceritinib"]
+    assert cer.call == "sensitive" and cer.rank is not None
+    assert not any(
+        "paradoxically" in e.statement and r.call == "resistant"
+        for r in cer.reasons
+        for e in r.evidence
+    )
+    assert d["brigatinib"].call == "sensitive"
+    alec = d["alectinib"]
+    assert alec.call == "reduced" and alec.conflicting and alec.rank is None
+
+
+def test_l1196m_phase1_sentence_is_not_ceritinib_resistance(tmp_path):
+    """L1196M with no history: the review 3 phase-1 sentence ("ceritinib could overcome resistance
+    by acquiring L1196M or G1269A mutations, whereas ceritinib might paradoxically cause these
+    mutations") is an observation, not resistance evidence (issue 11 item 11): ceritinib is
+    sensitive (EID1341) and no resistant reason quotes it.
+    """
+    res = annotate(tmp_path, G38, [G38.alk_snv("L1196M", alt_reads=60)])
+    cer = drugs(res)["ceritinib"]
+    assert cer.call == "sensitive"
+    assert not any(
+        "paradoxically" in e.statement and r.call != "sensitive"
+        for r in cer.reasons
+        for e in r.evidence
+    )
+
+
+def test_s1206y_silent_source_is_covered_by_the_after_crizotinib_setting(tmp_path):
+    """S1206Y after crizotinib: crizotinib resistant (EID443); ceritinib sensitive (EID1343 1.5 vs
+    1.7 nM); alectinib sensitive (Lin 2017 S1206C/Y targeted). No source speaks of brigatinib and
+    S1206Y (Lin 2017's brigatinib row does not list it), so the after-crizotinib statement that
+    holds whatever the mechanism covers it (rule 3: review 5 [64] AP26113 ORR 67 % after
+    crizotinib; ESMO "brigatinib after crizotinib (III,A)"): brigatinib sensitive and ranked, with
+    a reason that names the setting.
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("S1206Y", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant"
+    assert d["ceritinib"].call == "sensitive" and d["alectinib"].call == "sensitive"
+    brig = d["brigatinib"]
+    assert brig.call == "sensitive" and brig.rank is not None
+    assert any("setting" in r.finding.lower() for r in brig.reasons), brig.reasons
+
+
+def test_a_vus_changes_no_call(tmp_path):
+    """G1202R alone and G1202R with a clonal kinase-domain VUS (codon 1300) after crizotinib give
+    the same call, level and rank for every drug (issue 11 item 6: "A variant of unknown
+    significance never changes a call").
+    """
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "vus").mkdir()
+    g1202r = G38.alk_snv("G1202R", depth=400, alt_reads=80)
+    a = annotate(tmp_path / "alone", G38, [g1202r], prior_therapy=["crizotinib"])
+    b = annotate(
+        tmp_path / "vus",
+        G38,
+        [g1202r, G38.alk_missense(1300, depth=400, alt_reads=72)],
+        prior_therapy=["crizotinib"],
+    )
+    da, db = drugs(a), drugs(b)
+    assert set(da) == set(db)
+    for drug in da:
+        assert (da[drug].call, da[drug].level, da[drug].rank) == (
+            db[drug].call,
+            db[drug].level,
+            db[drug].rank,
+        ), drug
+
+
+def test_chemotherapy_not_ranked_while_an_alk_option_is_positive(tmp_path):
+    """G1202R after crizotinib: lorlatinib has a positive call (Lin 2017), so the fallback
+    chemotherapy (CIViC EID945) is not ranked (issue 11 item 4: chemotherapy "when no ALK
+    inhibitor is supported"; README ranking: the fallback is ranked only when no ALK-directed option
+    has a positive call).
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("G1202R", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["lorlatinib"].rank == 1
+    assert d[CHEMO].rank is None
+
+
+def test_met_amplification_after_crizotinib_offers_the_combination(tmp_path):
+    """Focal MET amplification after crizotinib: crizotinib inhibits MET (review 4 [31]) but the
+    tumour progressed on it and no source reports activity after that (rule 4): not offered.
+    ALK-inhibitor monotherapy reduced (Dagogo-Jack 2020: both pathways must be blocked);
+    alectinib, which the MET entry names itself (review 4 [31]: MET amplification "observed in
+    alectinib-refractory tumors"), resistant or reduced, not offered either. The
+    option is "ALK inhibitor + MET inhibitor" (Dagogo-Jack 2020), ranked, its ALK part an approved
+    inhibitor the tumour did not progress on.
+    """
+    res = annotate(
+        tmp_path, G38, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].progressed_on and d["crizotinib"].rank is None
+    for drug in ("ceritinib", "brigatinib"):
+        assert d[drug].call == "reduced" and d[drug].rank is None, drug
+    assert d["alectinib"].call in ("reduced", "resistant") and d["alectinib"].rank is None
+    combo = d[COMBO_MET]
+    assert combo.call == "sensitive" and combo.rank is not None
+    assert combo.alk_part in APPROVED_ALK and combo.alk_part != "crizotinib"
+
+
+@pytest.mark.parametrize(
+    "depth, alt_reads, filt, why",
+    [
+        (400, 6, "PASS", "VAF 1.5 % below 2 %"),
+        (15, 5, "PASS", "depth 15 below 20"),
+        (300, 60, "weak_evidence", "FILTER not PASS"),
+    ],
+    ids=["vaf", "depth", "filter"],
+)
+def test_support_rules_vaf_depth_filter(tmp_path, depth, alt_reads, filt, why):
+    """G1202R below one support rule (rule 1: FILTER PASS, VAF >= 2 %, depth >= 20): shown, never a
+    call. After crizotinib, ceritinib keeps its setting call (review [27]) instead of the G1202R
+    resistance (review 2.1).
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [G38.alk_snv("G1202R", depth=depth, alt_reads=alt_reads, filter=filt)],
+        prior_therapy=["crizotinib"],
+    )
+    f = finding(res, "ALK", "G1202R")
+    assert not f.drives_calls, why
+    assert drugs(res)["ceritinib"].call == "sensitive", why
+
+
+def test_purity_adjusted_alk_copy_number(tmp_path):
+    """ALK focal log2 0.6 with tumour content 40 %: the observed ratio 2**0.6 = 1.516 is a mix of
+    tumour and normal cells, so the tumour's fold change is (1.516 - 0.6) / 0.4 = 2.29 (CNVkit's
+    purity rescaling, documented in alkannot/copynumber.py), at least the review's 2.2-fold (review
+    2.2 [32]): ALK amplification. Without the purity the fold is 1.52: a gain.
+    """
+    (tmp_path / "pure").mkdir()
+    (tmp_path / "raw").mkdir()
+    segs = focal_segments(G38, "ALK", 0.6)
+    a = annotate(tmp_path / "pure", G38, [], segments=segs, purity=0.4)
+    b = annotate(tmp_path / "raw", G38, [], segments=segs)
+    assert finding(a, "ALK", kind="copy_number").alteration == "amplification"
+    assert finding(b, "ALK", kind="copy_number").alteration != "amplification"
+
+
+def test_fusion_lost_without_purity_says_to_confirm_adequacy(tmp_path):
+    """EML4-ALK at baseline, none at re-biopsy, purity not given, no kinase-domain mutation: rule 8
+    checks tumour content only "when purity is given", so the fusion is lost, and the finding asks
+    to confirm the sample's adequacy (review 2.3 [47]: "whether the specimens contain sufficient
+    cancer cells for analysis").
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [],
+        fusions=NO_ALK_FUSION,
+        baseline=[],
+        baseline_fusions=EML4_ALK,
+        prior_therapy=["crizotinib"],
+    )
+    f = fusion_loss_finding(res)
+    assert f.alteration == "fusion lost" and f.mechanism == "fusion_loss"
+    assert "tumour content" in text_of(f) or "purity" in text_of(f)
+
+
+def test_fusion_not_detected_beside_mutation_without_baseline_is_a_contradiction(tmp_path):
+    """No baseline; the fusion assay found no ALK fusion but the re-biopsy has L1196M, which needs
+    the fusion: flagged as a contradiction (issue 11 item 8), never "lost".
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [G38.alk_snv("L1196M", alt_reads=60)],
+        fusions=NO_ALK_FUSION,
+        prior_therapy=["crizotinib"],
+    )
+    f = fusion_loss_finding(res)
+    assert "contradiction" in text_of(f).lower() and f.mechanism == ""
+    assert res.fusion_status != "lost"
+
+
+def test_fusion_present_gives_no_fusion_finding_of_loss(tmp_path):
+    """EML4-ALK detected in the re-biopsy: the fusion is present; no "not detected" or "lost"
+    finding exists (issue 11 item 8).
+    """
+    res = annotate(tmp_path, G38, [], fusions=EML4_ALK, prior_therapy=["crizotinib"])
+    assert res.fusion_status == "present"
+    assert not [f for f in res.findings if f.kind == "fusion_loss"]
+    assert finding(res, "ALK", kind="fusion").alteration == "EML4::ALK"
+
+
+def test_what_dna_cannot_show_is_listed_as_not_assessed(tmp_path):
+    """Mechanisms DNA sequencing does not show are listed under "not assessed" (issue 11 item 11):
+    HGF-driven MET activation (review 4 [61]), the KIT ligand SCF (review 2.5), EMT (Recondo 2020,
+    bypass row), histologic transformation (bypass row "Small-cell/histologic transformation"),
+    MAP2K1 (Crystal 2014, bypass row; not among the genes read), NF2 loss (Recondo 2020, bypass
+    row; not among the genes read).
+    """
+    res = annotate(tmp_path, G38, [], fusions=EML4_ALK, prior_therapy=["crizotinib"])
+    text = " ".join(res.not_assessed)
+    for word in ("HGF", "SCF", "EMT", "transformation", "MAP2K1", "NF2"):
+        assert word in text, word
+
+
+def test_drug_status_from_the_sourced_approval_table(tmp_path):
+    """Drug status (issue 11 item 2) from guidelines_and_approvals.tsv: lorlatinib FDA 2021-03-03
+    (label 210868s004) and EMA 2019-05-06; alectinib FDA 2017-11-06; ensartinib FDA 2024-12-18;
+    crizotinib FDA 2017-07-21 -> approved. ASP3026, TSR-011, HSP90 inhibitors: no approval ->
+    investigational (review 5). Combinations are never approved as such. Chemotherapy:
+    guideline (NCCN, ASCO/Ontario; no ALK-specific approval).
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("L1196M", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    for drug, dates in (
+        ("lorlatinib", ("2021-03-03", "2019-05-06")),
+        ("alectinib", ("2017-11-06",)),
+        ("crizotinib", ("2017-07-21",)),
+    ):
+        assert d[drug].status == "approved", drug
+        for date in dates:
+            assert date in d[drug].approval, (drug, d[drug].approval)
+    for drug in ("ASP3026", "HSP90 inhibitor"):
+        if drug in d:
+            assert d[drug].status == "investigational", drug
+    for drug, dc in d.items():
+        if " + " in drug:
+            assert dc.status != "approved", drug
+    if CHEMO in d:
+        assert d[CHEMO].status == "guideline"
+
+
+def test_investigational_agent_with_trial_data_is_tier_ii_level_c(tmp_path):
+    """After crizotinib, TSR-011: "four of six evaluable ALK-positive and crizotinib-pretreated
+    patients achieved a response" (review 5 [68], a phase 1/2 study: clinical). A positive call for
+    an investigational agent: its own block, not ranked (issue 11 item 3), AMP/ASCO/CAP Tier II,
+    Level C (README mapping: clinical evidence, investigational agent).
+    """
+    res = annotate(tmp_path, G38, [], fusions=EML4_ALK, prior_therapy=["crizotinib"])
+    tsr = drugs(res)["TSR-011"]
+    assert tsr.call == "sensitive" and tsr.rank is None
+    assert tsr.group == "investigational"
+    assert tsr.amp_tier == "Tier II, Level C"
+
+
+def test_progressed_on_drug_has_no_evidence_tier(tmp_path):
+    """A call that rests on the patient's own history carries no AMP/ASCO/CAP tier and no
+    OncoKB-style level (README mapping: "inferential, unknown, history: not tiered"): crizotinib
+    after progression on it, nothing found.
+    """
+    res = annotate(tmp_path, G38, [], fusions=EML4_ALK, prior_therapy=["crizotinib"])
+    criz = drugs(res)["crizotinib"]
+    assert criz.progressed_on and criz.call == "resistant"
+    assert criz.amp_tier == "" and criz.oncokb_level == ""
+
+
+def test_compound_resistance_at_case_level_has_no_oncokb_resistance_level(tmp_path):
+    """G1202R + L1196M of one clone: lorlatinib resistant at case level (Hu 2020, EID11114). README
+    mapping: case -> Tier II, Level D and no OncoKB resistance level (R2 needs compelling clinical
+    evidence).
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [
+            G38.alk_snv("G1202R", depth=400, alt_reads=80),
+            G38.alk_snv("L1196M", depth=400, alt_reads=68),
+        ],
+        prior_therapy=["crizotinib"],
+    )
+    lor = drugs(res)["lorlatinib"]
+    assert (lor.call, lor.level) == ("resistant", "case")
+    assert lor.amp_tier == "Tier II, Level D" and lor.oncokb_level == ""
+
+
+# ----------------------------------------------------------------------------------------------
+# M. The HTML report: next options and the fusion caution
+# ----------------------------------------------------------------------------------------------
+
+
+def _html(res: SampleResult, outdir: Path) -> str:
+    paths = write_sample_reports(res, outdir, formats=["html"])
+    return Path(paths["html"]).read_text()
+
+
+def test_next_options_sentence_lists_ranked_drugs_only(tmp_path):
+    """G1202R after crizotinib: the report's "next options" sentence names the ranked drugs only
+    (issue 11 item 3): lorlatinib; never crizotinib (progressed on), the reduced brigatinib, or
+    the unranked investigational HSP90 inhibitor and TSR-011.
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("G1202R", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    html = _html(res, tmp_path / "out")
+    start = html.index('id="next-options"')
+    sentence = html[start : html.index("</p>", start)]
+    assert "lorlatinib" in sentence
+    for drug in ("crizotinib", "brigatinib", "HSP90 inhibitor", "TSR-011", "ceritinib"):
+        assert drug not in sentence, drug
+
+
+def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
+    """Fusion not detected, no baseline: the review 2.3 caution ("It is difficult to prove loss of
+    ALK in clinical samples") stands in the summary section of the report, before the findings
+    table (issue 11 item 8: "in the headline, not a footnote").
+    """
+    res = annotate(tmp_path, G38, [], fusions=NO_ALK_FUSION, prior_therapy=["crizotinib"])
+    html = _html(res, tmp_path / "out")
+    summary = html[html.index('id="summary"') : html.index("<h2>Findings</h2>")]
+    assert _CAUTION in summary
+
+
+# ----------------------------------------------------------------------------------------------
 # K. Across every scenario above (run last: pytest runs a module's tests in file order)
 # ----------------------------------------------------------------------------------------------
 
@@ -1327,3 +1692,30 @@ def test_across_scenarios_investigational_never_above_an_approved_positive():
             assert d[agent].rank is None, (res.sample, agent)
             if approved_positive and d[agent].rank is not None:
                 assert d[agent].rank > max(approved_positive)
+
+
+def test_across_scenarios_hsp90_inhibitor_only_preclinical_or_inferential():
+    """Issue 11 item 11: a positive HSP90-inhibitor call only at ``inferential``/``preclinical``
+    level (the evidence for activity is Ba/F3 work, EID1349/EID1352, and the review's "might",
+    sections 2.2 and 6); the one patient report, EID841, is progression on AUY922 (a case-level
+    resistance call, as in the C1156Y scenario)."""
+    for res in _RESULTS:
+        hsp = drugs(res).get("HSP90 inhibitor")
+        if hsp is not None and hsp.call == "sensitive":
+            assert hsp.level in ("preclinical", "inferential"), (res.sample, hsp.level)
+
+
+def test_across_scenarios_progressed_on_is_flagged_and_not_offered():
+    """Issue 11 item 4: a drug the tumour progressed on is flagged "progressed on" in its note and
+    is not offered, unless a source reports activity after progression on it (then its call is
+    positive and its reasons cite that source, as crizotinib for C1156Y+L1198F, EID844)."""
+    seen = 0
+    for res in _RESULTS:
+        for dc in res.drugs:
+            if not dc.progressed_on:
+                continue
+            seen += 1
+            assert "progressed on" in dc.note, (dc.drug, dc.note)
+            if dc.call != "sensitive":
+                assert dc.rank is None and dc.group == "avoid", (dc.drug, dc.group)
+    assert seen >= 20
