@@ -1651,37 +1651,73 @@ def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# K. Across every scenario above (run last: pytest runs a module's tests in file order)
+# K. Across scenarios: a fixed panel, plus every result the scenarios above produced
 # ----------------------------------------------------------------------------------------------
 
+#: A panel of the scenarios above (records, copy-number gene and log2, fusion, prior therapy), so
+#: that these checks do not depend on which other tests ran.
+_PANEL = [
+    (G38, ["G1202R"], None, None, ["crizotinib"]),
+    (G37, ["L1196M"], None, None, ["crizotinib"]),
+    (G38, ["I1171T"], None, None, ["crizotinib", "alectinib"]),
+    (G37, ["V1180L"], None, None, ["crizotinib", "alectinib"]),
+    (G38, ["F1174C"], None, None, ["crizotinib"]),
+    (G38, ["C1156Y"], None, None, ["crizotinib"]),
+    (G37, ["C1156Y", "L1198F"], None, None, ["crizotinib", "ceritinib", "lorlatinib"]),
+    (G38, ["G1202R", "L1196M"], None, None, ["crizotinib"]),
+    (G38, [], ("MET", 3.0), None, ["alectinib"]),
+    (G38, ["L1196M"], ("MET", 3.0), None, ["alectinib"]),
+    (G38, [], ("KIT", 3.0), None, ["crizotinib"]),
+    (G38, [], ("ALK", 1.2), None, ["crizotinib"]),
+    (G38, [], None, EML4_ALK, ["crizotinib"]),
+    (G38, [], None, EML4_ALK, ["ceritinib"]),
+    (G38, [], None, EML4_ALK, ["alectinib"]),
+    (G38, [], None, EML4_ALK, ["crizotinib", "alectinib", "lorlatinib"]),
+    (G38, ["L1196M"], None, None, []),
+    (G38, ["S1206Y"], None, None, ["crizotinib"]),
+    (G38, ["G1269A"], None, None, ["crizotinib"]),
+    (G38, [], None, NO_ALK_FUSION, ["crizotinib"]),
+]
 
-def test_across_scenarios_unknown_is_never_ranked_nor_looks_sensitive():
+
+@pytest.fixture(scope="module")
+def all_results(tmp_path_factory) -> list[SampleResult]:
+    out = []
+    for i, (build, changes, cn, fusions, prior) in enumerate(_PANEL):
+        d = tmp_path_factory.mktemp(f"panel{i}")
+        records = [build.alk_snv(c, alt_reads=60 - 3 * j) for j, c in enumerate(changes)]
+        segments = focal_segments(build, cn[0], cn[1]) if cn else None
+        out.append(
+            annotate(d, build, records, segments=segments, fusions=fusions, prior_therapy=prior)
+        )
+    panel = {id(r) for r in out}
+    return out + [r for r in _RESULTS if id(r) not in panel]
+
+
+def test_across_scenarios_unknown_is_never_ranked_nor_looks_sensitive(all_results):
     """Issue 11 item 3: ``unknown`` drugs get no rank, no level, no tier, and are not grouped with
     the next options."""
-    assert len(_RESULTS) >= 20
-    for res in _RESULTS:
+    for res in all_results:
         for dc in res.drugs:
             if dc.call == "unknown":
                 assert dc.rank is None and dc.level == "" and dc.amp_tier == "", dc
                 assert dc.group != "next_option", dc
 
 
-def test_across_scenarios_no_rank_without_a_positive_call():
+def test_across_scenarios_no_rank_without_a_positive_call(all_results):
     """Issue 11 item 3: only positive (``sensitive``) calls are ranked."""
-    assert len(_RESULTS) >= 20
-    for res in _RESULTS:
+    for res in all_results:
         for dc in res.drugs:
             if dc.rank is not None:
                 assert dc.call == "sensitive", (res.sample, dc.drug, dc.call)
 
 
-def test_across_scenarios_investigational_never_above_an_approved_positive():
+def test_across_scenarios_investigational_never_above_an_approved_positive(all_results):
     """Issue 11 item 3: ASP3026, HSP90 inhibitors and TSR-011 (no approval in the sourced tables;
     review 5) are never ranked above an approved ALK inhibitor with a positive call; and (rule
     "ranking") an investigational agent alone is never ranked at all.
     """
-    assert len(_RESULTS) >= 20
-    for res in _RESULTS:
+    for res in all_results:
         d = drugs(res)
         approved_positive = [
             d[x].rank for x in APPROVED_ALK if x in d and d[x].call == "sensitive" and d[x].rank
@@ -1694,23 +1730,23 @@ def test_across_scenarios_investigational_never_above_an_approved_positive():
                 assert d[agent].rank > max(approved_positive)
 
 
-def test_across_scenarios_hsp90_inhibitor_only_preclinical_or_inferential():
+def test_across_scenarios_hsp90_inhibitor_only_preclinical_or_inferential(all_results):
     """Issue 11 item 11: a positive HSP90-inhibitor call only at ``inferential``/``preclinical``
     level (the evidence for activity is Ba/F3 work, EID1349/EID1352, and the review's "might",
     sections 2.2 and 6); the one patient report, EID841, is progression on AUY922 (a case-level
     resistance call, as in the C1156Y scenario)."""
-    for res in _RESULTS:
+    for res in all_results:
         hsp = drugs(res).get("HSP90 inhibitor")
         if hsp is not None and hsp.call == "sensitive":
             assert hsp.level in ("preclinical", "inferential"), (res.sample, hsp.level)
 
 
-def test_across_scenarios_progressed_on_is_flagged_and_not_offered():
+def test_across_scenarios_progressed_on_is_flagged_and_not_offered(all_results):
     """Issue 11 item 4: a drug the tumour progressed on is flagged "progressed on" in its note and
     is not offered, unless a source reports activity after progression on it (then its call is
     positive and its reasons cite that source, as crizotinib for C1156Y+L1198F, EID844)."""
     seen = 0
-    for res in _RESULTS:
+    for res in all_results:
         for dc in res.drugs:
             if not dc.progressed_on:
                 continue
