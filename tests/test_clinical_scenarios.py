@@ -58,6 +58,12 @@ _BUG_CNS_ORDER = (
     "above alectinib (crizotinib-refractory CNS data [53,55-58]; ESMO CNS III,A)"
 )
 
+_BUG_DUPLICATE_COMPOUND = (
+    "program bug: G1202R + I1171N + L1196M gives two compound findings for the same three "
+    "alleles, the named G1202R+I1171N+L1196M entry (EID11114) and the G1202R+X wildcard "
+    "(alteration G1202R+L1196M+I1171N); one compound should be reported"
+)
+
 # every result annotated by a scenario, for the cross-scenario checks at the end
 _RESULTS: list[SampleResult] = []
 
@@ -1648,6 +1654,136 @@ def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
     html = _html(res, tmp_path / "out")
     summary = html[html.index('id="summary"') : html.index("<h2>Findings</h2>")]
     assert _CAUTION in summary
+
+
+# ----------------------------------------------------------------------------------------------
+# N. More compound and history cases
+# ----------------------------------------------------------------------------------------------
+
+
+def test_compound_part_below_support_does_not_complete_it(tmp_path):
+    """G1202R (80/400 reads) with L1196M on 4 of 20 reads (VAF 0.20, one clone by VAF, but 4 alt
+    reads < 5): rule 6 "every compound needs both parts counted", so no compound; lorlatinib
+    stays sensitive and first (Lin 2017) and a warning names L1196M.
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [
+            G38.alk_snv("G1202R", depth=400, alt_reads=80),
+            G38.alk_snv("L1196M", depth=20, alt_reads=4),
+        ],
+        prior_therapy=["crizotinib"],
+    )
+    assert not [f for f in res.findings if "+" in f.alteration]
+    assert any("L1196M" in w for w in res.warnings), res.warnings
+    assert ranked(res)[0] == "lorlatinib"
+
+
+@pytest.mark.parametrize(
+    "l1196m_reads, fires", [(40, True), (36, False)], ids=["half-fits", "below-half"]
+)
+def test_one_clone_rule_boundary(tmp_path, l1196m_reads, fires):
+    """Rule 6: the parts fit one clone when "the smaller VAF [is] at least half the larger".
+    G1202R at 80/400 (0.20) with L1196M at 40/400 (0.10, exactly half): the compound fires and
+    lorlatinib is resistant (EID11114); at 36/400 (0.09) it does not and lorlatinib stays
+    sensitive (Lin 2017).
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [
+            G38.alk_snv("G1202R", depth=400, alt_reads=80),
+            G38.alk_snv("L1196M", depth=400, alt_reads=l1196m_reads),
+        ],
+        prior_therapy=["crizotinib"],
+    )
+    compound = [f for f in res.findings if "+" in f.alteration]
+    assert bool(compound) == fires
+    assert drugs(res)["lorlatinib"].call == ("resistant" if fires else "sensitive")
+
+
+def test_i1171n_l1196m_compound_responds_to_lorlatinib(tmp_path):
+    """I1171N + L1196M of one clone after alectinib: the Hu 2020 case (EID11113: partial response to
+    lorlatinib, 3.6 months; mesothelioma, case level). Lorlatinib sensitive, first; alectinib
+    progressed on (and I1171N is alectinib-resistant, EID1367/EID1483).
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [
+            G38.alk_snv("I1171N", depth=400, alt_reads=80),
+            G38.alk_snv("L1196M", depth=400, alt_reads=76),
+        ],
+        prior_therapy=["alectinib"],
+    )
+    d = drugs(res)
+    assert d["lorlatinib"].call == "sensitive" and ranked(res)[0] == "lorlatinib"
+    assert d["alectinib"].progressed_on and d["alectinib"].rank is None
+
+
+@pytest.mark.xfail(strict=True, reason=_BUG_DUPLICATE_COMPOUND)
+def test_g1202r_i1171n_l1196m_is_one_compound(tmp_path):
+    """G1202R + I1171N + L1196M of one clone after alectinib: the Hu 2020 progression on lorlatinib
+    (EID11114, case). One triple compound finding (the three alleles are one profile, listed
+    once), lorlatinib resistant, not ranked.
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [
+            G38.alk_snv("G1202R", depth=400, alt_reads=72),
+            G38.alk_snv("I1171N", depth=400, alt_reads=80),
+            G38.alk_snv("L1196M", depth=400, alt_reads=76),
+        ],
+        prior_therapy=["alectinib"],
+    )
+    d = drugs(res)
+    assert d["lorlatinib"].call == "resistant" and d["lorlatinib"].rank is None
+    triples = [
+        f for f in res.findings if all(x in f.alteration for x in ("G1202R", "I1171N", "L1196M"))
+    ]
+    assert len(triples) == 1, [f.alteration for f in triples]
+
+
+def test_alk_amplification_with_l1196m_after_crizotinib(tmp_path):
+    """ALK 4-fold focal amplification with L1196M after crizotinib (review 2.2 [33]: cells with the
+    amplification "also harbored the gatekeeper mutation L1196M" were completely resistant to
+    crizotinib). Crizotinib resistant; alectinib sensitive for both findings (review 2.2 "a
+    second-generation ALK inhibitor ... might abrogate this resistance"; review 6 and EID141 for
+    L1196M), ranked; the HSP90 inhibitor (review 2.2, review 6) investigational, unranked.
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [G38.alk_snv("L1196M", alt_reads=60)],
+        segments=focal_segments(G38, "ALK", 2.0),
+        prior_therapy=["crizotinib"],
+    )
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant"
+    assert d["alectinib"].call == "sensitive" and d["alectinib"].rank is not None
+    assert d["HSP90 inhibitor"].rank is None
+
+
+def test_after_first_line_brigatinib_lorlatinib_first(tmp_path):
+    """First-line brigatinib, nothing found: lorlatinib first (ASCO/Ontario "2L lorlatinib after 1L
+    alectinib or brigatinib"; NCCN 2019 "after 1L alectinib/brigatinib/ceritinib -> lorlatinib or
+    chemotherapy"); brigatinib progressed on.
+    """
+    res = annotate(tmp_path, G38, [], fusions=EML4_ALK, prior_therapy=["brigatinib"])
+    d = drugs(res)
+    assert ranked(res)[0] == "lorlatinib"
+    assert d["brigatinib"].progressed_on and d["brigatinib"].rank is None
+
+
+def test_prior_therapy_by_code_name(tmp_path):
+    """Prior therapy given by its code name (PF-06463922 is lorlatinib, review section 5) is the same
+    drug: lorlatinib is flagged progressed on and not offered.
+    """
+    res = annotate(tmp_path, G38, [], fusions=EML4_ALK, prior_therapy=["crizotinib", "PF-06463922"])
+    lor = drugs(res)["lorlatinib"]
+    assert lor.progressed_on and lor.rank is None
 
 
 # ----------------------------------------------------------------------------------------------
