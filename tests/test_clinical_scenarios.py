@@ -1786,6 +1786,40 @@ def test_prior_therapy_by_code_name(tmp_path):
     assert lor.progressed_on and lor.rank is None
 
 
+def test_findings_tsv_mechanism_empty_for_observations(tmp_path):
+    """findings.tsv (issue 11 "Output contract"): ``mechanism`` is empty for observations - a
+    broad gain (MET log2 0.4 on a 30-Mb segment), a kinase-domain VUS (codon 1300), a variant below
+    the support rules (G1202R on 3 reads) - and filled for the mechanism (L1196M, review 2.1);
+    ``baseline_status`` is one of acquired, pre-existing, lost, no_baseline, not_compared.
+    """
+    chrom, start, end = G38.span("MET")
+    segs = [(chrom, start - 15_000_000, start + 15_000_000, 0.4)]
+    res = annotate(
+        tmp_path,
+        G38,
+        [
+            G38.alk_snv("L1196M", alt_reads=60),
+            G38.alk_missense(1300, alt_reads=50),
+            G38.alk_snv("G1202R", depth=100, alt_reads=3),
+        ],
+        segments=segs,
+        prior_therapy=["crizotinib"],
+    )
+    vus = G38.alk_missense(1300).name
+    paths = write_sample_reports(res, tmp_path / "out", formats=["tsv"])
+    tsv = next(p for p in paths.values() if str(p).endswith(".findings.tsv"))
+    with open(tsv, newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    by = {(r["gene"], r["alteration"]): r for r in rows}
+    assert by[("ALK", "L1196M")]["mechanism"] == "on_target_mutation"
+    assert by[("ALK", vus)]["mechanism"] == ""
+    assert by[("ALK", "G1202R")]["mechanism"] == ""
+    met = [r for r in rows if r["gene"] == "MET"]
+    assert len(met) == 1 and met[0]["mechanism"] == ""
+    allowed = {"acquired", "pre-existing", "lost", "no_baseline", "not_compared"}
+    assert {r["baseline_status"] for r in rows} <= allowed
+
+
 # ----------------------------------------------------------------------------------------------
 # K. Across scenarios: a fixed panel, plus every result the scenarios above produced
 # ----------------------------------------------------------------------------------------------
