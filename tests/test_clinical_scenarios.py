@@ -537,8 +537,9 @@ def test_compound_refuted_by_read_backed_phase(tmp_path):
 # ----------------------------------------------------------------------------------------------
 
 
-def test_met_amplification_after_alectinib(tmp_path):
-    """Focal MET amplification (8-fold, 2.1-Mb segment) after alectinib, no baseline.
+@pytest.mark.parametrize("build", [G38, G37], ids=["GRCh38", "GRCh37"])
+def test_met_amplification_after_alectinib(tmp_path, build):
+    """Focal MET amplification (8-fold, 1.1-Mb segment) after alectinib, no baseline (both builds).
 
     - MET amplification is a bypass mechanism (review 4 [31]; Dagogo-Jack 2020, bypass row), with
       the sourced 5-fold threshold shown (CIViC EID1713 MET:CEP7 >= 5) - issue 11 item 7.
@@ -553,7 +554,7 @@ def test_met_amplification_after_alectinib(tmp_path):
     - "ALK inhibitor + MET inhibitor": sensitive (Dagogo-Jack 2020, 2 patients responding).
     """
     res = annotate(
-        tmp_path, G38, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["alectinib"]
+        tmp_path, build, [], segments=focal_segments(build, "MET", 3.0), prior_therapy=["alectinib"]
     )
     f = finding(res, "MET", kind="copy_number")
     assert f.alteration == "amplification" and f.mechanism == "bypass"
@@ -840,7 +841,8 @@ def test_fusion_positive_baseline_low_purity_is_unconfirmed(tmp_path):
     assert drugs(res)["alectinib"].call == "sensitive"
 
 
-def test_fusion_positive_baseline_adequate_purity_is_lost(tmp_path):
+@pytest.mark.parametrize("build", [G38, G37], ids=["GRCh38", "GRCh37"])
+def test_fusion_positive_baseline_adequate_purity_is_lost(tmp_path, build):
     """EML4-ALK at baseline, none at re-biopsy, tumour content 60 %, no kinase-domain mutation:
     fusion lost, a mechanism (review 2.3 [32]: "Two of nine ALK-positive NSCLC tumors lost the
     EML4-ALK fusion gene"; EID4288 ALK-negative EGFR-mutant relapse; bypass row "Loss of ALK fusion:
@@ -848,7 +850,7 @@ def test_fusion_positive_baseline_adequate_purity_is_lost(tmp_path):
     """
     res = annotate(
         tmp_path,
-        G38,
+        build,
         [],
         fusions=NO_ALK_FUSION,
         baseline=[],
