@@ -64,6 +64,14 @@ _BUG_DUPLICATE_COMPOUND = (
     "(alteration G1202R+L1196M+I1171N); one compound should be reported"
 )
 
+_BUG_SETTING_OUTRANKS_DATA = (
+    "program bug: a drug the sources are silent on for the mutation takes the treatment "
+    "setting's level (guideline), while a drug with mutation-specific positive data keeps only "
+    "that data's level (preclinical) although the same setting applies to it, so the drug "
+    "without data ranks first (S1206Y after crizotinib: brigatinib 1, ceritinib 2; E1210K: "
+    "lorlatinib 4 behind ceritinib, alectinib, brigatinib)"
+)
+
 # every result annotated by a scenario, for the cross-scenario checks at the end
 _RESULTS: list[SampleResult] = []
 
@@ -1820,6 +1828,86 @@ def test_findings_tsv_mechanism_empty_for_observations(tmp_path):
     assert len(met) == 1 and met[0]["mechanism"] == ""
     allowed = {"acquired", "pre-existing", "lost", "no_baseline", "not_compared"}
     assert {r["baseline_status"] for r in rows} <= allowed
+
+
+# ----------------------------------------------------------------------------------------------
+# O. Mutation-specific evidence against the treatment setting alone
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=_BUG_SETTING_OUTRANKS_DATA)
+def test_s1206y_drugs_with_data_rank_above_the_setting_alone(tmp_path):
+    """S1206Y after crizotinib. The after-crizotinib statements apply to ceritinib ([27], ESMO
+    I,A), alectinib ([53], ESMO I,A) and brigatinib ([64], ESMO III,A) alike; ceritinib and
+    alectinib also have S1206Y-specific support (EID1343; Lin 2017 S1206C/Y targeted by alectinib),
+    brigatinib has none (Lin 2017's brigatinib row does not list S1206). A drug backed by the same
+    setting plus mutation-specific data cannot rank below one backed by the setting alone (README:
+    a call carries the strongest level behind it; then the setting).
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("S1206Y", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["brigatinib"].rank > d["ceritinib"].rank
+    assert d["brigatinib"].rank > d["alectinib"].rank
+
+
+@pytest.mark.xfail(strict=True, reason=_BUG_SETTING_OUTRANKS_DATA)
+def test_e1210k_after_crizotinib_lorlatinib_first(tmp_path):
+    """E1210K after crizotinib: crizotinib resistant (Lin 2017 lists E1210K as resistance to
+    crizotinib) and progressed on; lorlatinib targets E1210K (Lin 2017) and shares the
+    after-crizotinib support (EID7286 ORR 69.5 %; FDA any line); ceritinib, alectinib and
+    brigatinib have only the setting (no E1210K data in the sources). Lorlatinib first.
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("E1210K", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant" and d["crizotinib"].rank is None
+    assert d["lorlatinib"].call == "sensitive"
+    assert ranked(res)[0] == "lorlatinib"
+
+
+def test_f1174l_after_crizotinib(tmp_path):
+    """F1174L after crizotinib (Figure 2 list, cited as review 2.1): crizotinib resistant (EID33,
+    Sasaki 2010) and progressed on; ceritinib not offered (Lin 2017: F1174C/L/V reported as
+    resistance to ceritinib); alectinib sensitive and ranked (review 4: "substantial inhibitory
+    potency against ... F1174L"; Lin 2017).
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("F1174L", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant"
+    assert not_offered(d["ceritinib"])
+    assert d["alectinib"].call == "sensitive" and d["alectinib"].rank is not None
+
+
+def test_l1152r_after_crizotinib(tmp_path):
+    """L1152R after crizotinib (Sasaki 2011, EID763: crizotinib resistance): ceritinib not offered
+    (Lin 2017: L1152P/R reported as resistance to ceritinib); alectinib sensitive and ranked (review
+    4: "substantial inhibitory potency against ... L1152R"; Lin 2017 L1152P/R targeted).
+    """
+    res = annotate(
+        tmp_path, G37, [G37.alk_snv("L1152R", alt_reads=60)], prior_therapy=["crizotinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].call == "resistant"
+    assert not_offered(d["ceritinib"])
+    assert d["alectinib"].call == "sensitive" and d["alectinib"].rank is not None
+
+
+def test_l1256f_after_lorlatinib_alectinib(tmp_path):
+    """L1256F after first-line lorlatinib: resistant to lorlatinib with increased alectinib
+    sensitivity (Okada 2019 EBioMedicine, PMC6441848, literature table row L1256F): lorlatinib
+    progressed on, not offered; alectinib sensitive and ranked.
+    """
+    res = annotate(
+        tmp_path, G38, [G38.alk_snv("L1256F", alt_reads=60)], prior_therapy=["lorlatinib"]
+    )
+    d = drugs(res)
+    assert d["lorlatinib"].progressed_on and not_offered(d["lorlatinib"])
+    assert d["alectinib"].call == "sensitive" and d["alectinib"].rank is not None
 
 
 # ----------------------------------------------------------------------------------------------
