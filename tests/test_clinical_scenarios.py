@@ -47,10 +47,11 @@ INVESTIGATIONAL = ("ASP3026", "HSP90 inhibitor", "TSR-011")
 
 # program bugs found by the scenarios (expected values are sourced; see each test)
 _BUG_MET_COMBO_PART = (
-    'program bug: the ALK part of "ALK inhibitor + MET inhibitor" is ceritinib, chosen from the '
-    "inferential review-6 sentence (CONTEXT_ALECTINIB_REFRACTORY) over lorlatinib, the "
-    "guideline inhibitor after a second-generation TKI (README rule 5 names lorlatinib for "
-    "exactly this case)"
+    'program bug: the ALK part of "ALK inhibitor + MET inhibitor" is ceritinib, not lorlatinib: '
+    "_choose_alk_part treats the inferential review 6 sentence (CONTEXT_ALECTINIB_REFRACTORY: "
+    '"crizotinib or ceritinib might be selected") like the guideline statements for lorlatinib '
+    "after a second-generation inhibitor and breaks the tie by catalogue order (README rule 5 "
+    "names lorlatinib for L1196M + MET amplification after alectinib)"
 )
 _BUG_CNS_ORDER = (
     "program bug: CONTEXT_CNS boosts ceritinib, alectinib, brigatinib, lorlatinib equally, so "
@@ -600,6 +601,29 @@ def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_pa
     assert combo.alk_part == "lorlatinib"
     assert d["ceritinib"].call == "reduced" and d["ceritinib"].rank is None
     assert not_offered(d["crizotinib"])
+
+
+@pytest.mark.xfail(strict=True, reason=_BUG_MET_COMBO_PART)
+def test_met_amplification_after_crizotinib_then_alectinib_combination_part(tmp_path):
+    """Focal MET amplification after crizotinib then alectinib. Crizotinib is not offered (progressed
+    on; review 4 [31] speaks of "crizotinib-naive tumors"). The combination "ALK inhibitor + MET
+    inhibitor" (Dagogo-Jack 2020) is the option; its ALK part is lorlatinib, the inhibitor the
+    sources support after crizotinib and a second-generation inhibitor (EMA lorlatinib "crizotinib
+    and at least one other ALK TKI"; ESMO "lorlatinib after 2nd-gen ALK TKI (III,A)"; NCCN 2019),
+    not ceritinib, whose only support here is the inferential review 6 sentence.
+    """
+    res = annotate(
+        tmp_path,
+        G38,
+        [],
+        segments=focal_segments(G38, "MET", 3.0),
+        prior_therapy=["crizotinib", "alectinib"],
+    )
+    d = drugs(res)
+    assert d["crizotinib"].progressed_on and d["crizotinib"].rank is None
+    combo = d[COMBO_MET]
+    assert combo.call == "sensitive" and combo.rank == 1
+    assert combo.alk_part == "lorlatinib"
 
 
 def test_kit_amplification_needs_its_ligand_and_imatinib_only_as_add_on(tmp_path):
