@@ -195,7 +195,7 @@ def test_g1202r_after_crizotinib_puts_lorlatinib_first(tmp_path):
         tmp_path, G38, [G38.alk_snv("G1202R", alt_reads=54)], prior_therapy=["crizotinib"]
     )
     f = finding(res, "ALK", "G1202R")
-    assert f.mechanism == "on_target_mutation"
+    assert f.mechanism == "on_target_mutation" and f.hgvsp == "p.Gly1202Arg"
     d = drugs(res)
     assert d["crizotinib"].call == "resistant" and d["crizotinib"].progressed_on
     assert d["ceritinib"].call == "resistant"
@@ -1346,7 +1346,7 @@ def test_t1151dup_after_crizotinib(tmp_path):
     assert dup.name == "T1151dup"
     res = annotate(tmp_path, G37, [dup], prior_therapy=["crizotinib"])
     f = finding(res, "ALK", "T1151dup")
-    assert f.mechanism == "on_target_mutation"
+    assert f.mechanism == "on_target_mutation" and f.hgvsp == "p.Thr1151dup"
     d = drugs(res)
     assert d["crizotinib"].call == "resistant"
     alec = d["alectinib"]
