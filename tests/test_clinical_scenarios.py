@@ -73,6 +73,12 @@ _BUG_SETTING_OUTRANKS_DATA = (
     "lorlatinib 4 behind ceritinib, alectinib, brigatinib)"
 )
 
+_BUG_DISCRETE_AMPLIFICATION = (
+    "program bug: a discrete (cBioPortal/GISTIC) value 2 for MET becomes the MET amplification "
+    "mechanism (crizotinib ranked 1 after alectinib) although neither the sourced 5-fold level "
+    "nor a focal segment can be shown from it (README rule 7)"
+)
+
 # every result annotated by a scenario, for the cross-scenario checks at the end
 _RESULTS: list[SampleResult] = []
 
@@ -813,6 +819,27 @@ def test_met_three_fold_focal_is_below_the_sourced_threshold(tmp_path):
     assert f.alteration != "amplification" and f.mechanism == ""
     assert not any(reasons_from(dc, "MET") for dc in res.drugs)
     assert drugs(res)["alectinib"].call == "sensitive"
+
+
+@pytest.mark.xfail(strict=True, reason=_BUG_DISCRETE_AMPLIFICATION)
+def test_discrete_amplification_without_a_level_is_not_the_met_mechanism(tmp_path):
+    """A cBioPortal/GISTIC discrete table (``Hugo_Symbol, Entrez_Gene_Id, sample``; 2 = "high-level
+    amplification" by the caller's own cut-off) says MET 2, after alectinib. Rule 7 (issue 11 item
+    7): amplification needs the gene's sourced threshold (MET 5-fold: CIViC EID1713/EID735) AND a
+    focal segment; a discrete value gives neither a fold change nor a segment size, so it cannot
+    show that the MET level is reached: an observation, not the bypass mechanism, and crizotinib
+    is not ranked on it (it would be on a verified MET amplification, review 4 [31]).
+    """
+    table = tmp_path / "data_CNA.txt"
+    table.write_text(f"Hugo_Symbol\tEntrez_Gene_Id\t{SAMPLE}\nMET\t4233\t2\nALK\t238\t0\n")
+    vcf = write_vcf(tmp_path / "rebiopsy.vcf", G38, [], tumour=SAMPLE)
+    res = annotate_sample(
+        str(vcf), build="GRCh38", cnv=str(table), sample_name=SAMPLE, prior_therapy=["alectinib"]
+    )
+    _RESULTS.append(res)
+    f = finding(res, "MET", kind="copy_number")
+    assert not f.drives_calls
+    assert drugs(res)["crizotinib"].rank is None
 
 
 def test_alk_arm_level_gain_is_not_alk_amplification(tmp_path):
