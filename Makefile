@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
+	@# validate the bundled catalogue now; its validated form is cached by content for later runs
+	$(BIN)/alkannot catalogue validate resources/catalogue/catalogue.yaml
 	touch $@
 
 $(TEST_STAMP): $(STAMP) pyproject.toml
