@@ -9,8 +9,6 @@ The CLI and the Snakemake rules call these functions and nothing else.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +26,7 @@ from alkannot.annotate import (
     target_regions,
     variant_findings,
 )
+from alkannot.checksums import input_checksum
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.sequence import ReferenceSequence
@@ -46,15 +45,6 @@ def safe_sample_id(name: str) -> str:
     """Return a file-name-safe sample id (letters, digits, ``._-``; never hidden or empty)."""
     cleaned = _SAFE_ID.sub("_", name).lstrip(".")
     return cleaned or "sample"
-
-
-def file_checksum(path: str | Path) -> InputFile:
-    """Return the :class:`InputFile` record (SHA-256 and size) of an input file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return InputFile(role="", path=str(path), sha256=h.hexdigest(), size=os.path.getsize(path))
 
 
 def _require_file(path: str | Path | None, option: str) -> str | None:
@@ -168,6 +158,7 @@ def annotate_sample(
     min_vaf: float = DEFAULT_MIN_VAF,
     min_depth: int = DEFAULT_MIN_DEPTH,
     catalogue: str | Path | None = None,
+    full_checksums: bool = False,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -199,6 +190,9 @@ def annotate_sample(
         Quality flags: variants below them are reported but do not enter the drug matrix.
     catalogue
         A local catalogue YAML instead of the bundled one.
+    full_checksums
+        Hash every input whole. By default an indexed VCF or FASTA, read by region, is hashed
+        over its head, index and size (:mod:`alkannot.checksums`; ``InputFile.hashed`` says so).
 
     Returns
     -------
@@ -234,11 +228,15 @@ def annotate_sample(
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
     roles = {"vcf": vcf, "reference": fasta, **paths}
-    # Checksums read whole files (a genome FASTA, a WGS VCF): hash them on another core while the
-    # inputs are read (hashlib releases the GIL), so they add no wall time to region reads.
+    # Checksums of files read whole are computed on another core while the inputs are read
+    # (hashlib releases the GIL); indexed inputs are hashed over head, index and size only.
     hasher = ThreadPoolExecutor(max_workers=1)
     try:
-        checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
+        checksums = {
+            role: hasher.submit(input_checksum, p, role, full_checksums)
+            for role, p in roles.items()
+            if p
+        }
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
 
@@ -309,7 +307,7 @@ def annotate_sample(
         for role, future in checksums.items():
             rec = future.result()
             fmt = now.formats.get(role.removeprefix("baseline_"), "")
-            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt))
+            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt, hashed=rec.hashed))
         findings = sort_findings(findings)
         return SampleResult(
             sample=sample,
