@@ -1,4 +1,4 @@
-"""Read somatic VCFs with cyvcf2 (htslib): build, tumour sample, target-region records, VAF/depth.
+"""Read somatic VCFs with htslib (:mod:`alkannot.io.htsvcf`): build, tumour sample, target-region records, VAF/depth.
 
 The file is opened once. With a tabix/CSI index every target region is queried on that one
 object, so the cost does not grow with the file; without an index the file is streamed once in
@@ -59,6 +59,7 @@ def _quiet_htslib() -> Iterator[Path]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(fd)
+        Path(tmp).unlink(missing_ok=True)  # read it inside the block; never left in /tmp
 
 
 def _htslib_message(log: Path) -> str:
@@ -243,16 +244,17 @@ def read_vcf(
     -------
     VcfData
     """
-    import cyvcf2
+    from alkannot.io.htsvcf import VcfFile
 
     path = str(path)
     head, compressed = _head_text(path)
     stray, warning = _validate_head(path, head)
     read_path = _clean_copy(path, stray, compressed) if stray else path
+    vcf = None
     try:
         with _quiet_htslib() as log:
             try:
-                vcf = cyvcf2.VCF(read_path, lazy=True)
+                vcf = VcfFile(read_path)
             except Exception as exc:  # htslib gives OSError, ValueError or plain Exception
                 msg = _htslib_message(log) or str(exc)
                 raise InputFormatError(
@@ -260,6 +262,8 @@ def read_vcf(
                 ) from None
         return _read(vcf, path, regions, sample, build, warning, stray == 0, read_path, fast_scan)
     finally:
+        if vcf is not None:
+            vcf.close()
         if read_path != path:
             os.unlink(read_path)
 
@@ -353,16 +357,16 @@ def _read(
                 _add_record(data, rec, build, s_index, caller, ann_fields)
         except AlkannotError:
             raise
-        except Exception as exc:  # noqa: BLE001 - cyvcf2 raises a bare Exception on a bad record
+        except Exception as exc:  # noqa: BLE001 - htslib errors surface as OSError, ValueError or Exception
             msg = _htslib_message(log) or str(exc)
             raise InputFormatError(
                 f"cannot read a record ({msg}); the file may be truncated or malformed",
                 path=path,
                 record=f"after {data.records_examined} target records",
             ) from None
+        noise = _htslib_message(log)
     # the same order whatever the path (region queries, scan, stream): genomic order
     data.variants.sort(key=lambda v: (_contig_order(v.chrom), v.pos, v.ref, v.alt))
-    noise = _htslib_message(log)
     if noise:
         data.warnings.append(f"htslib: {noise}")
     return data
@@ -402,8 +406,7 @@ def _query(vcf, regions: Regions, build: str):
 
 def _scan_records(vcf, path: str, regions: Regions, build: str):
     """Unindexed file: find candidate lines on the raw text, parse only those with htslib."""
-    import cyvcf2
-
+    from alkannot.io.htsvcf import VcfFile
     from alkannot.io.vcf_scan import MalformedRecordError, scan_regions, write_subset
 
     try:
@@ -421,7 +424,9 @@ def _scan_records(vcf, path: str, regions: Regions, build: str):
         return
     tmp = write_subset(header, lines)
     try:
-        yield from _stream_records(cyvcf2.VCF(tmp, lazy=True), regions, build)
+        subset = VcfFile(tmp)
+        yield from _stream_records(subset, regions, build)
+        subset.close()
     finally:
         os.unlink(tmp)
 

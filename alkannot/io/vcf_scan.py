@@ -2,7 +2,7 @@
 
 Parsing every record of a whole-genome VCF with htslib costs seconds per million records, while
 a re-biopsy needs a few thousand records in seven genes. This module finds those records on the
-raw text and hands only them to htslib (cyvcf2) for real parsing:
+raw text and hands only them to htslib (:mod:`alkannot.io.htsvcf`) for real parsing:
 
 1. BGZF blocks are inflated in worker threads (isal and zlib release the GIL) a few batches
    ahead of the main thread, which works on the text meanwhile; other files are read in large
