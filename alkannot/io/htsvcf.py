@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 
 class _Info:
@@ -80,16 +81,23 @@ class Record:
 
 
 class VcfFile:
-    """An open VCF (plain, gzip or BGZF; with its index when there is one). Close it when done."""
+    """An open VCF (plain, gzip or BGZF; with its index when there is one). Close it when done.
+
+    A compressed file's header is parsed from a copy of its header lines, so that opening it does
+    not load its index (pysam's ``VariantFile`` would, costing more than the records of a
+    re-biopsy). Region queries load the index once, through tabix: tabix finds the raw lines of
+    the region and htslib parses them from a small temporary VCF (header + those lines).
+    """
 
     def __init__(self, path: str) -> None:
         from pysam.libcbcf import VariantFile
 
         self._path = path
+        self._tabix = None
         self._header_copy: str | None = None
-        if _plain_gzip(path):
-            # pysam cannot start a plain (non-BGZF) gzip stream (it needs tell()): htslib parses
-            # a copy of the header here, and a plain copy of the whole file if it is iterated
+        with open(path, "rb") as fh:
+            self._compressed = fh.read(2) == b"\x1f\x8b"
+        if self._compressed:
             self._header_copy = _plain_copy(path, header_only=True)
             self._vf = VariantFile(self._header_copy)
         else:
@@ -97,25 +105,59 @@ class VcfFile:
         header = self._vf.header
         self.raw_header: str = str(header)
         self.samples: list[str] = list(header.samples)
-        names = list(header.contigs)
-        index = self._vf.index
-        if index is not None:  # contigs that have records but no ##contig line
-            names += [n for n in index if n not in header.contigs]
-        self.seqnames: list[str] = names
+        self._contigs = list(header.contigs)
+
+    @property
+    def seqnames(self) -> list[str]:
+        """The header's contigs; without ``##contig`` lines, the index's (as cyvcf2 does)."""
+        if self._contigs or not self._compressed:
+            return self._contigs
+        try:
+            return list(self._index().contigs)
+        except (OSError, ValueError):  # no index
+            return []
+
+    def _index(self):
+        if self._tabix is None:
+            from pysam.libctabix import TabixFile
+
+            # latin-1 gives back every byte as it is; htslib (then the reader) judges the text
+            self._tabix = TabixFile(self._path, encoding="latin-1")
+        return self._tabix
 
     def __call__(self, region: str) -> Iterator[Record]:
         """Records overlapping ``contig:start-end`` (1-based inclusive), through the index."""
         name, _, span = region.rpartition(":")
         start, _, end = span.partition("-")
-        it = self._vf.fetch(name, int(start) - 1, int(end))  # raises for an unknown contig
-        return (Record(r) for r in it)
+        lines = self._index().fetch(name, int(start) - 1, int(end))  # raises: unknown contig
+        return self._parse(lines)
+
+    def _parse(self, lines) -> Iterator[Record]:
+        from pysam.libcbcf import VariantFile
+
+        fd, tmp = tempfile.mkstemp(prefix="alkannot-region-", suffix=".vcf")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(Path(self._header_copy or self._path).read_bytes())
+                for line in lines:
+                    out.write(line.encode("latin-1") + b"\n")
+            with VariantFile(tmp) as vf:
+                for rec in vf:
+                    yield Record(rec)
+        finally:
+            os.unlink(tmp)
 
     def __iter__(self) -> Iterator[Record]:
-        if self._header_copy is None:
+        from pysam.libcbcf import VariantFile
+
+        if not self._compressed:
             return (Record(r) for r in self._vf)
+        if not _plain_gzip(self._path):
+            return (Record(r) for r in VariantFile(self._path))
         return self._iter_plain_copy()
 
     def _iter_plain_copy(self) -> Iterator[Record]:
+        # pysam cannot start a plain (non-BGZF) gzip stream (it needs tell()): parse a plain copy
         from pysam.libcbcf import VariantFile
 
         tmp = _plain_copy(self._path, header_only=False)
@@ -129,6 +171,8 @@ class VcfFile:
     def close(self) -> None:
         """Close the file and remove any temporary copy."""
         self._vf.close()
+        if self._tabix is not None:
+            self._tabix.close()
         if self._header_copy:
             os.unlink(self._header_copy)
             self._header_copy = None

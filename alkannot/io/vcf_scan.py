@@ -35,13 +35,15 @@ Regions = dict[str, list[tuple[int, int]]]
 REF_MARGIN = 1000
 _BATCH_BLOCKS = 32  # ~2 MiB of decompressed text per batch (bounded memory)
 _RAW_READ = 4 << 20  # compressed bytes read at a time
+_TEXT_READ = 2 << 20  # text read at a time from a plain or gzip file (bounded memory)
 _MAX_CONTIG_GROUPS = 32  # contig groups per chunk before falling back to a per-line pass
 _POS_DIGITS = 12  # longer POS values are not positions htslib accepts
 
 try:  # isal inflates about twice as fast as zlib
+    from isal import igzip as _gzip_mod
     from isal import isal_zlib as _inflate_mod
 except ImportError:  # pragma: no cover - isal is a dependency; zlib keeps odd platforms working
-    _inflate_mod = zlib
+    _inflate_mod, _gzip_mod = zlib, gzip
 
 
 class MalformedRecordError(ValueError):
@@ -108,9 +110,9 @@ def decompressed_chunks(path: str, threads: int = 2) -> Iterator[bytes]:
         return
     with open(path, "rb") as raw:
         magic = raw.read(2)
-    opener = gzip.open if magic == b"\x1f\x8b" else open
+    opener = _gzip_mod.open if magic == b"\x1f\x8b" else open
     with opener(path, "rb") as fh:
-        while chunk := fh.read(16 << 20):
+        while chunk := fh.read(_TEXT_READ):
             yield chunk
 
 
@@ -122,7 +124,7 @@ def line_chunks(path: str, threads: int = 2) -> Iterator[bytes]:
         if cut < 0:
             tail += chunk
             continue
-        yield b"".join((b"\n", tail, chunk[: cut + 1]))
+        yield b"".join((b"\n", tail, memoryview(chunk)[: cut + 1]))  # the one copy of the text
         tail = chunk[cut + 1 :]
     if tail:
         yield b"\n" + tail + b"\n"
