@@ -102,6 +102,7 @@ def test_annotate_outputs_are_byte_identical_with_and_without_the_cache(
 ):
     from alkannot.api import annotate_sample, write_sample_reports
     from alkannot.catalogue import _load
+    from alkannot.report.html import environment
 
     ex = resource_path("examples", "GRCh38")
     outputs = []
@@ -110,10 +111,12 @@ def test_annotate_outputs_are_byte_identical_with_and_without_the_cache(
             monkeypatch.delenv(k, raising=False)
         for k, v in env.items():
             monkeypatch.setenv(k, v)
-        _load.cache_clear()  # the in-process memo would hide the cache
+        _load.cache_clear()  # the in-process memos would hide the cache
+        environment.cache_clear()
         out = tmp_path / f"out{len(outputs)}"
         result = annotate_sample(ex / "P01.rebiopsy.vcf.gz", cnv=ex / "P01.cns")
         paths = write_sample_reports(result, out)
         outputs.append({k: Path(p).read_bytes() for k, p in sorted(paths.items())})
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(list(cache_dir.glob("catalogue-*.json"))) == 1
+    assert list(cache_dir.glob("jinja2-*.cache"))  # the compiled page template

@@ -27,6 +27,8 @@ from alkannot.models import SkippedRecord, Variant
 Regions = dict[str, list[tuple[int, int]]]
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 _HEAD_BYTES = 1 << 16
+_NOT_ACGTN = re.compile(r"[^ACGTN]")
+_NOT_ACGT = re.compile(r"[^ACGT]")
 
 
 @dataclass
@@ -470,10 +472,12 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
         vals = text[9 + s_index].split(":")
         fmt = {k: v.split(",") for k, v in zip(keys, vals, strict=False)}
     info = {}
-    for key in ("TVAF", "TDP"):
-        val = rec.INFO.get(key)
-        if val is not None:
-            info[key] = val
+    info_text = text[7] if len(text) > 7 else ""
+    if "TVAF" in info_text or "TDP" in info_text:  # htslib's INFO lookups only when present
+        for key in ("TVAF", "TDP"):
+            val = rec.INFO.get(key)
+            if val is not None:
+                info[key] = val
     for i, alt in enumerate(alts, start=1):
         alt_u = alt.upper()
         if (
@@ -481,7 +485,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             or alt_u in ("*", ".")
             or "[" in alt_u
             or "]" in alt_u
-            or (re.search(r"[^ACGTN]", alt_u))
+            or _NOT_ACGTN.search(alt_u)
         ):
             data.skipped.append(
                 SkippedRecord(
@@ -493,7 +497,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
-        if re.search(r"[^ACGT]", ref):
+        if _NOT_ACGT.search(ref):
             data.skipped.append(
                 SkippedRecord(
                     data.path, f"{locus} {ref}>{alt}", "REF is not a DNA sequence", "malformed"
@@ -503,7 +507,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
         vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
         anns = ()
         for f in ann_fields:
-            value = rec.INFO.get(f.info_id)
+            value = rec.INFO.get(f.info_id) if f.info_id in info_text else None
             if value:
                 anns += parse_annotations(value, f, ref, alts, i)
         data.variants.append(
