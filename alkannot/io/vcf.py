@@ -72,8 +72,12 @@ def _htslib_message(log: Path) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _head_text(path: str) -> tuple[str, bool]:
-    """Decompressed start of the file (up to 64 KiB) and whether it is gzip-compressed."""
+def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
+    """Decompressed start of the file (up to 64 KiB) and whether it is gzip-compressed.
+
+    ``check_gzip`` reads a plain (non-BGZF) gzip file to its end to catch truncation; the fast
+    scan, which reads the whole file anyway, checks it on the way instead.
+    """
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
@@ -96,7 +100,7 @@ def _head_text(path: str) -> tuple[str, bool]:
             raise InputFormatError(
                 f"cannot decompress the file ({exc}); is it a VCF?", path=path
             ) from None
-        if not bgzf:
+        if not bgzf and check_gzip:
             _check_plain_gzip(path)
         return raw.decode("utf-8", errors="replace"), True
     with open(path, "rb") as fh:
@@ -249,7 +253,7 @@ def read_vcf(
     from alkannot.io.htsvcf import VcfFile
 
     path = str(path)
-    head, compressed = _head_text(path)
+    head, compressed = _head_text(path, check_gzip=not fast_scan)
     stray, warning = _validate_head(path, head)
     read_path = _clean_copy(path, stray, compressed) if stray else path
     vcf = None
@@ -409,7 +413,12 @@ def _query(vcf, regions: Regions, build: str):
 def _scan_records(vcf, path: str, regions: Regions, build: str):
     """Unindexed file: find candidate lines on the raw text, parse only those with htslib."""
     from alkannot.io.htsvcf import VcfFile
-    from alkannot.io.vcf_scan import MalformedRecordError, scan_regions, write_subset
+    from alkannot.io.vcf_scan import (
+        CorruptInputError,
+        MalformedRecordError,
+        scan_regions,
+        write_subset,
+    )
 
     try:
         header, lines = scan_regions(
@@ -421,6 +430,10 @@ def _scan_records(vcf, path: str, regions: Regions, build: str):
     except MalformedRecordError as exc:
         raise InputFormatError(
             f"POS is not a positive whole number in the record {exc}", path=path
+        ) from None
+    except CorruptInputError as exc:  # the same message as the up-front gzip check
+        raise InputFormatError(
+            f"the gzip file is truncated or corrupt ({exc}); recompress it with bgzip", path=path
         ) from None
     if not lines:
         return

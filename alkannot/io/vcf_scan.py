@@ -44,10 +44,15 @@ try:  # isal inflates about twice as fast as zlib
     from isal import isal_zlib as _inflate_mod
 except ImportError:  # pragma: no cover - isal is a dependency; zlib keeps odd platforms working
     _inflate_mod, _gzip_mod = zlib, gzip
+_INFLATE_ERRORS = (EOFError, OSError, zlib.error, _inflate_mod.error)
 
 
 class MalformedRecordError(ValueError):
     """A record on a target contig whose POS is not a number."""
+
+
+class CorruptInputError(ValueError):
+    """The compressed file cannot be read to its end (truncated or damaged)."""
 
 
 def _inflate_batch(payloads: list[bytes]) -> bytes:
@@ -91,7 +96,20 @@ def _is_bgzf(path: str) -> bool:
 
 
 def decompressed_chunks(path: str, threads: int = 2) -> Iterator[bytes]:
-    """Yield the file's text in large chunks (arbitrary boundaries), in file order."""
+    """Yield the file's text in large chunks (arbitrary boundaries), in file order.
+
+    Raises
+    ------
+    CorruptInputError
+        When a compressed file is truncated or damaged.
+    """
+    try:
+        yield from _decompressed_chunks(path, threads)
+    except (ValueError, *_INFLATE_ERRORS) as exc:
+        raise CorruptInputError(str(exc)) from None
+
+
+def _decompressed_chunks(path: str, threads: int) -> Iterator[bytes]:
     if _is_bgzf(path):
         with open(path, "rb") as fh, ThreadPoolExecutor(max_workers=threads) as pool:
             ahead: deque = deque()
