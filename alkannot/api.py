@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from alkannot.annotate import (
     target_regions,
     variant_findings,
 )
-from alkannot.checksums import input_checksum
+from alkannot.checksums import BackgroundChecksums
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.sequence import ReferenceSequence
@@ -260,13 +259,8 @@ def annotate_sample(
     roles = {"vcf": vcf, "reference": fasta, **paths}
     # Checksums of files read whole are computed on another core while the inputs are read
     # (hashlib releases the GIL); indexed inputs are hashed over head, index and size only.
-    hasher = ThreadPoolExecutor(max_workers=1)
+    hasher = BackgroundChecksums({role: p for role, p in roles.items() if p}, full_checksums)
     try:
-        checksums = {
-            role: hasher.submit(input_checksum, p, role, full_checksums)
-            for role, p in roles.items()
-            if p
-        }
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
         progressed = (
@@ -362,8 +356,8 @@ def annotate_sample(
             build=now.build,
         )
         inputs = []
-        for role, future in checksums.items():
-            rec = future.result()
+        for role in (role for role, p in roles.items() if p):
+            rec = hasher.result(role)
             fmt = now.formats.get(role.removeprefix("baseline_"), "")
             inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt, hashed=rec.hashed))
         findings = sort_findings(findings)
@@ -391,7 +385,7 @@ def annotate_sample(
             },
         )
     finally:
-        hasher.shutdown(wait=False, cancel_futures=True)
+        hasher.cancel()
 
 
 def _multi_sample(path: str, sample: str | None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from alkannot.models import InputFile
@@ -69,3 +70,40 @@ def input_checksum(path: str | Path, role: str, full: bool = False) -> InputFile
     """The checksum record of an input: head+index+size when it is read by index, else whole."""
     index = None if full else usable_index(path, role)
     return head_index_checksum(path, index) if index else file_checksum(path)
+
+
+class BackgroundChecksums:
+    """Checksums of several inputs, computed one after another on a worker thread.
+
+    hashlib releases the GIL, so a whole-file hash overlaps the reading of the inputs. (A plain
+    thread, not concurrent.futures, whose import costs more than the hash of a small input.)
+    """
+
+    def __init__(self, paths: dict[str, str], full: bool = False) -> None:
+        self._paths = paths
+        self._full = full
+        self._done: dict[str, InputFile | BaseException] = {}
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, name="alkannot-checksums", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for role, path in self._paths.items():
+            if self._cancelled:
+                return
+            try:
+                self._done[role] = input_checksum(path, role, self._full)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+                self._done[role] = exc
+
+    def result(self, role: str) -> InputFile:
+        """The checksum record of ``role`` (waits for the worker); re-raises its error."""
+        self._thread.join()
+        value = self._done[role]
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop after the file being hashed (when the annotation failed)."""
+        self._cancelled = True

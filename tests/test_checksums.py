@@ -91,3 +91,13 @@ def test_cli_full_checksums_option(indexed_vcf, tmp_path):
     (vcf_input,) = [i for i in json.loads(path.read_text())["inputs"] if i["role"] == "vcf"]
     assert vcf_input["hashed"] == "file"
     assert vcf_input["sha256"] == hashlib.sha256(indexed_vcf.read_bytes()).hexdigest()
+
+
+def test_background_checksums_hand_back_results_and_errors(indexed_vcf, tmp_path):
+    from alkannot.checksums import BackgroundChecksums
+
+    cns = EX / "P01.cns"
+    hasher = BackgroundChecksums({"cnv": str(cns), "fusions": str(tmp_path / "gone.tsv")})
+    assert hasher.result("cnv").sha256 == hashlib.sha256(cns.read_bytes()).hexdigest()
+    with pytest.raises(FileNotFoundError):
+        hasher.result("fusions")
