@@ -59,10 +59,11 @@ def _sheet_xml(columns, rows) -> str:
         "</sheetView></sheetViews><sheetData>",
     ]
     table = [list(columns)] + [[row.get(c) for c in columns] for row in rows]
+    letters = [_col(i) for i in range(len(columns))]
     for r, values in enumerate(table, start=1):
         cells = []
-        for i, v in enumerate(values):
-            ref = f"{_col(i)}{r}"
+        for letter, v in zip(letters, values, strict=True):
+            ref = f"{letter}{r}"
             if isinstance(v, int | float) and not isinstance(v, bool) and r > 1:
                 cells.append(f'<c r="{ref}"><v>{v!r}</v></c>')
                 continue
