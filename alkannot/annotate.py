@@ -289,6 +289,9 @@ def variant_findings(
         else:
             item = annotate_bypass(v, gene, build, catalogue, passed, notes)
         if isinstance(item, SkippedRecord):
+            # the file's own contig name in the locator, and the record's VAF and depth
+            record = item.record.replace(f"{v.chrom}:{v.pos}", v.record or f"{v.chrom}:{v.pos}", 1)
+            item = replace(item, record=record, vaf=v.vaf, depth=v.depth)
             out.skipped.append(item)
             out.not_translated += item.category == "needs_reference"
             out.non_coding += item.category == "non_coding"

@@ -20,6 +20,7 @@ from pathlib import Path
 from alkannot import __version__
 from alkannot.annotate import (
     COPY_NUMBER_GENES,
+    MUTATION_GENES,
     check_reference_alleles,
     copy_number_findings,
     fusion_absent_finding,
@@ -108,7 +109,9 @@ def _read_timepoint(
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
-    data = read_vcf(vcf, lambda b: target_regions(b), sample=vcf_sample, build=build)
+    data = read_vcf(
+        vcf, lambda b: target_regions(b, (*MUTATION_GENES, "EML4")), sample=vcf_sample, build=build
+    )
     out.build, out.vcf_sample = data.build, data.sample
     out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
     out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
@@ -116,18 +119,20 @@ def _read_timepoint(
     if reference is None or reference.build != data.build:
         reference = ReferenceSequence(data.build, fasta)
     check_reference_alleles(data.variants, reference, vcf)
-    va = variant_findings(data.variants, data.build, reference, catalogue, min_vaf, min_depth)
+    eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
+    rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
+    va = variant_findings(rest, data.build, reference, catalogue, min_vaf, min_depth)
     out.findings += va.findings
-    out.skipped += data.skipped + va.skipped
+    out.skipped += _as_source("vcf", data.skipped + va.skipped + _eml4_skipped(eml4))
     out.not_translated = va.not_translated
     out.non_coding = va.non_coding
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
-        cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=_multi_sample(cnv, table_sample))
+        cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
-        out.skipped += cn.skipped
+        out.skipped += _as_source("cnv", cn.skipped)
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         out.copy_number = gene_copy_numbers(
             cn, data.build, COPY_NUMBER_GENES, purity=purity, ploidy=ploidy
@@ -139,7 +144,7 @@ def _read_timepoint(
 
         fd = read_fusions(fusions, data.build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
-        out.skipped += fd.skipped
+        out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
         out.fusions = [type_alk_fusion(c, data.build) for c in fd.calls]
         out.fusion_status = summarise_fusion_status(fd)
@@ -285,7 +290,9 @@ def annotate_sample(
                     path=paths["baseline_vcf"],
                 )
             skipped += [
-                SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
+                SkippedRecord(
+                    f"baseline {s.source}", s.record, s.reason, s.category, s.vaf, s.depth
+                )
                 for s in base.skipped
             ]
             warnings += base.warnings
@@ -339,13 +346,35 @@ def annotate_sample(
         hasher.shutdown(wait=False, cancel_futures=True)
 
 
-def _multi_sample(path: str, sample: str | None) -> str | None:
-    """The sample to pick from a multi-sample table (SEG, gene tables): ``--sample-name``."""
-    if not sample:
-        return None
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        head = fh.read(1 << 20)
-    return sample if sample in head else None
+def _in_gene(v, gene: str, build: str) -> bool:
+    from alkannot.genome.models import gene_spans
+
+    s = gene_spans(build)[gene]
+    return v.chrom == s.chrom and v.pos <= s.end and v.pos + len(v.ref) - 1 >= s.start
+
+
+def _eml4_skipped(variants) -> list[SkippedRecord]:
+    """EML4 point variants are examined and listed: the catalogue holds none, the fusion is
+    assessed from --fusions."""
+    return [
+        SkippedRecord(
+            "vcf",
+            f"{v.record} {v.ref}>{v.alt}",
+            "in EML4 (the usual ALK fusion partner): EML4 point variants are not catalogued "
+            "resistance mechanisms; the fusion itself is assessed from --fusions",
+            "eml4_variant",
+            vaf=v.vaf,
+            depth=v.depth,
+        )
+        for v in variants
+    ]
+
+
+def _as_source(role: str, records: list[SkippedRecord]) -> list[SkippedRecord]:
+    """One ``source`` per input role (``vcf``, ``cnv``, ``fusions``) whatever the reader wrote."""
+    from dataclasses import replace
+
+    return [replace(s, source=role) for s in records]
 
 
 def _fusion_status(status: str, findings: list[Finding]) -> str:

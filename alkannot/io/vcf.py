@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alkannot.errors import AlkannotError, BuildMismatchError, InputFileError, InputFormatError
-from alkannot.genome.build import canonical_contig, detect_build, normalise_build
+from alkannot.genome.build import (
+    canonical_contig,
+    contig_length_conflicts,
+    detect_build,
+    normalise_build,
+)
 from alkannot.io.annotations import annotation_fields, parse_annotations
 from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
 from alkannot.models import SkippedRecord, Variant
@@ -59,13 +64,14 @@ def _quiet_htslib() -> Iterator[Path]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(fd)
+        Path(tmp).unlink(missing_ok=True)  # no log file is ever left in the temporary folder
 
 
 def _htslib_message(log: Path) -> str:
     try:
         text = log.read_text(errors="replace").strip()
-    finally:
-        log.unlink(missing_ok=True)
+    except OSError:
+        return ""
     return text.splitlines()[0] if text else ""
 
 
@@ -282,32 +288,37 @@ def _read(
         raise InputFormatError(
             f"sample name {dup!r} appears twice in #CHROM; rename one", path=path
         )
-    detected, evidence = detect_build(header_lines, _contig_lengths(header_lines))
+    lengths = _contig_lengths(header_lines)
+    detected, evidence = detect_build(header_lines, lengths)
     by_lines, line_evidence = detect_build(header_lines)
     conflict = ""
-    if detected and by_lines and by_lines != detected:
+    clash = contig_length_conflicts(lengths)
+    if clash:
+        conflict = f"its contig lengths name different builds ({'; '.join(clash)})"
+    elif detected and by_lines and by_lines != detected:
         conflict = (
-            f"the header's {line_evidence!r} says {by_lines} but it contradicts the {evidence}, "
-            f"which is {detected}; {detected} was used"
+            f"the header's {line_evidence!r} says {by_lines} but the {evidence} is {detected}"
         )
     if build:
         build = normalise_build(build)
-        if detected and detected != build and evidence.startswith("length"):
+        if detected and detected != build and evidence.startswith("length") and not clash:
             raise BuildMismatchError(
                 f"--build {build} contradicts the header ({evidence} is "
                 f"{detected}); check the file or the option",
                 path=path,
             )
         evidence = "--build"
+        conflict = f"{conflict}; --build {build} was used" if conflict else ""
+    elif conflict:
+        raise BuildMismatchError(
+            f"the header contradicts itself: {conflict}; check the file's build, or pass --build "
+            "to say which it is",
+            path=path,
+        )
     elif detected:
         build = detected
     else:
-        raise BuildMismatchError(
-            "cannot tell the genome build from the header (no contig "
-            "lengths or reference/assembly line); pass --build GRCh37 or "
-            "--build GRCh38",
-            path=path,
-        )
+        build, evidence = _build_from_bases(read_path, path)
     warnings = [w for w in (warning, conflict) if w]
     if not samples:
         tumour, normal = "", None
@@ -362,10 +373,41 @@ def _read(
             ) from None
     # the same order whatever the path (region queries, scan, stream): genomic order
     data.variants.sort(key=lambda v: (_contig_order(v.chrom), v.pos, v.ref, v.alt))
-    noise = _htslib_message(log)
-    if noise:
-        data.warnings.append(f"htslib: {noise}")
+    # htslib's own messages (e.g. "could not retrieve index file" for an unindexed VCF, which is
+    # a supported case) are never passed on: real problems raised above.
     return data
+
+
+def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
+    """The build from REF bases at known positions, for a header that names none."""
+    from alkannot.genome.build import build_from_bases, known_bases
+
+    wanted = {c for b in ("GRCh37", "GRCh38") for c, _ in known_bases(b)}
+
+    def records():
+        opener = gzip.open if _is_gzip(read_path) else open
+        with opener(read_path, "rt", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                f = line.split("\t", 4)
+                if len(f) > 3 and f[0].removeprefix("chr") in wanted and f[1].isdigit():
+                    yield f[0], int(f[1]), f[3]
+
+    build, evidence = build_from_bases(records())
+    if build is None:
+        raise BuildMismatchError(
+            "cannot tell the genome build from the header (no contig lengths, reference, "
+            "assembly or liftover line) nor from REF bases at known ALK/KRAS/EGFR positions; "
+            "pass --build GRCh37 or --build GRCh38",
+            path=path,
+        )
+    return build, evidence
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
 
 
 def _contig_order(chrom: str) -> tuple[int, str]:
@@ -452,7 +494,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             record=f"{rec.CHROM}:{rec.POS}",
         ) from None
     chrom = canonical_contig(rec.CHROM, build)
-    locus = f"{chrom}:{rec.POS}"
+    locus = f"{rec.CHROM}:{rec.POS}"  # the file's own contig name, as the user will search it
     ref = rec.REF.upper()
     alts = list(rec.ALT)
     filt = tuple(text[6].split(";")) if len(text) > 6 and text[6] else (".",)

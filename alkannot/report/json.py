@@ -24,7 +24,7 @@ from alkannot.models import (
 )
 from alkannot.report.atomic import write_text
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 def _plain(value):

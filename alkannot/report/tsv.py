@@ -38,7 +38,7 @@ FINDINGS_COLUMNS = (
     "notes",
 )
 DRUG_COLUMNS = ("sample", "drug", "call", "rank", "conflicting", "reasons", "note")
-SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason")
+SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason", "vaf", "depth")
 
 
 def cell(value: object) -> str:
@@ -100,6 +100,8 @@ def skipped_rows(result: SampleResult) -> list[dict[str, object]]:
             "record": s.record,
             "category": s.category,
             "reason": s.reason,
+            "vaf": s.vaf,
+            "depth": s.depth,
         }
         for s in result.skipped
     ]

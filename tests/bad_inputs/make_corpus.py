@@ -63,7 +63,8 @@ def main() -> None:
     add("duplicated_samples.vcf", HEAD + COLS.replace("TUMOR\n", "TUMOR\tTUMOR\n")
         + G1202R.rstrip("\n") + "\t0/0:90,0:0:90\n", "error", "Duplicated")
     add("grch37_labelled_grch38.vcf", "##fileformat=VCFv4.2\n" + FMT + "##reference=file:///ref/hg38.fa\n"
-        "##contig=<ID=2,length=243199373>\n" + COLS + rec(chrom="2", pos="29443613"), "ok", "contradicts")
+        "##contig=<ID=2,length=243199373>\n" + COLS + rec(chrom="2", pos="29443613"), "error", "--build")
+    manifest.append(("grch37_labelled_grch38.vcf", "ok", "--build GRCh37 was used", "--build GRCh37"))
     add("contig_CHR2.vcf", HEAD.replace("ID=chr2", "ID=CHR2") + COLS + rec(chrom="CHR2"), "ok", "")
     add("contig_2_in_grch38.vcf", HEAD.replace("ID=chr2", "ID=2") + COLS + rec(chrom="2"), "ok", "")
     add("contig_chr2_in_grch37.vcf", "##fileformat=VCFv4.2\n" + FMT + "##contig=<ID=chr2,length=243199373>\n"
