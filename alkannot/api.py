@@ -105,13 +105,19 @@ def _read_timepoint(
     min_depth: int,
     catalogue,
     table_sample: str | None = None,
+    input_format: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
+    from alkannot.io.maf import is_maf, read_maf
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
-    data = read_vcf(
-        vcf, lambda b: target_regions(b, (*MUTATION_GENES, "EML4")), sample=vcf_sample, build=build
-    )
+    regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
+    if input_format not in (None, "vcf", "maf"):
+        raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
+    if input_format == "maf" or (input_format is None and is_maf(vcf)):
+        data = read_maf(vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta)
+    else:
+        data = read_vcf(vcf, regions, sample=vcf_sample, build=build)
     out.build, out.vcf_sample = data.build, data.sample
     out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
     out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
@@ -123,7 +129,8 @@ def _read_timepoint(
     rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
     va = variant_findings(rest, data.build, reference, catalogue, min_vaf, min_depth)
     out.findings += va.findings
-    out.skipped += _as_source("vcf", data.skipped + va.skipped + _eml4_skipped(eml4))
+    role = "maf" if data.caller == "MAF" else "vcf"
+    out.skipped += _as_source(role, data.skipped + va.skipped + _eml4_skipped(eml4))
     out.not_translated = va.not_translated
     out.non_coding = va.non_coding
     if cnv:
@@ -173,6 +180,7 @@ def annotate_sample(
     min_vaf: float = DEFAULT_MIN_VAF,
     min_depth: int = DEFAULT_MIN_DEPTH,
     catalogue: str | Path | None = None,
+    input_format: str | None = None,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -204,6 +212,8 @@ def annotate_sample(
         Quality flags: variants below them are reported but do not enter the drug matrix.
     catalogue
         A local catalogue YAML instead of the bundled one.
+    input_format
+        ``"vcf"`` or ``"maf"``: what ``vcf`` is; default: told from its content (a MAF header).
 
     Returns
     -------
@@ -258,6 +268,7 @@ def annotate_sample(
             cnv_format=cnv_format,
             fusion_format=fusion_format,
             table_sample=sample_name,
+            input_format=input_format,
         )
         now, ref = _read_timepoint(
             vcf,

@@ -89,6 +89,11 @@ def liftover_build(header_lines: Iterable[str]) -> tuple[str | None, str]:
     return None, ""
 
 
+def chr2_length(build: str) -> int:
+    """The length of chromosome 2 in ``build`` (the one contig length the bundle holds)."""
+    return next(n for n, b in _chr2_lengths().items() if b == build)
+
+
 def contig_length_conflicts(contig_lengths: dict[str, int]) -> list[str]:
     """The contigs whose lengths name different builds (only chr2 is bundled, in every alias)."""
     builds = {}

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alkannot.errors import BuildMismatchError, InputFormatError
-from alkannot.genome.build import BUILDS
+from alkannot.genome.build import BUILDS, chr2_length
 from alkannot.genome.models import gene_spans
 from alkannot.io.cnv.ascat import read_ascat
 from alkannot.io.cnv.base import CnvData, header, lines_of
@@ -129,10 +129,12 @@ def read_cnv(
 def check_cnv_build(data: CnvData, build: str) -> None:
     """Stop when the file's declared build, or the genes it names, contradict ``build``.
 
-    A row naming a gene (CNVkit's ``gene`` column) must lie on or near (within
-    :data:`NAMED_GENE_MARGIN`) that gene's span in the build in use; a row far from it that
-    overlaps the gene in the other build shows the file is of the other build.
+    A chromosome 2 segment may not end beyond chromosome 2 of the build in use. A row naming a
+    gene (CNVkit's ``gene`` column) must lie on or near (within :data:`NAMED_GENE_MARGIN`) that
+    gene's span in the build in use; a row far from it that overlaps the gene in the other build
+    shows the file is of the other build.
     """
+
     if data.declared_build and data.declared_build != build:
         raise BuildMismatchError(
             f"the copy-number file is {data.declared_build} ({data.build_evidence}) but the VCF "
@@ -140,6 +142,14 @@ def check_cnv_build(data: CnvData, build: str) -> None:
             path=data.path,
         )
     other = next(b for b in BUILDS if b != build)
+    longest = max((s.end for s in data.segments if s.chrom.removeprefix("chr") == "2"), default=0)
+    if chr2_length(build) < longest <= chr2_length(other):
+        raise BuildMismatchError(
+            f"a chromosome 2 segment ends at {longest}, beyond its {build} length "
+            f"({chr2_length(build)}) but within {other}'s ({chr2_length(other)}): the "
+            f"copy-number file looks {other}; give files of one build",
+            path=data.path,
+        )
     spans = {b: gene_spans(b) for b in BUILDS}
     for record, chrom, start, end, genes in data.named:
         for gene in genes:
