@@ -114,4 +114,31 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
         out.segments.append(
             Segment("", 0, 0, gene=gene, record=f"line {n}", sample=out.sample, **extra)  # type: ignore[arg-type]
         )
+    _one_row_per_gene(out)
     return out
+
+
+def _one_row_per_gene(out: CnvData) -> None:
+    """A gene listed twice for the sample: one row kept when the values agree; when they
+    disagree, none (the gene is then not assessed), each row listed in the skipped table."""
+    rows: dict[str, list[Segment]] = {}
+    for seg in out.segments:
+        rows.setdefault(seg.gene, []).append(seg)
+    keep = []
+    for gene, segs in rows.items():
+        values = {(s.discrete, s.copy_number) for s in segs}
+        if len(values) == 1:
+            keep.append(segs[0])
+        reason = (
+            f"{gene} listed again with the same value (first: {segs[0].record})"
+            if len(values) == 1
+            else f"{gene} listed {len(segs)} times with different values ("
+            + ", ".join(
+                f"{s.record}: {s.discrete if s.discrete is not None else s.copy_number}"
+                for s in segs
+            )
+            + "): not used"
+        )
+        for s in segs[1:] if len(values) == 1 else segs:
+            out.skipped.append(SkippedRecord(out.path, s.record, reason, "conflicting_rows"))
+    out.segments = keep

@@ -2,8 +2,8 @@
 
 Site 1 is the 5' gene and site 2 the 3' gene of a fusion (``Event_Info`` names them in that
 order, e.g. ``EML4-ALK.E6bA20``). ``Site1/2_Region_Number`` are exon numbers when the region is
-an exon; ``Event_Info`` may name the junction itself (``E6bA20``: EML4 exon 6b, ALK exon 20),
-which gives variant 3b directly. ``NCBI_Build`` declares the build of every row.
+an exon; ``Event_Info`` or ``Annotation`` may name the junction itself (``EML4-ALK.E6bA20``:
+EML4 exon 6b, ALK exon 20), which gives variant 3b directly. ``NCBI_Build`` declares the build of every row.
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ def _int(text: str) -> int | None:
 
 
 def _exons(call: FusionCall, row: list[str], get) -> FusionCall:
-    """Exons from ``Event_Info`` (``E6bA20``) or from exonic ``Region_Number`` values."""
-    m = _JUNCTION.search(get(row, "Event_Info"))
+    """Exons from ``Event_Info``/``Annotation`` (``E6bA20``) or exonic ``Region_Number`` values."""
+    m = _JUNCTION.search(get(row, "Event_Info")) or _JUNCTION.search(get(row, "Annotation"))
     if m and call.gene5 != "ALK" and call.gene3 == "ALK":
         exon5, exon3 = m.group(1), m.group(2)
     else:
