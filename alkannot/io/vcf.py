@@ -186,8 +186,15 @@ def _clean_copy(path: str, stray: int, compressed: bool) -> str:
     return tmp
 
 
-def _index_state(path: str) -> tuple[bool, str]:
-    """Whether a usable index sits next to the file, and a warning when one is ignored."""
+def _index_state(path: str, contigs: list[str] | None = None) -> tuple[bool, str]:
+    """Whether a usable index sits next to the file, and a warning when one is ignored.
+
+    An index older than the VCF, or one that does not describe it (its block pointers and contig
+    names are checked, :mod:`alkannot.io.vcf_index`), is ignored and the file streamed instead,
+    so that a stale or foreign index can never make records disappear.
+    """
+    from alkannot.io.vcf_index import IndexMismatch, check_index
+
     for ext in (".tbi", ".csi"):
         idx = path + ext
         if os.path.exists(idx):
@@ -195,6 +202,13 @@ def _index_state(path: str) -> tuple[bool, str]:
                 return False, (
                     f"the index {Path(idx).name} is older than the VCF and was ignored "
                     "(re-index with tabix -p vcf); the file was streamed instead"
+                )
+            try:
+                check_index(path, idx, contigs or [])
+            except IndexMismatch as exc:
+                return False, (
+                    f"the index {Path(idx).name} does not belong to this VCF ({exc}) and was "
+                    "ignored (re-index with tabix -p vcf); the file was streamed instead"
                 )
             return True, ""
     return False, ""
@@ -346,7 +360,8 @@ def _read(
         annotator=annotator,
         warnings=warnings,
     )
-    indexed, index_warning = _index_state(path) if may_index else (False, "")
+    contigs = list(_contig_lengths(header_lines)) or _declared(header_lines, "contig")
+    indexed, index_warning = _index_state(path, sorted(contigs)) if may_index else (False, "")
     data.indexed = indexed
     if index_warning:
         data.warnings.append(index_warning)
