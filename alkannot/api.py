@@ -227,6 +227,7 @@ def annotate_sample(
     """
     from alkannot.catalogue import load_catalogue
     from alkannot.drugs import build_drug_matrix
+    from alkannot.outdir import check_sample_id
 
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
@@ -315,6 +316,7 @@ def annotate_sample(
             findings.append(fusion_absent_finding(cat, base_fusion))
 
         sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
+        check_sample_id(sample)
         metadata = SampleMetadata(
             sample=sample,
             prior_therapy=therapies,
@@ -464,39 +466,41 @@ def write_sample_reports(
         from alkannot.report.html import report_date as check_date
 
         check_date(report_date)  # a bad date fails before any file is written
+    from alkannot.outdir import staged
+
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
-    if "tsv" in formats:
-        from alkannot.report.tsv import write_tsvs
+    # all or nothing: written into a staging folder, then moved into place together
+    with staged(outdir) as stage:
+        if "tsv" in formats:
+            from alkannot.report.tsv import write_tsvs
 
-        paths.update(write_tsvs(result, outdir))
-    if "json" in formats:
-        from alkannot.report.json import write_json
+            paths.update(write_tsvs(result, stage))
+        if "json" in formats:
+            from alkannot.report.json import write_json
 
-        paths["json"] = outdir / f"{result.sample}.json"
-        write_json(result, paths["json"])
-    if "html" in formats:
-        from alkannot.report.html import write_html
+            paths["json"] = stage / f"{result.sample}.json"
+            write_json(result, paths["json"])
+        if "html" in formats:
+            from alkannot.report.html import write_html
 
-        paths["html"] = outdir / f"{result.sample}.html"
-        write_html(result, paths["html"], report_date)
-    if "xlsx" in formats:
-        from alkannot.report.xlsx import write_xlsx
+            paths["html"] = stage / f"{result.sample}.html"
+            write_html(result, paths["html"], report_date)
+        if "xlsx" in formats:
+            from alkannot.report.xlsx import write_xlsx
 
-        paths["xlsx"] = outdir / f"{result.sample}.xlsx"
-        write_xlsx(result, paths["xlsx"])
-    return paths
+            paths["xlsx"] = stage / f"{result.sample}.xlsx"
+            write_xlsx(result, paths["xlsx"])
+    return {kind: outdir / p.name for kind, p in paths.items()}
 
 
 def annotate_cohort(
     sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``."""
+    from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
 
-    missing = [str(p) for p in sample_json_paths if not Path(p).is_file()]
-    if missing:
-        raise InputFileError(
-            "sample result JSON not found; annotate the sample first", path=missing[0]
-        )
+    for p in sample_json_paths:
+        read_result_json(p)  # every input checked before anything is written
     return write_cohort([Path(p) for p in sample_json_paths], Path(outdir), report_date)

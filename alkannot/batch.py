@@ -40,6 +40,15 @@ def run_batch(
             )
         rows = [r for r in rows if r.sample in only]
     failed = []
+
+    def fail(row, sample_dir: Path, error_file: Path, message: str) -> None:
+        # a failed sample keeps no reports from an earlier run next to its error file
+        for old in sample_dir.glob(f"{row.sample}.*"):
+            if old != error_file and old.name.split(".")[-1] in ("tsv", "json", "html", "xlsx"):
+                old.unlink(missing_ok=True)
+        write_text(error_file, message + "\n")
+        failed.append((row.sample, message))
+
     for row in rows:
         sample_dir = Path(outdir) / row.sample
         error_file = sample_dir / f"{row.sample}.error.txt"
@@ -51,6 +60,11 @@ def run_batch(
             write_sample_reports(result, sample_dir, formats, report_date)
             error_file.unlink(missing_ok=True)
         except AlkannotError as exc:
-            write_text(error_file, exc.one_line() + "\n")
-            failed.append((row.sample, exc.one_line()))
+            fail(row, sample_dir, error_file, exc.one_line())
+        except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the batch
+            message = (
+                f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+                "please report it with this sample's inputs"
+            )
+            fail(row, sample_dir, error_file, message)
     return failed

@@ -104,9 +104,11 @@ def annotate(
     of its NCBI_Build column.
     """
     from alkannot.api import annotate_sample, write_sample_reports
+    from alkannot.outdir import check_outdir
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # before the work, not after it
+    check_outdir(outdir)
     result = annotate_sample(vcf, **options)  # type: ignore[arg-type]
     paths = write_sample_reports(result, outdir, formats, report_date)
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"

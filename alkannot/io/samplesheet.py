@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 
 COLUMNS = (
     "sample",
@@ -97,8 +98,12 @@ def read_samplesheet(
     if not path.is_file():
         raise InputFileError("sample sheet not found", path=str(path))
     base = Path(base) if base is not None else Path.cwd()
-    with open(path, encoding="utf-8", newline="") as fh:
-        lines = [x for x in fh if x.strip() and not x.startswith("#")]
+    from alkannot.io.tables import read_lines
+
+    # UTF-8 with or without a byte-order mark; UTF-16, binary or non-UTF-8 text is one clear error
+    lines = [
+        x for x in read_lines(str(path), "sample sheet") if x.strip() and not x.startswith("#")
+    ]
     reader = csv.DictReader(lines, delimiter="\t")
     cols = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in cols]
@@ -126,6 +131,13 @@ def read_samplesheet(
                 "'.', '_', '-'; no spaces or slashes)",
                 path=str(path),
                 record=where,
+            )
+        if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
+            raise ConfigError(
+                f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
+                "its file names would exceed the file-name limit",
+                path=str(path),
+                record=f"row {n}",
             )
         if sample in seen:
             raise ConfigError(

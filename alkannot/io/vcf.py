@@ -13,6 +13,7 @@ import gzip
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,7 +96,7 @@ def _head_text(path: str) -> tuple[str, bool]:
         try:
             with gzip.open(path, "rb") as gz:
                 raw = gz.read(_HEAD_BYTES)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputFormatError(
                 f"cannot decompress the file ({exc}); is it a VCF?", path=path
             ) from None
@@ -113,7 +114,7 @@ def _check_plain_gzip(path: str) -> None:
         with gzip.open(path, "rb") as gz:
             while gz.read(1 << 22):
                 pass
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputFormatError(
             f"the gzip file is truncated or corrupt ({exc}); recompress it with bgzip", path=path
         ) from None
@@ -175,15 +176,53 @@ def _check_first_record(path: str, lines: list[str], chrom_line: int, complete: 
         return
 
 
-def _clean_copy(path: str, stray: int, compressed: bool) -> str:
-    """Copy a small file without its stray leading lines, for htslib (which rejects them)."""
+#: A header longer than this is trimmed before htslib sees it (htslib keeps every header line in
+#: memory, at about a kilobyte each): free-text lines go, structure stays. Real headers (a few
+#: thousand contigs and fields) are far below it.
+MAX_HEADER_LINES = 20_000
+_KEEP = re.compile(
+    r"##(fileformat|INFO|FORMAT|FILTER|ALT|reference|assembly|source|tumor_sample|normal_sample|"
+    r"VEP|SnpEff|GATKCommandLine|mutectversion|DRAGEN|liftOver|new_reference|genome|PEDIGREE)",
+    re.I,
+)
+_PRIMARY = re.compile(r"##contig=<ID=(chr)?([0-9]{1,2}|X|Y|M|MT)[,>]", re.I)
+
+
+def _header_lines_count(path: str, compressed: bool) -> int:
+    """Number of ``#`` lines before the first record (streamed, bounded memory)."""
+    n = 0
     opener = gzip.open if compressed else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-        lines = fh.readlines()[stray:]
+    with opener(path, "rb") as fh:
+        for line in fh:
+            if not line.startswith(b"#"):
+                break
+            n += 1
+    return n
+
+
+def _clean_copy(path: str, stray: int, compressed: bool, trim: bool) -> tuple[str, int]:
+    """Stream a copy for htslib without stray leading lines and, with ``trim``, without the
+    free-text lines of an oversized header. Returns the copy and the number of lines dropped."""
+    opener = gzip.open if compressed else open
     fd, tmp = tempfile.mkstemp(prefix="alkannot-", suffix=".vcf")
-    with os.fdopen(fd, "w") as out:
-        out.writelines(lines)
-    return tmp
+    dropped = 0
+    kept = 0
+    with opener(path, "rt", encoding="utf-8", errors="replace") as fh, os.fdopen(fd, "w") as out:
+        in_header = True
+        for n, line in enumerate(fh):
+            if n < stray:
+                continue
+            if in_header and not line.startswith("#"):
+                in_header = False
+            if in_header and trim and line.startswith("##"):
+                structural = bool(_KEEP.match(line)) or line.startswith("##contig")
+                must = bool(_PRIMARY.match(line)) or line.startswith("##fileformat")
+                if not must and (not structural or kept >= MAX_HEADER_LINES):
+                    dropped += 1
+                    continue
+                kept += 1
+            out.write(line)
+    return tmp, dropped
 
 
 def _index_state(path: str, contigs: list[str] | None = None) -> tuple[bool, str]:
@@ -268,7 +307,16 @@ def read_vcf(
     path = str(path)
     head, compressed = _head_text(path)
     stray, warning = _validate_head(path, head)
-    read_path = _clean_copy(path, stray, compressed) if stray else path
+    trim = len(head) >= _HEAD_BYTES and _header_lines_count(path, compressed) > MAX_HEADER_LINES
+    read_path = path
+    if stray or trim:
+        read_path, dropped = _clean_copy(path, stray, compressed, trim)
+        if dropped:
+            note = (
+                f"{dropped} header line(s) of an oversized header (free text, or fields and "
+                f"contigs beyond the first {MAX_HEADER_LINES:,}) were not read"
+            )
+            warning = f"{warning}; {note}" if warning else note
     try:
         with _quiet_htslib() as log:
             try:
@@ -278,7 +326,9 @@ def read_vcf(
                 raise InputFormatError(
                     f"not a readable VCF ({msg}); check the header", path=path
                 ) from None
-        return _read(vcf, path, regions, sample, build, warning, stray == 0, read_path, fast_scan)
+        return _read(
+            vcf, path, regions, sample, build, warning, read_path == path, read_path, fast_scan
+        )
     finally:
         if read_path != path:
             os.unlink(read_path)
@@ -545,6 +595,12 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
+        if alt_u == ref:
+            raise InputFormatError(
+                f"ALT {alt} equals REF {ref}: not a variant; fix or remove the record",
+                path=data.path,
+                record=f"{locus} {ref}>{alt}",
+            )
         if re.search(r"[^ACGT]", ref):
             data.skipped.append(
                 SkippedRecord(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alkannot.errors import InputFormatError
 from alkannot.genome.build import detect_build
 from alkannot.io.cnv.base import CnvData, header, lines_of, table_segments
 
@@ -50,6 +51,12 @@ def read_seg(path: str, build: str, sample: str | None) -> CnvData:
     lines = lines_of(path)
     _, cols, _ = header(lines, path)
     m = seg_columns(cols)
+    if m is None:
+        raise InputFormatError(
+            f"not a SEG header (need sample/ID, chrom, start, end and a mean column; found "
+            f"{' '.join(cols[:6])}); is this the right --cnv-format?",
+            path=path,
+        )
     out = CnvData(path, "SEG", "")
     table_segments(path, build, out, m, False, "log2", sample)  # type: ignore[arg-type]
     out.declared_build, out.build_evidence = cbioportal_meta_build(path)
