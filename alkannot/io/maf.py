@@ -179,10 +179,11 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
         depth = depth if depth is not None else alt_reads + ref_reads
     locus = f"{chrom_raw}:{start}"
     if not alt or alt == ref:
-        data.skipped.append(
-            SkippedRecord(data.path, f"{locus} {ref}>{alt or '.'}", "ALT equals REF", "no_alt")
+        raise InputFormatError(
+            f"Tumor_Seq_Allele1/2 equal Reference_Allele {ref}: not a variant; fix or remove the row",
+            path=data.path,
+            record=f"line {n} ({locus})",
         )
-        return
     if "-" in (ref, alt):
         try:
             pos = start - 1 if alt == "-" else start

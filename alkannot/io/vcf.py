@@ -205,6 +205,15 @@ def _clean_copy(path: str, stray: int, compressed: bool, trim: bool) -> tuple[st
     free-text lines of an oversized header. Returns the copy and the number of lines dropped."""
     opener = gzip.open if compressed else open
     fd, tmp = tempfile.mkstemp(prefix="alkannot-", suffix=".vcf")
+    try:
+        dropped = _copy_lines(path, opener, fd, stray, trim)
+    except BaseException:  # a signal or a full disk mid-copy leaves no temporary file
+        os.unlink(tmp)
+        raise
+    return tmp, dropped
+
+
+def _copy_lines(path: str, opener, fd: int, stray: int, trim: bool) -> int:
     dropped = 0
     kept = 0
     with opener(path, "rt", encoding="utf-8", errors="replace") as fh, os.fdopen(fd, "w") as out:
@@ -222,7 +231,7 @@ def _clean_copy(path: str, stray: int, compressed: bool, trim: bool) -> tuple[st
                     continue
                 kept += 1
             out.write(line)
-    return tmp, dropped
+    return dropped
 
 
 def _index_state(path: str, contigs: list[str] | None = None) -> tuple[bool, str]:
@@ -309,15 +318,15 @@ def read_vcf(
     stray, warning = _validate_head(path, head)
     trim = len(head) >= _HEAD_BYTES and _header_lines_count(path, compressed) > MAX_HEADER_LINES
     read_path = path
-    if stray or trim:
-        read_path, dropped = _clean_copy(path, stray, compressed, trim)
-        if dropped:
-            note = (
-                f"{dropped} header line(s) of an oversized header (free text, or fields and "
-                f"contigs beyond the first {MAX_HEADER_LINES:,}) were not read"
-            )
-            warning = f"{warning}; {note}" if warning else note
     try:
+        if stray or trim:
+            read_path, dropped = _clean_copy(path, stray, compressed, trim)
+            if dropped:
+                note = (
+                    f"{dropped} header line(s) of an oversized header (free text, or fields and "
+                    f"contigs beyond the first {MAX_HEADER_LINES:,}) were not read"
+                )
+                warning = f"{warning}; {note}" if warning else note
         with _quiet_htslib() as log:
             try:
                 vcf = cyvcf2.VCF(read_path, lazy=True)

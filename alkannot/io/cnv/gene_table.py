@@ -67,6 +67,13 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
     elif value_col is not None and low[value_col] in ("copy_number", "copynumber", "cn"):
         out.value_kind = "absolute"  # long form with absolute copy number
     wide = value_col is None
+    if wide and {"start", "end"} <= set(low):
+        raise InputFormatError(
+            "the table has coordinates (start, end) and no value column: not a gene-level "
+            "table; is this the right --cnv-format?",
+            path=path,
+            record=f"line {h + 1}",
+        )
     if wide:
         samples = [c for c in cols if c.lower() not in _META]
         if not samples:
