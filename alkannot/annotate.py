@@ -221,6 +221,13 @@ def annotate_bypass(
             hgvsp, hgvsc = one_to_three(short), h.hgvsc
             consequence, how = "hotspot allele", "curated hotspot allele (DoCM)"
             break
+    if not short:
+        from alkannot.genome.codons import translate_in_codon_span
+
+        named = translate_in_codon_span(gene, build, v.chrom, v.pos, v.ref, v.alt)
+        if named is not None:
+            short, consequence = named
+            hgvsp, how = one_to_three(short), "translated from the bundled codon sequence"
     ext = choose_annotation(v.annotations, gene) if v.annotations else None
     if not short and ext is not None and ext.hgvsp:
         short = normalise_protein_change(ext.hgvsp)
@@ -250,7 +257,7 @@ def annotate_bypass(
             "protein change not determined (no annotation)",
         )
     entry = catalogue.match_mutation(gene, short)
-    check = _annotation_check(v, gene, short) if how.startswith("curated") else ""
+    check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
     return replace(
         _base_finding(v, gene, passed, notes),
         alteration=short,

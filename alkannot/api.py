@@ -31,6 +31,7 @@ from alkannot.annotate import (
 )
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
+from alkannot.genome.codons import check_codon_reference
 from alkannot.genome.sequence import ReferenceSequence
 from alkannot.models import Finding, InputFile, SampleMetadata, SampleResult, SkippedRecord
 
@@ -125,6 +126,7 @@ def _read_timepoint(
     if reference is None or reference.build != data.build:
         reference = ReferenceSequence(data.build, fasta)
     check_reference_alleles(data.variants, reference, vcf)
+    check_codon_reference(data.variants, data.build, vcf)
     eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
     rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
     va = variant_findings(rest, data.build, reference, catalogue, min_vaf, min_depth)

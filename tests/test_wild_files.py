@@ -286,7 +286,8 @@ def test_vcf2maf_merged_kras_codon_12():
     res = annotate_sample(WILD / "vcf2maf" / "test_merged.vcf")
     kras = [f for f in res.findings if f.gene == "KRAS"]
     assert [(f.pos, f.ref, f.alt) for f in kras] == [(25398284, "C", "T")]
-    assert "G12" in kras[0].alteration
+    # 25398284 is c.35 (G12V = C>A there in bypass_hotspots.tsv): C>T is c.35G>A, GGT -> GAT
+    assert (kras[0].alteration, kras[0].consequence) == ("G12D", "missense_variant")
     assert not any("htslib" in w or "index" in w for w in res.warnings)
 
 

@@ -156,8 +156,9 @@ def detect_build(
 
 @cache
 def known_bases(build: str) -> dict[tuple[str, int], str]:
-    """Plus-strand bases the bundle knows in ``build``: the ALK kinase-domain slice and the REF
-    alleles of the curated bypass hotspot variants. Keys use bare contig names (``2``, ``12``)."""
+    """Plus-strand bases the bundle knows in ``build``: the ALK kinase-domain slice, the REF
+    alleles of the curated bypass hotspot variants and the KRAS/EGFR codon spans. Keys use bare
+    contig names (``2``, ``12``)."""
     from alkannot.genome.models import bypass_hotspots
 
     out = {}
@@ -166,6 +167,11 @@ def known_bases(build: str) -> dict[tuple[str, int], str]:
     for h in bypass_hotspots(build):
         for i, base in enumerate(h.ref.upper()):
             out[(h.chrom.removeprefix("chr"), h.pos + i)] = base
+    from alkannot.genome.codons import codon_spans
+
+    for span in codon_spans(build):
+        for i, base in enumerate(span.bases):
+            out[(span.chrom.removeprefix("chr"), span.start + i)] = base
     return out
 
 
