@@ -42,6 +42,8 @@ class SkippedRecord:
     category: str = (
         "other"  # short machine key: "needs_reference", "symbolic_alt", "malformed", ...
     )
+    vaf: float | None = None  # the record's allele fraction and depth, when it had them
+    depth: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
