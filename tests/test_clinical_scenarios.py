@@ -1962,7 +1962,7 @@ def test_l1256f_after_lorlatinib_alectinib(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# K. Across scenarios: a fixed panel, plus every result the scenarios above produced
+# P. Across scenarios: a fixed panel, plus every result the scenarios above produced
 # ----------------------------------------------------------------------------------------------
 
 #: A panel of the scenarios above (records, copy-number gene and log2, fusion, prior therapy), so
