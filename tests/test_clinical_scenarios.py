@@ -1353,7 +1353,7 @@ def test_drugs_tsv_columns_rank_level_status_progressed_on(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# L. More mutation profiles, settings and curation corrections
+# K. More mutation profiles, settings and curation corrections
 # ----------------------------------------------------------------------------------------------
 
 
@@ -1681,7 +1681,7 @@ def test_compound_resistance_at_case_level_has_no_oncokb_resistance_level(tmp_pa
 
 
 # ----------------------------------------------------------------------------------------------
-# M. The HTML report: next options and the fusion caution
+# L. The HTML report: next options and the fusion caution
 # ----------------------------------------------------------------------------------------------
 
 
@@ -1718,7 +1718,7 @@ def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# N. More compound and history cases
+# M. More compound and history cases
 # ----------------------------------------------------------------------------------------------
 
 
@@ -1882,7 +1882,7 @@ def test_findings_tsv_mechanism_empty_for_observations(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# O. Mutation-specific evidence against the treatment setting alone
+# N. Mutation-specific evidence against the treatment setting alone
 # ----------------------------------------------------------------------------------------------
 
 
@@ -1962,7 +1962,7 @@ def test_l1256f_after_lorlatinib_alectinib(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# P. Across scenarios: a fixed panel, plus every result the scenarios above produced
+# O. Across scenarios: a fixed panel, plus every result the scenarios above produced
 # ----------------------------------------------------------------------------------------------
 
 #: A panel of the scenarios above (records, copy-number gene and log2, fusion, prior therapy), so
