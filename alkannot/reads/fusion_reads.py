@@ -1,0 +1,337 @@
+"""EML4-ALK from DNA reads: discordant pairs, split reads (SA tag) and partner-matching soft clips.
+
+EML4-ALK is an inversion: EML4 (plus strand) is joined to ALK (minus strand) in ALK intron 19,
+so the two sides of a junction read align to the *same* strand (discordant pairs: both mates
+forward for the EML4::ALK junction, both reverse for the reciprocal one) and the two parts of a
+split read to *opposite* strands. Evidence with any other orientation is counted in QC and not
+used. Split reads are taken from the SA tag whatever the secondary flag says (``bwa mem -M``
+marks the supplementary part secondary). A soft clip counts when its sequence (reverse
+complemented, as the inversion requires) matches EML4: the reference FASTA when given, else the
+EML4 reads of the same file.
+
+The regions come from the bundled transcript models: the ALK breakpoint region is exon 20 to
+exon 19 (intron 19 between them), the partner region the EML4 gene span.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from alkannot.genome.models import gene_spans, transcripts
+from alkannot.models import FusionCall
+from alkannot.reads.bam import Alignments
+from alkannot.reads.targets import revcomp
+
+#: Shortest soft clip compared with the partner, and the k-mer length used to compare it.
+MIN_CLIP = 20
+KMER = 20
+#: Fragments needed to report a fusion from the reads.
+MIN_SUPPORT = 2
+#: Reads farther than this from the breakpoint do not count as wild type spanning it.
+_SPAN_MARGIN = 10
+
+
+def alk_breakpoint_region(build: str) -> tuple[str, int, int]:
+    """ALK exon 20 to exon 19 (intron 19 between them), where EML4-ALK breakpoints fall."""
+    alk = transcripts(build)["ALK"]
+    ex = {e.number: e for e in alk.exons}
+    return alk.chrom, min(ex[20].start, ex[19].start), max(ex[20].end, ex[19].end)
+
+
+@dataclass
+class _Evidence:
+    """Fragments by kind of evidence, and breakpoints seen."""
+
+    discordant: set[str] = field(default_factory=set)
+    split: set[str] = field(default_factory=set)
+    softclip: set[str] = field(default_factory=set)
+    breakpoints: Counter = field(default_factory=Counter)  # (pos5, pos3) from split reads
+    clip_pos3: Counter = field(default_factory=Counter)  # ALK ends of partner-matching clips
+    clip_pos5: Counter = field(default_factory=Counter)
+    mate_ends5: list[int] = field(default_factory=list)  # discordant: EML4 mate starts
+    read_ends3: list[int] = field(default_factory=list)  # discordant: ALK read ends
+
+    @property
+    def fragments(self) -> set[str]:
+        return self.discordant | self.split | self.softclip
+
+
+@dataclass
+class ReadFusionResult:
+    """What the fusion search found in one file."""
+
+    call: FusionCall | None
+    evidence: dict[str, int]
+    sentence: str
+    breakpoint3: int | None = None
+    breakpoint5: int | None = None
+    wild_type3: int = 0
+
+
+def _ref_length(cigar: str) -> tuple[int, bool, bool]:
+    """Reference length of a CIGAR string, and whether it starts / ends with a clip."""
+    import re
+
+    ops = re.findall(r"(\d+)([MIDNSHP=X])", cigar)
+    length = sum(int(n) for n, op in ops if op in "MDN=X")
+    lead = bool(ops) and ops[0][1] in "SH" and int(ops[0][0]) >= MIN_CLIP
+    trail = bool(ops) and ops[-1][1] in "SH" and int(ops[-1][0]) >= MIN_CLIP
+    return length, lead, trail
+
+
+def _clips(read) -> tuple[int, int]:
+    cig = read.cigartuples or ()
+    lead = cig[0][1] if cig and cig[0][0] in (4, 5) else 0
+    trail = cig[-1][1] if cig and cig[-1][0] in (4, 5) else 0
+    return lead, trail
+
+
+def _partner_kmers(aln: Alignments, build: str, fasta, qc: Counter) -> dict[str, int]:
+    """EML4 plus-strand k-mers -> position of their last base, from the FASTA or the reads."""
+    span = gene_spans(build)["EML4"]
+    kmers: dict[str, int] = {}
+    if fasta is not None:
+        seq = fasta.fetch(span.chrom, span.start, span.end)
+        for i in range(len(seq) - KMER + 1):
+            kmers.setdefault(seq[i : i + KMER], span.start + i + KMER - 1)
+        return kmers
+    for read in aln.fetch(span.chrom, span.start, span.end):
+        qc["partner_reads_fetched"] += 1
+        if read.is_unmapped or read.is_duplicate or read.query_sequence is None:
+            continue
+        seq = read.query_sequence
+        for q_start, r_start, length in _blocks(read):
+            block = seq[q_start : q_start + length]
+            for i in range(len(block) - KMER + 1):
+                kmers.setdefault(block[i : i + KMER], r_start + i + KMER)
+    return kmers
+
+
+def _blocks(read):
+    """Aligned blocks as (query offset, 0-based reference start, length)."""
+    q = 0
+    r = read.reference_start
+    for op, n in read.cigartuples or ():
+        if op in (0, 7, 8):
+            yield q, r, n
+            q += n
+            r += n
+        elif op in (1, 4):
+            q += n
+        elif op in (2, 3):
+            r += n
+
+
+def _match_clip(clip: str, kmers: dict[str, int], junction_end: bool) -> int | None:
+    """Position of EML4 matching the reverse-complemented clip (inversion), or None.
+
+    More than half of the clip's k-mers must be EML4's; the position returned is the EML4 base
+    next to the junction (the last base for the EML4::ALK side, the first for the reciprocal).
+    """
+    rc = revcomp(clip)
+    hits = [kmers.get(rc[i : i + KMER]) for i in range(len(rc) - KMER + 1)]
+    found = [h for h in hits if h is not None]
+    if not hits or len(found) * 2 <= len(hits):
+        return None
+    return max(found) if junction_end else min(found) - KMER + 1
+
+
+def find_fusion(
+    aln: Alignments, build: str, min_mapq: int, fasta=None, qc: Counter | None = None
+) -> ReadFusionResult:
+    """Look for EML4-ALK junction fragments in one alignment file."""
+    qc = qc if qc is not None else Counter()
+    chrom, lo, hi = alk_breakpoint_region(build)
+    eml4 = gene_spans(build)["EML4"]
+    fwd, rev = _Evidence(), _Evidence()  # EML4::ALK junction and its reciprocal
+    spans: list[tuple[int, int]] = []
+    clip_candidates: list[tuple[str, str, bool, int]] = []
+    eml4_name = aln.contigs.get(eml4.chrom)
+    for read in aln.fetch(chrom, lo, hi):
+        qc["fusion_reads_fetched"] += 1
+        if read.is_unmapped or read.is_duplicate or read.is_qcfail:
+            continue
+        primary = not (read.is_secondary or read.is_supplementary)
+        name = read.query_name
+        has_sa = read.has_tag("SA")
+        if has_sa:
+            _split_evidence(read, eml4, fwd, rev, qc)
+        if not primary or read.mapping_quality < min_mapq:
+            continue
+        paired = read.is_paired and not read.mate_is_unmapped
+        tlen = read.template_length
+        start = read.reference_start
+        if paired and tlen > 0:
+            spans.append((start + 1, start + tlen))
+        elif not paired:
+            spans.append((start + 1, read.reference_end))
+        if paired and read.next_reference_name == eml4_name:
+            mate = read.next_reference_start + 1
+            if eml4.start <= mate <= eml4.end:
+                if read.is_reverse != read.mate_is_reverse:
+                    qc["discordant_wrong_orientation"] += 1
+                else:
+                    ev = rev if read.is_reverse else fwd
+                    ev.discordant.add(name)
+                    ev.mate_ends5.append(mate)
+                    ev.read_ends3.append(read.reference_end)
+        if has_sa:
+            continue
+        lead, trail = _clips(read)
+        if trail >= MIN_CLIP or lead >= MIN_CLIP:
+            seq = read.query_sequence or ""
+            if trail >= MIN_CLIP:
+                clip_candidates.append((name, seq[-trail:], True, read.reference_end))
+            if lead >= MIN_CLIP:
+                clip_candidates.append((name, seq[:lead], False, start + 1))
+    if clip_candidates:
+        kmers = _partner_kmers(aln, build, fasta, qc)
+        for name, clip, right, pos3 in clip_candidates:
+            pos5 = _match_clip(clip, kmers, junction_end=right)
+            if pos5 is None:
+                continue
+            ev = fwd if right else rev
+            ev.softclip.add(name)
+            ev.clip_pos3[pos3] += 1
+            ev.clip_pos5[pos5] += 1
+    return _summarise(aln, build, fwd, rev, spans, qc)
+
+
+def _split_evidence(read, eml4, fwd: _Evidence, rev: _Evidence, qc: Counter) -> None:
+    strand = "-" if read.is_reverse else "+"
+    lead, trail = _clips(read)
+    for entry in read.get_tag("SA").rstrip(";").split(";"):
+        parts = entry.split(",")
+        if len(parts) < 4:
+            continue
+        sa_chrom, sa_pos, sa_strand, sa_cigar = parts[0], int(parts[1]), parts[2], parts[3]
+        if sa_chrom.removeprefix("chr") != eml4.chrom.removeprefix("chr"):
+            continue
+        if not eml4.start <= sa_pos <= eml4.end:
+            continue
+        if sa_strand == strand:
+            qc["split_wrong_orientation"] += 1
+            continue
+        length, sa_lead, sa_trail = _ref_length(sa_cigar)
+        if trail >= MIN_CLIP and sa_trail:
+            fwd.split.add(read.query_name)
+            fwd.breakpoints[(sa_pos + length - 1, read.reference_end)] += 1
+        elif lead >= MIN_CLIP and sa_lead:
+            rev.split.add(read.query_name)
+            rev.breakpoints[(sa_pos, read.reference_start + 1)] += 1
+        else:
+            qc["split_unclear_junction"] += 1
+
+
+def _breakpoints(ev: _Evidence) -> tuple[int | None, int | None, str]:
+    if ev.breakpoints:
+        (b5, b3), _n = ev.breakpoints.most_common(1)[0]
+        return b5, b3, "from split reads"
+    if ev.clip_pos3 and ev.clip_pos5:
+        return (
+            ev.clip_pos5.most_common(1)[0][0],
+            ev.clip_pos3.most_common(1)[0][0],
+            "from partner-matching soft clips",
+        )
+    if ev.mate_ends5:
+        # discordant pairs only: the junction lies just beyond the reads nearest to it
+        return (
+            max(ev.mate_ends5),
+            max(ev.read_ends3),
+            "approximate: from discordant pairs only (the junction lies beyond the reads)",
+        )
+    return None, None, ""
+
+
+def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:
+    from alkannot.fusion import type_alk_fusion
+
+    counts = {
+        "discordant_pairs": len(fwd.discordant),
+        "split_reads": len(fwd.split),
+        "soft_clips": len(fwd.softclip),
+        "supporting_fragments": len(fwd.fragments),
+        "reciprocal_fragments": len(rev.fragments),
+    }
+    supporting = len(fwd.fragments)
+    b5, b3, how = _breakpoints(fwd)
+    wt3 = 0
+    if b3 is not None:
+        wt3 = sum(
+            1 for s, e in spans if s <= b3 - _SPAN_MARGIN and e >= b3 + _SPAN_MARGIN
+        ) - len(fwd.discordant)  # a discordant ALK read's own span is not a wild-type fragment
+        wt3 = max(wt3, 0)
+    counts["wild_type_fragments_at_alk_breakpoint"] = wt3
+    if supporting < MIN_SUPPORT:
+        region = "ALK intron 19"
+        sentence = (
+            f"no EML4-ALK junction in the DNA reads of {aln.label} ({supporting} supporting "
+            f"fragment(s); {MIN_SUPPORT} needed) over {region}"
+        )
+        return ReadFusionResult(None, counts, sentence)
+    chrom3 = transcripts(build)["ALK"].chrom
+    fraction = supporting / (supporting + wt3)
+    call = FusionCall(
+        gene5="EML4",
+        gene3="ALK",
+        chrom5=gene_spans(build)["EML4"].chrom,
+        pos5=b5,
+        chrom3=chrom3,
+        pos3=b3,
+        supporting_reads=supporting,
+        source_format="DNA reads",
+        record=aln.path,
+        note=(
+            f"{len(fwd.discordant)} discordant pair(s), {len(fwd.split)} split read(s), "
+            f"{len(fwd.softclip)} partner-matching soft clip(s); breakpoints {how}; fusion "
+            f"fraction {fraction:.1%} ({supporting} of {supporting + wt3} fragments spanning "
+            "the ALK breakpoint)"
+        ),
+    )
+    call = type_alk_fusion(call, build)
+    if call.variant == "v3a/v3b":
+        call = _add_note(
+            call, "v3a and v3b cannot be told apart from DNA: they differ in the spliced RNA"
+        )
+    sentence = f"EML4-ALK found in the DNA reads of {aln.label}: {call.note}"
+    counts["fusion_fraction_permille"] = round(1000 * fraction)
+    return ReadFusionResult(call, counts, sentence, b3, b5, wt3)
+
+
+def _add_note(call: FusionCall, note: str) -> FusionCall:
+    from dataclasses import replace
+
+    return replace(call, note="; ".join(x for x in (call.note, note) if x))
+
+
+def junction_check(
+    aln: Alignments, build: str, pos5: int, pos3: int, min_mapq: int, min_depth: int
+) -> tuple[str, str]:
+    """Decide ``present``, ``lost`` or ``not_covered`` for a known junction in another file.
+
+    ``lost``: no supporting fragment although at least ``min_depth`` wild-type fragments span the
+    ALK breakpoint; ``not_covered``: too few fragments there to say.
+    """
+    found = find_fusion(aln, build, min_mapq)
+    if found.call is not None:
+        return "present", found.sentence
+    chrom, _lo, _hi = alk_breakpoint_region(build)
+    wt = 0
+    for read in aln.fetch(chrom, pos3 - _SPAN_MARGIN, pos3 + _SPAN_MARGIN):
+        if read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_duplicate:
+            continue
+        if read.mapping_quality < min_mapq:
+            continue
+        start = read.reference_start + 1
+        end = (
+            read.reference_start + read.template_length
+            if read.is_paired and read.template_length > 0
+            else read.reference_end
+        )
+        if start <= pos3 - _SPAN_MARGIN and end >= pos3 + _SPAN_MARGIN:
+            wt += 1
+    where = f"the baseline junction (EML4 {pos5}, ALK {pos3})"
+    if wt >= min_depth:
+        return "lost", f"no fragment supports {where}; {wt} wild-type fragments span it"
+    return "not_covered", f"{where} is covered by {wt} fragment(s) only: cannot say lost"
