@@ -87,7 +87,7 @@ class _Inputs:
 
 
 def _read_timepoint(
-    vcf: str,
+    vcf: str | None,
     *,
     label: str,
     vcf_sample: str | None,
@@ -108,47 +108,53 @@ def _read_timepoint(
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
-    data = read_vcf(vcf, lambda b: target_regions(b), sample=vcf_sample, build=build)
-    out.build, out.vcf_sample = data.build, data.sample
-    out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
-    out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
-    out.variants_examined = data.records_examined
-    if reference is None or reference.build != data.build:
-        reference = ReferenceSequence(data.build, fasta)
-    check_reference_alleles(data.variants, reference, vcf)
-    va = variant_findings(data.variants, data.build, reference, catalogue, min_vaf, min_depth)
-    out.findings += va.findings
-    out.skipped += data.skipped + va.skipped
-    out.not_translated = va.not_translated
-    out.non_coding = va.non_coding
+    if vcf is None:  # reads only (--bam): the build comes from the BAM header
+        out.build = str(build)
+        if reference is None or reference.build != out.build:
+            reference = ReferenceSequence(out.build, fasta)
+    else:
+        data = read_vcf(vcf, lambda b: target_regions(b), sample=vcf_sample, build=build)
+        out.build, out.vcf_sample = data.build, data.sample
+        out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
+        out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
+        out.variants_examined = data.records_examined
+        if reference is None or reference.build != data.build:
+            reference = ReferenceSequence(data.build, fasta)
+        check_reference_alleles(data.variants, reference, vcf)
+        va = variant_findings(data.variants, data.build, reference, catalogue, min_vaf, min_depth)
+        out.findings += va.findings
+        out.skipped += data.skipped + va.skipped
+        out.not_translated = va.not_translated
+        out.non_coding = va.non_coding
+    build = out.build
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
-        cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=_multi_sample(cnv, table_sample))
+        cn = read_cnv(cnv, build, fmt=cnv_format, sample=_multi_sample(cnv, table_sample))
         out.formats["cnv"] = cn.format
         out.skipped += cn.skipped
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         out.copy_number = gene_copy_numbers(
-            cn, data.build, COPY_NUMBER_GENES, purity=purity, ploidy=ploidy
+            cn, build, COPY_NUMBER_GENES, purity=purity, ploidy=ploidy
         )
         out.findings += copy_number_findings(out.copy_number, catalogue)
     if fusions:
         from alkannot.fusion import summarise_fusion_status, type_alk_fusion
         from alkannot.io.fusions import read_fusions
 
-        fd = read_fusions(fusions, data.build, fmt=fusion_format, sample=table_sample)
+        fd = read_fusions(fusions, build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
         out.skipped += fd.skipped
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
-        out.fusions = [type_alk_fusion(c, data.build) for c in fd.calls]
+        out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
         out.fusion_status = summarise_fusion_status(fd)
         out.findings += fusion_findings(out.fusions)
     return out, reference
 
 
 def annotate_sample(
-    vcf: str | Path,
+    vcf: str | Path | None = None,
     *,
     sample_name: str | None = None,
     vcf_sample: str | None = None,
@@ -168,6 +174,12 @@ def annotate_sample(
     min_vaf: float = DEFAULT_MIN_VAF,
     min_depth: int = DEFAULT_MIN_DEPTH,
     catalogue: str | Path | None = None,
+    bam: str | Path | None = None,
+    baseline_bam: str | Path | None = None,
+    rna_bam: str | Path | None = None,
+    min_mapq: int = 20,
+    min_base_quality: int = 20,
+    max_detection_limit: float = 0.05,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -199,6 +211,12 @@ def annotate_sample(
         Quality flags: variants below them are reported but do not enter the drug matrix.
     catalogue
         A local catalogue YAML instead of the bundled one.
+    bam, baseline_bam, rna_bam
+        Re-biopsy BAM/CRAM (enough without a VCF: the build comes from its header), the
+        pre-treatment one, and spliced RNA alignments for phasing (see :mod:`alkannot.reads`).
+        A CRAM needs ``reference``.
+    min_mapq, min_base_quality, max_detection_limit
+        Read filters, and the detection limit above which a site is ``not_evaluable``.
 
     Returns
     -------
@@ -215,6 +233,15 @@ def annotate_sample(
 
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
+    bams = {
+        "bam": _require_file(bam, "--bam"),
+        "baseline_bam": _require_file(baseline_bam, "--baseline-bam"),
+        "rna_bam": _require_file(rna_bam, "--rna-bam"),
+    }
+    if not vcf and not bams["bam"]:
+        raise ConfigError("give a VCF, a --bam, or both")
+    if (bams["baseline_bam"] or bams["rna_bam"]) and not bams["bam"]:
+        raise ConfigError("--baseline-bam/--rna-bam need --bam as well")
     paths = {
         "cnv": _require_file(cnv, "--cnv"),
         "fusions": _require_file(fusions, "--fusions"),
@@ -233,7 +260,13 @@ def annotate_sample(
     if ploidy is not None and ploidy <= 0:
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
-    roles = {"vcf": vcf, "reference": fasta, **paths}
+    bam_sample = ""
+    if bams["bam"]:
+        from alkannot.reads import bam_build
+
+        found, bam_sample = bam_build(bams["bam"], fasta)
+        build = build or (None if vcf else found)
+    roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
     # Checksums read whole files (a genome FASTA, a WGS VCF): hash them on another core while the
     # inputs are read (hashlib releases the GIL), so they add no wall time to region reads.
     hasher = ThreadPoolExecutor(max_workers=1)
@@ -292,11 +325,24 @@ def annotate_sample(
             findings = compare_with_baseline(findings, base.findings)
             base_fusion = base.fusion_status
         else:
+            base = None
             base_fusion = "not_assessed"
+        reads = None
+        if bams["bam"]:
+            from alkannot.reads.integrate import add_read_evidence
+
+            reads, findings, base_fusion = add_read_evidence(
+                bams, now, base, findings, ref, cat, fasta=fasta, vcf_given=bool(vcf),
+                base_fusion=base_fusion, min_vaf=min_vaf, min_depth=min_depth,
+                min_mapq=min_mapq, min_base_quality=min_base_quality,
+                max_detection_limit=max_detection_limit,
+            )  # fmt: skip
+            warnings += [f"reads: {w}" for w in reads.warnings]
         if now.fusion_status == "absent":
             findings.append(fusion_absent_finding(cat, base_fusion))
 
-        sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
+        first = Path(vcf or bams["bam"]).name.split(".")[0]
+        sample = safe_sample_id(sample_name or now.vcf_sample or bam_sample or first)
         metadata = SampleMetadata(
             sample=sample,
             prior_therapy=therapies,
@@ -322,7 +368,7 @@ def annotate_sample(
             fusion_status=_fusion_status(now.fusion_status, findings),
             mechanisms=mechanisms_found(findings),
             drugs=build_drug_matrix(findings, cat, metadata),
-            not_assessed=not_assessed(cat, paths, now.not_translated),
+            not_assessed=not_assessed(cat, {**paths, **bams}, now.not_translated),
             skipped=skipped,
             warnings=warnings,
             inputs=inputs,
@@ -334,6 +380,7 @@ def annotate_sample(
                 "vcf_sample": now.vcf_sample,
                 "sample_name": sample_name or now.vcf_sample,
             },
+            reads=reads,
         )
     finally:
         hasher.shutdown(wait=False, cancel_futures=True)
@@ -379,7 +426,7 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
             "Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
             "was given (--cnv)."
         )
-    if not paths["fusions"]:
+    if not paths["fusions"] and not paths.get("bam"):
         out.append(
             "ALK fusion status not assessed: a fusion cannot be called lost without "
             "fusion/SV input (--fusions)."
@@ -409,7 +456,8 @@ def write_sample_reports(
 ) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
-    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
+    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``
+    (and ``{sample}.reads.tsv``, ``{sample}.phase.tsv`` when there is read evidence);
     ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``.
     Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the HTML
     page; without it the page says "not given", so that outputs depend on the inputs alone.
@@ -430,6 +478,10 @@ def write_sample_reports(
         from alkannot.report.tsv import write_tsvs
 
         paths.update(write_tsvs(result, outdir))
+        if result.reads is not None:
+            from alkannot.report.reads import write_read_tsvs
+
+            paths.update(write_read_tsvs(result, outdir))
     if "json" in formats:
         from alkannot.report.json import write_json
 

@@ -335,7 +335,10 @@ class ReadEvidence:
     genotypes: list[ReadGenotype] = field(default_factory=list)
     phases: list[PhaseCall] = field(default_factory=list)
     fusions: list[FusionCall] = field(default_factory=list)
+    fusion_status: str = "not_assessed"  # present, absent, lost, not_covered, not_assessed
     fusion_check: str = ""  # sentence: what the fusion search in the reads found
     settings: dict[str, Any] = field(default_factory=dict)  # filters and model parameters
     qc: dict[str, int] = field(default_factory=dict)  # reads seen / excluded by reason
+    warnings: list[str] = field(default_factory=list)
+    baseline_fusion_status: str = "not_assessed"  # from --baseline-bam: present / absent
     files: dict[str, str] = field(default_factory=dict)  # role -> path

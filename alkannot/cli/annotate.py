@@ -14,7 +14,7 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("vcf", type=_FILE)
+@click.argument("vcf", type=_FILE, required=False)
 @click.option(
     "-o",
     "--outdir",
@@ -80,6 +80,28 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Variants below are reported but kept out of the drug matrix.",
 )
 @click.option(
+    "--bam",
+    type=_FILE,
+    help="Re-biopsy BAM/CRAM (sorted, indexed): read evidence; enough without a VCF.",
+)
+@click.option(
+    "--baseline-bam", type=_FILE, help="Pre-treatment BAM/CRAM (fusion junction lost or not)."
+)
+@click.option("--rna-bam", type=_FILE, help="Spliced RNA BAM/CRAM, to phase distant ALK variants.")
+@click.option(
+    "--min-mapq", type=int, default=20, show_default=True, help="Reads below don't count."
+)
+@click.option(
+    "--min-base-quality", type=int, default=20, show_default=True, help="Bases below don't count."
+)
+@click.option(
+    "--max-detection-limit",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="A site whose detection limit is above it is not evaluable.",
+)
+@click.option(
     "--catalogue", type=_FILE, help="A local (extended) catalogue YAML instead of the bundled one."
 )
 @click.option(
@@ -91,9 +113,13 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 )
 @click.option("--report-date", help="Date printed on the HTML report (YYYY-MM-DD) [default: none].")
 def annotate(
-    vcf: str, outdir: str, formats: tuple[str, ...], report_date: str | None, **options: object
+    vcf: str | None,
+    outdir: str,
+    formats: tuple[str, ...],
+    report_date: str | None,
+    **options: object,
 ) -> None:
-    """Annotate one re-biopsy VCF (with optional copy number, fusions and baseline)."""
+    """Annotate one re-biopsy VCF and/or BAM (with optional copy number, fusions, baseline)."""
     from alkannot.api import annotate_sample, write_sample_reports
     from alkannot.report.html import report_date as check_date
 

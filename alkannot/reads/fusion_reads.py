@@ -88,7 +88,10 @@ def _clips(read) -> tuple[int, int]:
 
 
 def _partner_kmers(aln: Alignments, build: str, fasta, qc: Counter) -> dict[str, int]:
-    """EML4 plus-strand k-mers -> position of their last base, from the FASTA or the reads."""
+    """EML4 plus-strand k-mers -> position of their last base, from the FASTA or the reads.
+
+    ``fasta`` is a :class:`~alkannot.genome.sequence.ReferenceSequence` with a FASTA, or None.
+    """
     span = gene_spans(build)["EML4"]
     kmers: dict[str, int] = {}
     if fasta is not None:
@@ -253,14 +256,15 @@ def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:
         "soft_clips": len(fwd.softclip),
         "supporting_fragments": len(fwd.fragments),
         "reciprocal_fragments": len(rev.fragments),
+        "fragments_in_region": len(spans),
     }
     supporting = len(fwd.fragments)
     b5, b3, how = _breakpoints(fwd)
     wt3 = 0
     if b3 is not None:
-        wt3 = sum(
-            1 for s, e in spans if s <= b3 - _SPAN_MARGIN and e >= b3 + _SPAN_MARGIN
-        ) - len(fwd.discordant)  # a discordant ALK read's own span is not a wild-type fragment
+        wt3 = sum(1 for s, e in spans if s <= b3 - _SPAN_MARGIN and e >= b3 + _SPAN_MARGIN) - len(
+            fwd.discordant
+        )  # a discordant ALK read's own span is not a wild-type fragment
         wt3 = max(wt3, 0)
     counts["wild_type_fragments_at_alk_breakpoint"] = wt3
     if supporting < MIN_SUPPORT:
