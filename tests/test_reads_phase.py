@@ -74,7 +74,7 @@ def _spliced_reads(b: BamBuilder, n: int, changes: dict) -> None:
     e23 = ref(29220740, EXON23[1])  # exon 23 from just before codon 1202 to its end
     e22 = ref(EXON22[0], EXON22[0] + 39)
     intron = EXON22[0] - EXON23[1] - 1
-    for i in range(n):
+    for _i in range(n):
         seq = mutate(e23, 29220740, changes) + mutate(e22, EXON22[0], changes)
         b.read(f"rna{len(b.reads)}", 29220740, seq, cigar=f"{len(e23)}M{intron}N{len(e22)}M")
 

@@ -30,6 +30,8 @@ KMER = 20
 MIN_SUPPORT = 2
 #: Reads farther than this from the breakpoint do not count as wild type spanning it.
 _SPAN_MARGIN = 10
+#: Longest fragment looked for when counting wild-type fragments across a breakpoint.
+_MAX_FRAGMENT = 1000
 
 
 def alk_breakpoint_region(build: str) -> tuple[str, int, int]:
@@ -322,7 +324,9 @@ def junction_check(
         return "present", found.sentence
     chrom, _lo, _hi = alk_breakpoint_region(build)
     wt = 0
-    for read in aln.fetch(chrom, pos3 - _SPAN_MARGIN, pos3 + _SPAN_MARGIN):
+    # a fragment spans the breakpoint even when neither mate overlaps it: fetch the leftmost
+    # mates up to one long fragment before it
+    for read in aln.fetch(chrom, pos3 - _MAX_FRAGMENT, pos3 + _SPAN_MARGIN):
         if read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_duplicate:
             continue
         if read.mapping_quality < min_mapq:
