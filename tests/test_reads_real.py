@@ -58,9 +58,9 @@ def _original_arg_fragments(path: Path) -> int:
             if r.is_secondary or r.is_supplementary or r.is_duplicate or r.mapping_quality < 20:
                 continue
             pairs = {rp + 1: qp for qp, rp in r.get_aligned_pairs(matches_only=True)}
-            if all(p in pairs for p in G1202):
-                if "".join(r.query_sequence[pairs[p]] for p in G1202) in ARG_SPELLINGS:
-                    names.add(r.query_name)
+            covered = all(p in pairs for p in G1202)
+            if covered and "".join(r.query_sequence[pairs[p]] for p in G1202) in ARG_SPELLINGS:
+                names.add(r.query_name)
     return len(names)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from alkannot.errors import ReferenceFastaError
 from alkannot.genome.models import gene_spans, transcripts
 from alkannot.models import FusionCall
 from alkannot.reads.bam import Alignments
@@ -97,10 +98,15 @@ def _partner_kmers(aln: Alignments, build: str, fasta, qc: Counter) -> dict[str,
     span = gene_spans(build)["EML4"]
     kmers: dict[str, int] = {}
     if fasta is not None:
-        seq = fasta.fetch(span.chrom, span.start, span.end)
+        try:
+            seq = fasta.fetch(span.chrom, span.start, span.end)
+        except ReferenceFastaError:
+            seq = ""  # the FASTA lacks EML4: use the reads, as without a FASTA
+            qc["partner_not_in_fasta"] += 1
         for i in range(len(seq) - KMER + 1):
             kmers.setdefault(seq[i : i + KMER], span.start + i + KMER - 1)
-        return kmers
+        if seq:
+            return kmers
     for read in aln.fetch(span.chrom, span.start, span.end):
         qc["partner_reads_fetched"] += 1
         if read.is_unmapped or read.is_duplicate or read.query_sequence is None:

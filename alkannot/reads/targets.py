@@ -21,11 +21,14 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from alkannot.errors import ReferenceFastaError
 from alkannot.genome.models import bypass_hotspots, transcripts
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
 from alkannot.hgvs import CODON_TABLE, three_to_one
 
 _COMP = str.maketrans("ACGT", "TGCA")
+#: A base the reference cannot give: outside the bundled slice, or missing from the FASTA.
+_UNKNOWN_BASE = (OutsideSliceError, ReferenceFastaError)
 _MISSENSE = re.compile(r"^([A-Z])(\d+)([A-Z])$")
 _RESIDUE_INDEL = re.compile(r"^([A-Z])(\d+)(del|dup)$")
 #: Bases of unique sequence kept on each side of an indel's repeat run.
@@ -92,8 +95,8 @@ def _missense_target(build, reference, entry, m) -> Target:
     )
     try:
         ref_plus = "".join(reference.fetch(tx.chrom, p, p) for p in ordered)
-    except OutsideSliceError:
-        return Target(**base, problem="codon outside the bundled ALK slice: needs --reference")
+    except _UNKNOWN_BASE:
+        return Target(**base, problem="codon bases unknown: needs --reference with this region")
     ref_codon = revcomp(ref_plus) if minus else ref_plus
     if CODON_TABLE.get(ref_codon) != ref_aa:
         return Target(**base, ref=ref_plus, problem=f"reference codon {ref_codon} is not {ref_aa}")
@@ -105,7 +108,7 @@ def _missense_target(build, reference, entry, m) -> Target:
 def _known(reference, chrom: str, start: int, end: int) -> bool:
     try:
         reference.fetch(chrom, start, end)
-    except OutsideSliceError:
+    except _UNKNOWN_BASE:
         return False
     return True
 
@@ -142,9 +145,9 @@ def haplotype_target(
     where = dict(chrom=chrom, start=pos, end=pos + max(len(ref), 1) - 1, kind="haplotype")
     try:
         lo, context = _fetch_around(reference, chrom, pos, pos + len(ref) - 1, _CONTEXT)
-    except OutsideSliceError:
+    except _UNKNOWN_BASE:
         return Target(
-            **where, problem="indel outside the bundled ALK slice: needs --reference", **fields
+            **where, problem="indel bases unknown: needs --reference with this region", **fields
         )
     i = pos - lo
     hap = context[:i] + alt + context[i + len(ref) :]
@@ -177,7 +180,7 @@ def _residue_indel_target(build, reference, entry, m) -> Target:
     try:
         codon_plus = reference.fetch(tx.chrom, lo, hi)
         anchor = reference.fetch(tx.chrom, lo - 1, lo - 1)
-    except OutsideSliceError:
+    except _UNKNOWN_BASE:
         return haplotype_target(reference, tx.chrom, lo, "N", "N", **fields)  # reports the problem
     if op == "del":
         return haplotype_target(reference, tx.chrom, lo - 1, anchor + codon_plus, anchor, **fields)

@@ -91,3 +91,28 @@ def write_read_tsvs(result: SampleResult, outdir: Path) -> dict[str, Path]:
     write_text(paths["reads"], render(READS_COLUMNS, reads_rows(result)))
     write_text(paths["phase"], render(PHASE_COLUMNS, phase_rows(result)))
     return paths
+
+
+def read_summary(result: SampleResult) -> list[str]:
+    """Short sentences for the report's first screen, detections first.
+
+    ``G1202R not detected: 0/448 fragments, detectable from 1.4 %``
+    """
+    if result.reads is None:
+        return []
+    out = []
+    rows = [g for g in result.reads.genotypes if g.source == "dna"]
+    order = {"detected": 0, "not_detected": 1, "not_evaluable": 2}
+    for g in sorted(rows, key=lambda g: order[g.status]):
+        name = f"{g.gene} {g.alteration}" if g.gene != "ALK" else g.alteration
+        counts = f"{g.alt_fragments}/{g.fragments} fragments"
+        if g.status == "detected":
+            extra = " (read evidence only)" if g.vcf_status in ("not in VCF", "filtered") else ""
+            out.append(f"{name} detected: {counts} ({g.vaf:.1%}){extra}")
+        elif g.status == "not_detected":
+            out.append(f"{name} not detected: {counts}, detectable from {g.detection_limit:.1%}")
+        else:
+            out.append(f"{name} not evaluable: {g.note}")
+    if result.reads.fusion_check:
+        out.append(result.reads.fusion_check)
+    return out
