@@ -195,3 +195,13 @@ def test_bad_bam_input_is_one_line_exit_2_and_no_output(tmp_path, make):
     assert len(lines) == 1, res.stderr
     assert words in lines[0] and "Traceback" not in res.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_sample_sheet_bam_column_without_a_vcf(tmp_path):
+    bam = _g1202r_bam(tmp_path / "t.bam", alt=30, total=300)
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample\tvcf\tbam\nS9\t\t{bam}\n")
+    res = run("batch", str(sheet), "-o", str(tmp_path / "out"))
+    assert res.returncode == 0, res.stderr
+    row = next(r for r in _rows(tmp_path / "out/S9/S9.reads.tsv") if r["alteration"] == "G1202R")
+    assert (row["fragments"], row["alt_fragments"]) == ("300", "30")

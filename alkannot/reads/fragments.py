@@ -87,39 +87,72 @@ def query_positions(read, lo: int, hi: int) -> tuple[dict[int, int], set[int], s
     return aligned, deleted, insert_after
 
 
-def observe(read, target: Target, min_bq: int) -> str | None:
-    """What one read shows at a target: REF, ALT, OTHER, LOWQ, or None (does not cover it)."""
-    seq = read.query_sequence
-    quals = read.query_qualities
-    if seq is None:
-        return None
+class ReadView:
+    """One read seen over a window ``lo..hi``: its CIGAR map, bases and qualities, read once.
+
+    (``query_sequence`` and ``query_qualities`` build a new object on every access: a window
+    with a dozen targets would otherwise pay for them a dozen times per read.)
+    """
+
+    __slots__ = ("aligned", "deleted", "inserted", "seq", "quals", "start", "end")
+
+    def __init__(self, read, lo: int, hi: int):
+        self.aligned, self.deleted, self.inserted = query_positions(read, lo, hi)
+        self.seq = read.query_sequence
+        self.quals = read.query_qualities
+        self.start = read.reference_start + 1
+        self.end = read.reference_end or 0
+
+
+def bases_at(view: ReadView, target: Target, min_bq: int) -> tuple[str | None, str]:
+    """The read's bases over a target, or why there are none.
+
+    Returns ``(None, bases)`` when the read shows bases there, else ``(status, "")`` with status
+    ``"none"`` (not covered), OTHER (deleted, or an insertion inside) or LOWQ.
+    """
+    seq, quals = view.seq, view.quals
+    if seq is None or view.end < target.start or view.start > target.end:
+        return "none", ""
+    aligned = view.aligned
     if target.kind == "substitution":
-        lo, hi = target.positions[0], target.positions[-1]
-        aligned, deleted, inserted = query_positions(read, lo, hi)
-        if any(p in deleted for p in target.positions):
-            return OTHER
-        if not all(p in aligned for p in target.positions):
-            return None
+        offsets = []
+        for p in target.positions:
+            q = aligned.get(p)
+            if q is None:
+                return (OTHER if p in view.deleted else "none"), ""
+            offsets.append(q)
         # an insertion between two compared, adjacent positions changes the allele
-        if any(p in inserted and p + 1 in target.positions for p in target.positions):
-            return OTHER
-        offsets = [aligned[p] for p in target.positions]
+        if view.inserted and any(
+            p in view.inserted and p + 1 in target.positions for p in target.positions
+        ):
+            return OTHER, ""
         if quals is not None and min(quals[q] for q in offsets) < min_bq:
-            return LOWQ
-        bases = "".join(seq[q] for q in offsets)
-    else:
-        aligned, _deleted, _ins = query_positions(read, target.start, target.end)
-        if target.start not in aligned or target.end not in aligned:
-            return None  # not spanned by aligned bases: cannot compare the haplotypes
-        q1, q2 = aligned[target.start], aligned[target.end]
-        bases = seq[q1 : q2 + 1]
-        if quals is not None and bases and sum(quals[q1 : q2 + 1]) / len(bases) < min_bq:
-            return LOWQ
+            return LOWQ, ""
+        return None, "".join(seq[q] for q in offsets)
+    q1, q2 = aligned.get(target.start), aligned.get(target.end)
+    if q1 is None or q2 is None:
+        return "none", ""  # not spanned by aligned bases: cannot compare the haplotypes
+    bases = seq[q1 : q2 + 1]
+    if quals is not None and bases and sum(quals[q1 : q2 + 1]) / len(bases) < min_bq:
+        return LOWQ, ""
+    return None, bases
+
+
+def classify(target: Target, bases: str) -> str:
+    """REF, ALT or OTHER for the bases a read shows over a target."""
     if bases == target.ref:
         return REF
     if bases in target.alts:
         return ALT
     return OTHER
+
+
+def observe(view: ReadView, target: Target, min_bq: int) -> str | None:
+    """What one read shows at a target: REF, ALT, OTHER, LOWQ, or None (does not cover it)."""
+    status, bases = bases_at(view, target, min_bq)
+    if status is None:
+        return classify(target, bases)
+    return None if status == "none" else status
 
 
 def merge_mates(first: str | None, second: str | None) -> str | None:

@@ -33,6 +33,9 @@ MIN_SUPPORT = 2
 _SPAN_MARGIN = 10
 #: Longest fragment looked for when counting wild-type fragments across a breakpoint.
 _MAX_FRAGMENT = 1000
+# SAM flag bits: unmapped, QC-failed, duplicate; secondary, supplementary
+_UNUSABLE = 0x4 | 0x200 | 0x400
+_NOT_PRIMARY = 0x100 | 0x800
 
 
 def alk_breakpoint_region(build: str) -> tuple[str, int, int]:
@@ -159,16 +162,17 @@ def find_fusion(
     spans: list[tuple[int, int]] = []
     clip_candidates: list[tuple[str, str, bool, int]] = []
     eml4_name = aln.contigs.get(eml4.chrom)
+    n_fetched = 0
     for read in aln.fetch(chrom, lo, hi):
-        qc["fusion_reads_fetched"] += 1
-        if read.is_unmapped or read.is_duplicate or read.is_qcfail:
+        n_fetched += 1
+        flag = read.flag
+        if flag & _UNUSABLE:
             continue
-        primary = not (read.is_secondary or read.is_supplementary)
         name = read.query_name
         has_sa = read.has_tag("SA")
         if has_sa:
             _split_evidence(read, eml4, fwd, rev, qc)
-        if not primary or read.mapping_quality < min_mapq:
+        if flag & _NOT_PRIMARY or read.mapping_quality < min_mapq:
             continue
         paired = read.is_paired and not read.mate_is_unmapped
         tlen = read.template_length
@@ -196,6 +200,7 @@ def find_fusion(
                 clip_candidates.append((name, seq[-trail:], True, read.reference_end))
             if lead >= MIN_CLIP:
                 clip_candidates.append((name, seq[:lead], False, start + 1))
+    qc["fusion_reads_fetched"] += n_fetched
     if clip_candidates:
         kmers = _partner_kmers(aln, build, fasta, qc)
         for name, clip, right, pos3 in clip_candidates:

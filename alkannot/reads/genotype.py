@@ -21,8 +21,9 @@ from alkannot.reads.fragments import (
     REF,
     FragmentTable,
     ReadFilters,
-    observe,
-    query_positions,
+    ReadView,
+    bases_at,
+    classify,
     read_excluded,
 )
 from alkannot.reads.stats import call_threshold, clopper_pearson, detection_limit
@@ -113,23 +114,32 @@ def collect(
                 qc[f"excluded_{why}"] += 1
                 continue
             name = read.query_name
+            view = ReadView(read, lo, hi)
+            seen: dict[tuple, tuple[str | None, str]] = {}  # targets sharing a codon read once
             for i in live:
-                table.add(i, name, observe(read, targets[i], filters.min_base_quality))
+                t = targets[i]
+                key = t.positions or (t.start, t.end)
+                if key not in seen:
+                    seen[key] = bases_at(view, t, filters.min_base_quality)
+                status, bases = seen[key]
+                if status is None:
+                    table.add(i, name, classify(t, bases))
+                elif status != "none":
+                    table.add(i, name, status)
             if ref_at:
-                _tally(read, ref_at, filters.min_base_quality, tally)
+                _tally(view, ref_at, filters.min_base_quality, tally)
         for i in live:
             tallies[i] = tally
     return table, tallies
 
 
-def _tally(read, ref_at: dict[int, str], min_bq: int, tally: _BaseTally) -> None:
-    aligned, _d, _i = query_positions(read, min(ref_at), max(ref_at))
-    seq, quals = read.query_sequence, read.query_qualities
+def _tally(view: ReadView, ref_at: dict[int, str], min_bq: int, tally: _BaseTally) -> None:
+    seq, quals = view.seq, view.quals
     if seq is None:
         return
-    for p, q in aligned.items():
-        base = ref_at.get(p)
-        if base is None or (quals is not None and quals[q] < min_bq):
+    for p, base in ref_at.items():
+        q = view.aligned.get(p)
+        if q is None or (quals is not None and quals[q] < min_bq):
             continue
         tally.total[p] += 1
         if seq[q] != base:

@@ -21,7 +21,15 @@ from collections import Counter
 
 from alkannot.models import PhaseCall
 from alkannot.reads.bam import Alignments
-from alkannot.reads.fragments import ALT, REF, ReadFilters, merge_mates, observe, read_excluded
+from alkannot.reads.fragments import (
+    ALT,
+    REF,
+    ReadFilters,
+    ReadView,
+    merge_mates,
+    observe,
+    read_excluded,
+)
 from alkannot.reads.stats import call_threshold
 from alkannot.reads.targets import Target
 
@@ -36,8 +44,9 @@ def phase_table(aln: Alignments, a: Target, b: Target, filters: ReadFilters) -> 
             continue
         longest = max(longest, abs(read.template_length), read.reference_length or 0)
         name = read.query_name
-        oa = observe(read, a, filters.min_base_quality)
-        ob = observe(read, b, filters.min_base_quality)
+        view = ReadView(read, lo, hi)
+        oa = observe(view, a, filters.min_base_quality)
+        ob = observe(view, b, filters.min_base_quality)
         if oa is None and ob is None:
             continue
         seen = obs.setdefault(name, [None, None])

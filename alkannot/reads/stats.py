@@ -16,6 +16,8 @@ import math
 
 _EPS = 1e-15
 _TINY = 1e-300
+#: Precision of the fractions solved by bisection (far below any printed digit).
+_TOL = 1e-11
 
 
 def _betacf(a: float, b: float, x: float) -> float:
@@ -100,7 +102,7 @@ def detection_limit(n: int, threshold: int, error_rate: float, power: float) -> 
     lo, hi = 0.0, 1.0
     if reached(0.0):
         return 0.0
-    for _ in range(60):  # 2^-60: far below any printed precision
+    while hi - lo > _TOL:
         mid = (lo + hi) / 2
         if reached(mid):
             hi = mid
@@ -117,7 +119,7 @@ def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
     def solve(target: float, f) -> float:
         lo, hi = 0.0, 1.0
-        for _ in range(60):
+        while hi - lo > _TOL:
             mid = (lo + hi) / 2
             if f(mid) < target:
                 lo = mid

@@ -35,6 +35,9 @@ def sample_inputs(wildcards):
         row.baseline_vcf,
         row.baseline_cnv,
         row.baseline_fusions,
+        row.bam,
+        row.baseline_bam,
+        row.rna_bam,
     ]
     return [f for f in files if f]
 
