@@ -20,6 +20,7 @@ from pathlib import Path
 from alkannot import __version__
 from alkannot.annotate import (
     COPY_NUMBER_GENES,
+    MUTATION_GENES,
     check_reference_alleles,
     copy_number_findings,
     fusion_absent_finding,
@@ -31,13 +32,21 @@ from alkannot.annotate import (
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.sequence import ReferenceSequence
-from alkannot.models import Finding, InputFile, SampleMetadata, SampleResult, SkippedRecord
+from alkannot.models import (
+    Finding,
+    InputFile,
+    SampleMetadata,
+    SampleResult,
+    SkippedRecord,
+    Thresholds,
+)
 
 #: Defaults of the quality flags. Variants below them are reported, marked as not passing, and do
 #: not enter the drug matrix: 2% VAF and 20 reads are common reporting limits of tissue panels;
 #: lower them for cell-free DNA.
-DEFAULT_MIN_VAF = 0.02
-DEFAULT_MIN_DEPTH = 20
+DEFAULT_MIN_VAF = Thresholds().min_vaf
+DEFAULT_MIN_DEPTH = Thresholds().min_depth
+DEFAULT_MIN_ALT_READS = Thresholds().min_alt_reads
 REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -100,8 +109,7 @@ def _read_timepoint(
     fusion_format: str | None,
     purity: float | None,
     ploidy: float | None,
-    min_vaf: float,
-    min_depth: int,
+    thresholds: Thresholds,
     catalogue,
     table_sample: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
@@ -121,8 +129,11 @@ def _read_timepoint(
         if reference is None or reference.build != data.build:
             reference = ReferenceSequence(data.build, fasta)
         check_reference_alleles(data.variants, reference, vcf)
-        va = variant_findings(data.variants, data.build, reference, catalogue, min_vaf, min_depth)
+        va = variant_findings(
+            data.variants, data.build, reference, catalogue, thresholds, purity=purity
+        )
         out.findings += va.findings
+        out.warnings += [f"{label}: {w}" for w in va.warnings]
         out.skipped += data.skipped + va.skipped
         out.not_translated = va.not_translated
         out.non_coding = va.non_coding
@@ -135,8 +146,19 @@ def _read_timepoint(
         out.formats["cnv"] = cn.format
         out.skipped += cn.skipped
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
+        folds = {
+            g: th["fold"]
+            for g in COPY_NUMBER_GENES
+            if (th := catalogue.amplification_threshold(g)) is not None
+        }
         out.copy_number = gene_copy_numbers(
-            cn, build, COPY_NUMBER_GENES, purity=purity, ploidy=ploidy
+            cn,
+            build,
+            COPY_NUMBER_GENES,
+            purity=purity,
+            ploidy=ploidy,
+            amplification_folds=folds,
+            focal_max_bp=thresholds.focal_max_bp,
         )
         out.findings += copy_number_findings(out.copy_number, catalogue)
     if fusions:
@@ -174,6 +196,8 @@ def annotate_sample(
     min_vaf: float = DEFAULT_MIN_VAF,
     min_depth: int = DEFAULT_MIN_DEPTH,
     catalogue: str | Path | None = None,
+    min_alt_reads: int = DEFAULT_MIN_ALT_READS,
+    progressed_on: Sequence[str] | None = None,
     bam: str | Path | None = None,
     baseline_bam: str | Path | None = None,
     rna_bam: str | Path | None = None,
@@ -207,8 +231,8 @@ def annotate_sample(
         Brain/CNS involvement: changes drug ranking and wording, never a call.
     purity, ploidy
         Tumour content (0-1) and ploidy, used to adjust copy-number calls.
-    min_vaf, min_depth
-        Quality flags: variants below them are reported but do not enter the drug matrix.
+    min_vaf, min_depth, min_alt_reads
+        Support rules: variants below them are reported but do not enter the drug matrix.
     catalogue
         A local catalogue YAML instead of the bundled one.
     bam, baseline_bam, rna_bam
@@ -217,6 +241,9 @@ def annotate_sample(
         A CRAM needs ``reference``.
     min_mapq, min_base_quality, max_detection_limit
         Read filters, and the detection limit above which a site is ``not_evaluable``.
+    progressed_on
+        The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
+        received but stopped for another reason (toxicity) stays eligible.
 
     Returns
     -------
@@ -255,6 +282,9 @@ def annotate_sample(
         raise ConfigError(f"--min-vaf must be between 0 and 1, not {min_vaf}")
     if min_depth < 0:
         raise ConfigError(f"--min-depth must be >= 0, not {min_depth}")
+    if min_alt_reads < 0:
+        raise ConfigError(f"--min-alt-reads must be >= 0, not {min_alt_reads}")
+    thresholds = Thresholds(min_vaf=min_vaf, min_depth=min_depth, min_alt_reads=min_alt_reads)
     if purity is not None and not 0.0 < purity <= 1.0:
         raise ConfigError(f"--purity must be in (0, 1], not {purity}")
     if ploidy is not None and ploidy <= 0:
@@ -274,14 +304,23 @@ def annotate_sample(
         checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+        progressed = (
+            tuple(cat.canonical_drug(t) for t in progressed_on if t.strip())
+            if progressed_on is not None
+            else None
+        )
+        if progressed is not None and set(progressed) - set(therapies):
+            raise ConfigError(
+                "--progressed-on names a drug not in --prior-therapy: "
+                + ", ".join(sorted(set(progressed) - set(therapies)))
+            )
 
         common = dict(
             build=build,
             fasta=fasta,
             purity=purity,
             ploidy=ploidy,
-            min_vaf=min_vaf,
-            min_depth=min_depth,
+            thresholds=thresholds,
             catalogue=cat,
             cnv_format=cnv_format,
             fusion_format=fusion_format,
@@ -322,7 +361,12 @@ def annotate_sample(
                 for s in base.skipped
             ]
             warnings += base.warnings
-            findings = compare_with_baseline(findings, base.findings)
+            assessed = {"mutation"}
+            if paths["cnv"] and paths["baseline_cnv"]:
+                assessed.add("copy_number")
+            if paths["fusions"] and paths["baseline_fusions"]:
+                assessed.add("fusion")
+            findings = compare_with_baseline(findings, base.findings, assessed)
             base_fusion = base.fusion_status
         else:
             base = None
@@ -333,19 +377,35 @@ def annotate_sample(
 
             reads, findings, base_fusion = add_read_evidence(
                 bams, now, base, findings, ref, cat, fasta=fasta, vcf_given=bool(vcf),
-                base_fusion=base_fusion, min_vaf=min_vaf, min_depth=min_depth,
+                base_fusion=base_fusion, thresholds=thresholds,
                 min_mapq=min_mapq, min_base_quality=min_base_quality,
                 max_detection_limit=max_detection_limit,
             )  # fmt: skip
+            if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
+                warnings = [w for w in warnings if "not treated as the compound" not in w]
             warnings += [f"reads: {w}" for w in reads.warnings]
         if now.fusion_status == "absent":
-            findings.append(fusion_absent_finding(cat, base_fusion))
+            kd = [
+                f
+                for f in findings
+                if f.kind == "mutation"
+                and f.gene == "ALK"
+                and f.mechanism == "on_target_mutation"
+                and f.baseline_status != "lost"
+            ]
+            absent = fusion_absent_finding(
+                cat, base_fusion, purity=purity, thresholds=thresholds, kinase_domain_mutations=kd
+            )
+            findings.append(absent)
+            if "contradiction" in absent.alteration:
+                warnings.append(absent.significance)
 
         first = Path(vcf or bams["bam"]).name.split(".")[0]
         sample = safe_sample_id(sample_name or now.vcf_sample or bam_sample or first)
         metadata = SampleMetadata(
             sample=sample,
             prior_therapy=therapies,
+            progressed_on=progressed,
             cns_metastases=cns_metastases,
             purity=purity,
             ploidy=ploidy,
@@ -375,8 +435,7 @@ def annotate_sample(
             tool_version=__version__,
             catalogue_version=cat.version,
             settings={
-                "min_vaf": min_vaf,
-                "min_depth": min_depth,
+                **thresholds.as_dict(),
                 "vcf_sample": now.vcf_sample,
                 "sample_name": sample_name or now.vcf_sample,
             },
@@ -396,8 +455,13 @@ def _multi_sample(path: str, sample: str | None) -> str | None:
 
 
 def _fusion_status(status: str, findings: list[Finding]) -> str:
-    if any(f.kind == "fusion_loss" and f.baseline_status == "lost" for f in findings):
-        return "lost"
+    """``present``, ``lost`` (confirmed), ``not_detected`` (unconfirmed or contradicted),
+    ``absent`` (not detected at baseline either) or ``not_assessed``."""
+    for f in findings:
+        if f.kind == "fusion_loss":
+            if f.mechanism:
+                return "lost"
+            return "absent" if f.alteration == "fusion not detected" else "not_detected"
     return status
 
 
@@ -442,9 +506,15 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
             "pass --reference genome.fa (see the skipped table)."
         )
     for entry in catalogue.not_detectable_in_dna():
-        out.append(
-            f"{entry.gene} {entry.alteration}: not visible in DNA sequencing ({entry.summary})"
-        )
+        name = f"{entry.gene} {entry.alteration}".strip()
+        out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
+    read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
+    for entry in catalogue.entries.values():
+        if entry.detectable_in_dna and entry.gene and entry.gene not in read:
+            out.append(
+                f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
+                f"genes alkannot reads ({entry.summary})"
+            )
     return out
 
 

@@ -22,6 +22,7 @@ def run_batch(
     min_vaf: float | None = None,
     min_depth: int | None = None,
     report_date: str | None = None,
+    min_alt_reads: int | None = None,
 ) -> list[tuple[str, str]]:
     """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs."""
     from alkannot.api import annotate_sample, write_sample_reports
@@ -45,7 +46,13 @@ def run_batch(
         error_file = sample_dir / f"{row.sample}.error.txt"
         try:
             extra = {
-                k: v for k, v in (("min_vaf", min_vaf), ("min_depth", min_depth)) if v is not None
+                k: v
+                for k, v in (
+                    ("min_vaf", min_vaf),
+                    ("min_depth", min_depth),
+                    ("min_alt_reads", min_alt_reads),
+                )
+                if v is not None
             }
             result = annotate_sample(row.vcf, **row.annotate_kwargs(), **extra)
             write_sample_reports(result, sample_dir, formats, report_date)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
+from alkannot.api import DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +31,7 @@ from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
 )
 @click.option("--min-vaf", type=float, default=DEFAULT_MIN_VAF, show_default=True)
 @click.option("--min-depth", type=int, default=DEFAULT_MIN_DEPTH, show_default=True)
+@click.option("--min-alt-reads", type=int, default=DEFAULT_MIN_ALT_READS, show_default=True)
 @click.option(
     "--report-date", help="Date printed on the HTML reports (YYYY-MM-DD) [default: none]."
 )
@@ -42,6 +43,7 @@ def batch(
     formats: str,
     min_vaf: float,
     min_depth: int,
+    min_alt_reads: int,
     report_date: str | None,
 ) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
@@ -55,6 +57,7 @@ def batch(
         formats=tuple(f for f in formats.split(",") if f),
         min_vaf=min_vaf,
         min_depth=min_depth,
+        min_alt_reads=min_alt_reads,
         report_date=report_date,
     )
     for sample, message in failed:

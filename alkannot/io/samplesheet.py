@@ -29,6 +29,7 @@ COLUMNS = (
     "purity",
     "ploidy",
     "build",
+    "progressed_on",
     "bam",
     "baseline_bam",
     "rna_bam",
@@ -64,6 +65,7 @@ class SampleRow:
     purity: float | None = None
     ploidy: float | None = None
     build: str | None = None
+    progressed_on: tuple[str, ...] | None = None
     line: int = 0
     bam: str | None = None
     baseline_bam: str | None = None
@@ -83,6 +85,7 @@ class SampleRow:
             cns_metastases=self.cns_metastases,
             purity=self.purity,
             ploidy=self.ploidy,
+            progressed_on=self.progressed_on,
             bam=self.bam,
             baseline_bam=self.baseline_bam,
             rna_bam=self.rna_bam,
@@ -170,6 +173,12 @@ def read_samplesheet(
             )
         values["prior_therapy"] = tuple(
             t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
+        )
+        progressed = rec.get("progressed_on", "")
+        values["progressed_on"] = (
+            tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
+            if progressed.strip()
+            else None
         )
         cns = rec.get("cns_metastases", "").lower()
         if cns and cns not in _BOOL:

@@ -5,16 +5,17 @@
   *read evidence only*: a finding that does not pass the filters, so it is shown and never drives a
   drug call. Without a VCF the reads are the caller: a detection passes the same support rules
   (minimum VAF and depth) as a VCF variant.
-- The phase of a compound's parts changes the compound finding: ``cis`` confirms it, ``trans``
-  keeps each mutation's own profile (the compound finding no longer passes) with a note on
-  polyclonal resistance.
+- The phase of a compound's parts decides the compound (the annotator's rule,
+  :func:`alkannot.annotate.compound_findings`): ``cis`` (or ``mixed``: a both-mutant clone
+  exists) confirms it, ``trans`` keeps each mutation's own profile with a note on polyclonal
+  resistance.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from alkannot.models import Finding, PhaseCall, ReadEvidence, ReadGenotype
+from alkannot.models import Finding, PhaseCall, ReadEvidence, ReadGenotype, Thresholds
 
 
 def _count(g: ReadGenotype) -> str:
@@ -31,8 +32,7 @@ def merge_genotypes(
     catalogue,
     *,
     vcf_given: bool,
-    min_vaf: float,
-    min_depth: int,
+    thresholds: Thresholds,
 ) -> list[Finding]:
     """Annotate VCF findings with the reads' counts; add read-only detections as findings."""
     by_key = {
@@ -55,24 +55,29 @@ def merge_genotypes(
         status = "not in VCF" if vcf_given else "no VCF"
         genotypes.append(replace(g, vcf_status=status))
         if g.status == "detected":
-            out.append(_read_finding(g, catalogue, vcf_given, min_vaf, min_depth))
+            out.append(_read_finding(g, catalogue, vcf_given, thresholds))
     evidence.genotypes = genotypes
     return out
 
 
-def _read_finding(
-    g: ReadGenotype, catalogue, vcf_given: bool, min_vaf: float, min_depth: int
-) -> Finding:
+def _read_finding(g: ReadGenotype, catalogue, vcf_given: bool, th: Thresholds) -> Finding:
     entry = catalogue.entries.get(g.catalogue_id) if g.catalogue_id else None
     notes = [_count(g), f"95% CI {g.ci_low:.1%}-{g.ci_high:.1%}"]
     if vcf_given:
         passed = False
         significance = "read evidence only: detected in the reads, not called in the VCF"
     else:
-        passed = (g.vaf or 0) >= min_vaf and g.fragments >= min_depth
+        passed = (
+            (g.vaf or 0) >= th.min_vaf
+            and g.fragments >= th.min_depth
+            and g.alt_fragments >= th.min_alt_reads
+        )
         significance = "catalogued mutation detected in the reads (no VCF given)"
         if not passed:
-            notes.append(f"below the minimum VAF {min_vaf:g} or depth {min_depth}")
+            notes.append(
+                f"below the support rules (VAF {th.min_vaf:g}, depth {th.min_depth}, "
+                f"{th.min_alt_reads} alt fragments): shown, not a call"
+            )
     return Finding(
         kind="mutation",
         gene=g.gene,
@@ -84,57 +89,24 @@ def _read_finding(
         depth=g.fragments,
         filter=("PASS",) if passed else ("read_evidence_only",),
         catalogue_id=g.catalogue_id,
-        mechanism=entry.mechanism if entry else "",
+        mechanism=entry.mechanism if entry and passed else "",  # an observation cannot drive
         significance=significance,
         passed_filters=passed,
         notes=tuple(notes),
         source="reads",
+        alt_reads=g.alt_fragments,
     )
 
 
-def _parts(entry) -> tuple[set[str], bool]:
-    return {p for p in entry.parts if p != "*"}, "*" in entry.parts
+def phase_verdicts(phases: list[PhaseCall]) -> dict[frozenset[str], str]:
+    """Phase by pair of alteration names, as :func:`alkannot.annotate.compound_findings` reads it.
 
-
-def apply_phase(findings: list[Finding], phases: list[PhaseCall], catalogue) -> list[Finding]:
-    """Let the phase of a compound's parts confirm it (cis) or set it aside (trans)."""
-    if not phases:
-        return findings
-    out = []
-    for f in findings:
-        entry = catalogue.entries.get(f.catalogue_id) if f.catalogue_id else None
-        if f.consequence != "compound" or entry is None or not entry.parts:
-            out.append(f)
-            continue
-        named, wildcard = _parts(entry)
-        relevant = []
-        for p in phases:
-            a, b = p.variant_a.removeprefix("ALK "), p.variant_b.removeprefix("ALK ")
-            pair = {a, b}
-            if pair <= named or (wildcard and len(pair & named) == 1):
-                relevant.append(p)
-        if not relevant:
-            out.append(f)
-            continue
-        notes = tuple(n for n in f.notes if not n.startswith("phase (cis/trans) not determined"))
-        words = [
-            f"{p.variant_a} / {p.variant_b}: {p.phase} ({p.both} both, {p.a_only} and "
-            f"{p.b_only} alone, of {p.spanning_fragments} spanning {p.source.upper()} fragments)"
-            for p in relevant
-        ]
-        phases_seen = {p.phase for p in relevant}
-        if phases_seen & {"cis", "mixed"}:
-            notes += ("phase from the reads confirms the compound: " + "; ".join(words),)
-            out.append(replace(f, notes=notes))
-        elif phases_seen == {"trans"}:
-            notes += (
-                "parts on different molecules (trans): polyclonal resistance, each mutation's "
-                "own profile applies, not the compound's: " + "; ".join(words),
-            )
-            out.append(replace(f, notes=notes, passed_filters=False))
-        else:
-            notes += ("phase not determined from the reads: " + "; ".join(words),)
-            out.append(replace(f, notes=notes))
+    ``mixed`` counts as ``cis`` there: a clone carrying both mutations exists.
+    """
+    out = {}
+    for p in phases:
+        key = frozenset((p.variant_a.removeprefix("ALK "), p.variant_b.removeprefix("ALK ")))
+        out[key] = "cis" if p.phase == "mixed" else p.phase
     return out
 
 
@@ -149,8 +121,7 @@ def add_read_evidence(
     fasta: str | None,
     vcf_given: bool,
     base_fusion: str,
-    min_vaf: float,
-    min_depth: int,
+    thresholds: Thresholds,
     min_mapq: int,
     min_base_quality: int,
     max_detection_limit: float,
@@ -184,15 +155,22 @@ def add_read_evidence(
         vcf_findings=findings,
         baseline_junction=junction,
         model=model,
-        min_depth=min_depth,
+        min_depth=thresholds.min_depth,
     )
     findings = merge_genotypes(
-        findings, reads, catalogue, vcf_given=vcf_given, min_vaf=min_vaf, min_depth=min_depth
+        findings, reads, catalogue, vcf_given=vcf_given, thresholds=thresholds
     )
-    if not vcf_given:
-        read_only = [f for f in findings if f.source == "reads"]
-        findings += [replace(f, source="reads") for f in compound_findings(read_only, catalogue)]
-    findings = apply_phase(findings, reads.phases, catalogue)
+    if reads.phases or not vcf_given:
+        # the compounds again, now with the phase from the reads (and read-only calls)
+        singles = [f for f in findings if f.consequence != "compound"]
+        compounds, warnings = compound_findings(singles, catalogue, phase_verdicts(reads.phases))
+        source = "reads" if not vcf_given else "vcf"
+        findings = singles + [
+            replace(f, source=source, notes=f.notes + _phase_notes(f, reads.phases))
+            for f in compounds
+        ]
+        reads.warnings += warnings
+        reads.compounds_rephased = True
     if reads.fusions:
         findings += [replace(f, source="reads") for f in fusion_findings(reads.fusions)]
         if now.fusion_status == "absent":
@@ -207,3 +185,13 @@ def add_read_evidence(
     if base_fusion == "not_assessed":
         base_fusion = reads.baseline_fusion_status
     return reads, findings, base_fusion
+
+
+def _phase_notes(compound: Finding, phases: list[PhaseCall]) -> tuple[str, ...]:
+    parts = set(compound.alteration.split("+"))
+    return tuple(
+        f"{p.variant_a} / {p.variant_b}: {p.phase} ({p.both} both, {p.a_only} and {p.b_only} "
+        f"alone, of {p.spanning_fragments} spanning {p.source.upper()} fragments)"
+        for p in phases
+        if {p.variant_a.removeprefix("ALK "), p.variant_b.removeprefix("ALK ")} <= parts
+    )
