@@ -174,3 +174,29 @@ def test_hcc827_has_no_fusion_evidence():
     assert _independent_discordant_count(path) == 0
     assert res.evidence["supporting_fragments"] == 0
     assert res.evidence["split_reads"] == res.evidence["soft_clips"] == 0
+
+
+def test_baseline_bam_junction_decides_lost_or_not_covered(tmp_path):
+    from alkannot.api import annotate_sample
+
+    base = BamBuilder()
+    _split(base, 6)
+    _wild_type(base, 20)
+    base_bam = base.write(tmp_path / "base.bam")
+    covered = BamBuilder()
+    _wild_type(covered, 30)  # 30 wild-type fragments span the baseline junction, none fused
+    thin = BamBuilder()
+    _wild_type(thin, 3)
+    lost = annotate_sample(
+        bam=str(covered.write(tmp_path / "covered.bam")),
+        baseline_bam=str(base_bam),
+        sample_name="a",
+    )
+    assert lost.reads.baseline_fusion_status == "present"
+    assert "baseline junction: lost" in lost.reads.fusion_check
+    assert lost.fusion_status == "lost"
+    unsure = annotate_sample(
+        bam=str(thin.write(tmp_path / "thin.bam")), baseline_bam=str(base_bam), sample_name="b"
+    )
+    assert "baseline junction: not_covered" in unsure.reads.fusion_check
+    assert unsure.fusion_status != "lost"
