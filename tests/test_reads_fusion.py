@@ -200,3 +200,21 @@ def test_baseline_bam_junction_decides_lost_or_not_covered(tmp_path):
     )
     assert "baseline junction: not_covered" in unsure.reads.fusion_check
     assert unsure.fusion_status != "lost"
+
+
+SPLITFUSION = SHARED / "wild" / "splitfusion" / "Lib001.consolidated.bam"
+
+
+@pytest.mark.skipif(not SPLITFUSION.is_file(), reason="shared/wild/splitfusion not present")
+def test_grch37_rna_library_split_reads_end_at_the_eml4_exon_table():
+    # an RNA-derived library: junction reads join exon ends; the EML4 end must be an exon end of
+    # shared/reference/EML4_NM_019063.5_exons.tsv (GRCh37 columns)
+    aln = open_alignments(str(SPLITFUSION), label="--bam", fasta=None)
+    assert aln.build == "GRCh37"  # from the @SQ length of contig 2
+    res = find_fusion(aln, "GRCh37", 20, None, Counter())
+    assert res.call is not None and res.evidence["split_reads"] > 0
+    eml4 = _exon_bounds("EML4_NM_019063.5_exons.tsv", "GRCh37")
+    exon = int(res.call.exon5)
+    assert res.call.pos5 == eml4[exon][1]
+    if res.call.variant == "v3a/v3b":
+        assert "cannot be told apart from DNA" in res.call.note
