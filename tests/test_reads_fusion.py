@@ -163,6 +163,8 @@ def test_h3122_eml4_alk_found_with_every_kind_of_evidence():
     n = int(res.call.exon5)
     assert eml4[n][1] < res.call.pos5 < eml4[n + 1][0]
     assert res.call.junction == f"E{n};A20"
+    # split parts of the same junction that map (MAPQ 0) to repeats elsewhere are not partners
+    assert res.others == []
 
 
 @needs_dnafusion
@@ -170,7 +172,7 @@ def test_hcc827_has_no_fusion_evidence():
     path = DNAFUSION / "HCC827_EML4.bam"
     aln = open_alignments(str(path), label="--bam", fasta=None)
     res = find_fusion(aln, "GRCh38", 20, None, Counter())
-    assert res.call is None
+    assert res.call is None and res.others == []
     assert _independent_discordant_count(path) == 0
     assert res.evidence["supporting_fragments"] == 0
     assert res.evidence["split_reads"] == res.evidence["soft_clips"] == 0
@@ -218,3 +220,20 @@ def test_grch37_rna_library_split_reads_end_at_the_eml4_exon_table():
     assert res.call.pos5 == eml4[exon][1]
     if res.call.variant == "v3a/v3b":
         assert "cannot be told apart from DNA" in res.call.note
+
+
+def test_split_reads_to_another_locus_are_shown_not_taken_as_the_fusion(tmp_path):
+    def reads(b):
+        for i in range(4):  # ALK part ends at B3; the rest aligns on chr5 (no bundled gene there)
+            seq = ALK_SEQ[-60:] + random_seq(40, 9)
+            b.read(
+                f"o{i}", B3 - 59, seq, cigar="60M40S", tags=[("SA", "chr5,1000001,+,40M60S,60,0;")]
+            )
+        b.read("lone", B3 - 59, ALK_SEQ[-60:] + random_seq(40, 8), cigar="60M40S",
+               tags=[("SA", "chr9,5000001,+,40M60S,60,0;")])  # fmt: skip
+
+    res, _, _ = _find(tmp_path, reads)
+    assert res.call is None  # not EML4
+    (other,) = res.others  # the single chr9 read is below the support of a cluster
+    assert (other.chrom5, other.pos5, other.pos3) == ("chr5", 1000040, B3)
+    assert other.supporting_reads == 4 and other.filter == ("partner_unverified",)

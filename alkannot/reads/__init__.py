@@ -98,7 +98,7 @@ def read_evidence(
                 "panel or genome covering ALK) and the right build?",
                 path=bam,
             )
-        evidence.fusions = [found.call] if found.call else []
+        evidence.fusions = ([found.call] if found.call else []) + found.others
         evidence.fusion_check = found.sentence
         evidence.fusion_status = "present" if found.call else "absent"
         if found.call is None and found.evidence["fragments_in_region"] < min_depth:

@@ -15,7 +15,7 @@ exon 19 (intron 19 between them), the partner region the EML4 gene span.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from alkannot.errors import ReferenceFastaError
@@ -27,8 +27,11 @@ from alkannot.reads.targets import revcomp
 #: Shortest soft clip compared with the partner, and the k-mer length used to compare it.
 MIN_CLIP = 20
 KMER = 20
-#: Fragments needed to report a fusion from the reads.
+#: Fragments needed to report a fusion from the reads (EML4; another partner).
 MIN_SUPPORT = 2
+MIN_OTHER_SUPPORT = 3
+#: Split-read junctions within this many bp are one junction.
+_CLUSTER = 10
 #: Reads farther than this from the breakpoint do not count as wild type spanning it.
 _SPAN_MARGIN = 10
 #: Longest fragment looked for when counting wild-type fragments across a breakpoint.
@@ -73,6 +76,7 @@ class ReadFusionResult:
     breakpoint3: int | None = None
     breakpoint5: int | None = None
     wild_type3: int = 0
+    others: list[FusionCall] = field(default_factory=list)  # ALK junctions to other loci
 
 
 def _ref_length(cigar: str) -> tuple[int, bool, bool]:
@@ -162,6 +166,8 @@ def find_fusion(
     spans: list[tuple[int, int]] = []
     clip_candidates: list[tuple[str, str, bool, int]] = []
     eml4_name = aln.contigs.get(eml4.chrom)
+    alk_span = gene_spans(build)["ALK"]
+    others: dict[tuple[str, int, int], set[str]] = defaultdict(set)
     n_fetched = 0
     for read in aln.fetch(chrom, lo, hi):
         n_fetched += 1
@@ -171,7 +177,7 @@ def find_fusion(
         name = read.query_name
         has_sa = read.has_tag("SA")
         if has_sa:
-            _split_evidence(read, eml4, fwd, rev, qc)
+            _split_evidence(read, eml4, alk_span, fwd, rev, others, qc, min_mapq)
         if flag & _NOT_PRIMARY or read.mapping_quality < min_mapq:
             continue
         paired = read.is_paired and not read.mate_is_unmapped
@@ -211,10 +217,17 @@ def find_fusion(
             ev.softclip.add(name)
             ev.clip_pos3[pos3] += 1
             ev.clip_pos5[pos5] += 1
-    return _summarise(aln, build, fwd, rev, spans, qc)
+    result = _summarise(aln, build, fwd, rev, spans, qc)
+    # a junction at the EML4-ALK breakpoint is that junction, its partner part mis-mapped
+    result.others = [
+        c
+        for c in _other_partners(aln, build, others)
+        if result.breakpoint3 is None or abs((c.pos3 or 0) - result.breakpoint3) > _CLUSTER
+    ]
+    return result
 
 
-def _split_evidence(read, eml4, fwd: _Evidence, rev: _Evidence, qc: Counter) -> None:
+def _split_evidence(read, eml4, alk, fwd, rev, others, qc, min_mapq: int) -> None:
     strand = "-" if read.is_reverse else "+"
     lead, trail = _clips(read)
     for entry in read.get_tag("SA").rstrip(";").split(";"):
@@ -222,9 +235,17 @@ def _split_evidence(read, eml4, fwd: _Evidence, rev: _Evidence, qc: Counter) -> 
         if len(parts) < 4:
             continue
         sa_chrom, sa_pos, sa_strand, sa_cigar = parts[0], int(parts[1]), parts[2], parts[3]
-        if sa_chrom.removeprefix("chr") != eml4.chrom.removeprefix("chr"):
-            continue
-        if not eml4.start <= sa_pos <= eml4.end:
+        same_contig = sa_chrom.removeprefix("chr") == eml4.chrom.removeprefix("chr")
+        if not (same_contig and eml4.start <= sa_pos <= eml4.end):
+            mapq = int(parts[4]) if len(parts) > 4 and parts[4].isdigit() else 0
+            inside_alk = same_contig and alk.start <= sa_pos <= alk.end
+            if trail >= MIN_CLIP and not inside_alk and mapq >= min_mapq:
+                # another partner: the ALK part ends at the clip, the kinase side kept; the
+                # partner part must map uniquely (repeats attract clipped EML4 sequence)
+                length, sa_lead, sa_trail = _ref_length(sa_cigar)
+                if sa_lead or sa_trail:
+                    end5 = sa_pos + length - 1 if sa_trail else sa_pos
+                    others[(sa_chrom, end5, read.reference_end)].add(read.query_name)
             continue
         if sa_strand == strand:
             qc["split_wrong_orientation"] += 1
@@ -258,6 +279,63 @@ def _breakpoints(ev: _Evidence) -> tuple[int | None, int | None, str]:
             "approximate: from discordant pairs only (the junction lies beyond the reads)",
         )
     return None, None, ""
+
+
+def _other_partners(aln, build, others) -> list[FusionCall]:
+    """Junctions from ALK intron 19 to another locus, supported by split reads of one cluster.
+
+    Junctions within :data:`_CLUSTER` bp of each other are one; a cluster needs
+    :data:`MIN_OTHER_SUPPORT` fragments. The partner's strand is not checked and the call is
+    filtered ``partner_unverified``: it is shown, never taken as the ALK fusion being present.
+    """
+    from alkannot.fusion import type_alk_fusion
+    from alkannot.genome.build import canonical_contig
+
+    clusters: list[list] = []
+    for (chrom, end5, end3), names in sorted(others.items()):
+        last = clusters[-1] if clusters else None
+        if (
+            last
+            and last[0] == chrom
+            and end5 - last[1] <= _CLUSTER
+            and abs(end3 - last[2]) <= _CLUSTER
+        ):
+            last[3] |= names
+            continue
+        clusters.append([chrom, end5, end3, set(names)])
+    out = []
+    for chrom, end5, end3, names in clusters:
+        if len(names) < MIN_OTHER_SUPPORT:
+            continue
+        chrom5 = canonical_contig(chrom, build)
+        gene = next(
+            (
+                g.gene
+                for g in gene_spans(build).values()
+                if g.chrom == chrom5 and g.start <= end5 <= g.end and g.gene != "ALK"
+            ),
+            "",
+        )
+        call = FusionCall(
+            gene5=gene,
+            gene3="ALK",
+            chrom5=chrom5,
+            pos5=end5,
+            chrom3=transcripts(build)["ALK"].chrom,
+            pos3=end3,
+            supporting_reads=len(names),
+            source_format="DNA reads",
+            record=aln.path,
+            filter=("partner_unverified",),
+            orientation_ok=None,
+            note=(
+                f"{len(names)} split read(s) from ALK to {chrom5}:{end5}"
+                + ("" if gene else " (no gene of the bundled tables there)")
+                + "; the partner's orientation is not checked"
+            ),
+        )
+        out.append(type_alk_fusion(call, build))
+    return out
 
 
 def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:

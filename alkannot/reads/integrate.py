@@ -173,12 +173,13 @@ def add_read_evidence(
         reads.compounds_rephased = True
     if reads.fusions:
         findings += [replace(f, source="reads") for f in fusion_findings(reads.fusions)]
+        now.fusions = list(now.fusions) + reads.fusions
+    if reads.fusion_status == "present":
         if now.fusion_status == "absent":
             reads.warnings.append(
                 "the fusion calls report no ALK fusion, but the DNA reads show EML4-ALK; "
                 "check the fusion caller"
             )
-        now.fusions = list(now.fusions) + reads.fusions
         now.fusion_status = "present"
     elif now.fusion_status == "not_assessed":
         now.fusion_status = reads.fusion_status
