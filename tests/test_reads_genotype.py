@@ -225,3 +225,14 @@ def test_not_evaluable_when_the_limit_is_above_the_ceiling(tmp_path):
     assert g["G1202R"].status == "not_evaluable"
     assert "ceiling" in g["G1202R"].note
     assert g["G12C"].status == "not_evaluable"  # no KRAS reads at all
+
+
+def test_old_style_mate_suffixes_still_make_one_fragment(tmp_path):
+    b = BamBuilder()
+    s1, s2 = 29220720, 29220730
+    r1, r2 = ref(s1, s1 + 59), ref(s2, s2 + 59)
+    for i in range(7):  # "frag/1" and "frag/2": the same fragment
+        b.read(f"f{i}/1", s1, _codon(s1, r1, ARG_CGA), flag=99, mate_start=s2, tlen=70)
+        b.read(f"f{i}/2", s2, _codon(s2, r2, ARG_CGA), flag=147, mate_start=s1, tlen=-70)
+    g, _ = _genotypes(b.write(tmp_path / "suffix.bam"))
+    assert (g["G1202R"].fragments, g["G1202R"].overlapping_mates) == (7, 7)

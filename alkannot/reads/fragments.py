@@ -39,6 +39,12 @@ class ReadFilters:
         )
 
 
+def fragment_name(read) -> str:
+    """The fragment's name: the query name without an old-style ``/1`` or ``/2`` mate suffix."""
+    name = read.query_name
+    return name[:-2] if name.endswith(("/1", "/2")) else name
+
+
 def read_excluded(read, filters: ReadFilters) -> str:
     """Why a read does not count (``""`` when it counts)."""
     if read.is_unmapped:

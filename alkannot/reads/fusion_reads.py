@@ -22,6 +22,7 @@ from alkannot.errors import ReferenceFastaError
 from alkannot.genome.models import gene_spans, transcripts
 from alkannot.models import FusionCall
 from alkannot.reads.bam import Alignments
+from alkannot.reads.fragments import fragment_name
 from alkannot.reads.targets import revcomp
 
 #: Shortest soft clip compared with the partner, and the k-mer length used to compare it.
@@ -90,10 +91,11 @@ def _ref_length(cigar: str) -> tuple[int, bool, bool]:
     return length, lead, trail
 
 
-def _clips(read) -> tuple[int, int]:
+def _clips(read, ops: tuple[int, ...] = (4, 5)) -> tuple[int, int]:
+    """Clip lengths at the start and end of the alignment (soft and hard; ``ops=(4,)``: soft)."""
     cig = read.cigartuples or ()
-    lead = cig[0][1] if cig and cig[0][0] in (4, 5) else 0
-    trail = cig[-1][1] if cig and cig[-1][0] in (4, 5) else 0
+    lead = cig[0][1] if cig and cig[0][0] in ops else 0
+    trail = cig[-1][1] if cig and cig[-1][0] in ops else 0
     return lead, trail
 
 
@@ -174,7 +176,7 @@ def find_fusion(
         flag = read.flag
         if flag & _UNUSABLE:
             continue
-        name = read.query_name
+        name = fragment_name(read)
         has_sa = read.has_tag("SA")
         if has_sa:
             _split_evidence(read, eml4, alk_span, fwd, rev, others, qc, min_mapq)
@@ -199,7 +201,7 @@ def find_fusion(
                     ev.read_ends3.append(read.reference_end)
         if has_sa:
             continue
-        lead, trail = _clips(read)
+        lead, trail = _clips(read, (4,))  # a hard clip has no sequence to compare
         if trail >= MIN_CLIP or lead >= MIN_CLIP:
             seq = read.query_sequence or ""
             if trail >= MIN_CLIP:
@@ -245,17 +247,17 @@ def _split_evidence(read, eml4, alk, fwd, rev, others, qc, min_mapq: int) -> Non
                 length, sa_lead, sa_trail = _ref_length(sa_cigar)
                 if sa_lead or sa_trail:
                     end5 = sa_pos + length - 1 if sa_trail else sa_pos
-                    others[(sa_chrom, end5, read.reference_end)].add(read.query_name)
+                    others[(sa_chrom, end5, read.reference_end)].add(fragment_name(read))
             continue
         if sa_strand == strand:
             qc["split_wrong_orientation"] += 1
             continue
         length, sa_lead, sa_trail = _ref_length(sa_cigar)
         if trail >= MIN_CLIP and sa_trail:
-            fwd.split.add(read.query_name)
+            fwd.split.add(fragment_name(read))
             fwd.breakpoints[(sa_pos + length - 1, read.reference_end)] += 1
         elif lead >= MIN_CLIP and sa_lead:
-            rev.split.add(read.query_name)
+            rev.split.add(fragment_name(read))
             rev.breakpoints[(sa_pos, read.reference_start + 1)] += 1
         else:
             qc["split_unclear_junction"] += 1

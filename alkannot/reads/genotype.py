@@ -24,6 +24,7 @@ from alkannot.reads.fragments import (
     ReadView,
     bases_at,
     classify,
+    fragment_name,
     read_excluded,
 )
 from alkannot.reads.stats import call_threshold, clopper_pearson, detection_limit
@@ -113,7 +114,7 @@ def collect(
             if why:
                 qc[f"excluded_{why}"] += 1
                 continue
-            name = read.query_name
+            name = fragment_name(read)
             view = ReadView(read, lo, hi)
             seen: dict[tuple, tuple[str | None, str]] = {}  # targets sharing a codon read once
             for i in live:

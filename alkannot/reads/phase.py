@@ -26,6 +26,7 @@ from alkannot.reads.fragments import (
     REF,
     ReadFilters,
     ReadView,
+    fragment_name,
     merge_mates,
     observe,
     read_excluded,
@@ -43,7 +44,7 @@ def phase_table(aln: Alignments, a: Target, b: Target, filters: ReadFilters) -> 
         if read_excluded(read, filters):
             continue
         longest = max(longest, abs(read.template_length), read.reference_length or 0)
-        name = read.query_name
+        name = fragment_name(read)
         view = ReadView(read, lo, hi)
         oa = observe(view, a, filters.min_base_quality)
         ob = observe(view, b, filters.min_base_quality)
