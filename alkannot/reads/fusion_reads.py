@@ -219,7 +219,7 @@ def find_fusion(
             ev.softclip.add(name)
             ev.clip_pos3[pos3] += 1
             ev.clip_pos5[pos5] += 1
-    result = _summarise(aln, build, fwd, rev, spans, qc)
+    result = _summarise(aln, build, fwd, rev, spans, min_mapq)
     # a junction at the EML4-ALK breakpoint is that junction, its partner part mis-mapped
     result.others = [
         c
@@ -340,7 +340,7 @@ def _other_partners(aln, build, others) -> list[FusionCall]:
     return out
 
 
-def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:
+def _summarise(aln, build, fwd, rev, spans, min_mapq) -> ReadFusionResult:
     from alkannot.fusion import type_alk_fusion
 
     counts = {
@@ -353,12 +353,8 @@ def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:
     }
     supporting = len(fwd.fragments)
     b5, b3, how = _breakpoints(fwd)
-    wt3 = 0
-    if b3 is not None:
-        wt3 = sum(1 for s, e in spans if s <= b3 - _SPAN_MARGIN and e >= b3 + _SPAN_MARGIN) - len(
-            fwd.discordant
-        )  # a discordant ALK read's own span is not a wild-type fragment
-        wt3 = max(wt3, 0)
+    chrom3 = transcripts(build)["ALK"].chrom
+    wt3 = 0 if b3 is None else wild_type_spanning(aln, chrom3, b3, min_mapq, fwd.fragments)
     counts["wild_type_fragments_at_alk_breakpoint"] = wt3
     if supporting < MIN_SUPPORT:
         region = "ALK intron 19"
@@ -367,8 +363,9 @@ def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:
             f"fragment(s); {MIN_SUPPORT} needed) over {region}"
         )
         return ReadFusionResult(None, counts, sentence)
-    chrom3 = transcripts(build)["ALK"].chrom
     fraction = supporting / (supporting + wt3)
+    wt5 = wild_type_spanning(aln, gene_spans(build)["EML4"].chrom, b5, min_mapq, fwd.fragments)
+    counts["wild_type_fragments_at_eml4_breakpoint"] = wt5
     call = FusionCall(
         gene5="EML4",
         gene3="ALK",
@@ -383,7 +380,7 @@ def _summarise(aln, build, fwd, rev, spans, qc) -> ReadFusionResult:
             f"{len(fwd.discordant)} discordant pair(s), {len(fwd.split)} split read(s), "
             f"{len(fwd.softclip)} partner-matching soft clip(s); breakpoints {how}; fusion "
             f"fraction {fraction:.1%} ({supporting} of {supporting + wt3} fragments spanning "
-            "the ALK breakpoint)"
+            f"the ALK breakpoint; {wt5} wild-type fragment(s) span the EML4 breakpoint)"
         ),
     )
     call = type_alk_fusion(call, build)
@@ -402,6 +399,31 @@ def _add_note(call: FusionCall, note: str) -> FusionCall:
     return replace(call, note="; ".join(x for x in (call.note, note) if x))
 
 
+def wild_type_spanning(
+    aln: Alignments, chrom: str, pos: int, min_mapq: int, exclude: set[str] = frozenset()
+) -> int:
+    """Primary fragments spanning ``pos`` (by their template, mates merged), not in ``exclude``.
+
+    A fragment spans the breakpoint even when neither mate overlaps it: the leftmost mates are
+    fetched up to one long fragment before it.
+    """
+    names = set()
+    for read in aln.fetch(chrom, pos - _MAX_FRAGMENT, pos + _SPAN_MARGIN):
+        flag = read.flag
+        if flag & (_UNUSABLE | _NOT_PRIMARY) or read.mapping_quality < min_mapq:
+            continue
+        start = read.reference_start + 1
+        tlen = read.template_length
+        paired = read.is_paired and not read.mate_is_unmapped
+        if paired and tlen <= 0:
+            continue  # the leftmost mate stands for the fragment
+        end = read.reference_start + tlen if paired else read.reference_end
+        name = fragment_name(read)
+        if start <= pos - _SPAN_MARGIN and end >= pos + _SPAN_MARGIN and name not in exclude:
+            names.add(name)
+    return len(names)
+
+
 def junction_check(
     aln: Alignments, build: str, pos5: int, pos3: int, min_mapq: int, min_depth: int
 ) -> tuple[str, str]:
@@ -414,22 +436,7 @@ def junction_check(
     if found.call is not None:
         return "present", found.sentence
     chrom, _lo, _hi = alk_breakpoint_region(build)
-    wt = 0
-    # a fragment spans the breakpoint even when neither mate overlaps it: fetch the leftmost
-    # mates up to one long fragment before it
-    for read in aln.fetch(chrom, pos3 - _MAX_FRAGMENT, pos3 + _SPAN_MARGIN):
-        if read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_duplicate:
-            continue
-        if read.mapping_quality < min_mapq:
-            continue
-        start = read.reference_start + 1
-        end = (
-            read.reference_start + read.template_length
-            if read.is_paired and read.template_length > 0
-            else read.reference_end
-        )
-        if start <= pos3 - _SPAN_MARGIN and end >= pos3 + _SPAN_MARGIN:
-            wt += 1
+    wt = wild_type_spanning(aln, chrom, pos3, min_mapq)
     where = f"the baseline junction (EML4 {pos5}, ALK {pos3})"
     if wt >= min_depth:
         return "lost", f"no fragment supports {where}; {wt} wild-type fragments span it"
