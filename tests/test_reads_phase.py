@@ -138,3 +138,19 @@ def test_trans_pair_sets_the_compound_aside_and_cis_confirms_it(tmp_path):
     # trans: no compound; each mutation keeps its own profile, with the polyclonal note
     assert comp_trans == []
     assert any("trans from reads" in w and "polyclonal" in w for w in trans.warnings)
+
+
+@pytest.mark.parametrize("exon22", ["I1171T", "I1171N", "C1156Y", "T1151dup"])
+@pytest.mark.parametrize("exon23", ["G1202R", "L1196M", "F1174L"])
+def test_every_exon22_exon23_pair_is_not_phaseable_from_short_dna(tmp_path, exon22, exon23):
+    # short fragments tiling exon 23 and exon 22 separately (within the slice's bases)
+    b = BamBuilder()
+    for i, s in enumerate(range(EXON23[0] - 10, EXON23[0] + 25, 5)):
+        b.pair(f"x{i}", s, ref(s, s + 49), s + 70, ref(s + 70, s + 119))
+    for i, s in enumerate(range(EXON22[0] - 10, EXON22[0] + 1, 2)):
+        b.pair(f"y{i}", s, ref(s, s + 39), s + 40, ref(s + 40, s + 79))
+    aln = open_alignments(str(b.write(tmp_path / "tiles.bam")), label="--bam", fasta=None)
+    t = _targets()
+    kw = dict(error_rate=0.001, alpha=0.001, min_support=2)
+    call = phase_pair(aln, t[exon22], t[exon23], ReadFilters(), **kw)
+    assert call.phase == "not_phaseable" and call.distance > 1000
