@@ -181,9 +181,13 @@ def _not_a_bam(tmp_path):
     return ["--bam", str(p)], "not a BAM"
 
 
+def _nothing(tmp_path):
+    return [], "give a VCF, a --bam, or both"
+
+
 @pytest.mark.parametrize(
     "make",
-    [_unsorted, _unindexed, _other_build, _truncated, _no_reads_in_regions, _not_a_bam],
+    [_unsorted, _unindexed, _other_build, _truncated, _no_reads_in_regions, _not_a_bam, _nothing],
     ids=lambda f: f.__name__.strip("_"),
 )
 def test_bad_bam_input_is_one_line_exit_2_and_no_output(tmp_path, make):
