@@ -392,6 +392,34 @@ def compound_findings(
     ]
     by_name = {f.alteration: f for f in parts}
     out, warnings = [], []
+    # "G1202R + a second mutation": say why another ALK change present does not complete it
+    for entry in catalogue.entries.values():
+        if entry.kind != "compound" or "*" not in entry.parts:
+            continue
+        named = [p for p in entry.parts if p != "*"]
+        if not all(p in by_name for p in named):
+            continue
+        others = [
+            f
+            for f in findings
+            if f.kind == "mutation"
+            and f.gene == "ALK"
+            and f.alteration
+            and f.alteration not in by_name
+            and not f.alteration.endswith("=")
+            and f.consequence != "compound"
+        ]
+        for f in others:
+            why = (
+                "not a catalogued ALK resistance mutation"
+                if not f.catalogue_id
+                else "below the support rules"
+            )
+            warnings.append(
+                f"ALK {' + '.join(named)} with {f.alteration} (VAF {_fmt(f.vaf)}): {f.alteration} "
+                f"is {why}, so the {entry.alteration} rule does not apply; each keeps its own "
+                "profile"
+            )
     for entry in catalogue.match_compounds("ALK", list(by_name)):
         named = [p for p in entry.parts if p != "*"]
         members = [by_name[p] for p in named if p in by_name]

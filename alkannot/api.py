@@ -573,12 +573,26 @@ def write_sample_reports(
 def annotate_cohort(
     sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
 ) -> dict[str, Path]:
-    """Summarise per-sample JSON results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``."""
+    """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
+
+    Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
+    and the workflow write them) holding either ``{sample}.json`` or the error record
+    ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
+    """
     from alkannot.report.cohort import write_cohort
 
-    missing = [str(p) for p in sample_json_paths if not Path(p).is_file()]
-    if missing:
-        raise InputFileError(
-            "sample result JSON not found; annotate the sample first", path=missing[0]
-        )
-    return write_cohort([Path(p) for p in sample_json_paths], Path(outdir), report_date)
+    jsons, failures = [], []
+    for p in map(Path, sample_json_paths):
+        if p.is_dir():
+            if (p / f"{p.name}.json").is_file():
+                p = p / f"{p.name}.json"
+            elif (p / f"{p.name}.error.txt").is_file():
+                message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
+                failures.append((p.name, message))
+                continue
+        if not p.is_file():
+            raise InputFileError(
+                "sample result JSON not found; annotate the sample first", path=str(p)
+            )
+        jsons.append(p)
+    return write_cohort(jsons, Path(outdir), report_date, failures=failures)

@@ -34,11 +34,16 @@ REFERENCE = {
 
 
 def write_cohort(
-    sample_jsons: list[Path], outdir: Path, date: str | None = None
+    sample_jsons: list[Path],
+    outdir: Path,
+    date: str | None = None,
+    failures: list[tuple[str, str]] | None = None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
     ``date`` (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
+    ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
+    page and in ``failed.tsv``, and counted in no proportion.
     """
     from alkannot.report.html import report_date
 
@@ -92,7 +97,10 @@ def write_cohort(
         "cohort_tsv": outdir / "cohort.tsv",
         "mechanisms_tsv": outdir / "mechanisms.tsv",
         "index_html": outdir / "index.html",
+        "failed_tsv": outdir / "failed.tsv",
     }
+    failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
+    write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
     write_text(paths["cohort_tsv"], render(list(rows[0]) if rows else ["sample"], rows))
     write_text(
         paths["mechanisms_tsv"],
@@ -100,7 +108,7 @@ def write_cohort(
             ["mechanism", "samples", "of", "proportion", "published", "published_source"], mech_rows
         ),
     )
-    write_text(paths["index_html"], _html(rows, mech_rows, drug_counts, results, date))
+    write_text(paths["index_html"], _html(rows, mech_rows, drug_counts, results, date, failed_rows))
     return paths
 
 
@@ -110,7 +118,7 @@ def _relative(target: Path, start: Path) -> str:
     return os.path.relpath(target.resolve(), Path(start).resolve())
 
 
-def _html(rows, mech_rows, drug_counts, results, date: str | None = None) -> str:
+def _html(rows, mech_rows, drug_counts, results, date: str | None = None, failed_rows=()) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
     from alkannot.report.plots import oncoprint
 
@@ -137,13 +145,23 @@ def _html(rows, mech_rows, drug_counts, results, date: str | None = None) -> str
         + "</tr>"
         for d, counts in sorted(drug_counts.items())
     )
+    failed = (
+        "<h2>Samples that could not be annotated</h2>"
+        "<table id=failed><thead><tr><th>Sample</th><th>Error</th></tr></thead><tbody>"
+        + "".join(
+            f"<tr><td>{e(f['sample'])}</td><td>{e(f['error'])}</td></tr>" for f in failed_rows
+        )
+        + "</tbody></table>"
+        if failed_rows
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
 <title>alkannot cohort</title><style>{_asset("base.css.j2")}</style></head><body>
 <h1>ALK resistance: cohort overview</h1>
-<p class="meta">{len(rows)} sample(s); report date {report_date(date) or "not given"}.</p>
-<h2>Samples x mechanisms</h2>{onco}
+<p class="meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}.</p>
+{failed}<h2>Samples x mechanisms</h2>{onco}
 <h2>Mechanism proportions</h2>
 <table><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>
 <h2>Samples</h2>
