@@ -18,7 +18,7 @@ from alkannot.genome.sequence import ReferenceSequence
 from alkannot.reads import read_evidence
 from alkannot.reads.stats import binom_sf, call_threshold, clopper_pearson, detection_limit
 from alkannot.reads.targets import haplotype_target
-from tests.reads_helpers import G1202, BamBuilder, mutate, ref
+from tests.reads_helpers import G1202, BamBuilder, mutate, random_seq, ref
 
 # Codon 1202 is GGA (Gly) on the transcript (minus) strand, TCC on the plus strand at G1202.
 # Arg codons of the standard genetic code reachable from GGA: CGA (one change), AGA (one change),
@@ -236,3 +236,54 @@ def test_old_style_mate_suffixes_still_make_one_fragment(tmp_path):
         b.read(f"f{i}/2", s2, _codon(s2, r2, ARG_CGA), flag=147, mate_start=s1, tlen=-70)
     g, _ = _genotypes(b.write(tmp_path / "suffix.bam"))
     assert (g["G1202R"].fragments, g["G1202R"].overlapping_mates) == (7, 7)
+
+
+def test_egfr_exon19_deletion_needs_the_reference_and_counts_shifted_placements(tmp_path):
+    import pysam
+
+    # resources/genome/GRCh38/bypass_hotspots.tsv: EGFR p.E746_A750del, chr7:55174771
+    # AGGAATTAAGAGAAGC>A. Around it: invented flanks; the base after the deleted 15 bases is set
+    # to G, the first deleted base, so deleting 55174773-55174787 gives the same haplotype.
+    pos, allele = 55174771, "AGGAATTAAGAGAAGC"
+    left = random_seq(100, 11)
+    right = "G" + random_seq(99, 12)
+    while right[1] == allele[2]:  # keep the equivalent placements to exactly two
+        right = "G" + random_seq(99, len(right) + ord(right[1]))
+    start = pos - len(left)
+    region = left + allele + right
+    fasta = tmp_path / "chr7.fa"
+    with open(fasta, "w") as fh:
+        fh.write(">chr7\n")
+        seq = "N" * (start - 1) + region
+        for i in range(0, len(seq), 60):
+            fh.write(seq[i : i + 60] + "\n")
+    pysam.faidx(str(fasta))
+    b = BamBuilder(contigs=[("chr2", 242193529), ("chr7", 159345973)])
+
+    def read_with_deletion(name, first_deleted):
+        i = first_deleted - start
+        seq = region[20:i] + region[i + 15 : i + 15 + 60]
+        b.read(name, start + 20, seq, cigar=f"{i - 20}M15D60M", chrom="chr7")
+
+    for k in range(4):
+        read_with_deletion(f"canon{k}", pos + 1)
+    for k in range(3):
+        read_with_deletion(f"shift{k}", pos + 2)
+    for k in range(30):
+        b.read(f"ref{k}", start + 20, region[20:160], chrom="chr7")
+    bam = b.write(tmp_path / "egfr.bam")
+    cat = load_catalogue()
+    with_ref = read_evidence(
+        str(bam),
+        build="GRCh38",
+        catalogue=cat,
+        reference=ReferenceSequence("GRCh38", fasta),
+        fasta=str(fasta),
+    )
+    g = next(x for x in with_ref.genotypes if x.alteration == "E746_A750del")
+    assert (g.alt_fragments, g.fragments) == (4 + 3, 4 + 3 + 30)
+    without = read_evidence(
+        str(bam), build="GRCh38", catalogue=cat, reference=ReferenceSequence("GRCh38")
+    )
+    g = next(x for x in without.genotypes if x.alteration == "E746_A750del")
+    assert g.status == "not_evaluable" and "--reference" in g.note

@@ -92,7 +92,8 @@ def read_evidence(
     try:
         evidence.genotypes = genotype(tumour, targets, model, qc)
         found = find_fusion(tumour, build, model.filters.min_mapq, partner_seq, qc)
-        if qc["reads_fetched"] + qc["fusion_reads_fetched"] == 0:
+        seen = ("reads_fetched", "fusion_reads_fetched", "windows_with_reads_not_evaluable")
+        if not any(qc[k] for k in seen):
             raise InputFileError(
                 "no reads in the ALK, EML4, KRAS or EGFR regions; is it the right file (a "
                 "panel or genome covering ALK) and the right build?",

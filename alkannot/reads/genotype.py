@@ -97,6 +97,11 @@ def collect(
     for group in windows(targets):
         live = [i for i in group if not targets[i].problem]
         if not live:
+            # nothing to evaluate here, but say whether the file has reads (the no-reads check)
+            t = targets[group[0]]
+            qc["windows_with_reads_not_evaluable"] += any(
+                True for _ in aln.fetch(t.chrom, t.start, t.end)
+            )
             continue
         chrom = targets[live[0]].chrom
         lo = min(targets[i].start for i in live)
