@@ -1929,7 +1929,54 @@ def test_l1256f_after_lorlatinib_alectinib(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# O. Across scenarios: a fixed panel, plus every result the scenarios above produced
+# O. Read-backed phase decides a compound (VCF and BAM of the same re-biopsy)
+# ----------------------------------------------------------------------------------------------
+
+
+def _phase_bam(path: Path, a: Record, b: Record, both: int, a_only: int, b_only: int) -> Path:
+    """Read pairs over ALK exon 23 (both codons 1196 and 1202 on every fragment: 18 bp apart),
+    carrying the two alleles together, apart, or not at all (100 reference pairs)."""
+    from tests.reads_helpers import BamBuilder, mutate, ref
+
+    s1, s2 = 29220720, 29220730  # each mate covers 29220745-29220789
+    r1, r2 = ref(s1, s1 + 59), ref(s2, s2 + 59)
+    bam = BamBuilder()
+    for prefix, n, changes in (
+        ("both", both, {a.pos: a.alt, b.pos: b.alt}),
+        ("a", a_only, {a.pos: a.alt}),
+        ("b", b_only, {b.pos: b.alt}),
+        ("n", 100, {}),
+    ):
+        for i in range(n):
+            bam.pair(f"{prefix}{i}", s1, mutate(r1, s1, changes), s2, mutate(r2, s2, changes))
+    return bam.write(path)
+
+
+@pytest.mark.parametrize("phase", ["cis", "trans"])
+def test_read_backed_phase_decides_g1202r_plus_l1196m(tmp_path, phase):
+    """G1202R and L1196M after crizotinib, both at VAF 0.19 in the VCF (one clone by VAF), with the
+    re-biopsy's reads. Rule 6: phase from reads decides when given: ``cis`` (the two on the same
+    fragments) confirms "G1202R + second mutation" - lorlatinib resistant (EID11114, case) - and
+    ``trans`` (never on the same fragment) refutes it: each mutation keeps its own profile,
+    lorlatinib sensitive and first (Lin 2017 targets both; EID7286).
+    """
+    g, m = G38.alk_snv("G1202R", alt_reads=57), G38.alk_snv("L1196M", alt_reads=57)
+    counts = (
+        dict(both=30, a_only=0, b_only=0) if phase == "cis" else dict(both=0, a_only=30, b_only=30)
+    )
+    bam = _phase_bam(tmp_path / "rebiopsy.bam", g, m, **counts)
+    res = annotate(tmp_path, G38, [g, m], prior_therapy=["crizotinib"], bam=str(bam))
+    compound = [f for f in res.findings if "+" in f.alteration]
+    lor = drugs(res)["lorlatinib"]
+    if phase == "cis":
+        assert compound and lor.call == "resistant" and lor.rank is None
+    else:
+        assert compound == []
+        assert lor.call == "sensitive" and ranked(res)[0] == "lorlatinib"
+
+
+# ----------------------------------------------------------------------------------------------
+# P. Across scenarios: a fixed panel, plus every result the scenarios above produced
 # ----------------------------------------------------------------------------------------------
 
 #: A panel of the scenarios above (records, copy-number gene and log2, fusion, prior therapy), so
