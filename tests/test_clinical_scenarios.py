@@ -1975,6 +1975,23 @@ def test_read_backed_phase_decides_g1202r_plus_l1196m(tmp_path, phase):
         assert lor.call == "sensitive" and ranked(res)[0] == "lorlatinib"
 
 
+@pytest.mark.parametrize("alt_fragments, drives", [(3, False), (12, True)])
+def test_reads_only_support_rule(tmp_path, alt_fragments, drives):
+    """The re-biopsy given as reads only (``bam=``, no VCF), after crizotinib: G1202R on 3 of 103
+    fragments (VAF 2.9 %, above 2 %, but 3 alt reads < 5) never drives a call; on 12 of 112 it
+    does (issue 11 item 10; rule 1). Driving, G1202R makes ceritinib resistant (review 2.1);
+    not driving, ceritinib keeps its after-crizotinib call (review [27]).
+    """
+    g = G38.alk_snv("G1202R")
+    other = G38.alk_snv("L1196M")  # not planted: only G1202R fragments differ from the reference
+    bam = _phase_bam(tmp_path / "reads.bam", g, other, both=0, a_only=alt_fragments, b_only=0)
+    res = annotate_sample(bam=str(bam), sample_name=SAMPLE, prior_therapy=["crizotinib"])
+    _RESULTS.append(res)
+    f = finding(res, "ALK", "G1202R")
+    assert f.drives_calls == drives
+    assert drugs(res)["ceritinib"].call == ("resistant" if drives else "sensitive")
+
+
 # ----------------------------------------------------------------------------------------------
 # P. Across scenarios: a fixed panel, plus every result the scenarios above produced
 # ----------------------------------------------------------------------------------------------
