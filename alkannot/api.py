@@ -138,6 +138,7 @@ def _read_timepoint(
 
         cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
+        out.warnings += _other_sample(f"{label} copy number", cn.sample, table_sample)
         out.skipped += _as_source("cnv", cn.skipped)
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         folds = {
@@ -161,6 +162,7 @@ def _read_timepoint(
 
         fd = read_fusions(fusions, data.build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
+        out.warnings += _other_sample(f"{label} fusions", fd.sample, table_sample)
         out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
         out.fusions = [type_alk_fusion(c, data.build) for c in fd.calls]
@@ -405,6 +407,13 @@ def annotate_sample(
         )
     finally:
         hasher.cancel()
+
+
+def _other_sample(what: str, used: str, requested: str | None) -> list[str]:
+    """A single-sample table read for a sample of another name is used, and said so."""
+    if requested and used and used != requested:
+        return [f"{what}: the file's only sample is {used!r}, not {requested!r}; it was used"]
+    return []
 
 
 def _in_gene(v, gene: str, build: str) -> bool:

@@ -103,3 +103,16 @@ def test_real_fusion_files():
     ):
         data = read_fusions(SHARED / rel, "GRCh37")
         assert summarise_fusion_status(data) == "absent", rel
+
+
+def test_a_single_sample_table_of_another_name_is_used_and_said_so(tmp_path):
+    from alkannot.api import annotate_sample
+
+    table = tmp_path / "one.tsv"
+    table.write_text("sample\tfusion\nTUMOUR_X\tEML4::ALK\n")
+    vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+    res = annotate_sample(vcf, sample_name="P02", fusions=table)
+    assert "re-biopsy fusions: the file's only sample is 'TUMOUR_X', not 'P02'; it was used" in (
+        res.warnings
+    )
+    assert [f.name for f in res.fusions] == ["EML4::ALK"]

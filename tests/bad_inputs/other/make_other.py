@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alkannot.report.json import SCHEMA_VERSION
+
 HERE = Path(__file__).resolve().parent
 GOOD_VCF = "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"  # relative to the repository
 
@@ -75,7 +77,8 @@ def main() -> None:
     add("other_version.json", "cohort", '{"schema_version": "9.0.0", "sample": "X"}', "error",
         "schema version 9.0.0")
     add("not_json.json", "cohort", "sample\tbuild\nP1\tGRCh38\n", "error", "not valid JSON")
-    add("wrong_shape.json", "cohort", '{"schema_version": "1.1.0", "sample": 3}', "error", "schema")
+    add("wrong_shape.json", "cohort", f'{{"schema_version": "{SCHEMA_VERSION}", "sample": 3}}',
+        "error", "does not match the sample result schema")  # this version, a wrong shape
     # catalogues (--catalogue)
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
         f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")
