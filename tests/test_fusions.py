@@ -116,3 +116,15 @@ def test_a_single_sample_table_of_another_name_is_used_and_said_so(tmp_path):
         res.warnings
     )
     assert [f.name for f in res.fusions] == ["EML4::ALK"]
+
+
+@pytest.mark.parametrize(("written", "used"), [("GRCh37", "GRCh38"), ("GRCh38", "GRCh37")])
+def test_a_headerless_sv_vcf_of_the_other_build_is_refused(written, used):
+    # tests/fixtures/fusions/*.inv_headerless.vcf: one <INV> from EML4 intron 13 to ALK exon 20, no
+    # header to declare a build. The EML4 end (GRCh37 2:42522694) is in EML4 only in GRCh37, the
+    # GRCh38 ALK end (chr2:29224000) in ALK only in GRCh38 (genes.tsv): read in the other build
+    # it must be neither "no fusion" nor a fusion with an unnamed partner
+    from alkannot.errors import BuildMismatchError
+
+    with pytest.raises(BuildMismatchError, match=f"only in {written}"):
+        read_fusions(FIX / f"{written}.inv_headerless.vcf", used)

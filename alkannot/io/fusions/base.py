@@ -31,6 +31,8 @@ class FusionData:
     sample: str = ""
     declared_build: str = ""
     build_evidence: str = ""
+    #: ends in ALK/EML4 of the other build only, none of this one's only: a file of the other build
+    other_build_hits: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
