@@ -430,6 +430,7 @@ def compound_findings(
                 f"is {why}, so the {entry.alteration} rule does not apply; each keeps its own "
                 "profile"
             )
+    matched: list[tuple] = []
     for entry in catalogue.match_compounds("ALK", list(by_name)):
         named = [p for p in entry.parts if p != "*"]
         members = [by_name[p] for p in named if p in by_name]
@@ -458,6 +459,7 @@ def compound_findings(
             )
             continue
         vafs = [f.vaf for f in members if f.vaf is not None]
+        matched.append((entry, frozenset(f.alteration for f in members)))
         out.append(
             Finding(
                 kind="mutation",
@@ -478,7 +480,24 @@ def compound_findings(
                 source="vcf",
             )
         )
-    return out, warnings
+    # one compound per set of alleles: a named entry over the wildcard for the same alleles, and
+    # the largest named compound over the smaller ones it contains (G1202R+I1171N+L1196M, EID11114,
+    # over I1171N+L1196M and over "G1202R + second mutation")
+    keep = []
+    for i, (entry, members) in enumerate(matched):
+        covered = any(
+            members < other or (members == other and "*" in entry.parts and "*" not in e2.parts)
+            for j, (e2, other) in enumerate(matched)
+            if j != i
+        )
+        if covered:
+            warnings.append(
+                f"ALK {' + '.join(sorted(members))}: reported as the larger or named compound "
+                f"that contains it, not as {entry.alteration}"
+            )
+        else:
+            keep.append(i)
+    return [out[i] for i in keep], warnings
 
 
 def _fmt(v: float | None) -> str:
@@ -512,13 +531,25 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
             ln = entry.ligand_note
             th_note += f"; {ln.statement} [{ln.citation}]: DNA sequencing cannot show the ligand"
         broad = "broad gain" in c.note
-        if c.call == "amplification":
+        unverifiable = c.call == "amplification" and c.fold_change is None
+        if unverifiable:
+            # a tool's discrete call (GISTIC/cBioPortal 2): neither the sourced level nor a focal
+            # segment can be checked, so it is shown and never a mechanism
+            entry = None
+            alteration = "amplification (tool's call, level not verifiable)"
+            significance = (
+                f"{c.gene} amplification by the tool's discrete call; the sourced amplification "
+                "level and focality cannot be checked from it: an observation, not a mechanism"
+            )
+        elif c.call == "amplification":
             significance = (
                 "catalogued copy-number mechanism (focal amplification)"
                 if entry
                 else f"{c.gene} amplification, not in the catalogue"
             )
             alteration = "amplification"
+            if c.segment_bp is None:
+                th_note += "; segment size not given (gene-level values): focality not checked"
         else:
             alteration = "broad gain" if broad else "gain"
             significance = "copy-number gain: an observation, not a resistance mechanism" + (

@@ -86,7 +86,7 @@ class _Inputs:
 
 
 def _read_timepoint(
-    vcf: str,
+    vcf: str | None,
     *,
     label: str,
     vcf_sample: str | None,
@@ -111,32 +111,40 @@ def _read_timepoint(
     regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
     if input_format not in (None, "vcf", "maf"):
         raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
-    if input_format == "maf" or (input_format is None and is_maf(vcf)):
-        data = read_maf(vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta)
+    if vcf is None:  # reads only (--bam): the build comes from the BAM header
+        out.build = str(build)
+        if reference is None or reference.build != out.build:
+            reference = ReferenceSequence(out.build, fasta)
     else:
-        data = read_vcf(vcf, regions, sample=vcf_sample, build=build)
-    out.build, out.vcf_sample = data.build, data.sample
-    out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
-    out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
-    out.variants_examined = data.records_examined
-    if reference is None or reference.build != data.build:
-        reference = ReferenceSequence(data.build, fasta)
-    check_reference_alleles(data.variants, reference, vcf)
-    check_codon_reference(data.variants, data.build, vcf)
-    eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
-    rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
-    va = variant_findings(rest, data.build, reference, catalogue, thresholds, purity=purity)
-    out.findings += va.findings
-    out.warnings += [f"{label}: {w}" for w in va.warnings]
-    role = "maf" if data.caller == "MAF" else "vcf"
-    out.skipped += _as_source(role, data.skipped + va.skipped + _eml4_skipped(eml4))
-    out.not_translated = va.not_translated
-    out.non_coding = va.non_coding
+        if input_format == "maf" or (input_format is None and is_maf(vcf)):
+            data = read_maf(
+                vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta
+            )
+        else:
+            data = read_vcf(vcf, regions, sample=vcf_sample, build=build)
+        out.build, out.vcf_sample = data.build, data.sample
+        out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
+        out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
+        out.variants_examined = data.records_examined
+        if reference is None or reference.build != data.build:
+            reference = ReferenceSequence(data.build, fasta)
+        check_reference_alleles(data.variants, reference, vcf)
+        check_codon_reference(data.variants, data.build, vcf)
+        eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
+        rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
+        va = variant_findings(rest, data.build, reference, catalogue, thresholds, purity=purity)
+        out.findings += va.findings
+        out.warnings += [f"{label}: {w}" for w in va.warnings]
+        role = "maf" if data.caller == "MAF" else "vcf"
+        out.skipped += _as_source(role, data.skipped + va.skipped + _eml4_skipped(eml4))
+        out.not_translated = va.not_translated
+        out.non_coding = va.non_coding
+    build = out.build
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
-        cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=table_sample)
+        cn = read_cnv(cnv, build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
         out.warnings += _other_sample(f"{label} copy number", cn.sample, table_sample)
         out.skipped += _as_source("cnv", cn.skipped)
@@ -148,7 +156,7 @@ def _read_timepoint(
         }
         out.copy_number = gene_copy_numbers(
             cn,
-            data.build,
+            build,
             COPY_NUMBER_GENES,
             purity=purity,
             ploidy=ploidy,
@@ -160,19 +168,19 @@ def _read_timepoint(
         from alkannot.fusion import summarise_fusion_status, type_alk_fusion
         from alkannot.io.fusions import read_fusions
 
-        fd = read_fusions(fusions, data.build, fmt=fusion_format, sample=table_sample)
+        fd = read_fusions(fusions, build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
         out.warnings += _other_sample(f"{label} fusions", fd.sample, table_sample)
         out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
-        out.fusions = [type_alk_fusion(c, data.build) for c in fd.calls]
+        out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
         out.fusion_status = summarise_fusion_status(fd)
         out.findings += fusion_findings(out.fusions)
     return out, reference
 
 
 def annotate_sample(
-    vcf: str | Path,
+    vcf: str | Path | None = None,
     *,
     sample_name: str | None = None,
     vcf_sample: str | None = None,
@@ -196,6 +204,12 @@ def annotate_sample(
     progressed_on: Sequence[str] | None = None,
     full_checksums: bool = False,
     input_format: str | None = None,
+    bam: str | Path | None = None,
+    baseline_bam: str | Path | None = None,
+    rna_bam: str | Path | None = None,
+    min_mapq: int = 20,
+    min_base_quality: int = 20,
+    max_detection_limit: float = 0.05,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -227,6 +241,12 @@ def annotate_sample(
         Support rules: variants below them are reported but do not enter the drug matrix.
     catalogue
         A local catalogue YAML instead of the bundled one.
+    bam, baseline_bam, rna_bam
+        Re-biopsy BAM/CRAM (enough without a VCF: the build comes from its header), the
+        pre-treatment one, and spliced RNA alignments for phasing (see :mod:`alkannot.reads`).
+        A CRAM needs ``reference``.
+    min_mapq, min_base_quality, max_detection_limit
+        Read filters, and the detection limit above which a site is ``not_evaluable``.
     progressed_on
         The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
         received but stopped for another reason (toxicity) stays eligible.
@@ -252,6 +272,15 @@ def annotate_sample(
 
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
+    bams = {
+        "bam": _require_file(bam, "--bam"),
+        "baseline_bam": _require_file(baseline_bam, "--baseline-bam"),
+        "rna_bam": _require_file(rna_bam, "--rna-bam"),
+    }
+    if not vcf and not bams["bam"]:
+        raise ConfigError("give a VCF, a --bam, or both")
+    if (bams["baseline_bam"] or bams["rna_bam"]) and not bams["bam"]:
+        raise ConfigError("--baseline-bam/--rna-bam need --bam as well")
     paths = {
         "cnv": _require_file(cnv, "--cnv"),
         "fusions": _require_file(fusions, "--fusions"),
@@ -273,7 +302,13 @@ def annotate_sample(
     if ploidy is not None and ploidy <= 0:
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
-    roles = {"vcf": vcf, "reference": fasta, **paths}
+    bam_sample = ""
+    if bams["bam"]:
+        from alkannot.reads import bam_build
+
+        found, bam_sample = bam_build(bams["bam"], fasta)
+        build = build or (None if vcf else found)
+    roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
     # Checksums of files read whole are computed on another core while the inputs are read
     # (hashlib releases the GIL); indexed inputs are hashed over head, index and size only.
     hasher = BackgroundChecksums({role: p for role, p in roles.items() if p}, full_checksums)
@@ -348,7 +383,21 @@ def annotate_sample(
             findings = compare_with_baseline(findings, base.findings, assessed)
             base_fusion = base.fusion_status
         else:
+            base = None
             base_fusion = "not_assessed"
+        reads = None
+        if bams["bam"]:
+            from alkannot.reads.integrate import add_read_evidence
+
+            reads, findings, base_fusion = add_read_evidence(
+                bams, now, base, findings, ref, cat, fasta=fasta, vcf_given=bool(vcf),
+                base_fusion=base_fusion, thresholds=thresholds,
+                min_mapq=min_mapq, min_base_quality=min_base_quality,
+                max_detection_limit=max_detection_limit,
+            )  # fmt: skip
+            if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
+                warnings = [w for w in warnings if "not treated as the compound" not in w]
+            warnings += [f"reads: {w}" for w in reads.warnings]
         if now.fusion_status == "absent":
             kd = [
                 f
@@ -365,7 +414,8 @@ def annotate_sample(
             if "contradiction" in absent.alteration:
                 warnings.append(absent.significance)
 
-        sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
+        first = Path(vcf or bams["bam"]).name.split(".")[0]
+        sample = safe_sample_id(sample_name or now.vcf_sample or bam_sample or first)
         check_sample_id(sample)
         metadata = SampleMetadata(
             sample=sample,
@@ -393,7 +443,7 @@ def annotate_sample(
             fusion_status=_fusion_status(now.fusion_status, findings),
             mechanisms=mechanisms_found(findings),
             drugs=build_drug_matrix(findings, cat, metadata),
-            not_assessed=not_assessed(cat, paths, now.not_translated),
+            not_assessed=not_assessed(cat, {**paths, **bams}, now.not_translated),
             skipped=skipped,
             warnings=warnings,
             inputs=inputs,
@@ -404,6 +454,7 @@ def annotate_sample(
                 "vcf_sample": now.vcf_sample,
                 "sample_name": sample_name or now.vcf_sample,
             },
+            reads=reads,
         )
     finally:
         hasher.cancel()
@@ -483,7 +534,7 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
             "Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
             "was given (--cnv)."
         )
-    if not paths["fusions"]:
+    if not paths["fusions"] and not paths.get("bam"):
         out.append(
             "ALK fusion status not assessed: a fusion cannot be called lost without "
             "fusion/SV input (--fusions)."
@@ -519,7 +570,8 @@ def write_sample_reports(
 ) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
-    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
+    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``
+    (and ``{sample}.reads.tsv``, ``{sample}.phase.tsv`` when there is read evidence);
     ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``.
     Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the HTML
     page; without it the page says "not given", so that outputs depend on the inputs alone.
@@ -544,6 +596,10 @@ def write_sample_reports(
             from alkannot.report.tsv import write_tsvs
 
             paths.update(write_tsvs(result, stage))
+            if result.reads is not None:
+                from alkannot.report.reads import write_read_tsvs
+
+                paths.update(write_read_tsvs(result, stage))
         if "json" in formats:
             from alkannot.report.json import write_json
 

@@ -26,7 +26,19 @@ REPORT_SUFFIXES = {
     "html": ("html",),
     "xlsx": ("xlsx",),
 }
-INPUT_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
+INPUT_COLUMNS = (
+    "vcf",
+    "cnv",
+    "fusions",
+    "baseline_vcf",
+    "baseline_cnv",
+    "baseline_fusions",
+    "bam",
+    "baseline_bam",
+    "rna_bam",
+)
+#: written beside the tsv reports when the sample has read evidence (--bam)
+READ_SUFFIXES = ("reads.tsv", "phase.tsv")
 
 
 def sample_settings(
@@ -169,6 +181,8 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
         for f in FORMATS:
             for s in REPORT_SUFFIXES[f]:
                 (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
+        for s in READ_SUFFIXES:
+            (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
         if isinstance(exc, AlkannotError):
             error = exc.one_line()
         else:

@@ -22,7 +22,7 @@ from alkannot.report.atomic import write_text
 MECHANISM_LABELS = {
     "on_target_mutation": "ALK secondary (on-target) mutation",
     "on_target_amplification": "ALK amplification",
-    "fusion_loss": "ALK fusion lost / not detected",
+    "fusion_loss": "ALK fusion lost",
     "bypass": "bypass track",
 }
 _FUSION_TEXT = {
@@ -118,6 +118,7 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
     from markupsafe import Markup
 
     from alkannot.report.plots import copy_number_panel, lollipop
+    from alkannot.report.reads import read_summary
 
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
@@ -151,6 +152,7 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
+        read_lines=read_summary(result),
     )
 
 
