@@ -140,6 +140,8 @@ def _read_timepoint(
         out.not_translated = va.not_translated
         out.non_coding = va.non_coding
     build = out.build
+    # without --sample-name, a multi-sample table must hold the VCF's (or MAF's) tumour sample
+    table_sample = table_sample or out.vcf_sample or None
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv

@@ -128,3 +128,12 @@ def test_a_headerless_sv_vcf_of_the_other_build_is_refused(written, used):
 
     with pytest.raises(BuildMismatchError, match=f"only in {written}"):
         read_fusions(FIX / f"{written}.inv_headerless.vcf", used)
+
+
+def test_without_a_sample_name_the_vcf_tumour_sample_is_required_in_a_multi_sample_table():
+    from alkannot.api import annotate_sample
+
+    vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+    # the VCF's tumour column is P02_T; table_names.tsv holds samples A-G
+    with pytest.raises(SampleNotFoundError, match="'P02_T' is not in the fusion file.*A, B, C"):
+        annotate_sample(vcf, fusions=FIX / "table_names.tsv")
