@@ -68,3 +68,21 @@ def test_an_indel_outside_the_bundled_slice_needs_the_reference(tmp_path):
     assert [(s.source, s.category) for s in res.skipped if s.record.startswith("2:29551300")] == [
         ("maf", "needs_reference")
     ]
+
+
+@pytest.mark.parametrize(
+    ("label", "build"), [("GRCh37-lite", "GRCh37"), ("37", "GRCh37"), ("hg38", "GRCh38")]
+)
+def test_ncbi_build_spellings(tmp_path, label, build):
+    # GDC and TCGA MAFs write GRCh37-lite; others 37, hg19, hg38 (the row is in ALK either way)
+    pos = 29445271 if build == "GRCh37" else 29222405
+    maf = _maf(tmp_path, f"ALK\t{label}\t2\t{pos}\t{pos}\tx\tG\tG\tA\tP\t90\t60\t30\t")
+    assert annotate_sample(maf).build == build
+
+
+def test_a_non_human_build_is_refused(tmp_path):
+    from alkannot.errors import ConfigError
+
+    maf = _maf(tmp_path, "ALK\tmm10\t2\t29445271\t29445271\tx\tG\tG\tA\tP\t90\t60\t30\t")
+    with pytest.raises(ConfigError, match="'mm10' names neither GRCh37 nor GRCh38"):
+        annotate_sample(maf)
