@@ -209,3 +209,17 @@ def test_sample_sheet_bam_column_without_a_vcf(tmp_path):
     assert res.returncode == 0, res.stderr
     row = next(r for r in _rows(tmp_path / "out/S9/S9.reads.tsv") if r["alteration"] == "G1202R")
     assert (row["fragments"], row["alt_fragments"]) == ("300", "30")
+
+
+def test_sample_sheet_cram_with_its_reference_column(tmp_path, fasta):
+    b = BamBuilder()
+    s = 29220720
+    for i in range(100):
+        b.read(f"r{i}", s, mutate(ref(s, s + 59), s, ARG) if i < 10 else ref(s, s + 59))
+    cram = b.write(tmp_path / "t.cram", fmt="cram", fasta=fasta)
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample\tvcf\tbam\treference\nC1\t\t{cram}\t{fasta}\n")
+    res = run("batch", str(sheet), "-o", str(tmp_path / "out"))
+    assert res.returncode == 0, res.stderr
+    row = next(r for r in _rows(tmp_path / "out/C1/C1.reads.tsv") if r["alteration"] == "G1202R")
+    assert (row["fragments"], row["alt_fragments"]) == ("100", "10")
