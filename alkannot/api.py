@@ -381,6 +381,11 @@ def annotate_sample(
                 min_mapq=min_mapq, min_base_quality=min_base_quality,
                 max_detection_limit=max_detection_limit,
             )  # fmt: skip
+            if bam_sample and now.vcf_sample and bam_sample != now.vcf_sample:
+                warnings.append(
+                    f"the BAM's sample (@RG SM {bam_sample}) is not the VCF's tumour sample "
+                    f"({now.vcf_sample}): check that both files are from this re-biopsy"
+                )
             if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
                 warnings = [w for w in warnings if "not treated as the compound" not in w]
             warnings += [f"reads: {w}" for w in reads.warnings]
