@@ -260,6 +260,13 @@ def annotate_bypass(
             hgvsp, hgvsc = one_to_three(short), h.hgvsc
             consequence, how = "hotspot allele", "curated hotspot allele (DoCM)"
             break
+    if not short:
+        from alkannot.genome.codons import translate_in_codon_span
+
+        named = translate_in_codon_span(gene, build, v.chrom, v.pos, v.ref, v.alt)
+        if named is not None:
+            short, consequence = named
+            hgvsp, how = one_to_three(short), "translated from the bundled codon sequence"
     ext = choose_annotation(v.annotations, gene) if v.annotations else None
     if not short and ext is not None and ext.hgvsp:
         short = normalise_protein_change(ext.hgvsp)
@@ -289,7 +296,7 @@ def annotate_bypass(
             "protein change not determined (no annotation)",
         )
     entry = catalogue.match_mutation(gene, short)
-    check = _annotation_check(v, gene, short) if how.startswith("curated") else ""
+    check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
     return replace(
         _base_finding(v, gene, passed, notes),
         alteration=short,
@@ -334,6 +341,9 @@ def variant_findings(
         else:
             item = annotate_bypass(v, gene, build, catalogue, passed, notes)
         if isinstance(item, SkippedRecord):
+            # the file's own contig name in the locator, and the record's VAF and depth
+            record = item.record.replace(f"{v.chrom}:{v.pos}", v.record or f"{v.chrom}:{v.pos}", 1)
+            item = replace(item, record=record, vaf=v.vaf, depth=v.depth)
             out.skipped.append(item)
             out.not_translated += item.category == "needs_reference"
             out.non_coding += item.category == "non_coding"

@@ -9,11 +9,8 @@ The CLI and the Snakemake rules call these functions and nothing else.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +26,10 @@ from alkannot.annotate import (
     target_regions,
     variant_findings,
 )
+from alkannot.checksums import BackgroundChecksums
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
+from alkannot.genome.codons import check_codon_reference
 from alkannot.genome.sequence import ReferenceSequence
 from alkannot.models import (
     Finding,
@@ -55,15 +54,6 @@ def safe_sample_id(name: str) -> str:
     """Return a file-name-safe sample id (letters, digits, ``._-``; never hidden or empty)."""
     cleaned = _SAFE_ID.sub("_", name).lstrip(".")
     return cleaned or "sample"
-
-
-def file_checksum(path: str | Path) -> InputFile:
-    """Return the :class:`InputFile` record (SHA-256 and size) of an input file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return InputFile(role="", path=str(path), sha256=h.hexdigest(), size=os.path.getsize(path))
 
 
 def _require_file(path: str | Path | None, option: str) -> str | None:
@@ -112,7 +102,9 @@ def _read_timepoint(
     thresholds: Thresholds,
     catalogue,
     table_sample: str | None = None,
+    input_format: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
+    from alkannot.io.maf import is_maf, read_maf
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
@@ -121,7 +113,15 @@ def _read_timepoint(
         if reference is None or reference.build != out.build:
             reference = ReferenceSequence(out.build, fasta)
     else:
-        data = read_vcf(vcf, lambda b: target_regions(b), sample=vcf_sample, build=build)
+        regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
+        if input_format not in (None, "vcf", "maf"):
+            raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
+        if input_format == "maf" or (input_format is None and is_maf(vcf)):
+            data = read_maf(
+                vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta
+            )
+        else:
+            data = read_vcf(vcf, regions, sample=vcf_sample, build=build)
         out.build, out.vcf_sample = data.build, data.sample
         out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
         out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
@@ -129,12 +129,14 @@ def _read_timepoint(
         if reference is None or reference.build != data.build:
             reference = ReferenceSequence(data.build, fasta)
         check_reference_alleles(data.variants, reference, vcf)
-        va = variant_findings(
-            data.variants, data.build, reference, catalogue, thresholds, purity=purity
-        )
+        check_codon_reference(data.variants, data.build, vcf)
+        eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
+        rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
+        va = variant_findings(rest, data.build, reference, catalogue, thresholds, purity=purity)
         out.findings += va.findings
         out.warnings += [f"{label}: {w}" for w in va.warnings]
-        out.skipped += data.skipped + va.skipped
+        role = "maf" if data.caller == "MAF" else "vcf"
+        out.skipped += _as_source(role, data.skipped + va.skipped + _eml4_skipped(eml4))
         out.not_translated = va.not_translated
         out.non_coding = va.non_coding
     build = out.build
@@ -142,9 +144,9 @@ def _read_timepoint(
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
-        cn = read_cnv(cnv, build, fmt=cnv_format, sample=_multi_sample(cnv, table_sample))
+        cn = read_cnv(cnv, build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
-        out.skipped += cn.skipped
+        out.skipped += _as_source("cnv", cn.skipped)
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         folds = {
             g: th["fold"]
@@ -167,7 +169,7 @@ def _read_timepoint(
 
         fd = read_fusions(fusions, build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
-        out.skipped += fd.skipped
+        out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
         out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
         out.fusion_status = summarise_fusion_status(fd)
@@ -198,6 +200,8 @@ def annotate_sample(
     catalogue: str | Path | None = None,
     min_alt_reads: int = DEFAULT_MIN_ALT_READS,
     progressed_on: Sequence[str] | None = None,
+    full_checksums: bool = False,
+    input_format: str | None = None,
     bam: str | Path | None = None,
     baseline_bam: str | Path | None = None,
     rna_bam: str | Path | None = None,
@@ -244,6 +248,11 @@ def annotate_sample(
     progressed_on
         The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
         received but stopped for another reason (toxicity) stays eligible.
+    full_checksums
+        Hash every input whole. By default an indexed VCF or FASTA, read by region, is hashed
+        over its head, index and size (:mod:`alkannot.checksums`; ``InputFile.hashed`` says so).
+    input_format
+        ``"vcf"`` or ``"maf"``: what ``vcf`` is; default: told from its content (a MAF header).
 
     Returns
     -------
@@ -257,6 +266,7 @@ def annotate_sample(
     """
     from alkannot.catalogue import load_catalogue
     from alkannot.drugs import build_drug_matrix
+    from alkannot.outdir import check_sample_id
 
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
@@ -297,11 +307,10 @@ def annotate_sample(
         found, bam_sample = bam_build(bams["bam"], fasta)
         build = build or (None if vcf else found)
     roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
-    # Checksums read whole files (a genome FASTA, a WGS VCF): hash them on another core while the
-    # inputs are read (hashlib releases the GIL), so they add no wall time to region reads.
-    hasher = ThreadPoolExecutor(max_workers=1)
+    # Checksums of files read whole are computed on another core while the inputs are read
+    # (hashlib releases the GIL); indexed inputs are hashed over head, index and size only.
+    hasher = BackgroundChecksums({role: p for role, p in roles.items() if p}, full_checksums)
     try:
-        checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
         progressed = (
@@ -325,6 +334,7 @@ def annotate_sample(
             cnv_format=cnv_format,
             fusion_format=fusion_format,
             table_sample=sample_name,
+            input_format=input_format,
         )
         now, ref = _read_timepoint(
             vcf,
@@ -357,7 +367,9 @@ def annotate_sample(
                     path=paths["baseline_vcf"],
                 )
             skipped += [
-                SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
+                SkippedRecord(
+                    f"baseline {s.source}", s.record, s.reason, s.category, s.vaf, s.depth
+                )
                 for s in base.skipped
             ]
             warnings += base.warnings
@@ -407,6 +419,7 @@ def annotate_sample(
 
         first = Path(vcf or bams["bam"]).name.split(".")[0]
         sample = safe_sample_id(sample_name or now.vcf_sample or bam_sample or first)
+        check_sample_id(sample)
         metadata = SampleMetadata(
             sample=sample,
             prior_therapy=therapies,
@@ -417,10 +430,10 @@ def annotate_sample(
             build=now.build,
         )
         inputs = []
-        for role, future in checksums.items():
-            rec = future.result()
+        for role in (role for role, p in roles.items() if p):
+            rec = hasher.result(role)
             fmt = now.formats.get(role.removeprefix("baseline_"), "")
-            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt))
+            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt, hashed=rec.hashed))
         findings = sort_findings(findings)
         return SampleResult(
             sample=sample,
@@ -447,16 +460,38 @@ def annotate_sample(
             reads=reads,
         )
     finally:
-        hasher.shutdown(wait=False, cancel_futures=True)
+        hasher.cancel()
 
 
-def _multi_sample(path: str, sample: str | None) -> str | None:
-    """The sample to pick from a multi-sample table (SEG, gene tables): ``--sample-name``."""
-    if not sample:
-        return None
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        head = fh.read(1 << 20)
-    return sample if sample in head else None
+def _in_gene(v, gene: str, build: str) -> bool:
+    from alkannot.genome.models import gene_spans
+
+    s = gene_spans(build)[gene]
+    return v.chrom == s.chrom and v.pos <= s.end and v.pos + len(v.ref) - 1 >= s.start
+
+
+def _eml4_skipped(variants) -> list[SkippedRecord]:
+    """EML4 point variants are examined and listed: the catalogue holds none, the fusion is
+    assessed from --fusions."""
+    return [
+        SkippedRecord(
+            "vcf",
+            f"{v.record} {v.ref}>{v.alt}",
+            "in EML4 (the usual ALK fusion partner): EML4 point variants are not catalogued "
+            "resistance mechanisms; the fusion itself is assessed from --fusions",
+            "eml4_variant",
+            vaf=v.vaf,
+            depth=v.depth,
+        )
+        for v in variants
+    ]
+
+
+def _as_source(role: str, records: list[SkippedRecord]) -> list[SkippedRecord]:
+    """One ``source`` per input role (``vcf``, ``cnv``, ``fusions``) whatever the reader wrote."""
+    from dataclasses import replace
+
+    return [replace(s, source=role) for s in records]
 
 
 def _fusion_status(status: str, findings: list[Finding]) -> str:
@@ -547,32 +582,36 @@ def write_sample_reports(
         from alkannot.report.html import report_date as check_date
 
         check_date(report_date)  # a bad date fails before any file is written
+    from alkannot.outdir import staged
+
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
-    if "tsv" in formats:
-        from alkannot.report.tsv import write_tsvs
+    # all or nothing: written into a staging folder, then moved into place together
+    with staged(outdir) as stage:
+        if "tsv" in formats:
+            from alkannot.report.tsv import write_tsvs
 
-        paths.update(write_tsvs(result, outdir))
-        if result.reads is not None:
-            from alkannot.report.reads import write_read_tsvs
+            paths.update(write_tsvs(result, stage))
+            if result.reads is not None:
+                from alkannot.report.reads import write_read_tsvs
 
-            paths.update(write_read_tsvs(result, outdir))
-    if "json" in formats:
-        from alkannot.report.json import write_json
+                paths.update(write_read_tsvs(result, stage))
+        if "json" in formats:
+            from alkannot.report.json import write_json
 
-        paths["json"] = outdir / f"{result.sample}.json"
-        write_json(result, paths["json"])
-    if "html" in formats:
-        from alkannot.report.html import write_html
+            paths["json"] = stage / f"{result.sample}.json"
+            write_json(result, paths["json"])
+        if "html" in formats:
+            from alkannot.report.html import write_html
 
-        paths["html"] = outdir / f"{result.sample}.html"
-        write_html(result, paths["html"], report_date)
-    if "xlsx" in formats:
-        from alkannot.report.xlsx import write_xlsx
+            paths["html"] = stage / f"{result.sample}.html"
+            write_html(result, paths["html"], report_date)
+        if "xlsx" in formats:
+            from alkannot.report.xlsx import write_xlsx
 
-        paths["xlsx"] = outdir / f"{result.sample}.xlsx"
-        write_xlsx(result, paths["xlsx"])
-    return paths
+            paths["xlsx"] = stage / f"{result.sample}.xlsx"
+            write_xlsx(result, paths["xlsx"])
+    return {kind: outdir / p.name for kind, p in paths.items()}
 
 
 def annotate_cohort(
@@ -583,7 +622,9 @@ def annotate_cohort(
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
+    Every JSON is checked before anything is written.
     """
+    from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
 
     jsons, failures = [], []
@@ -599,5 +640,6 @@ def annotate_cohort(
             raise InputFileError(
                 "sample result JSON not found; annotate the sample first", path=str(p)
             )
+        read_result_json(p)
         jsons.append(p)
     return write_cohort(jsons, Path(outdir), report_date, failures=failures)

@@ -29,6 +29,7 @@ class InputFile:
     sha256: str
     size: int
     format: str = ""  # detected format, e.g. "Mutect2", "CNVkit .cns", "Arriba"
+    hashed: str = "file"  # what sha256 covers: "file", or "head+index+size" (alkannot.checksums)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class SkippedRecord:
     category: str = (
         "other"  # short machine key: "needs_reference", "symbolic_alt", "malformed", ...
     )
+    vaf: float | None = None  # the record's allele fraction and depth, when it had them
+    depth: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,11 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Directory for {sample}.findings.tsv, .drugs.tsv, .skipped.tsv, .json, .html, .xlsx.",
 )
 @click.option(
+    "--input-format",
+    type=click.Choice(["vcf", "maf"]),
+    help="What the input is: a VCF or a MAF (cBioPortal, OncoKB, vcf2maf) [default: detected].",
+)
+@click.option(
     "--sample-name", help="Sample id for reports and file names [default: the VCF tumour sample]."
 )
 @click.option(
@@ -123,6 +128,11 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     show_default=True,
     help="Reports to write.",
 )
+@click.option(
+    "--full-checksums",
+    is_flag=True,
+    help="SHA-256 of whole inputs [default: an indexed VCF/FASTA is hashed over head, index, size].",
+)
 @click.option("--report-date", help="Date printed on the HTML report (YYYY-MM-DD) [default: none].")
 def annotate(
     vcf: str | None,
@@ -131,11 +141,17 @@ def annotate(
     report_date: str | None,
     **options: object,
 ) -> None:
-    """Annotate one re-biopsy VCF and/or BAM (with optional copy number, fusions, baseline)."""
+    """Annotate one re-biopsy VCF or MAF and/or BAM (with optional copy number, fusions, baseline).
+
+    A MAF is read for one sample (Tumor_Sample_Barcode: --sample or --sample-name) in the build
+    of its NCBI_Build column. With --bam alone the reads are the caller.
+    """
     from alkannot.api import annotate_sample, write_sample_reports
+    from alkannot.outdir import check_outdir
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # before the work, not after it
+    check_outdir(outdir)
     result = annotate_sample(vcf, **options)  # type: ignore[arg-type]
     paths = write_sample_reports(result, outdir, formats, report_date)
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 
 COLUMNS = (
     "sample",
@@ -126,11 +127,15 @@ def read_samplesheet(
     if not path.is_file():
         raise InputFileError("sample sheet not found", path=str(path))
     base = Path(base) if base is not None else Path.cwd()
-    with open(path, encoding="utf-8", newline="") as fh:
-        # (line number in the file, text): messages name the row as a spreadsheet shows it
-        numbered = [
-            (n, x) for n, x in enumerate(fh, start=1) if x.strip() and not x.startswith("#")
-        ]
+    from alkannot.io.tables import read_lines
+
+    # UTF-8 with or without a byte-order mark; UTF-16, binary or non-UTF-8 text is one clear error.
+    # (line number in the file, text): messages name the row as a spreadsheet shows it
+    numbered = [
+        (n, x)
+        for n, x in enumerate(read_lines(str(path), "sample sheet"), start=1)
+        if x.strip() and not x.startswith("#")
+    ]
     reader = csv.DictReader([x for _, x in numbered], delimiter="\t")
     cols = [c.strip() for c in (reader.fieldnames or [])]
     header = f"row {numbered[0][0]} (header)" if numbered else "header"
@@ -162,6 +167,13 @@ def read_samplesheet(
                 "'.', '_', '-'; no spaces or slashes; not " + ", ".join(RESERVED) + ")",
                 path=str(path),
                 record=where("sample"),
+            )
+        if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
+            raise ConfigError(
+                f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
+                "its file names would exceed the file-name limit",
+                path=str(path),
+                record=f"row {n}",
             )
         if sample in seen:
             raise ConfigError(
