@@ -225,3 +225,12 @@ def test_sample_sheet_cram_with_its_reference_column(tmp_path, fasta):
     assert res.returncode == 0, res.stderr
     row = next(r for r in _rows(tmp_path / "out/C1/C1.reads.tsv") if r["alteration"] == "G1202R")
     assert (row["fragments"], row["alt_fragments"]) == ("100", "10")
+
+
+def test_header_sort_order_unknown_with_an_index_is_accepted(tmp_path):
+    bam = _g1202r_bam(tmp_path / "u.bam", alt=0, total=50, sort_order="unknown")
+    import pysam
+
+    pysam.index(str(bam))  # written in coordinate order by the builder, so it indexes
+    res = run("annotate", "--bam", str(bam), "-o", str(tmp_path / "out"), "--formats", "tsv")
+    assert res.returncode == 0, res.stderr

@@ -101,7 +101,8 @@ def open_alignments(
         ) from None
     header = handle.header.to_dict()
     order = header.get("HD", {}).get("SO", "")
-    if order and order != "coordinate":
+    # "unknown" or no SO with an index is a sorted file (samtools index refuses unsorted ones)
+    if order in ("unsorted", "queryname"):
         handle.close()
         raise InputFormatError(
             f"{label} is not coordinate-sorted (@HD SO:{order}); sort and index it "
@@ -111,8 +112,8 @@ def open_alignments(
     if not handle.has_index():
         handle.close()
         raise InputFileError(
-            f"{label} has no index beside it; index it (samtools index) so that only the "
-            "ALK/EML4 and hotspot regions are read",
+            f"{label} has no index beside it; sort and index it (samtools sort, samtools "
+            "index) so that only the ALK/EML4 and hotspot regions are read",
             path=path,
         )
     lengths = {sq["SN"]: sq["LN"] for sq in header.get("SQ", [])}
