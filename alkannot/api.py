@@ -304,7 +304,7 @@ def annotate_sample(
     if bams["bam"]:
         from alkannot.reads import bam_build
 
-        found, bam_sample = bam_build(bams["bam"], fasta)
+        found, bam_sample = bam_build(bams["bam"], fasta, build)
         build = build or (None if vcf else found)
     roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
     # Checksums of files read whole are computed on another core while the inputs are read

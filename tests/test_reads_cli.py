@@ -234,3 +234,14 @@ def test_header_sort_order_unknown_with_an_index_is_accepted(tmp_path):
     pysam.index(str(bam))  # written in coordinate order by the builder, so it indexes
     res = run("annotate", "--bam", str(bam), "-o", str(tmp_path / "out"), "--formats", "tsv")
     assert res.returncode == 0, res.stderr
+
+
+def test_subset_header_takes_the_build_of_the_other_inputs_and_says_so(tmp_path):
+    # chr2 declared 30 Mb long: the header alone cannot tell the build
+    bam = _g1202r_bam(tmp_path / "s.bam", alt=0, total=50, contigs=[("chr2", 30_000_000)])
+    bad = run("annotate", "--bam", str(bam), "-o", str(tmp_path / "o1"))
+    assert bad.returncode == 2 and "pass --build" in bad.stderr
+    res = annotate_sample(bam=str(bam), build="GRCh38", sample_name="s")
+    assert any("taken as GRCh38" in w for w in res.warnings)
+    g = next(g for g in res.reads.genotypes if g.alteration == "G1202R")
+    assert g.fragments == 50
