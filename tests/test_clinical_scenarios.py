@@ -623,8 +623,11 @@ def test_kit_amplification_needs_its_ligand_and_imatinib_only_as_add_on(tmp_path
         assert d[drug].call == "reduced" and d[drug].rank is None, drug
 
 
-def test_egfr_l858r_outgrowth_does_not_trigger_asp3026(tmp_path):
-    """EGFR L858R outgrowth after crizotinib (Doebele 2012, EID4288: crizotinib resistance).
+@pytest.mark.parametrize("protein", ["p.L858R", "p.E746_A750del"])
+def test_egfr_mutant_outgrowth_does_not_trigger_asp3026(tmp_path, protein):
+    """EGFR-mutant outgrowth after crizotinib: L858R (Doebele 2012, EID4288: crizotinib resistance)
+    or the exon-19 deletion E746_A750del (curated hotspot allele; bypass row "EGFR-mutant
+    outgrowth").
 
     - a bypass mechanism; crizotinib resistant (EID4288) and progressed on;
     - ASP3026: the review 6 sentence ("In cases of crizotinib resistance involving EGFR or IGF-1R,
@@ -634,9 +637,9 @@ def test_egfr_l858r_outgrowth_does_not_trigger_asp3026(tmp_path):
       "EGFR activation / EGFR-mutant outgrowth: ALK+EGFR co-inhibition").
     """
     res = annotate(
-        tmp_path, G38, [G38.hotspot("EGFR", "p.L858R", alt_reads=45)], prior_therapy=["crizotinib"]
+        tmp_path, G38, [G38.hotspot("EGFR", protein, alt_reads=45)], prior_therapy=["crizotinib"]
     )
-    f = finding(res, "EGFR", "L858R")
+    f = finding(res, "EGFR", protein.removeprefix("p."))
     assert f.mechanism == "bypass"
     d = drugs(res)
     assert d["crizotinib"].call == "resistant"
