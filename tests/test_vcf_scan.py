@@ -149,7 +149,15 @@ def test_scan_keeps_file_order_across_contig_spellings_and_crlf(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "bad_line", ["chr2\t15x00\t.\tA\tG\t.\tPASS\t.", "chr2\t\t.\tA\tG", "chr2", "chr2\t-5\t.\tA\tG"]
+    "bad_line",
+    [
+        "chr2\t15x00\t.\tA\tG\t.\tPASS\t.",
+        "chr2\t\t.\tA\tG",
+        "chr2",
+        "chr2\n2\t15000\t.\tA\tG\t.\tPASS\t.",  # a POS-less line before a valid one
+        "chr2\t-5\t.\tA\tG",
+        "chr2\t1234567890123\t.\tA\tG",  # 13 digits
+    ],
 )
 def test_scan_rejects_a_target_contig_record_without_a_numeric_pos(tmp_path, bad_line):
     from alkannot.io.vcf_scan import MalformedRecordError
