@@ -112,6 +112,18 @@ def profile_annotate(vcf: Path) -> str:
     return "\n".join(lines[start : start + 16])
 
 
+def _met(wall: bool, cpu: bool) -> str:
+    """``yes``/``no`` on wall-clock time, and on CPU time (which other jobs inflate less)."""
+    return f"{'yes' if wall else 'no'} (CPU: {'yes' if cpu else 'no'})"
+
+
+def _met_words(met: str) -> str:
+    wall, cpu = met.startswith("yes"), met.endswith("yes)")
+    return ("met" if wall else "not met") + (
+        "" if wall == cpu else f"; {'' if cpu else 'not '}met on CPU time"
+    )
+
+
 def _row(name: str, pair: dict, target: float | None) -> tuple[str, str]:
     """A results row and its short README form."""
     rt = pair.get("ratio")
@@ -120,11 +132,12 @@ def _row(name: str, pair: dict, target: float | None) -> tuple[str, str]:
     if target is None:
         goal, met = "", ""
     else:
-        goal, met = f"<= {target}x", ("yes" if rt is not None and rt <= target else "no")
+        goal = f"<= {target}x"
+        met = _met(rt is not None and rt <= target, (pair.get("cpu_ratio") or 1e9) <= target)
     full = f"| {name} | {fmt(pair['alk'])} | {fmt(pair['ref'])} | {ratio}{cpu} | {goal} | {met} |"
     short_a = f"{pair['alk']['median']:.2f} s" if pair["alk"].get("ok") else "failed"
     short_r = f"{pair['ref']['median']:.2f} s" if pair["ref"].get("ok") else "failed"
-    met_txt = f" ({'met' if met == 'yes' else 'not met'})" if goal else ""
+    met_txt = f" ({_met_words(met)})" if goal else ""
     short = f"| {name} | {short_a} | {short_r} | {ratio} | {goal.removeprefix('<= ')}{met_txt} |"
     return full, short
 
@@ -195,7 +208,8 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         f"({'smoke size' if small else '5,000,000 records'}). Each comparison is paired: bcftools "
         "and alkannot run back to back, alternating which goes first, after one warm-up run; the "
         "ratio is the median of the per-pair wall-clock ratios, with the ratio of median CPU "
-        "times (user + system) beside it. Times are wall-clock medians (min-max).",
+        "times (user + system) beside it. Times are wall-clock medians (min-max). The met column "
+        "says whether the target holds on wall-clock time and, in brackets, on CPU time.",
         "",
         f"The machine was shared with other jobs while this ran (load average {load_before[0]:.1f} "
         f"before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores): absolute times "
@@ -226,12 +240,12 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
     )
     help_ok = r_help.get("ok") and r_help["median"] <= 0.1
     ex_ok = r_example.get("ok") and r_example["median"] <= 0.3
-    lines.append(
-        f"| alkannot --help | {fmt(r_help)} | | | <= 0.1 s | {'yes' if help_ok else 'no'} |"
-    )
+    help_met = _met(help_ok, r_help.get("ok") and r_help["cpu"] <= 0.1)
+    ex_met = _met(ex_ok, r_example.get("ok") and r_example["cpu"] <= 0.3)
+    lines.append(f"| alkannot --help | {fmt(r_help)} | | | <= 0.1 s | {help_met} |")
     lines.append(
         f"| alkannot annotate, bundled example (all reports) | {fmt(r_example)} | | | <= 0.3 s | "
-        f"{'yes' if ex_ok else 'no'} |"
+        f"{ex_met} |"
     )
     lines.append(
         f"| the same, first run with an empty cache (catalogue validated, templates compiled) | "
@@ -263,8 +277,8 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         f"| peak memory, every input form | {max(peaks.values()):.0f} MB (largest) | | | "
         f"150 MB ({'met' if peak_ok else 'not met'}) |",
         f"| `alkannot --help`; bundled example | "
-        f"{r_help.get('median', 0):.2f} s; {r_example.get('median', 0):.2f} s | | | 0.1 s; 0.3 s "
-        f"({'met' if help_ok and ex_ok else 'not met'}) |",
+        f"{r_help.get('median', 0):.2f} s; {r_example.get('median', 0):.2f} s | | | "
+        f"0.1 s ({_met_words(help_met)}); 0.3 s ({_met_words(ex_met)}) |",
     ]
     if batch:
         readme.append(rows_wf[1])
