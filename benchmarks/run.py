@@ -328,6 +328,7 @@ def _batch(data: Path, tmp: Path) -> tuple[str, str]:
     pair = {"alk": r_wf, "ref": r_xargs}
     if r_wf.get("ok") and r_xargs.get("ok"):
         pair["ratio"] = r_wf["median"] / r_xargs["median"]
+        pair["cpu_ratio"] = r_wf["cpu"] / r_xargs["cpu"] if r_xargs["cpu"] else None
     return _row(f"{n}-sample batch: Snakemake workflow vs xargs -P 2 of the CLI (n=1)", pair, 1.0)
 
 
