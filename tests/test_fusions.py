@@ -105,14 +105,19 @@ def test_real_fusion_files():
         assert summarise_fusion_status(data) == "absent", rel
 
 
-def test_a_single_sample_table_of_another_name_is_used_and_said_so(tmp_path):
+def test_a_single_sample_table_of_another_name_is_used_only_when_no_name_was_given(tmp_path):
+    # issue 12: "a requested sample that is absent is an error naming the samples present"; a
+    # name not given by the user (the VCF's tumour column, P02_T) does not refuse a one-sample file
     from alkannot.api import annotate_sample
+    from alkannot.errors import SampleNotFoundError
 
     table = tmp_path / "one.tsv"
     table.write_text("sample\tfusion\nTUMOUR_X\tEML4::ALK\n")
     vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
-    res = annotate_sample(vcf, sample_name="P02", fusions=table)
-    assert "re-biopsy fusions: the file's only sample is 'TUMOUR_X', not 'P02'; it was used" in (
+    with pytest.raises(SampleNotFoundError, match="'TUMOUR_X'"):
+        annotate_sample(vcf, sample_name="P02", fusions=table)
+    res = annotate_sample(vcf, fusions=table)
+    assert "re-biopsy fusions: the file's only sample is 'TUMOUR_X', not 'P02_T'; it was used" in (
         res.warnings
     )
     assert [f.name for f in res.fusions] == ["EML4::ALK"]
