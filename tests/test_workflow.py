@@ -7,7 +7,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -310,22 +309,3 @@ def test_catalogue_metadata_names_the_entry_point():
     assert (ROOT / "workflow" / "Snakefile").is_file()
     assert meta["usage"]["software-stack-deployment"]["conda"] is True
     assert (ROOT / "config" / "README.md").is_file()
-
-
-def test_conda_route(tmp_path):
-    conda = next((c for c in ("mamba", "conda", "micromamba") if shutil.which(c)), None)
-    if conda is None:
-        pytest.skip("no conda, mamba or micromamba on PATH: the conda route cannot be tried here")
-    out = tmp_path / "results"
-    res = snakemake(
-        "--cores",
-        "2",
-        "--software-deployment-method",
-        "conda",
-        "--conda-prefix",
-        str(tmp_path / "envs"),
-        "--config",
-        f"results={out}",
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
-    assert (out / "P01" / "P01.html").is_file()

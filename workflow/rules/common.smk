@@ -59,12 +59,19 @@ def chunk_count():
 
 N_CHUNKS = chunk_count()
 os.environ["ALKANNOT_CHUNKS"] = str(N_CHUNKS)
+# What the conda environment installs (envs/alkannot.post-deploy.sh): this checkout when the
+# workflow runs from one, else what the user set (a pip requirement, e.g. a git URL).
+_checkout = os.path.dirname(os.path.dirname(str(workflow.current_basedir)))
+if os.path.isfile(os.path.join(_checkout, "pyproject.toml")):
+    os.environ.setdefault("ALKANNOT_SOURCE", os.path.abspath(_checkout))
+os.environ.setdefault("ALKANNOT_SOURCE", "")
 
 
-# Declared so that cluster and remote jobs get them (see chunk_count and the PATH note above).
+# Declared so that cluster and remote jobs get them (see chunk_count and the notes above).
 envvars:
     "PATH",
     "ALKANNOT_CHUNKS",
+    "ALKANNOT_SOURCE",
 
 
 STALE = [s for s in SAMPLES if not is_current(OUT, SETTINGS[s])]
