@@ -26,7 +26,13 @@ PY = sys.executable
 ALKANNOT = [PY, "-m", "alkannot"]
 
 
-def timed(cmd: list[str] | str, repeats: int, shell: bool = False, cwd: Path = ROOT) -> dict:
+def timed(
+    cmd: list[str] | str,
+    repeats: int,
+    shell: bool = False,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+) -> dict:
     """Run a command ``repeats`` times; median/min/max seconds and the peak RSS (MB) of the last run."""
     times = []
     peak = None
@@ -37,7 +43,7 @@ def timed(cmd: list[str] | str, repeats: int, shell: bool = False, cwd: Path = R
             else ["/usr/bin/time", "-v", "bash", "-c", cmd]
         )
         t0 = time.perf_counter()
-        res = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True)
+        res = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, env=env)
         times.append(time.perf_counter() - t0)
         if res.returncode != 0:
             return {"ok": False, "error": (res.stderr.strip().splitlines() or ["?"])[-1][:200]}
@@ -82,7 +88,148 @@ def profile_annotate(vcf: Path) -> str:
     return "\n".join(lines[start : start + 16])
 
 
-def run(data: Path, repeats: int, small: bool) -> str:
+def snakemake_cmd(panel: Path, results: Path, *extra: str) -> list[str]:
+    """The workflow on a sample sheet, without the cohort page (the CLI loop writes none)."""
+    return [
+        PY,
+        "-m",
+        "snakemake",
+        *extra,
+        "--config",
+        f"samples={panel}",
+        f"results={results}",
+        "cohort=False",
+        "-q",
+    ]
+
+
+def start_slurm(tmp: Path) -> tuple[Path | None, str]:
+    """Start the single-node test cluster (tests/slurm/start_slurm.sh); (its dir, note)."""
+    needed = ("slurmctld", "slurmd", "munged", "sbatch")
+    missing = [c for c in needed if not shutil.which(c) and not Path(f"/usr/sbin/{c}").exists()]
+    if missing or os.geteuid() != 0:
+        return None, f"not measured: SLURM missing {missing} or not root"
+    d = tmp / "slurm"
+    env = dict(os.environ, PATH=f"/usr/sbin:{os.environ['PATH']}")
+    res = subprocess.run(
+        [str(ROOT / "tests" / "slurm" / "start_slurm.sh"), str(d)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if res.returncode != 0:
+        stop_slurm(d)
+        return None, f"not measured: the test cluster did not start ({res.stderr.strip()[-200:]})"
+    cpus = subprocess.run(
+        [str(d / "bin" / "sinfo"), "-h", "-o", "%c"], capture_output=True, text=True
+    ).stdout.split()
+    return (
+        d,
+        f"single-node test cluster (tests/slurm/start_slurm.sh), {cpus[0] if cpus else '?'} CPUs",
+    )
+
+
+def stop_slurm(d: Path) -> None:
+    subprocess.run([str(ROOT / "tests" / "slurm" / "stop_slurm.sh"), str(d)], timeout=120)
+
+
+def batch_measurements(panel: Path, tmp: Path, slurm: bool) -> dict:
+    """The batch targets: Snakemake locally vs an xargs -P 2 loop, and SLURM vs local."""
+    n = len(panel.read_text().splitlines()) - 1
+    xargs_cmd = (
+        f"cut -f1,2 {panel} | tail -n +2 | xargs -P 2 -n 2 sh -c "
+        f'\'{PY} -m alkannot annotate "$1" --sample-name "$0" -o {tmp}/xargs/"$0"\''
+    )
+    r_xargs = timed(xargs_cmd, 1, shell=True)
+    shutil.rmtree(tmp / "wf", ignore_errors=True)
+    r_wf = timed(snakemake_cmd(panel, tmp / "wf", "--cores", "2"), 1)
+    rows = [
+        (
+            f"{n}-sample batch: Snakemake workflow (2 cores) vs xargs -P 2 of alkannot annotate",
+            r_wf,
+            r_xargs,
+            0.25,
+        )
+    ]
+    note = "not measured (--no-slurm)"
+    if slurm:
+        d, note = start_slurm(tmp)
+        if d is not None:
+            try:
+                # the same profile as a real cluster, polled every 2 s instead of the plugin's
+                # default (a minute), with one job slot per CPU of the test node
+                flags = [
+                    "--profile",
+                    "workflow/profiles/slurm",
+                    "--slurm-no-account",
+                    "--slurm-init-seconds-before-status-checks",
+                    "1",
+                    "--seconds-between-status-checks",
+                    "2",
+                    "--jobs",
+                    "2",
+                ]
+                env = dict(
+                    os.environ,
+                    PATH=f"{d / 'bin'}:{os.environ['PATH']}",
+                    SLURM_CONF=str(d / "slurm.conf"),
+                )
+                r_slurm = timed(snakemake_cmd(panel, tmp / "slurm-wf", *flags), 1, env=env)
+            finally:
+                stop_slurm(d)
+            rows.append(
+                (
+                    f"{n}-sample batch: Snakemake through the SLURM profile vs locally",
+                    r_slurm,
+                    r_wf,
+                    2.0,
+                )
+            )
+    return {"rows": rows, "slurm_note": note, "workflow": r_wf}
+
+
+def chunk_cost(panel: Path, tmp: Path, r_large: dict, large: Path, batch: dict) -> dict:
+    """Measured cost of a chunk job: start-up, per sample, per input MB, peak memory."""
+    one = tmp / "one.tsv"
+    one.write_text("\n".join(panel.read_text().splitlines()[:2]) + "\n")
+    r_one = timed([*ALKANNOT, "batch", str(one), "-o", str(tmp / "cost1")], 3)
+    r_all = timed([*ALKANNOT, "batch", str(panel), "-o", str(tmp / "costn")], 1)
+    n = len(panel.read_text().splitlines()) - 1
+    if not (r_one.get("ok") and r_all.get("ok") and r_large.get("ok")):
+        raise SystemExit("benchmark: the chunk cost could not be measured")
+    per_sample = max(0.0, (r_all["median"] - r_one["median"]) / max(1, n - 1))
+    startup = max(0.0, r_one["median"] - per_sample)
+    size_mb = large.stat().st_size / 1e6
+    per_mb = max(0.0, (r_large["median"] - startup - per_sample) / size_mb)
+    peak = max(r.get("peak_mb") or 0 for r in (r_one, r_all, r_large))
+    return {
+        "startup_seconds": round(startup, 3),
+        "seconds_per_sample": round(per_sample, 4),
+        "seconds_per_mb": round(per_mb, 4),
+        "peak_mb": int(round(peak)),
+        "margin": 3,
+    }
+
+
+def yaml_text(cost: dict) -> str:
+    return "".join(f"{k}: {v}\n" for k, v in cost.items())
+
+
+def write_cost(path: Path, cost: dict) -> None:
+    """Write the measured chunk cost the workflow reads (workflow/resources.yaml)."""
+    path.write_text(
+        "# Measured cost of annotating, written by benchmarks/run.py (make bench); see\n"
+        "# benchmarks/RESULTS.md. The workflow derives each chunk job's runtime and memory from it:\n"
+        "# margin x (startup + samples x seconds_per_sample + input MB x seconds_per_mb), and\n"
+        "# margin x peak_mb per worker process. seconds_per_mb comes from a large unindexed VCF.\n"
+        + yaml_text(cost)
+    )
+
+
+def run(
+    data: Path, repeats: int, small: bool, slurm: bool = True, resources_out: Path | None = None
+) -> str:
     wgs, noidx, bed = data / "wgs.vcf.gz", data / "wgs_noindex.vcf.gz", data / "targets.bed"
     tmp = Path(tempfile.mkdtemp(prefix="alkannot-bench-"))
     rows = []
@@ -103,34 +250,10 @@ def run(data: Path, repeats: int, small: bool) -> str:
     example = ROOT / "resources" / "examples" / "GRCh38" / "P01.rebiopsy.vcf.gz"
     r_example = timed([*ALKANNOT, "annotate", str(example), "-o", str(tmp / "ex")], max(repeats, 5))
     panel = data / "panel" / "samples.tsv"
-    sheet_rows = [x.split("\t") for x in panel.read_text().splitlines()[1:]]
-    xargs_cmd = (
-        f"cut -f1,2 {panel} | tail -n +2 | xargs -P 2 -n 2 sh -c "
-        f'\'{PY} -m alkannot annotate "$1" --sample-name "$0" -o {tmp}/xargs/"$0"\''
-    )
-    r_xargs = timed(xargs_cmd, 1, shell=True)
-    shutil.rmtree(tmp / "wf", ignore_errors=True)
-    r_wf = timed(
-        [
-            PY,
-            "-m",
-            "snakemake",
-            "--cores",
-            "2",
-            "--config",
-            f"samples={panel}",
-            f"results={tmp}/wf",
-            "cohort=False",
-            "-q",
-        ],
-        1,
-    )
-    rows_wf = (
-        f"{len(sheet_rows)}-sample batch: Snakemake workflow vs xargs -P 2 of the CLI",
-        r_wf,
-        r_xargs,
-        1.0,
-    )
+    batch = batch_measurements(panel, tmp, slurm)
+    cost = chunk_cost(panel, tmp, r_alk_noidx, noidx, batch)
+    if resources_out is not None:
+        write_cost(resources_out, cost)
     lines = [
         "# Benchmark results",
         "",
@@ -140,7 +263,7 @@ def run(data: Path, repeats: int, small: bool) -> str:
         "| measurement | alkannot | reference | ratio | target | met |",
         "|---|---|---|---|---|---|",
     ]
-    for name, a, b, target in [*rows, rows_wf]:
+    for name, a, b, target in [*rows, *batch["rows"]]:
         rt = ratio(a, b)
         met = "yes" if rt is not None and rt <= target else ("no" if rt is not None else "n/a")
         lines.append(
@@ -160,6 +283,17 @@ def run(data: Path, repeats: int, small: bool) -> str:
         f"| alkannot annotate, bundled example (all reports) | {fmt(r_example)} | | | <= 0.5 s | {'yes' if r_example.get('ok') and r_example['median'] <= 0.5 else 'no'} |"
     )
     lines += [
+        "",
+        f"SLURM: {batch['slurm_note']}",
+        "",
+        "## Cost of one chunk job (workflow/resources.yaml: runtime and memory requests)",
+        "",
+        "Measured here; a chunk job asks for `margin` x (start-up + samples x per-sample time"
+        " + input MB x per-MB time) and `margin` x the peak memory per worker process.",
+        "",
+        "```",
+        yaml_text(cost).rstrip(),
+        "```",
         "",
         "## Where the time goes (cProfile, annotate on the unindexed VCF)",
         "",
@@ -185,6 +319,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--resources",
+        type=Path,
+        default=ROOT / "workflow" / "resources.yaml",
+        help="where the measured chunk cost goes (the workflow's resource requests)",
+    )
+    parser.add_argument("--no-slurm", action="store_true", help="skip the SLURM measurement")
     args = parser.parse_args(argv)
     subprocess.run(
         [
@@ -199,7 +340,13 @@ def main(argv: list[str] | None = None) -> None:
         ],
         check=True,
     )
-    text = run(args.data, args.repeats, small=args.records < 5_000_000)
+    text = run(
+        args.data,
+        args.repeats,
+        small=args.records < 5_000_000,
+        slurm=not args.no_slurm,
+        resources_out=args.resources,
+    )
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text)
     print(text)

@@ -25,6 +25,9 @@ def test_benchmark_runner_smoke(tmp_path):
             "1",
             "--results",
             str(results),
+            "--resources",
+            str(tmp_path / "resources.yaml"),
+            "--no-slurm",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -42,5 +45,17 @@ def test_benchmark_runner_smoke(tmp_path):
     ):
         assert measurement in text
     assert "failed" not in text
+    # the measured chunk cost the workflow reads, every field a number
+    import yaml
+
+    cost = yaml.safe_load((tmp_path / "resources.yaml").read_text())
+    assert set(cost) == {
+        "startup_seconds",
+        "seconds_per_sample",
+        "seconds_per_mb",
+        "peak_mb",
+        "margin",
+    }
+    assert all(isinstance(v, int | float) and v >= 0 for v in cost.values())
     # header + 3 samples, as asked
     assert (tmp_path / "data" / "panel" / "samples.tsv").read_text().count("\n") == 4
