@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alkannot.errors import AlkannotError
+from alkannot.models import Thresholds
 from alkannot.report.atomic import write_text
 
 FORMATS = ("tsv", "json", "html", "xlsx")
@@ -34,6 +35,7 @@ def sample_settings(
     min_depth: int,
     report_date: str | None = None,
     formats: Sequence[str] = FORMATS,
+    min_alt_reads: int | None = None,
 ) -> dict:
     """Everything that changes a sample's reports, besides the input files' contents.
 
@@ -43,6 +45,8 @@ def sample_settings(
         The sample-sheet row (input paths, clinical fields).
     min_vaf, min_depth : float, int
         Quality thresholds.
+    min_alt_reads : int, optional
+        Minimum supporting reads (default: the API's).
     report_date : str, optional
         Date printed on the HTML report.
     formats : sequence of str
@@ -60,12 +64,16 @@ def sample_settings(
         "sample": row.sample,
         "inputs": {c: getattr(row, c) for c in INPUT_COLUMNS if getattr(row, c)},
         "prior_therapy": list(row.prior_therapy),
+        "progressed_on": None if row.progressed_on is None else list(row.progressed_on),
         "cns_metastases": row.cns_metastases,
         "purity": row.purity,
         "ploidy": row.ploidy,
         "build": row.build,
         "min_vaf": float(min_vaf),
         "min_depth": int(min_depth),
+        "min_alt_reads": int(
+            Thresholds().min_alt_reads if min_alt_reads is None else min_alt_reads
+        ),
         "report_date": report_date or None,
         "formats": sorted(formats),
     }
@@ -87,6 +95,7 @@ def check_vocabularies(rows, samplesheet: str | Path) -> None:
     for row in rows:
         for col, check, values in (
             ("prior_therapy", catalogue.canonical_drug, row.prior_therapy),
+            ("progressed_on", catalogue.canonical_drug, row.progressed_on or ()),
             ("build", normalise_build, [row.build] if row.build else []),
         ):
             for value in values:
@@ -150,6 +159,7 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
             **row.annotate_kwargs(),
             min_vaf=settings["min_vaf"],
             min_depth=settings["min_depth"],
+            min_alt_reads=settings["min_alt_reads"],
         )
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
@@ -189,6 +199,7 @@ def run_batch(
     min_depth: int | None = None,
     report_date: str | None = None,
     jobs: int = 1,
+    min_alt_reads: int | None = None,
 ) -> list[tuple[str, str]]:
     """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs.
 
@@ -239,7 +250,8 @@ def run_batch(
     min_vaf = DEFAULT_MIN_VAF if min_vaf is None else min_vaf
     min_depth = DEFAULT_MIN_DEPTH if min_depth is None else min_depth
     settings = {
-        r.sample: sample_settings(r, min_vaf, min_depth, report_date, formats) for r in rows
+        r.sample: sample_settings(r, min_vaf, min_depth, report_date, formats, min_alt_reads)
+        for r in rows
     }
     outdir = Path(outdir)
     jobs = max(1, min(jobs, len(rows)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
+from alkannot.api import DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +35,7 @@ from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
 )
 @click.option("--min-vaf", type=float, default=DEFAULT_MIN_VAF, show_default=True)
 @click.option("--min-depth", type=int, default=DEFAULT_MIN_DEPTH, show_default=True)
+@click.option("--min-alt-reads", type=int, default=DEFAULT_MIN_ALT_READS, show_default=True)
 @click.option(
     "--report-date", help="Date printed on the HTML reports (YYYY-MM-DD) [default: none]."
 )
@@ -59,6 +60,7 @@ def batch(
     formats: str,
     min_vaf: float,
     min_depth: int,
+    min_alt_reads: int,
     report_date: str | None,
     jobs: int,
     failures_ok: bool,
@@ -74,6 +76,7 @@ def batch(
         formats=tuple(f for f in formats.split(",") if f),
         min_vaf=min_vaf,
         min_depth=min_depth,
+        min_alt_reads=min_alt_reads,
         report_date=report_date,
         jobs=jobs,
     )

@@ -28,6 +28,7 @@ COLUMNS = (
     "purity",
     "ploidy",
     "build",
+    "progressed_on",
 )
 REQUIRED = ("sample", "vcf")
 FILE_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
@@ -52,6 +53,7 @@ class SampleRow:
     purity: float | None = None
     ploidy: float | None = None
     build: str | None = None
+    progressed_on: tuple[str, ...] | None = None
     line: int = 0
 
     def annotate_kwargs(self) -> dict:
@@ -68,6 +70,7 @@ class SampleRow:
             cns_metastases=self.cns_metastases,
             purity=self.purity,
             ploidy=self.ploidy,
+            progressed_on=self.progressed_on,
         )
 
 
@@ -159,6 +162,12 @@ def read_samplesheet(
             raise ConfigError("the vcf column is empty", path=str(path), record=where("vcf"))
         values["prior_therapy"] = tuple(
             t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
+        )
+        progressed = rec.get("progressed_on", "")
+        values["progressed_on"] = (
+            tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
+            if progressed.strip()
+            else None
         )
         cns = rec.get("cns_metastases", "").lower()
         if cns and cns not in _BOOL:

@@ -54,11 +54,7 @@ def write_cohort(
     results.sort(key=lambda t: t[1].sample)
     rows = []
     for p, r in results:
-        key = [
-            f"{f.gene} {f.alteration}"
-            for f in r.findings
-            if f.catalogue_id and f.passed_filters and f.baseline_status != "lost"
-        ]
+        key = [f"{f.gene} {f.alteration}" for f in r.findings if f.drives_calls]
         rows.append(
             {
                 "sample": r.sample,

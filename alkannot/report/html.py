@@ -28,10 +28,16 @@ MECHANISM_LABELS = {
 _FUSION_TEXT = {
     "present": "present",
     "lost": "LOST since baseline",
-    "absent": "not detected",
+    "not_detected": "not detected (unconfirmed: not evidence of loss)",
+    "absent": "not detected at baseline or at re-biopsy",
     "not_assessed": "not assessed (no fusion input)",
 }
-_ORDER = {"resistant": 0, "reduced": 1, "unknown": 2, "sensitive": 3}
+DRUG_GROUPS = (
+    ("next_option", "Next options (ranked: positive call)"),
+    ("avoid", "Avoid (resistant, reduced, or progressed on)"),
+    ("investigational", "Investigational agents (positive call, not ranked)"),
+    ("unranked", "Unknown or not ranked"),
+)
 
 
 @cache
@@ -105,11 +111,7 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
     thresholds = next((c.thresholds for c in result.copy_number if c.thresholds), {})
-    key = [
-        f
-        for f in result.findings
-        if f.catalogue_id and f.passed_filters and f.baseline_status != "lost"
-    ]
+    key = [f for f in result.findings if f.drives_calls]
     template = environment().get_template("sample.html.j2")
     return template.render(
         r=result,
@@ -119,7 +121,15 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
         report_date=report_date(date),
         mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
         key_findings=key,
-        drugs_resistance_first=sorted(result.drugs, key=lambda d: (_ORDER[d.call], d.rank)),
+        drug_groups=DRUG_GROUPS,
+        fusion_caution=next(
+            (
+                f"{f.alteration}: {f.significance}. " + "; ".join(f.notes)
+                for f in result.findings
+                if f.kind == "fusion_loss"
+            ),
+            "",
+        ),
         lollipop=Markup(
             lollipop(
                 [f for f in result.findings if f.gene == "ALK" and f.kind == "mutation"],

@@ -41,8 +41,10 @@ for _chunk, _samples in CHUNKS.items():
             outdir=lambda wildcards, output: os.path.dirname(output[0]),
             min_vaf=config["min_vaf"],
             min_depth=config["min_depth"],
+            min_alt_reads=config["min_alt_reads"],
             report_date=f"--report-date {REPORT_DATE}" if REPORT_DATE else "",
         shell:
             "alkannot batch {params.sheet:q} -o {params.outdir:q} --only {params.samples}"
             " --jobs {threads} --min-vaf {params.min_vaf} --min-depth {params.min_depth}"
+            " --min-alt-reads {params.min_alt_reads}"
             " {params.report_date} --failures-ok > {log} 2>&1"

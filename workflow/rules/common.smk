@@ -27,7 +27,11 @@ SAMPLES = [row.sample for row in ROWS]
 REPORT_DATE = config.get("report_date") or None
 SETTINGS = {
     row.sample: sample_settings(
-        row, config["min_vaf"], config["min_depth"], REPORT_DATE
+        row,
+        config["min_vaf"],
+        config["min_depth"],
+        REPORT_DATE,
+        min_alt_reads=config["min_alt_reads"],
     )
     for row in ROWS
 }
