@@ -223,12 +223,13 @@ CLINICAL = [
     ("purity", "0.6", "0.3"),
     ("ploidy", "2", "3.1"),
     ("build", "GRCh38", "hg38"),
+    ("progressed_on", "crizotinib", "alectinib"),
 ]
 
 
 def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
     header = "\t".join(["sample", "vcf", *(c for c, _, _ in CLINICAL)])
-    names = ["S1", "S2", "S3", "S4", "S5"]
+    names = ["S1", "S2", "S3", "S4", "S5", "S6"]
 
     def write(changed: str | None = None, column: str | None = None) -> None:
         rows = [
