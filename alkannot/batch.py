@@ -107,6 +107,14 @@ def check_vocabularies(rows, samplesheet: str | Path) -> None:
                         path=str(samplesheet),
                         record=f"row {row.line}, column {col} (sample {row.sample!r})",
                     ) from None
+        prior = {catalogue.canonical_drug(t) for t in row.prior_therapy}
+        extra = [t for t in row.progressed_on or () if catalogue.canonical_drug(t) not in prior]
+        if extra:
+            raise ConfigError(
+                f"{', '.join(extra)} not in prior_therapy; list it there too",
+                path=str(samplesheet),
+                record=f"row {row.line}, column progressed_on (sample {row.sample!r})",
+            )
 
 
 def run_record_path(outdir: str | Path, sample: str) -> Path:

@@ -151,6 +151,11 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
         ([f"A\t{P01}\thg18"], "sample\tvcf\tbuild", "row 2, column build"),
         ([f"A\t{P01}\t1.5"], "sample\tvcf\tpurity", "row 2, column purity"),
         ([f"A\t{P01}\tmaybe"], "sample\tvcf\tcns_metastases", "row 2, column cns_metastases"),
+        (
+            [f"A\t{P01}\tcrizotinib\tlorlatinib"],
+            "sample\tvcf\tprior_therapy\tprogressed_on",
+            "row 2, column progressed_on",
+        ),
     ],
     ids=[
         "duplicate",
@@ -163,6 +168,7 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
         "unknown-build",
         "purity-out-of-range",
         "cns-not-yes-no",
+        "progressed-on-not-received",
     ],
 )
 def test_bad_sample_sheet_stops_before_any_job_with_one_line(tmp_path, rows, header, expected):
@@ -218,7 +224,7 @@ def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_
 
 
 CLINICAL = [
-    ("prior_therapy", "crizotinib", "crizotinib,alectinib"),
+    ("prior_therapy", "crizotinib,alectinib", "crizotinib,alectinib,lorlatinib"),
     ("cns_metastases", "no", "yes"),
     ("purity", "0.6", "0.3"),
     ("ploidy", "2", "3.1"),
