@@ -316,3 +316,31 @@ def test_catalogue_metadata_names_the_entry_point():
     assert (ROOT / "workflow" / "Snakefile").is_file()
     assert meta["usage"]["software-stack-deployment"]["conda"] is True
     assert (ROOT / "config" / "README.md").is_file()
+
+
+def test_chunk_requests_come_from_the_measured_cost(tmp_path):
+    import math
+
+    import yaml
+
+    cost = yaml.safe_load((ROOT / "workflow" / "resources.yaml").read_text())
+    out = tmp_path / "results"
+    res = snakemake("-n", "--cores", "2", "--config", f"results={out}", "chunk_size=4", "threads=2")
+    text = res.stdout + res.stderr
+    # chunk 1 of 2: rows 1, 3, 5, 7 of the sheet (P01, P03, P05, P07), two workers
+    rows = {r["sample"]: r for r in _rows(ROOT / "config" / "samples.tsv")}
+    files = [
+        ROOT / v
+        for s in ("P01", "P03", "P05", "P07")
+        for k, v in rows[s].items()
+        if k in ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions") and v
+    ]
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    seconds = (
+        cost["startup_seconds"] + (4 * cost["seconds_per_sample"] + mb * cost["seconds_per_mb"]) / 2
+    )
+    runtime = max(1, math.ceil(cost["margin"] * seconds / 60))
+    mem = math.ceil(cost["margin"] * cost["peak_mb"] * 2)
+    block = text[text.index("rule annotate_1_of_2:") :].split("\n\n")[0]
+    assert f"runtime={runtime}" in block and f"mem_mb={mem}" in block, block
+    assert "threads: 2" in block
