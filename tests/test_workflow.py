@@ -99,6 +99,12 @@ def test_workflow_findings_match_the_planted_truth(batch_run):
         assert hits[0]["baseline_status"] == t["baseline_status"]
 
 
+def test_forceall_plans_every_sample(batch_run):
+    out, _ = batch_run
+    res = snakemake("-n", "--forceall", "--cores", "2", "--config", f"results={out}")
+    assert planned_samples(res) == sorted(SAMPLES)
+
+
 def test_after_a_full_run_nothing_is_planned_whatever_runs_snakemake(batch_run):
     out, _ = batch_run
     # another way to start Snakemake, another core count, no venv on PATH: nothing to do
@@ -128,7 +134,13 @@ def test_snakemake_report_zip(batch_run, tmp_path):
         "--cores", "1", "--config", f"results={out}", "--report", str(tmp_path / "r.zip")
     )
     assert res.returncode == 0, res.stderr[-2000:]
-    assert (tmp_path / "r.zip").stat().st_size > 10_000
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "r.zip").namelist()
+    # every sample's pages, though all were current and no job was planned
+    for s in SAMPLES:
+        assert any(n.endswith(f"/{s}.html") for n in names), s
+    assert any(n.endswith("/index.html") for n in names)
 
 
 def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:

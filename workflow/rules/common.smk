@@ -47,8 +47,9 @@ def chunk_count():
     """How many chunks the sheet is dealt into.
 
     `chunk_size` from the config, else one chunk per job slot (`--jobs`, as a cluster profile
-    sets it) or, without `--jobs`, one per `threads` cores. The main process passes the count to cluster jobs
-    (ALKANNOT_CHUNKS; the SLURM executor exports the environment), which parse this file again.
+    sets it) or, without `--jobs`, one per `threads` cores. The main process passes the count
+    to cluster jobs (ALKANNOT_CHUNKS; the SLURM executor exports the environment), which parse
+    this file again.
     """
     if config["chunk_size"]:
         return max(1, math.ceil(len(SAMPLES) / config["chunk_size"]))
@@ -57,7 +58,11 @@ def chunk_count():
     if workflow.nodes and workflow.nodes < sys.maxsize:
         slots = workflow.nodes  # --jobs: cluster job slots (also in a dry-run)
     else:
-        slots = max(1, (workflow._cores or 1) // config["threads"])
+        try:
+            cores = workflow.cores
+        except WorkflowError:  # no --cores (e.g. a plain dry-run)
+            cores = 1
+        slots = max(1, cores // config["threads"])
     return max(1, min(len(SAMPLES), slots))
 
 
@@ -78,7 +83,21 @@ envvars:
     "ALKANNOT_SOURCE",
 
 
-STALE = [s for s in SAMPLES if not is_current(OUT, SETTINGS[s])]
+def every_sample_wanted():
+    """Whether this run is for every sample, current or not: --forceall or --report.
+
+    Snakemake hands these options to the workflow only after this file is parsed, so the
+    command line is read here.
+    """
+    args = sys.argv[1:] if workflow.is_main_process else []
+    return any(
+        a in ("--forceall", "-F", "--report") or a.startswith("--report=") for a in args
+    )
+
+
+STALE = [
+    s for s in SAMPLES if every_sample_wanted() or not is_current(OUT, SETTINGS[s])
+]
 CHUNKS = {
     f"annotate_{k + 1}_of_{N_CHUNKS}": [
         s for i, s in enumerate(SAMPLES) if i % N_CHUNKS == k and s in STALE
