@@ -99,6 +99,19 @@ def test_workflow_findings_match_the_planted_truth(batch_run):
         assert hits[0]["baseline_status"] == t["baseline_status"]
 
 
+def test_a_report_deleted_from_a_result_directory_plans_that_sample(tmp_path):
+    out = tmp_path / "results"
+    config = ["--config", f"results={out}", "chunk_size=7", "cohort=False"]
+    assert snakemake("--cores", "1", *config).returncode == 0
+    (out / "P03" / "P03.xlsx").unlink()
+    assert planned_samples(snakemake("-n", "--cores", "1", *config)) == ["P03"]
+    assert snakemake("--cores", "1", *config).returncode == 0
+    assert (out / "P03" / "P03.xlsx").is_file()
+    # and again: a second deletion is caught as well
+    (out / "P03" / "P03.xlsx").unlink()
+    assert planned_samples(snakemake("-n", "--cores", "1", *config)) == ["P03"]
+
+
 def test_forceall_plans_every_sample(batch_run):
     out, _ = batch_run
     res = snakemake("-n", "--forceall", "--cores", "2", "--config", f"results={out}")

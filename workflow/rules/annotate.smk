@@ -36,6 +36,7 @@ for _chunk, _samples in CHUNKS.items():
         params:
             # every setting that changes a member's reports: a change reruns that sample
             settings=[SETTINGS[s] for s in _samples],
+            previous=previous_runs(_samples),
             samples=",".join(_samples),
             sheet=config["samples"],
             outdir=lambda wildcards, output: os.path.dirname(output[0]),

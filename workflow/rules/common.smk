@@ -12,7 +12,12 @@ import sys
 
 import yaml
 
-from alkannot.batch import check_vocabularies, is_current, sample_settings
+from alkannot.batch import (
+    check_vocabularies,
+    is_current,
+    run_record_path,
+    sample_settings,
+)
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import read_samplesheet
 
@@ -108,6 +113,20 @@ CHUNKS = {name: members for name, members in CHUNKS.items() if members}
 # Measured cost of one chunk (benchmarks/run.py writes workflow/resources.yaml)
 with open(workflow.source_path("../resources.yaml")) as _fh:
     COST = yaml.safe_load(_fh)
+
+
+def previous_runs(samples):
+    """When each member's results were last written (its run record), or "none".
+
+    A chunk job's params: every job rewrites its members' run records, so what Snakemake recorded
+    never equals what it sees next, and it runs every chunk planned here, also one whose only
+    change is a file deleted from a result directory (which Snakemake's own checks miss).
+    """
+    stamps = []
+    for s in samples:
+        record = run_record_path(OUT, s)
+        stamps.append(f"{s}:{record.stat().st_mtime_ns if record.exists() else 'none'}")
+    return stamps
 
 
 def chunk_inputs(samples):
