@@ -6,6 +6,7 @@ image); the tests say which is missing when they skip.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -117,3 +118,87 @@ def test_rules_use_the_environment_and_the_image():
     assert 'container:\n            config["container"]' in text
     # the command is the package's entry point on PATH, never an interpreter path
     assert '"alkannot batch ' in text and "sys.executable" not in text
+
+
+def _recipe_sources() -> tuple[list[str], list[str]]:
+    """What the Dockerfile COPYs and what the Apptainer definition's %files copies."""
+    docker = []
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            docker += line.split()[1:-1]
+    apptainer, in_files = [], False
+    for line in (ENVS / "alkannot.def").read_text().splitlines():
+        if line.startswith("%"):
+            in_files = line.strip() == "%files"
+        elif in_files and line.strip():
+            apptainer.append(line.split()[0])
+    return docker, apptainer
+
+
+def test_the_image_recipes_copy_enough_to_install_a_working_package(tmp_path):
+    docker, apptainer = _recipe_sources()
+    assert sorted(docker) == sorted(apptainer)
+    context = tmp_path / "context"
+    for name in docker:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, context / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            context.mkdir(exist_ok=True)
+            shutil.copy(src, context / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    wheel = subprocess.run(
+        [
+            *pip,
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "w"),
+            str(context),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert wheel.returncode == 0, wheel.stderr[-2000:]
+    site = tmp_path / "site"
+    install = subprocess.run(
+        [
+            *pip,
+            "install",
+            "--no-deps",
+            "--target",
+            str(site),
+            *map(str, (tmp_path / "w").iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    # the installed package (not this checkout) annotates the example like the checkout does
+    vcf = ROOT / "resources" / "examples" / "GRCh38" / "P01.rebiopsy.vcf.gz"
+    outs = {}
+    for name, path in (("installed", str(site)), ("checkout", str(ROOT))):
+        env = {**os.environ, "PYTHONPATH": path}
+        res = subprocess.run(
+            [sys.executable, "-c", "import alkannot, sys; print(alkannot.__file__)"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert res.stdout.startswith(path), res.stdout
+        out = tmp_path / name
+        res = subprocess.run(
+            [sys.executable, "-m", "alkannot", "annotate", str(vcf), "-o", str(out)]
+            + ["--formats", "tsv"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert res.returncode == 0, res.stderr[-2000:]
+        outs[name] = sorted((p.name, p.read_bytes()) for p in out.iterdir())
+    assert outs["installed"] == outs["checkout"]
