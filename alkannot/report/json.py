@@ -7,7 +7,8 @@ report reads these files back with :func:`result_from_dict`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields, is_dataclass
+from functools import cache
 from pathlib import Path
 
 from alkannot.models import (
@@ -18,26 +19,40 @@ from alkannot.models import (
     FusionCall,
     GeneCopyNumber,
     InputFile,
+    PhaseCall,
+    ReadEvidence,
+    ReadGenotype,
     SampleMetadata,
     SampleResult,
     SkippedRecord,
 )
 from alkannot.report.atomic import write_text
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
 
 
 def _plain(value):
+    """``dataclasses.asdict`` and tuples to lists in one pass (asdict deep-copies every value)."""
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    return value
+    names = _field_names(type(value))
+    if names is None:
+        return value
+    return {n: _plain(getattr(value, n)) for n in names}
 
 
 def result_to_dict(result: SampleResult) -> dict:
     """Return the JSON-ready dict of a result (tuples become lists)."""
-    d = _plain(asdict(result))
+    d = _plain(result)
     d["schema_version"] = SCHEMA_VERSION
     return d
 
@@ -93,4 +108,23 @@ def result_from_dict(d: dict) -> SampleResult:
         tool_version=d.get("tool_version", ""),
         catalogue_version=d.get("catalogue_version", ""),
         settings=dict(d.get("settings", {})),
+        reads=_reads_from_dict(d.get("reads")),
+    )
+
+
+def _reads_from_dict(d: dict | None) -> ReadEvidence | None:
+    if not d:
+        return None
+    return ReadEvidence(
+        build=d["build"],
+        genotypes=[_make(ReadGenotype, g) for g in d.get("genotypes", [])],
+        phases=[_make(PhaseCall, p) for p in d.get("phases", [])],
+        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
+        fusion_status=d.get("fusion_status", "not_assessed"),
+        fusion_check=d.get("fusion_check", ""),
+        settings=dict(d.get("settings", {})),
+        qc=dict(d.get("qc", {})),
+        files=dict(d.get("files", {})),
+        warnings=list(d.get("warnings", [])),
+        baseline_fusion_status=d.get("baseline_fusion_status", "not_assessed"),
     )
