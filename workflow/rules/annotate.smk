@@ -14,7 +14,7 @@ for _chunk, _samples in CHUNKS.items():
             [
                 report(
                     directory(f"{OUT}/{s}"),
-                    patterns=["{name}.html", "{name}.tsv"],
+                    patterns=["{name}.html", "{name}.tsv", "{name}.txt"],
                     caption="../report/sample.rst",
                     category="Samples",
                     subcategory=s,
