@@ -108,14 +108,14 @@ def _read_timepoint(
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
-    regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
-    if input_format not in (None, "vcf", "maf"):
-        raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
     if vcf is None:  # reads only (--bam): the build comes from the BAM header
         out.build = str(build)
         if reference is None or reference.build != out.build:
             reference = ReferenceSequence(out.build, fasta)
     else:
+        regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
+        if input_format not in (None, "vcf", "maf"):
+            raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
         if input_format == "maf" or (input_format is None and is_maf(vcf)):
             data = read_maf(
                 vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta
@@ -140,12 +140,20 @@ def _read_timepoint(
         out.not_translated = va.not_translated
         out.non_coding = va.non_coding
     build = out.build
+    # without --sample-name, a multi-sample table must hold the VCF's (or MAF's) tumour sample;
+    # a sample named by the user must be the table's own (a single-sample table of another id is
+    # accepted, with a warning, only when the name was not given explicitly)
+    explicit = bool(table_sample)
+    table_sample = table_sample or out.vcf_sample or None
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
         cn = read_cnv(cnv, build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
+        out.warnings += _other_sample(
+            f"{label} copy number", cn.sample, table_sample, explicit, cnv
+        )
         out.skipped += _as_source("cnv", cn.skipped)
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         folds = {
@@ -169,6 +177,9 @@ def _read_timepoint(
 
         fd = read_fusions(fusions, build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
+        out.warnings += _other_sample(
+            f"{label} fusions", fd.sample, table_sample, explicit, fusions
+        )
         out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
         out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
@@ -304,7 +315,7 @@ def annotate_sample(
     if bams["bam"]:
         from alkannot.reads import bam_build
 
-        found, bam_sample = bam_build(bams["bam"], fasta)
+        found, bam_sample = bam_build(bams["bam"], fasta, build)
         build = build or (None if vcf else found)
     roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
     # Checksums of files read whole are computed on another core while the inputs are read
@@ -393,6 +404,11 @@ def annotate_sample(
                 min_mapq=min_mapq, min_base_quality=min_base_quality,
                 max_detection_limit=max_detection_limit,
             )  # fmt: skip
+            if bam_sample and now.vcf_sample and bam_sample != now.vcf_sample:
+                warnings.append(
+                    f"the BAM's sample (@RG SM {bam_sample}) is not the VCF's tumour sample "
+                    f"({now.vcf_sample}): check that both files are from this re-biopsy"
+                )
             if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
                 warnings = [w for w in warnings if "not treated as the compound" not in w]
             warnings += [f"reads: {w}" for w in reads.warnings]
@@ -456,6 +472,24 @@ def annotate_sample(
         )
     finally:
         hasher.cancel()
+
+
+def _other_sample(
+    what: str, used: str, requested: str | None, explicit: bool, path: str
+) -> list[str]:
+    """A single-sample table of another sample id: refused when the user named the sample,
+    else used and said so (the default name comes from the VCF, whose ids often differ)."""
+    if requested and used and used != requested:
+        if explicit:
+            from alkannot.errors import SampleNotFoundError
+
+            raise SampleNotFoundError(
+                f"sample {requested!r} is not in the {what.split(' ', 1)[-1]} file; its only "
+                f"sample is {used!r}; pass the matching --sample-name or the right file",
+                path=path,
+            )
+        return [f"{what}: the file's only sample is {used!r}, not {requested!r}; it was used"]
+    return []
 
 
 def _in_gene(v, gene: str, build: str) -> bool:

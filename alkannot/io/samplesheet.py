@@ -1,9 +1,9 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam``; only ``sample``
-and ``vcf`` are required, the others may be missing or blank (``vcf`` may be blank when ``bam``
-is given). Paths are relative to the sheet's ``base`` directory (the
+prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference``;
+only ``sample`` and ``vcf`` are required, the others may be missing or blank (``vcf`` may be blank
+when ``bam`` is given). Paths are relative to the sheet's ``base`` directory (the
 workflow's working directory). Every problem names the row; nothing runs on a bad sheet.
 """
 
@@ -17,25 +17,7 @@ from pathlib import Path
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 
-COLUMNS = (
-    "sample",
-    "vcf",
-    "cnv",
-    "fusions",
-    "baseline_vcf",
-    "baseline_cnv",
-    "baseline_fusions",
-    "prior_therapy",
-    "cns_metastases",
-    "purity",
-    "ploidy",
-    "build",
-    "progressed_on",
-    "bam",
-    "baseline_bam",
-    "rna_bam",
-)
-REQUIRED = ("sample", "vcf")
+#: columns naming input files (paths relative to the sheet's base)
 FILE_COLUMNS = (
     "vcf",
     "cnv",
@@ -46,7 +28,20 @@ FILE_COLUMNS = (
     "bam",
     "baseline_bam",
     "rna_bam",
+    "reference",
 )
+COLUMNS = (
+    "sample",
+    *FILE_COLUMNS[:6],
+    "prior_therapy",
+    "cns_metastases",
+    "purity",
+    "ploidy",
+    "build",
+    "progressed_on",
+    *FILE_COLUMNS[6:],
+)
+REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: directories the workflow writes beside the sample directories
 RESERVED = ("cohort", "logs", "benchmarks")
@@ -73,6 +68,7 @@ class SampleRow:
     bam: str | None = None
     baseline_bam: str | None = None
     rna_bam: str | None = None
+    reference: str | None = None  # FASTA of the build (needed to read a CRAM)
 
     def annotate_kwargs(self) -> dict:
         """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
@@ -92,6 +88,7 @@ class SampleRow:
             bam=self.bam,
             baseline_bam=self.baseline_bam,
             rna_bam=self.rna_bam,
+            reference=self.reference,
         )
 
 

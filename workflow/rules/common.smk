@@ -134,9 +134,19 @@ def chunk_inputs(samples):
     return [p for s in samples for p in SETTINGS[s]["inputs"].values()]
 
 
+def scanned_mb(path):
+    """MB of a file read whole; an indexed file (VCF, BAM/CRAM, FASTA) is read by region: 0."""
+    if any(
+        os.path.exists(path + ext) for ext in (".tbi", ".csi", ".bai", ".crai", ".fai")
+    ):
+        return 0.0
+    return os.path.getsize(path) / 1e6
+
+
 def chunk_runtime(samples, threads):
-    """Minutes for a chunk: measured start-up plus per-sample and per-MB costs, times a margin."""
-    mb = sum(os.path.getsize(p) for p in chunk_inputs(samples)) / 1e6
+    """Minutes for a chunk: measured start-up plus per-sample and per-MB-scanned costs, times a
+    margin."""
+    mb = sum(scanned_mb(p) for p in chunk_inputs(samples))
     seconds = COST["startup_seconds"] + (
         len(samples) * COST["seconds_per_sample"] + mb * COST["seconds_per_mb"]
     ) / max(1, threads)
