@@ -13,7 +13,9 @@ graded is written here, rule by rule, so a curator can check it against the sour
   series or trial -> clinical, one to three patients -> case, cells/Ba-F3/xenografts -> preclinical,
   the review's own "might", "could", "would be reasonable" -> inferential.
 
-Run once: ``python scripts/migrate_catalogue_v2.py``; it rewrites resources/catalogue/catalogue.yaml.
+To reproduce catalogue 2.0.0: ``git show 71d4a4e:resources/catalogue/catalogue.yaml > v1.yaml``,
+then ``CATALOGUE_V1=v1.yaml python scripts/migrate_catalogue_v2.py`` rewrites
+resources/catalogue/catalogue.yaml (it needs ../shared/review to check the quotes).
 """
 
 from __future__ import annotations
@@ -496,6 +498,9 @@ def migrate(data: dict) -> dict:
         "ligand SCF as well, which DNA sequencing cannot show; imatinib reversed resistance in "
         "cells, so it is an add-on to an ALK inhibitor, not a replacement [34]."
     )
+    # EGFR T790M is a resistance mutation to EGFR inhibitors, not an activating mutation; the
+    # sources of this entry (Doebele 2012, EID4288; Kim 2013, EID767) name L858R
+    by_id["EGFR_MUT"]["synonyms"] = [x for x in by_id["EGFR_MUT"]["synonyms"] if x != "T790M"]
     for eid in ("EGFR_MUT", "KRAS_G12C"):
         by_id[eid]["monotherapy"] = drug_entry("reduced", [dict(both)])
     # EGFR/IGF-1R sentence of section 6: ASP3026 with EGFR activation, ceritinib with IGF-1R
