@@ -39,6 +39,8 @@ from alkannot.models import Finding, InputFile, SampleMetadata, SampleResult, Sk
 DEFAULT_MIN_VAF = 0.02
 DEFAULT_MIN_DEPTH = 20
 REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
+#: Formats written only when asked for: ``pdf`` needs a Chromium browser on the machine.
+OPTIONAL_FORMATS = ("pdf",)
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -168,6 +170,9 @@ def annotate_sample(
     min_vaf: float = DEFAULT_MIN_VAF,
     min_depth: int = DEFAULT_MIN_DEPTH,
     catalogue: str | Path | None = None,
+    specimen_type: str | None = None,
+    tumour_type: str | None = None,
+    time_on_therapy: dict[str, float] | None = None,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -198,7 +203,10 @@ def annotate_sample(
     min_vaf, min_depth
         Quality flags: variants below them are reported but do not enter the drug matrix.
     catalogue
-        A local catalogue YAML instead of the bundled one.
+        A local catalogue YAML instead of the bundled one (its path and SHA-256 are reported).
+    specimen_type, tumour_type, time_on_therapy
+        Clinical context printed on the reports, never used in a call: ``tissue`` or ``plasma``,
+        the tumour type as free text, and months on each inhibitor (``{"crizotinib": 14}``).
 
     Returns
     -------
@@ -233,7 +241,10 @@ def annotate_sample(
     if ploidy is not None and ploidy <= 0:
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
+    context = clinical_context(specimen_type, tumour_type, time_on_therapy)
     roles = {"vcf": vcf, "reference": fasta, **paths}
+    if catalogue is not None:
+        roles["catalogue"] = _require_file(catalogue, "--catalogue")
     # Checksums read whole files (a genome FASTA, a WGS VCF): hash them on another core while the
     # inputs are read (hashlib releases the GIL), so they add no wall time to region reads.
     hasher = ThreadPoolExecutor(max_workers=1)
@@ -241,6 +252,7 @@ def annotate_sample(
         checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+        months = {cat.canonical_drug(k): v for k, v in context.pop("time_on_therapy").items()}
 
         common = dict(
             build=build,
@@ -304,6 +316,8 @@ def annotate_sample(
             purity=purity,
             ploidy=ploidy,
             build=now.build,
+            time_on_therapy=months,
+            **context,
         )
         inputs = []
         for role, future in checksums.items():
@@ -333,10 +347,83 @@ def annotate_sample(
                 "min_depth": min_depth,
                 "vcf_sample": now.vcf_sample,
                 "sample_name": sample_name or now.vcf_sample,
+                **run_configuration(cat, now.build, catalogue is not None),
             },
         )
     finally:
         hasher.shutdown(wait=False, cancel_futures=True)
+
+
+SPECIMEN_TYPES = ("tissue", "plasma")
+
+
+def parse_time_on_therapy(text: str | None) -> dict[str, str]:
+    """Split ``"crizotinib=14,alectinib=9.5"`` (months; ``,`` or ``;`` between drugs).
+
+    Raises
+    ------
+    ConfigError
+        An item without ``=`` (the numbers are checked by :func:`clinical_context`).
+    """
+    out = {}
+    for item in re.split(r"[,;]", text or ""):
+        if not item.strip():
+            continue
+        drug, sep, months = item.partition("=")
+        if not sep or not drug.strip():
+            raise ConfigError(
+                f"time on therapy {item.strip()!r} must be DRUG=MONTHS, e.g. crizotinib=14"
+            )
+        out[drug.strip()] = months.strip()
+    return out
+
+
+def clinical_context(
+    specimen_type: str | None, tumour_type: str | None, time_on_therapy: dict[str, float] | None
+) -> dict:
+    """Check the optional clinical inputs; return them as :class:`SampleMetadata` keywords.
+
+    Raises
+    ------
+    ConfigError
+        An unknown specimen type, or a time on therapy that is not a non-negative number.
+    """
+    specimen = (specimen_type or "").strip().lower() or None
+    if specimen is not None and specimen not in SPECIMEN_TYPES:
+        raise ConfigError(
+            f"--specimen-type must be one of {', '.join(SPECIMEN_TYPES)}, not {specimen_type!r}"
+        )
+    months: dict[str, float] = {}
+    for drug, value in (time_on_therapy or {}).items():
+        try:
+            months[str(drug).strip()] = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"--time-on-therapy for {drug}: months must be a number, not {value!r}"
+            ) from None
+        if not months[str(drug).strip()] >= 0:
+            raise ConfigError(f"--time-on-therapy for {drug}: months must be >= 0, not {value!r}")
+    return {
+        "specimen_type": specimen,
+        "tumour_type": (tumour_type or "").strip() or None,
+        "time_on_therapy": months,
+    }
+
+
+def run_configuration(cat, build: str, local: bool) -> dict:
+    """What a reader needs to reproduce the run: transcripts and the catalogue's identity."""
+    from alkannot.genome.models import transcripts
+
+    models = transcripts(build)
+    return {
+        "transcripts": {g: f"{t.name} ({t.ensembl})" for g, t in sorted(models.items())},
+        "catalogue": {
+            "name": cat.name,
+            "version": cat.version,
+            "path": str(cat.path) if local else "bundled",
+            "sha256": file_checksum(cat.path).sha256,
+        },
+    }
 
 
 def _multi_sample(path: str, sample: str | None) -> str | None:
@@ -406,24 +493,33 @@ def write_sample_reports(
     outdir: str | Path,
     formats: Sequence[str] = REPORT_FORMATS,
     report_date: str | None = None,
+    signoff: dict[str, str | None] | None = None,
+    paper: str | None = None,
 ) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
     ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
-    ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``.
-    Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the HTML
-    page; without it the page says "not given", so that outputs depend on the inputs alone.
+    ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``;
+    ``pdf`` (optional, not in the defaults) prints the HTML page to ``{sample}.pdf`` with headless
+    Chromium. Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the
+    HTML page; without it the page says "not given", so that outputs depend on the inputs alone.
+    ``signoff`` fills the sign-off block (``reviewed_by``, ``date``, ``decision``); ``paper``
+    (``A4``/``Letter``) is the PDF page size.
     """
-    unknown = sorted(set(formats) - set(REPORT_FORMATS))
+    unknown = sorted(set(formats) - set(REPORT_FORMATS) - set(OPTIONAL_FORMATS))
     if unknown:
         raise ConfigError(
             f"unknown report format(s) {', '.join(unknown)}; choose from "
-            f"{', '.join(REPORT_FORMATS)}"
+            f"{', '.join(REPORT_FORMATS + OPTIONAL_FORMATS)}"
         )
     if report_date:
         from alkannot.report.html import report_date as check_date
 
         check_date(report_date)  # a bad date fails before any file is written
+    if "pdf" in formats:
+        from alkannot.report.pdf import find_browser
+
+        find_browser()  # no browser: fail before any file is written
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
     if "tsv" in formats:
@@ -439,12 +535,18 @@ def write_sample_reports(
         from alkannot.report.html import write_html
 
         paths["html"] = outdir / f"{result.sample}.html"
-        write_html(result, paths["html"], report_date)
+        write_html(result, paths["html"], report_date, signoff)
     if "xlsx" in formats:
         from alkannot.report.xlsx import write_xlsx
 
         paths["xlsx"] = outdir / f"{result.sample}.xlsx"
         write_xlsx(result, paths["xlsx"])
+    if "pdf" in formats:
+        from alkannot.report.html import render_html
+        from alkannot.report.pdf import write_pdf
+
+        paths["pdf"] = outdir / f"{result.sample}.pdf"
+        write_pdf(render_html(result, report_date, signoff, paper or "A4"), paths["pdf"])
     return paths
 
 

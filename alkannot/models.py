@@ -251,6 +251,9 @@ class SampleMetadata:
     purity: float | None = None
     ploidy: float | None = None
     build: str | None = None
+    specimen_type: str | None = None  # "tissue" or "plasma" (cell-free DNA), when given
+    tumour_type: str | None = None  # free text as given, e.g. "lung adenocarcinoma"
+    time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
 
 
 @dataclass(slots=True)

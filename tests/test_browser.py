@@ -138,7 +138,7 @@ def test_sample_report_sorts_filters_and_loads_nothing(browser, reports):
 
 def test_sample_report_with_baseline_renders(browser, reports):
     page, events = _open(browser, reports["sample"])
-    text = page.inner_text("#summary")
+    text = page.inner_text("#first-screen")
     assert "ALK secondary (on-target) mutation" in text and "bypass track" in text
     assert page.locator(".call-resistant").count() > 0
     _screenshot(page, "sample_report_P03.png")

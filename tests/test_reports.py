@@ -102,8 +102,16 @@ def test_spreadsheet_stores_every_string_as_text(tmp_path):
 def test_html_is_self_contained_with_a_strict_csp(example_outputs):
     html = example_outputs[1]["html"].read_text()
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.replace('href="#', ""))
-    assert "<link" not in html and "@import" not in html
+    # nothing is loaded: no src/url() to anywhere, no stylesheet link, no import
+    assert not re.search(r"""src=["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    # external hrefs are navigation to a citation resolver only (PubMed, doi.org, CIViC)
+    hrefs = re.findall(r'href="([^"#][^"]*)"', html)
+    assert hrefs, "citations should be links"
+    allowed = ("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/", "https://civicdb.org/")
+    assert all(h.startswith(allowed) for h in hrefs), [
+        h for h in hrefs if not h.startswith(allowed)
+    ]
 
 
 def test_hostile_strings_are_escaped(tmp_path):

@@ -1,7 +1,8 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build``; only ``sample`` and ``vcf`` are required,
+prior_therapy, cns_metastases, purity, ploidy, build, specimen_type, tumour_type,
+time_on_therapy``; only ``sample`` and ``vcf`` are required,
 the others may be missing or blank. Paths are relative to the sheet's ``base`` directory (the
 workflow's working directory). Every problem names the row; nothing runs on a bad sheet.
 """
@@ -28,6 +29,9 @@ COLUMNS = (
     "purity",
     "ploidy",
     "build",
+    "specimen_type",
+    "tumour_type",
+    "time_on_therapy",
 )
 REQUIRED = ("sample", "vcf")
 FILE_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
@@ -50,6 +54,9 @@ class SampleRow:
     purity: float | None = None
     ploidy: float | None = None
     build: str | None = None
+    specimen_type: str | None = None
+    tumour_type: str | None = None
+    time_on_therapy: tuple[tuple[str, str], ...] = ()
     line: int = 0
 
     def annotate_kwargs(self) -> dict:
@@ -66,6 +73,9 @@ class SampleRow:
             cns_metastases=self.cns_metastases,
             purity=self.purity,
             ploidy=self.ploidy,
+            specimen_type=self.specimen_type,
+            tumour_type=self.tumour_type,
+            time_on_therapy=dict(self.time_on_therapy),
         )
 
 
@@ -164,6 +174,16 @@ def read_samplesheet(
                     f"{col} {v!r} is not a number", path=str(path), record=where
                 ) from None
         values["build"] = rec.get("build") or None
+        from alkannot.api import clinical_context, parse_time_on_therapy
+
+        values["specimen_type"] = rec.get("specimen_type") or None
+        values["tumour_type"] = rec.get("tumour_type") or None
+        try:
+            times = parse_time_on_therapy(rec.get("time_on_therapy"))
+            clinical_context(values["specimen_type"], None, times)  # checked before any job
+        except ConfigError as exc:
+            raise ConfigError(str(exc), path=str(path), record=where) from None
+        values["time_on_therapy"] = tuple(times.items())
         rows.append(SampleRow(**values))
     if not rows:
         raise ConfigError("the sample sheet has no samples", path=str(path))

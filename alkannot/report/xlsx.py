@@ -21,7 +21,7 @@ from alkannot.report.tsv import (
     DRUG_COLUMNS,
     FINDINGS_COLUMNS,
     SKIPPED_COLUMNS,
-    cell,
+    cell_text,
     drug_rows,
     findings_rows,
     skipped_rows,
@@ -65,7 +65,7 @@ def _sheet_xml(columns, rows) -> str:
             if isinstance(v, int | float) and not isinstance(v, bool) and r > 1:
                 cells.append(f'<c r="{ref}"><v>{v!r}</v></c>')
                 continue
-            text = cell(v) if r > 1 else str(v)
+            text = cell_text(v) if r > 1 else str(v)
             style = ' s="1"' if text[:1] in ("=", "+", "-", "@") else ""
             cells.append(
                 f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">'

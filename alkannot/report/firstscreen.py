@@ -1,0 +1,232 @@
+"""What the report's first screen says: what next, how sure, what was not seen.
+
+Pure functions of a :class:`SampleResult`, shared by the HTML page and the tests. The drug blocks
+follow the decision layer's fields (``rank``, ``level``, ``status``, ``progressed_on``; read with
+``getattr`` so that a result written before those fields existed still renders):
+
+- **next options**: ranked drugs with a positive call (``sensitive``), not progressed on, not
+  investigational or discontinued, in rank order;
+- **avoid**: ``resistant`` calls and drugs the tumour progressed on;
+- **investigational / discontinued**: their own block, never above an approved option;
+- **other**: everything else (``reduced``, ``unknown``, unranked), never numbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alkannot.models import DrugCall, Finding, SampleResult
+
+POSITIVE_CALLS = ("sensitive",)
+_OFF_LIST = ("investigational", "discontinued")
+
+
+def _first(obj, *names):
+    for n in names:
+        v = getattr(obj, n, None)
+        if v not in (None, "", (), []):
+            return v
+    return None
+
+
+def drug_rank(d: DrugCall) -> int | None:
+    """The drug's rank for the next line, or None when it is unranked (``0``/``None``/blank)."""
+    r = getattr(d, "rank", None)
+    return r if isinstance(r, int) and not isinstance(r, bool) and r > 0 else None
+
+
+def drug_status(d: DrugCall) -> tuple[str, str]:
+    """(kind, details): ``approved``/``investigational``/``discontinued``/"" and approval text."""
+    status = getattr(d, "status", None)
+    if status is None or status == "":
+        return "", ""
+    if isinstance(status, str):
+        kind = status.split()[0].strip(",;:").lower()
+        details = _first(d, "approval", "approval_details", "status_detail") or ""
+        return kind, str(details) if details != status else ""
+    kind = str(_first(status, "status", "kind", "value") or "").lower()
+    parts = [
+        str(v)
+        for v in (_first(status, "agency"), _first(status, "year"), _first(status, "line"))
+        if v
+    ]
+    return kind, " ".join(parts) or str(_first(status, "details", "text") or "")
+
+
+def drug_level(d: DrugCall) -> dict[str, str]:
+    """The evidence level and its mappings to recognised scales, when the result carries them."""
+    return {
+        "level": str(_first(d, "level") or ""),
+        "amp": str(_first(d, "amp_tier", "amp_asco_cap", "amp_asco_cap_tier", "tier") or ""),
+        "oncokb": str(_first(d, "oncokb_level", "oncokb", "oncokb_style_level") or ""),
+    }
+
+
+def progressed_on(d: DrugCall) -> bool:
+    """The tumour progressed on this drug (decision-layer flag)."""
+    return bool(getattr(d, "progressed_on", False))
+
+
+def reason_line(d: DrugCall) -> dict[str, str]:
+    """One line why: the finding behind the call and the first citation of its evidence."""
+    reasons = [r for r in d.reasons if r.call == d.call] or list(d.reasons)
+    if not reasons:
+        return {"text": "no catalogued finding states a call", "citation": "", "pmid": ""}
+    r = reasons[0]
+    ev = next((e for e in r.evidence if e.call == d.call), r.evidence[0] if r.evidence else None)
+    return {
+        "text": f"{r.finding}: {r.call}",
+        "citation": ev.citation if ev else "",
+        "pmid": ev.pmid if ev else "",
+    }
+
+
+@dataclass
+class DrugBlocks:
+    """The drug matrix split as the first screen shows it."""
+
+    next_options: list[DrugCall] = field(default_factory=list)
+    avoid: list[DrugCall] = field(default_factory=list)
+    investigational: list[DrugCall] = field(default_factory=list)
+    other: list[DrugCall] = field(default_factory=list)
+
+
+def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
+    """Split the drug matrix into next options, avoid, investigational and other (see module)."""
+    out = DrugBlocks()
+    for d in drugs:
+        kind, _ = drug_status(d)
+        if d.call == "resistant" or progressed_on(d):
+            out.avoid.append(d)
+        elif kind in _OFF_LIST:
+            out.investigational.append(d)
+        elif d.call in POSITIVE_CALLS and drug_rank(d) is not None:
+            out.next_options.append(d)
+        else:
+            out.other.append(d)
+    out.next_options.sort(key=lambda d: (drug_rank(d), d.drug))
+    out.avoid.sort(key=lambda d: (d.call != "resistant", d.drug))
+    out.investigational.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
+    out.other.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
+    return out
+
+
+_CALL_ORDER = {"sensitive": 0, "reduced": 1, "unknown": 2, "resistant": 3}
+
+
+def key_findings(result: SampleResult) -> list[Finding]:
+    """Catalogued findings that pass the filters and are present now (what drives the calls)."""
+    return [
+        f
+        for f in result.findings
+        if f.catalogue_id and f.passed_filters and f.baseline_status != "lost"
+    ]
+
+
+def support(f: Finding) -> str:
+    """How well a finding is supported, in words: VAF, depth, FILTER, baseline."""
+    parts = []
+    if f.vaf is not None:
+        parts.append(f"VAF {f.vaf:.1%}" if f.vaf >= 0.001 else f"VAF {f.vaf:.2g}")
+    if f.depth is not None:
+        parts.append(f"depth {f.depth}")
+    if f.filter and f.filter not in (("PASS",), (".",)):
+        parts.append("FILTER " + ";".join(f.filter))
+    if f.baseline_status and f.baseline_status != "no_baseline":
+        parts.append(f.baseline_status.replace("_", " "))
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One line of "what was (not) seen": a mechanism, its state and the basis for it."""
+
+    mechanism: str
+    state: str  # "detected", "not detected", "not detected (unconfirmed)", "lost", "not assessed"
+    basis: str
+
+
+def not_seen(result: SampleResult) -> list[Seen]:
+    """Per mechanism: detected, not detected (with what was looked at) or not assessed (why)."""
+    roles = {i.role for i in result.inputs}
+    found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
+    cn = {c.gene: c for c in result.copy_number}
+    amp = result.settings.get("amplification_fold") or next(
+        (c.thresholds.get("amplification_fold") for c in result.copy_number if c.thresholds), None
+    )
+    rows = []
+
+    def names(m: str) -> str:
+        return ", ".join(f"{f.gene} {f.alteration}" for f in found.get(m, []))
+
+    if "on_target_mutation" in found:
+        rows.append(Seen("ALK secondary mutation", "detected", names("on_target_mutation")))
+    else:
+        rows.append(
+            Seen(
+                "ALK secondary mutation",
+                "not detected",
+                "no catalogued ALK resistance mutation passing the filters in the VCF; a VCF "
+                "lists what was called, so the depth at each ALK residue is not known from it",
+            )
+        )
+    if "on_target_amplification" in found:
+        rows.append(Seen("ALK amplification", "detected", names("on_target_amplification")))
+    elif "cnv" not in roles:
+        rows.append(Seen("ALK amplification", "not assessed", "no copy-number input (--cnv)"))
+    elif "ALK" in cn and cn["ALK"].call != "not_assessed":
+        c = cn["ALK"]
+        fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
+        rows.append(
+            Seen(
+                "ALK amplification",
+                "not detected",
+                f"ALK {fold}" + (f" (amplification from {amp:g})" if amp else ""),
+            )
+        )
+    else:
+        rows.append(Seen("ALK amplification", "not assessed", "no copy-number segment covers ALK"))
+    status = result.fusion_status
+    fusion_state = {
+        "present": "present",
+        "lost": "lost",
+        "absent": "not detected (unconfirmed)",
+        "not_assessed": "not assessed",
+    }.get(status, status.replace("_", " "))
+    basis = {
+        "present": ", ".join(c.name for c in result.fusions if c.gene3 == "ALK") or "ALK fusion",
+        "lost": "detected at baseline, not in the re-biopsy",
+        "absent": "the fusion caller found no ALK fusion; this is not proof of loss",
+        "not_assessed": "no fusion/SV input (--fusions)",
+    }.get(status, "")
+    rows.append(Seen("ALK fusion", fusion_state, basis))
+    for gene in ("MET", "KIT"):
+        label = f"{gene} amplification (bypass)"
+        hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "copy_number"]
+        if hit:
+            rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+        elif "cnv" not in roles:
+            rows.append(Seen(label, "not assessed", "no copy-number input (--cnv)"))
+        elif gene in cn and cn[gene].call != "not_assessed":
+            c = cn[gene]
+            fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
+            rows.append(Seen(label, "not detected", f"{gene} {fold}"))
+        else:
+            rows.append(Seen(label, "not assessed", f"no copy-number segment covers {gene}"))
+    for gene in ("EGFR", "KRAS"):
+        label = f"{gene} mutation (bypass)"
+        hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
+        if hit:
+            rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+        else:
+            rows.append(
+                Seen(label, "not detected", f"no catalogued {gene} variant in the VCF calls")
+            )
+    return rows
+
+
+def fusion_caution_applies(result: SampleResult) -> bool:
+    """The review's 2.3 caution belongs in the headline: the fusion was not found or called lost."""
+    return result.fusion_status in ("absent", "lost") or any(
+        f.kind == "fusion_loss" for f in result.findings
+    )
