@@ -72,6 +72,17 @@ def test_snakemake_report_zip(batch_run, tmp_path):
     )
     assert res.returncode == 0, res.stderr[-2000:]
     assert (tmp_path / "r.zip").stat().st_size > 10_000
+    # the report embeds the tumour-board pages themselves: the first screen and the oncoprint
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "r.zip") as z:
+        names = z.namelist()
+        sample = next(n for n in names if n.endswith("/P01.html"))
+        cohort = next(n for n in names if n.endswith("/index.html"))
+        assert any(n.endswith("/cohort.xlsx") for n in names)
+        page = z.read(sample).decode()
+        assert 'id="next-options"' in page and 'id="not-seen"' in page
+        assert 'id="oncoprint"' in z.read(cohort).decode()
 
 
 def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:

@@ -78,11 +78,17 @@ def _sheet_xml(columns, rows) -> str:
 
 def render_xlsx(result: SampleResult) -> bytes:
     """Return the workbook bytes (deterministic)."""
-    sheets = [
-        ("findings", FINDINGS_COLUMNS, findings_rows(result)),
-        ("drugs", DRUG_COLUMNS, drug_rows(result)),
-        ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
-    ]
+    return render_workbook(
+        [
+            ("findings", FINDINGS_COLUMNS, findings_rows(result)),
+            ("drugs", DRUG_COLUMNS, drug_rows(result)),
+            ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
+        ]
+    )
+
+
+def render_workbook(sheets) -> bytes:
+    """Workbook bytes of ``(name, columns, rows)`` sheets: text cells inline, never formulas."""
     n = len(sheets)
     parts = {
         "[Content_Types].xml": (

@@ -49,5 +49,9 @@ def all_outputs():
     """Every sample's reports and the cohort overview."""
     files = [f for s in SAMPLES for f in sample_outputs(s)]
     if config["cohort"]:
-        files += [f"{OUT}/cohort/index.html", f"{OUT}/cohort/cohort.tsv"]
+        files += [
+            f"{OUT}/cohort/index.html",
+            f"{OUT}/cohort/cohort.tsv",
+            f"{OUT}/cohort/cohort.xlsx",
+        ]
     return files
