@@ -42,6 +42,27 @@ def hostile_inputs(d: Path) -> tuple[Path, Path]:
     return vcf, fusions
 
 
+BIDI_SAMPLE = "T\u202eRLO\u202c"
+BIDI_PARTNER = "EML4\u2066X\u2069"
+
+
+def bidi_inputs(d: Path) -> tuple[Path, Path]:
+    """A VCF whose tumour column and a fusion table whose partner carry bidirectional controls."""
+    vcf = d / "bidi.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
+        f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{BIDI_SAMPLE}\n"
+        "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:80,20:100\n",
+        encoding="utf-8",
+    )
+    fusions = d / "bidi_fusions.tsv"
+    fusions.write_text(f"sample\tfusion\nX\t{BIDI_PARTNER}::ALK\n", encoding="utf-8")
+    return vcf, fusions
+
+
 @pytest.fixture(scope="module")
 def example_outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
