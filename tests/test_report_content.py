@@ -24,7 +24,11 @@ from tests.test_reports import BIDI_PARTNER, BIDI_SAMPLE, bidi_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "resources" / "examples" / "GRCh38"
-SHARED = ROOT.parent.parent / "shared"
+# shared/ sits beside the checkout (main, CI); a worktree one level deeper finds it further up
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+    ROOT.parent / "shared",
+)
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
