@@ -270,3 +270,32 @@ def test_pdf_without_a_browser_fails_before_writing(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="ALKANNOT_CHROMIUM"):
         write_sample_reports(r, tmp_path / "o", formats=("tsv", "html", "pdf"))
     assert not (tmp_path / "o").exists()
+
+
+def test_spreadsheet_carries_the_first_screen(tmp_path):
+    from openpyxl import load_workbook
+
+    r = annotate_sample(EX / "P01.rebiopsy.vcf.gz", sample_name="P01")
+    path = write_sample_reports(r, tmp_path, formats=("xlsx",))["xlsx"]
+    rows = list(load_workbook(path)["first screen"].iter_rows(values_only=True))[1:]
+    nxt = [item for section, item, _ in rows if section == "next option"]
+    # the same rule as the page, from the result's own fields
+    expected = sorted(
+        (d for d in r.drugs if d.call == "sensitive" and isinstance(d.rank, int) and d.rank > 0),
+        key=lambda d: d.rank,
+    )
+    assert nxt[0] == "lorlatinib" and nxt == [
+        d.drug
+        for d in expected
+        if not getattr(d, "progressed_on", False)
+        and str(getattr(d, "status", "") or "").split(" ")[0]
+        not in ("investigational", "discontinued")
+    ]
+    assert ("mechanism", "ALK G1202R") in {(s, i) for s, i, _ in rows}
+
+
+def test_page_header_cannot_break_out_of_the_stylesheet():
+    from alkannot.report.html import css_string
+
+    text = css_string('x"; } </style><script>alert(1)</script>\\\n\u202e')
+    assert text.count('"') == 2 and "<" not in text and "\n" not in text and "\u202e" not in text

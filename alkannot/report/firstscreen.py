@@ -230,3 +230,46 @@ def fusion_caution_applies(result: SampleResult) -> bool:
     return result.fusion_status in ("absent", "lost") or any(
         f.kind == "fusion_loss" for f in result.findings
     )
+
+
+SUMMARY_COLUMNS = ("section", "item", "detail")
+
+
+def summary_rows(result: SampleResult) -> list[dict[str, str]]:
+    """The first screen as rows (``section, item, detail``), for the spreadsheet."""
+    rows = []
+    for f in result.findings:
+        if f.mechanism in result.mechanisms and f.catalogue_id and f.passed_filters:
+            rows.append(
+                {"section": "mechanism", "item": f"{f.gene} {f.alteration}", "detail": support(f)}
+            )
+    blocks = drug_blocks(result.drugs)
+    for section, drugs in (
+        ("next option", blocks.next_options),
+        ("avoid", blocks.avoid),
+        ("not ranked", blocks.other),
+        ("investigational or discontinued", blocks.investigational),
+    ):
+        for d in drugs:
+            level, (status, details) = drug_level(d), drug_status(d)
+            why = reason_line(d)
+            detail = "; ".join(
+                x
+                for x in (
+                    d.call,
+                    f"rank {drug_rank(d)}" if section == "next option" else "",
+                    level["level"] and f"level {level['level']}",
+                    level["amp"] and f"AMP/ASCO/CAP {level['amp']}",
+                    level["oncokb"] and f"OncoKB-style {level['oncokb']}",
+                    " ".join(x for x in (status, details) if x),
+                    "progressed on" if progressed_on(d) else "",
+                    f"{why['text']} ({why['citation']})" if why["citation"] else why["text"],
+                )
+                if x
+            )
+            rows.append({"section": section, "item": d.drug, "detail": detail})
+    for s in not_seen(result):
+        rows.append(
+            {"section": "seen / not seen", "item": s.mechanism, "detail": f"{s.state}: {s.basis}"}
+        )
+    return rows

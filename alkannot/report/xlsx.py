@@ -1,4 +1,4 @@
-"""The spreadsheet ``{sample}.xlsx``: findings, drugs and skipped records as sheets.
+"""The spreadsheet ``{sample}.xlsx``: findings, drugs, skipped records and the first screen.
 
 Written directly as SpreadsheetML (the xlsx zip of XML parts) rather than through a workbook
 library: every string is an *inline string* cell (``t="inlineStr"``), which a spreadsheet program
@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_bytes
+from alkannot.report.firstscreen import SUMMARY_COLUMNS, summary_rows
 from alkannot.report.tsv import (
     DRUG_COLUMNS,
     FINDINGS_COLUMNS,
@@ -83,6 +84,7 @@ def render_xlsx(result: SampleResult) -> bytes:
             ("findings", FINDINGS_COLUMNS, findings_rows(result)),
             ("drugs", DRUG_COLUMNS, drug_rows(result)),
             ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
+            ("first screen", SUMMARY_COLUMNS, summary_rows(result)),
         ]
     )
 
