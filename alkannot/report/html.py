@@ -154,7 +154,7 @@ def render_html(
 
     from alkannot.annotate import COPY_NUMBER_GENES
     from alkannot.report import firstscreen as fs
-    from alkannot.report.citations import REVIEW, doi_url, pubmed_url
+    from alkannot.report.citations import REVIEW, civic_url, doi_url, pubmed_url
     from alkannot.report.plots import copy_number_panel, lollipop
 
     script, digest = script_and_hash()
@@ -195,6 +195,7 @@ def render_html(
         review=REVIEW,
         review_url=doi_url(REVIEW["doi"]),
         pubmed_url=pubmed_url,
+        civic_url=civic_url,
         catalogue=result.settings.get("catalogue", {}),
         signoff={k: v for k, v in (signoff or {}).items() if v},
     )
