@@ -36,19 +36,37 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return len(text) * size * (0.68 if bold else 0.62) + 2
 
 
-def place_in_rows(spans: list[tuple[float, float]], gap: float = 4.0) -> list[int]:
-    """Give each (left, right) span the lowest row where it overlaps nothing placed before it."""
-    rows: list[list[tuple[float, float]]] = []
+def place_in_rows(
+    spans: list[tuple[float, float]], gap: float = 4.0, anchors: list[float] | None = None
+) -> list[int]:
+    """Give each (left, right) span the lowest row where it overlaps nothing placed before it.
+
+    With ``anchors`` each label also has a leader line from row 0 at that x up to its own row: a
+    row is then also refused when the label would cross another item's leader, or its own leader
+    would cross a label in a row it passes.
+    """
+    placed: list[tuple[float, float, float, int]] = []  # left, right, anchor, row
     out = []
-    for left, right in spans:
-        for i, taken in enumerate(rows):
-            if all(right + gap <= a or left >= b + gap for a, b in taken):
-                taken.append((left, right))
-                out.append(i)
-                break
-        else:
-            rows.append([(left, right)])
-            out.append(len(rows) - 1)
+
+    def free(left: float, right: float, x: float | None, row: int) -> bool:
+        if any(not (right + gap <= a or left >= b + gap) for a, b, _, r in placed if r == row):
+            return False
+        if x is None:
+            return True
+        crosses = any(left - gap <= ax <= right + gap for _, _, ax, r in placed if r > row)
+        crossed = any(a - gap <= x <= b + gap for a, b, _, r in placed if r < row)
+        return not (crosses or crossed)
+
+    for i, (left, right) in enumerate(spans):
+        x = anchors[i] if anchors is not None else None
+        rows = range(len(placed) + 1)
+        # leaders that cannot avoid every label (residues a few pixels apart) may cross one;
+        # labels themselves never overlap
+        row = next((r for r in rows if free(left, right, x, r)), None)
+        if row is None:
+            row = next(r for r in range(len(placed) + 1) if free(left, right, None, r))
+        placed.append((left, right, x if x is not None else 0.0, row))
+        out.append(row)
     return out
 
 
@@ -69,22 +87,23 @@ def lollipop(findings, catalogue_positions: list[tuple[int, str]]) -> str:
         start = _residue(f.hgvsp)
         if start is not None and lo <= start <= hi:
             muts.append((start, f))
-    muts.sort(key=lambda t: (t[0], t[1].alteration))
+    # highest residue first: a lower residue's label then runs over shorter leaders only
+    muts.sort(key=lambda t: (-t[0], t[1].alteration))
     spans = []
     for pos, f in muts:
         w = text_width(f.alteration, 12, bold=True)
         a = x(pos) + 8 if x(pos) + 8 + w <= width else x(pos) - 8 - w
         spans.append((min(x(pos) - 6, a), max(x(pos) + 6, a + w)))
-    mut_rows = place_in_rows(spans)
+    mut_rows = place_in_rows(spans, anchors=[x(pos) for pos, _ in muts])
     n_mut_rows = max(mut_rows, default=0) + 1
     axis = 34 + 18 * n_mut_rows
-    marks = [(pos, label) for pos, label in LANDMARKS]
+    marks = sorted(LANDMARKS, reverse=True)
     mark_spans = []
     for pos, label in marks:
         w = text_width(label, 10)
-        c = min(max(x(pos), w / 2 + 2), width - w / 2 - 2)
-        mark_spans.append((c - w / 2, c + w / 2))
-    mark_rows = place_in_rows(mark_spans, gap=6)
+        a = min(x(pos) - 3, width - w - 2)
+        mark_spans.append((a, a + w))
+    mark_rows = place_in_rows(mark_spans, gap=6, anchors=[x(pos) for pos, _ in marks])
     marks_top = axis + 56
     height = marks_top + 14 * (max(mark_rows, default=0) + 1) + 6
     parts = [
@@ -102,9 +121,6 @@ def lollipop(findings, catalogue_positions: list[tuple[int, str]]) -> str:
             f'stroke="#333"/><text class="tick" x="{x(tick):.1f}" y="{axis + 35}" font-size="10" '
             f'text-anchor="middle">{tick}</text>'
         )
-    parts.append(
-        f'<text x="{left - 4}" y="{axis + 35}" font-size="10" text-anchor="end">residue</text>'
-    )
     for pos, label in catalogue_positions:
         if lo <= pos <= hi:
             parts.append(
@@ -112,12 +128,12 @@ def lollipop(findings, catalogue_positions: list[tuple[int, str]]) -> str:
                 f'y2="{axis - 8}" stroke="#888"/><circle cx="{x(pos):.1f}" cy="{axis - 10}" r="2.5" '
                 f'fill="#888"><title>{esc(label)} (catalogue)</title></circle></g>'
             )
-    for (pos, label), (a, b), row in zip(marks, mark_spans, mark_rows, strict=True):
+    for (pos, label), (a, _b), row in zip(marks, mark_spans, mark_rows, strict=True):
         ty = marks_top + 14 * row
         parts.append(
             f'<line x1="{x(pos):.1f}" y1="{axis + 18}" x2="{x(pos):.1f}" y2="{ty - 10}" '
             f'stroke="#555" stroke-dasharray="2,2"/><text class="label landmark" '
-            f'x="{(a + b) / 2:.1f}" y="{ty}" font-size="10" text-anchor="middle">'
+            f'x="{a:.1f}" y="{ty}" font-size="10" text-anchor="start">'
             f"{esc(label)}</text>"
         )
     for (pos, f), (a, _b), row in zip(muts, spans, mut_rows, strict=True):
