@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 from alkannot.errors import BuildMismatchError
 from alkannot.genome.models import bypass_hotspots, gene_spans, hotspot_codons
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
-from alkannot.models import Finding, FusionCall, GeneCopyNumber, SkippedRecord, Variant
+from alkannot.models import (
+    Finding,
+    FusionCall,
+    GeneCopyNumber,
+    SkippedRecord,
+    Thresholds,
+    Variant,
+)
 
 #: Genes whose point mutations are looked for in the VCF (ALK on-target; bypass tracks).
 MUTATION_GENES = ("ALK", "KRAS", "EGFR", "MET", "KIT", "IGF1R")
@@ -106,17 +113,37 @@ class VariantAnnotation:
     skipped: list[SkippedRecord] = field(default_factory=list)
     not_translated: int = 0  # ALK variants that needed --reference
     non_coding: int = 0  # ALK intronic/UTR variants beyond the splice region
+    warnings: list[str] = field(default_factory=list)
 
 
-def _passes(v: Variant, min_vaf: float, min_depth: int) -> tuple[bool, tuple[str, ...]]:
+def alt_reads(v: Variant) -> int | None:
+    """Reads supporting the ALT allele: the caller's count, else VAF x depth when both are given."""
+    if v.alt_depth is not None:
+        return v.alt_depth
+    if v.vaf is not None and v.depth is not None:
+        return round(v.vaf * v.depth)
+    return None
+
+
+def _passes(v: Variant, th: Thresholds) -> tuple[bool, tuple[str, ...]]:
     notes = []
     if not v.passed:
         notes.append(f"FILTER {';'.join(v.filter)}")
-    if v.vaf is not None and v.vaf < min_vaf:
-        notes.append(f"VAF {v.vaf:.4g} below the minimum {min_vaf:g}")
-    if v.depth is not None and v.depth < min_depth:
-        notes.append(f"depth {v.depth} below the minimum {min_depth}")
+    if v.vaf is not None and v.vaf < th.min_vaf:
+        notes.append(f"VAF {v.vaf:.4g} below the minimum {th.min_vaf:g}")
+    if v.depth is not None and v.depth < th.min_depth:
+        notes.append(f"depth {v.depth} below the minimum {th.min_depth}")
+    alt = alt_reads(v)
+    if alt is not None and alt < th.min_alt_reads:
+        notes.append(f"{alt} supporting read(s), below the minimum {th.min_alt_reads}")
     return not notes, tuple(notes)
+
+
+def is_subclonal(vaf: float | None, purity: float | None, th: Thresholds) -> bool:
+    """True when the cancer-cell fraction 2 x VAF / purity is below ``th.subclonal_fraction``."""
+    if vaf is None or not purity:
+        return False
+    return 2 * vaf / purity < th.subclonal_fraction
 
 
 def _base_finding(v: Variant, gene: str, passed: bool, notes: tuple[str, ...]) -> Finding:
@@ -134,7 +161,19 @@ def _base_finding(v: Variant, gene: str, passed: bool, notes: tuple[str, ...]) -
         passed_filters=passed,
         notes=notes,
         source="vcf",
+        alt_reads=alt_reads(v),
     )
+
+
+def _as_observation(f: Finding) -> Finding:
+    """A catalogued finding that may not drive calls keeps its entry but no mechanism."""
+    if f.mechanism and not f.passed_filters:
+        return replace(
+            f,
+            mechanism="",
+            significance=f"{f.significance} (below the support rules: shown, not a call)",
+        )
+    return f
 
 
 def _annotation_check(v: Variant, gene: str, short: str) -> str:
@@ -274,16 +313,22 @@ def variant_findings(
     build: str,
     reference: ReferenceSequence,
     catalogue,
-    min_vaf: float,
-    min_depth: int,
+    thresholds: Thresholds | None = None,
+    purity: float | None = None,
 ) -> VariantAnnotation:
-    """Annotate the VCF variants of the target genes; compound mutations become their own finding."""
+    """Annotate the VCF variants of the target genes; compound mutations become their own finding.
+
+    Variants below the support rules (FILTER, VAF, depth, alt reads) are findings that never drive
+    a call; with ``purity``, a variant whose cancer-cell fraction is below
+    ``thresholds.subclonal_fraction`` is flagged subclonal and does not drive calls either.
+    """
     out = VariantAnnotation()
+    th = thresholds or Thresholds()
     for v in variants:
         gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1)
         if gene is None:
             continue  # the reader returns only target-region records; a stray one is not ours
-        passed, notes = _passes(v, min_vaf, min_depth)
+        passed, notes = _passes(v, th)
         if gene == "ALK":
             item = annotate_alk(v, reference, catalogue, passed, notes)
         else:
@@ -292,27 +337,124 @@ def variant_findings(
             out.skipped.append(item)
             out.not_translated += item.category == "needs_reference"
             out.non_coding += item.category == "non_coding"
-        else:
-            out.findings.append(item)
-    out.findings.extend(compound_findings(out.findings, catalogue))
+            continue
+        if is_subclonal(item.vaf, purity, th):
+            ccf = 2 * item.vaf / purity
+            item = replace(
+                item,
+                subclonal=True,
+                mechanism="",
+                notes=item.notes
+                + (
+                    f"subclonal: VAF {item.vaf:.3g} at purity {purity:g} is a cancer-cell "
+                    f"fraction of {ccf:.2f} (< {th.subclonal_fraction:g}); shown, not a call",
+                ),
+            )
+        out.findings.append(_as_observation(item))
+    compounds, warnings = compound_findings(out.findings, catalogue)
+    out.findings.extend(compounds)
+    out.warnings.extend(warnings)
     return out
 
 
-def compound_findings(findings: list[Finding], catalogue) -> list[Finding]:
-    """Catalogue compound entries whose every part is among the passing ALK mutations."""
+#: Two mutations "fit one clone" when the smaller VAF is at least this fraction of the larger.
+CLONE_VAF_RATIO = 0.5
+
+
+def vafs_fit_one_clone(a: float | None, b: float | None) -> bool:
+    """True when both VAFs are known and the smaller is >= :data:`CLONE_VAF_RATIO` of the larger."""
+    if a is None or b is None or max(a, b) <= 0:
+        return False
+    return min(a, b) / max(a, b) >= CLONE_VAF_RATIO
+
+
+def compound_findings(
+    findings: list[Finding], catalogue, phases: dict[frozenset[str], str] | None = None
+) -> tuple[list[Finding], list[str]]:
+    """Compound entries whose parts are all present, and warnings for pairs that are not compounds.
+
+    Only catalogued ALK resistance mutations that drive calls count as parts (a variant of unknown
+    significance never completes a compound). The parts must fit one clone: read-backed phase
+    when given (``cis`` confirms, ``trans`` refutes), otherwise VAFs within a factor of two
+    (:data:`CLONE_VAF_RATIO`). When they do not, each mutation keeps its own profile and a warning
+    names the other variant.
+    """
+    phases = phases or {}
     parts = [
         f
         for f in findings
-        if f.kind == "mutation" and f.gene == "ALK" and f.passed_filters and f.alteration
+        if f.kind == "mutation"
+        and f.gene == "ALK"
+        and f.drives_calls
+        and f.alteration
+        and catalogue.entries.get(f.catalogue_id, None) is not None
+        and catalogue.entries[f.catalogue_id].kind == "mutation"
     ]
-    out = []
-    for entry in catalogue.match_compounds("ALK", [f.alteration for f in parts]):
-        vafs = [f.vaf for f in parts if f.vaf is not None]
+    by_name = {f.alteration: f for f in parts}
+    out, warnings = [], []
+    # "G1202R + a second mutation": say why another ALK change present does not complete it
+    for entry in catalogue.entries.values():
+        if entry.kind != "compound" or "*" not in entry.parts:
+            continue
+        named = [p for p in entry.parts if p != "*"]
+        if not all(p in by_name for p in named):
+            continue
+        others = [
+            f
+            for f in findings
+            if f.kind == "mutation"
+            and f.gene == "ALK"
+            and f.alteration
+            and f.alteration not in by_name
+            and not f.alteration.endswith("=")
+            and f.consequence != "compound"
+        ]
+        for f in others:
+            why = (
+                "not a catalogued ALK resistance mutation"
+                if not f.catalogue_id
+                else "below the support rules"
+            )
+            warnings.append(
+                f"ALK {' + '.join(named)} with {f.alteration} (VAF {_fmt(f.vaf)}): {f.alteration} "
+                f"is {why}, so the {entry.alteration} rule does not apply; each keeps its own "
+                "profile"
+            )
+    for entry in catalogue.match_compounds("ALK", list(by_name)):
+        named = [p for p in entry.parts if p != "*"]
+        members = [by_name[p] for p in named if p in by_name]
+        if "*" in entry.parts:
+            members += [f for f in parts if f.alteration not in named]
+        if len(members) < 2:
+            continue
+        verdicts = []
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                phase = phases.get(frozenset((a.alteration, b.alteration)), "")
+                if phase in ("cis", "trans"):
+                    verdicts.append((phase == "cis", f"{phase} from reads"))
+                else:
+                    ok = vafs_fit_one_clone(a.vaf, b.vaf)
+                    verdicts.append(
+                        (ok, "VAFs fit one clone" if ok else "VAFs do not fit one clone")
+                    )
+        names = " + ".join(f.alteration for f in members)  # for messages
+        if not all(ok for ok, _ in verdicts):
+            why = "; ".join(sorted({w for ok, w in verdicts if not ok}))
+            warnings.append(
+                f"ALK {names}: not treated as the compound {entry.alteration} ({why}: "
+                + ", ".join(f"{f.alteration} VAF {_fmt(f.vaf)}" for f in members)
+                + "); each mutation keeps its own profile (possibly polyclonal resistance)"
+            )
+            continue
+        vafs = [f.vaf for f in members if f.vaf is not None]
         out.append(
             Finding(
                 kind="mutation",
                 gene="ALK",
-                alteration=entry.alteration,
+                alteration="+".join(f.alteration for f in members)
+                if "*" in entry.parts
+                else entry.alteration,
                 hgvsp="",
                 in_kinase_domain=True,
                 vaf=min(vafs) if vafs else None,
@@ -320,15 +462,26 @@ def compound_findings(findings: list[Finding], catalogue) -> list[Finding]:
                 mechanism=entry.mechanism,
                 significance="compound mutation (its own catalogue entry)",
                 consequence="compound",
-                notes=("phase (cis/trans) not determined from the VCF",),
+                baseline_status="not_compared",
+                notes=tuple(sorted({w for _, w in verdicts}))
+                + (("phase (cis/trans) not determined from reads",) if not phases else ()),
                 source="vcf",
             )
         )
-    return out
+    return out, warnings
+
+
+def _fmt(v: float | None) -> str:
+    return "unknown" if v is None else f"{v:.3g}"
 
 
 def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Finding]:
-    """Findings for genes called amplified or gained (the review's copy-number mechanisms)."""
+    """Findings for genes called amplified (a mechanism) or gained (an observation).
+
+    Only a focal amplification at or above the gene's sourced threshold matches the catalogue; a
+    gain, a broad (arm-level) gain or a high-level gain below the threshold is shown and never
+    drives a call.
+    """
     out = []
     for c in calls:
         if c.call not in ("amplification", "gain"):
@@ -337,21 +490,41 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
         cn = f"copy number {c.copy_number:.3g}" if c.copy_number is not None else ""
         fold = f"fold {c.fold_change:.3g}" if c.fold_change is not None else ""
         log2 = f"log2 {c.log2:.3g}" if c.log2 is not None else ""
+        threshold = catalogue.amplification_threshold(c.gene) if entry else None
+        th_note = ""
+        if threshold:
+            th_note = (
+                f"amplification threshold {threshold['fold']:g}-fold [{threshold['citation']}]"
+            )
+            if threshold.get("borrowed"):
+                th_note += f"; no {c.gene} level in the sources: the ALK level is borrowed"
+        if entry is not None and entry.ligand_note is not None and c.call == "amplification":
+            ln = entry.ligand_note
+            th_note += f"; {ln.statement} [{ln.citation}]: DNA sequencing cannot show the ligand"
+        broad = "broad gain" in c.note
+        if c.call == "amplification":
+            significance = (
+                "catalogued copy-number mechanism (focal amplification)"
+                if entry
+                else f"{c.gene} amplification, not in the catalogue"
+            )
+            alteration = "amplification"
+        else:
+            alteration = "broad gain" if broad else "gain"
+            significance = "copy-number gain: an observation, not a resistance mechanism" + (
+                " (arm-level or polysomy)" if broad else " (below the amplification threshold)"
+            )
         out.append(
             Finding(
                 kind="copy_number",
                 gene=c.gene,
-                alteration=c.call,
+                alteration=alteration,
                 chrom=c.chrom,
                 pos=c.start,
                 catalogue_id=entry.id if entry else "",
                 mechanism=entry.mechanism if entry else "",
-                significance=(
-                    "catalogued copy-number mechanism"
-                    if entry
-                    else f"{c.gene} {c.call}, not in the catalogue"
-                ),
-                notes=tuple(x for x in (cn, fold, log2, c.note) if x),
+                significance=significance,
+                notes=tuple(x for x in (cn, fold, log2, c.note, th_note) if x),
                 source="cnv",
             )
         )
@@ -391,37 +564,77 @@ def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
     return out
 
 
-def fusion_absent_finding(catalogue, baseline_status: str) -> Finding:
-    """The ALK fusion was assessed and not found in the re-biopsy (review 2.3).
+#: The review's caution on fusion loss (section 2.3), quoted for the headline.
+FUSION_LOSS_CAUTION = (
+    'review 2.3: "It is difficult to prove loss of ALK in clinical samples, because ALK detection '
+    'is affected easily by various factors"; tumour content and sample processing matter [47]'
+)
 
-    ``baseline_status`` is the baseline's fusion status: ``present`` makes this a loss of the
-    fusion; ``absent`` means it was not detected before treatment either.
+
+def fusion_absent_finding(
+    catalogue,
+    baseline_status: str,
+    *,
+    purity: float | None = None,
+    thresholds: Thresholds | None = None,
+    kinase_domain_mutations: Iterable[Finding] = (),
+) -> Finding:
+    """The ALK fusion was assessed and not detected in the re-biopsy (review 2.3).
+
+    "Lost" (a mechanism) needs a fusion-positive baseline (``baseline_status == "present"``),
+    adequate tumour content (purity, when given, at least ``thresholds.min_fusion_purity``) and no
+    ALK kinase-domain resistance mutation, which needs the fusion: such a mutation beside "fusion
+    not detected" is a contradiction to resolve, not a loss. Otherwise the finding is "fusion not
+    detected (unconfirmed)", an observation that never drives a call.
     """
+    th = thresholds or Thresholds()
     entry = catalogue.match_fusion_loss("ALK")
-    caution = (
-        "review 2.3: loss of ALK is difficult to prove in clinical samples; detection "
-        "depends on tumour content and sample processing [47]"
-    )
-    if baseline_status == "present":
-        alteration, status = "fusion lost", "lost"
-        significance = "ALK fusion detected at baseline, not detected at re-biopsy"
+    kd = [f for f in kinase_domain_mutations if f.drives_calls]
+    notes = [FUSION_LOSS_CAUTION]
+    status = "no_baseline" if baseline_status == "not_assessed" else "not_compared"
+    alteration = "fusion not detected (unconfirmed)"
+    lost = False
+    if kd:
+        alteration = "fusion not detected (contradiction)"
+        significance = (
+            "CONTRADICTION: ALK kinase-domain resistance mutation(s) "
+            + ", ".join(f.alteration for f in kd)
+            + " need the ALK fusion, which was not detected: check the fusion assay, its "
+            "coverage and the tumour content before calling the fusion lost"
+        )
+        status = "lost" if baseline_status == "present" else status
+    elif baseline_status == "present":
+        if purity is not None and purity < th.min_fusion_purity:
+            significance = (
+                f"ALK fusion detected at baseline, not detected at re-biopsy; tumour content "
+                f"{purity:.0%} is below {th.min_fusion_purity:.0%}: loss unconfirmed"
+            )
+        else:
+            alteration, lost = "fusion lost", True
+            significance = "ALK fusion detected at baseline, not detected at re-biopsy"
+            if purity is None:
+                notes.append("tumour content not given: confirm the sample's adequacy")
+        status = "lost"
     elif baseline_status == "absent":
-        alteration, status = "fusion not detected", "pre-existing"
+        alteration = "fusion not detected"
         significance = "ALK fusion not detected at baseline or at re-biopsy: check the assay"
+        status = "pre-existing"
     else:
-        alteration, status = "fusion not detected", "no_baseline"
-        significance = "ALK fusion not detected in the re-biopsy"
+        significance = (
+            "ALK fusion not detected in the re-biopsy, with no fusion-positive baseline to "
+            "compare: not evidence of loss"
+        )
     return Finding(
         kind="fusion_loss",
         gene="ALK",
         alteration=alteration,
-        catalogue_id=entry.id if entry else "",
-        mechanism=entry.mechanism if entry else "",
+        catalogue_id=entry.id if (entry and lost) else "",
+        mechanism=entry.mechanism if (entry and lost) else "",
         significance=significance,
         baseline_status=status,
-        notes=(caution,),
+        notes=tuple(notes),
         source="fusions",
-        passed_filters=baseline_status != "absent",
+        passed_filters=lost,
     )
 
 

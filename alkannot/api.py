@@ -20,6 +20,7 @@ from pathlib import Path
 from alkannot import __version__
 from alkannot.annotate import (
     COPY_NUMBER_GENES,
+    MUTATION_GENES,
     check_reference_alleles,
     copy_number_findings,
     fusion_absent_finding,
@@ -31,13 +32,21 @@ from alkannot.annotate import (
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.sequence import ReferenceSequence
-from alkannot.models import Finding, InputFile, SampleMetadata, SampleResult, SkippedRecord
+from alkannot.models import (
+    Finding,
+    InputFile,
+    SampleMetadata,
+    SampleResult,
+    SkippedRecord,
+    Thresholds,
+)
 
 #: Defaults of the quality flags. Variants below them are reported, marked as not passing, and do
 #: not enter the drug matrix: 2% VAF and 20 reads are common reporting limits of tissue panels;
 #: lower them for cell-free DNA.
-DEFAULT_MIN_VAF = 0.02
-DEFAULT_MIN_DEPTH = 20
+DEFAULT_MIN_VAF = Thresholds().min_vaf
+DEFAULT_MIN_DEPTH = Thresholds().min_depth
+DEFAULT_MIN_ALT_READS = Thresholds().min_alt_reads
 REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
 #: Formats written only when asked for: ``pdf`` needs a Chromium browser on the machine.
 OPTIONAL_FORMATS = ("pdf",)
@@ -102,8 +111,7 @@ def _read_timepoint(
     fusion_format: str | None,
     purity: float | None,
     ploidy: float | None,
-    min_vaf: float,
-    min_depth: int,
+    thresholds: Thresholds,
     catalogue,
     table_sample: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
@@ -118,8 +126,11 @@ def _read_timepoint(
     if reference is None or reference.build != data.build:
         reference = ReferenceSequence(data.build, fasta)
     check_reference_alleles(data.variants, reference, vcf)
-    va = variant_findings(data.variants, data.build, reference, catalogue, min_vaf, min_depth)
+    va = variant_findings(
+        data.variants, data.build, reference, catalogue, thresholds, purity=purity
+    )
     out.findings += va.findings
+    out.warnings += [f"{label}: {w}" for w in va.warnings]
     out.skipped += data.skipped + va.skipped
     out.not_translated = va.not_translated
     out.non_coding = va.non_coding
@@ -131,8 +142,19 @@ def _read_timepoint(
         out.formats["cnv"] = cn.format
         out.skipped += cn.skipped
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
+        folds = {
+            g: th["fold"]
+            for g in COPY_NUMBER_GENES
+            if (th := catalogue.amplification_threshold(g)) is not None
+        }
         out.copy_number = gene_copy_numbers(
-            cn, data.build, COPY_NUMBER_GENES, purity=purity, ploidy=ploidy
+            cn,
+            data.build,
+            COPY_NUMBER_GENES,
+            purity=purity,
+            ploidy=ploidy,
+            amplification_folds=folds,
+            focal_max_bp=thresholds.focal_max_bp,
         )
         out.findings += copy_number_findings(out.copy_number, catalogue)
     if fusions:
@@ -170,6 +192,8 @@ def annotate_sample(
     min_vaf: float = DEFAULT_MIN_VAF,
     min_depth: int = DEFAULT_MIN_DEPTH,
     catalogue: str | Path | None = None,
+    min_alt_reads: int = DEFAULT_MIN_ALT_READS,
+    progressed_on: Sequence[str] | None = None,
     specimen_type: str | None = None,
     tumour_type: str | None = None,
     time_on_therapy: dict[str, float] | None = None,
@@ -200,9 +224,13 @@ def annotate_sample(
         Brain/CNS involvement: changes drug ranking and wording, never a call.
     purity, ploidy
         Tumour content (0-1) and ploidy, used to adjust copy-number calls.
-    min_vaf, min_depth
-        Quality flags: variants below them are reported but do not enter the drug matrix.
+    min_vaf, min_depth, min_alt_reads
+        Support rules: variants below them are reported but do not enter the drug matrix.
     catalogue
+        A local catalogue YAML instead of the bundled one.
+    progressed_on
+        The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
+        received but stopped for another reason (toxicity) stays eligible.
         A local catalogue YAML instead of the bundled one (its path and SHA-256 are reported).
     specimen_type, tumour_type, time_on_therapy
         Clinical context printed on the reports, never used in a call: ``tissue`` or ``plasma``,
@@ -236,6 +264,9 @@ def annotate_sample(
         raise ConfigError(f"--min-vaf must be between 0 and 1, not {min_vaf}")
     if min_depth < 0:
         raise ConfigError(f"--min-depth must be >= 0, not {min_depth}")
+    if min_alt_reads < 0:
+        raise ConfigError(f"--min-alt-reads must be >= 0, not {min_alt_reads}")
+    thresholds = Thresholds(min_vaf=min_vaf, min_depth=min_depth, min_alt_reads=min_alt_reads)
     if purity is not None and not 0.0 < purity <= 1.0:
         raise ConfigError(f"--purity must be in (0, 1], not {purity}")
     if ploidy is not None and ploidy <= 0:
@@ -252,6 +283,16 @@ def annotate_sample(
         checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+        progressed = (
+            tuple(cat.canonical_drug(t) for t in progressed_on if t.strip())
+            if progressed_on is not None
+            else None
+        )
+        if progressed is not None and set(progressed) - set(therapies):
+            raise ConfigError(
+                "--progressed-on names a drug not in --prior-therapy: "
+                + ", ".join(sorted(set(progressed) - set(therapies)))
+            )
         months = {cat.canonical_drug(k): v for k, v in context.pop("time_on_therapy").items()}
 
         common = dict(
@@ -259,8 +300,7 @@ def annotate_sample(
             fasta=fasta,
             purity=purity,
             ploidy=ploidy,
-            min_vaf=min_vaf,
-            min_depth=min_depth,
+            thresholds=thresholds,
             catalogue=cat,
             cnv_format=cnv_format,
             fusion_format=fusion_format,
@@ -301,17 +341,36 @@ def annotate_sample(
                 for s in base.skipped
             ]
             warnings += base.warnings
-            findings = compare_with_baseline(findings, base.findings)
+            assessed = {"mutation"}
+            if paths["cnv"] and paths["baseline_cnv"]:
+                assessed.add("copy_number")
+            if paths["fusions"] and paths["baseline_fusions"]:
+                assessed.add("fusion")
+            findings = compare_with_baseline(findings, base.findings, assessed)
             base_fusion = base.fusion_status
         else:
             base_fusion = "not_assessed"
         if now.fusion_status == "absent":
-            findings.append(fusion_absent_finding(cat, base_fusion))
+            kd = [
+                f
+                for f in findings
+                if f.kind == "mutation"
+                and f.gene == "ALK"
+                and f.mechanism == "on_target_mutation"
+                and f.baseline_status != "lost"
+            ]
+            absent = fusion_absent_finding(
+                cat, base_fusion, purity=purity, thresholds=thresholds, kinase_domain_mutations=kd
+            )
+            findings.append(absent)
+            if "contradiction" in absent.alteration:
+                warnings.append(absent.significance)
 
         sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
         metadata = SampleMetadata(
             sample=sample,
             prior_therapy=therapies,
+            progressed_on=progressed,
             cns_metastases=cns_metastases,
             purity=purity,
             ploidy=ploidy,
@@ -343,8 +402,7 @@ def annotate_sample(
             tool_version=__version__,
             catalogue_version=cat.version,
             settings={
-                "min_vaf": min_vaf,
-                "min_depth": min_depth,
+                **thresholds.as_dict(),
                 "vcf_sample": now.vcf_sample,
                 "sample_name": sample_name or now.vcf_sample,
                 **run_configuration(cat, now.build, catalogue is not None),
@@ -436,8 +494,13 @@ def _multi_sample(path: str, sample: str | None) -> str | None:
 
 
 def _fusion_status(status: str, findings: list[Finding]) -> str:
-    if any(f.kind == "fusion_loss" and f.baseline_status == "lost" for f in findings):
-        return "lost"
+    """``present``, ``lost`` (confirmed), ``not_detected`` (unconfirmed or contradicted),
+    ``absent`` (not detected at baseline either) or ``not_assessed``."""
+    for f in findings:
+        if f.kind == "fusion_loss":
+            if f.mechanism:
+                return "lost"
+            return "absent" if f.alteration == "fusion not detected" else "not_detected"
     return status
 
 
@@ -482,9 +545,15 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
             "pass --reference genome.fa (see the skipped table)."
         )
     for entry in catalogue.not_detectable_in_dna():
-        out.append(
-            f"{entry.gene} {entry.alteration}: not visible in DNA sequencing ({entry.summary})"
-        )
+        name = f"{entry.gene} {entry.alteration}".strip()
+        out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
+    read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
+    for entry in catalogue.entries.values():
+        if entry.detectable_in_dna and entry.gene and entry.gene not in read:
+            out.append(
+                f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
+                f"genes alkannot reads ({entry.summary})"
+            )
     return out
 
 
@@ -553,12 +622,26 @@ def write_sample_reports(
 def annotate_cohort(
     sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
 ) -> dict[str, Path]:
-    """Summarise per-sample JSON results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``."""
+    """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
+
+    Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
+    and the workflow write them) holding either ``{sample}.json`` or the error record
+    ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
+    """
     from alkannot.report.cohort import write_cohort
 
-    missing = [str(p) for p in sample_json_paths if not Path(p).is_file()]
-    if missing:
-        raise InputFileError(
-            "sample result JSON not found; annotate the sample first", path=missing[0]
-        )
-    return write_cohort([Path(p) for p in sample_json_paths], Path(outdir), report_date)
+    jsons, failures = [], []
+    for p in map(Path, sample_json_paths):
+        if p.is_dir():
+            if (p / f"{p.name}.json").is_file():
+                p = p / f"{p.name}.json"
+            elif (p / f"{p.name}.error.txt").is_file():
+                message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
+                failures.append((p.name, message))
+                continue
+        if not p.is_file():
+            raise InputFileError(
+                "sample result JSON not found; annotate the sample first", path=str(p)
+            )
+        jsons.append(p)
+    return write_cohort(jsons, Path(outdir), report_date, failures=failures)

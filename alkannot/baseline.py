@@ -1,29 +1,42 @@
-"""Compare a re-biopsy with its pre-treatment (baseline) sample.
+"""Compare a re-biopsy with its pre-treatment (baseline) sample, one data type at a time.
 
-Each re-biopsy finding becomes ``acquired`` or ``pre-existing``; catalogued baseline findings no
-longer seen become ``lost`` findings. A KRAS mutation already present before treatment is marked
-as intrinsic resistance (review section 2.6: "harbored a KRAS G12C mutation ab initio, this case
-was considered to be intrinsic resistance"). Loss of the ALK fusion itself is added by the API from
-the two fusion statuses (it needs the catalogue entry).
+Mutations, copy number and fusions are compared separately: a data type the baseline did not
+assess gives ``no_baseline``, never ``acquired``. Each re-biopsy finding of an assessed type
+becomes ``acquired`` or ``pre-existing`` (a baseline record below the filters is still
+``pre-existing``, with a note); catalogued baseline findings no longer seen become ``lost``.
+Derived findings (compounds) are ``not_compared``. A KRAS mutation already present before treatment
+is intrinsic resistance (review section 2.6: "harbored a KRAS G12C mutation ab initio, this case
+was considered to be intrinsic resistance"). Loss of the ALK fusion itself is decided by
+:func:`alkannot.annotate.fusion_absent_finding` from the two fusion statuses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from alkannot.models import Finding
 
 _INTRINSIC = "present before treatment: intrinsic rather than acquired resistance (review 2.6 [32])"
+#: Finding kinds by the baseline input that assesses them.
+KIND_OF_INPUT = {"vcf": "mutation", "cnv": "copy_number", "fusions": "fusion"}
 
 
 def finding_key(f: Finding) -> tuple:
     """Identity of a finding across time points: the allele for mutations, else gene + alteration."""
     if f.kind == "mutation" and f.pos is not None and f.ref:
         return ("mutation", f.chrom, f.pos, f.ref, f.alt)
+    if f.kind == "copy_number":
+        # a gain at baseline and an amplification now are the same gene's copy-number change
+        return ("copy_number", f.gene)
     return (f.kind, f.gene, f.alteration)
 
 
-def compare_with_baseline(current: list[Finding], baseline: list[Finding]) -> list[Finding]:
+def compare_with_baseline(
+    current: list[Finding],
+    baseline: list[Finding],
+    assessed: Iterable[str] = ("mutation", "copy_number", "fusion"),
+) -> list[Finding]:
     """Return the re-biopsy findings with their baseline status, plus the lost ones.
 
     Parameters
@@ -32,21 +45,44 @@ def compare_with_baseline(current: list[Finding], baseline: list[Finding]) -> li
         Findings of the re-biopsy.
     baseline
         Findings of the pre-treatment sample (same build).
+    assessed
+        Finding kinds the baseline assessed (``mutation`` with a baseline VCF, ``copy_number``
+        with baseline copy number, ``fusion`` with baseline fusion calls).
     """
-    base_keys = {finding_key(f) for f in baseline if f.passed_filters}
+    assessed = set(assessed)
+    base_by_key = {}
+    for f in baseline:
+        k = finding_key(f)
+        if k not in base_by_key or (f.passed_filters and not base_by_key[k].passed_filters):
+            base_by_key[k] = f
     out = []
     for f in current:
-        if f.kind == "fusion_loss":
+        if f.kind == "fusion_loss" or f.baseline_status == "not_compared":
             out.append(f)
             continue
-        if finding_key(f) in base_keys:
-            notes = f.notes + ((_INTRINSIC,) if f.gene == "KRAS" and f.catalogue_id else ())
-            out.append(replace(f, baseline_status="pre-existing", notes=notes))
-        else:
+        if f.kind not in assessed:
+            out.append(replace(f, baseline_status="no_baseline"))
+            continue
+        base = base_by_key.get(finding_key(f))
+        if base is None:
             out.append(replace(f, baseline_status="acquired"))
+            continue
+        notes = f.notes
+        if not base.passed_filters:
+            notes += (
+                "present at baseline below the filters"
+                + (f" (VAF {base.vaf:.3g})" if base.vaf is not None else ""),
+            )
+        if f.kind == "copy_number" and base.alteration != f.alteration:
+            notes += (f"baseline: {base.gene} {base.alteration}",)
+        if f.gene == "KRAS" and f.catalogue_id:
+            notes += (_INTRINSIC,)
+        out.append(replace(f, baseline_status="pre-existing", notes=notes))
     now_keys = {finding_key(f) for f in current}
     for f in baseline:
-        if f.kind in ("fusion", "fusion_loss") or not f.passed_filters or not f.catalogue_id:
+        if f.kind in ("fusion", "fusion_loss") or not f.passed_filters or not f.mechanism:
+            continue
+        if f.kind not in assessed or f.baseline_status == "not_compared":
             continue
         if finding_key(f) not in now_keys:
             out.append(

@@ -1,16 +1,195 @@
-"""Annotate many samples in one process (the CLI ``batch`` command and the workflow's batched rule).
+"""Annotate many samples in one process (the CLI ``batch`` command and the workflow's chunk jobs).
 
-Per-sample failures are isolated: the sample's ``{sample}.error.txt`` says why, its other outputs
-are not written, and the remaining samples go on.
+Per-sample failures are isolated: the sample's ``{sample}.error.txt`` says why, its reports are
+removed (no stale report survives next to an error), and the remaining samples go on. Every
+sample, annotated or failed, ends with a run record ``{sample}.run.json`` (written last): the
+settings it was produced with and its status. The workflow compares the record with the sample
+sheet to plan only the samples whose inputs or clinical fields changed.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from alkannot.errors import AlkannotError
+from alkannot.models import Thresholds
 from alkannot.report.atomic import write_text
+
+FORMATS = ("tsv", "json", "html", "xlsx")
+#: report files per format, as written by :func:`alkannot.api.write_sample_reports`
+REPORT_SUFFIXES = {
+    "tsv": ("findings.tsv", "drugs.tsv", "skipped.tsv"),
+    "json": ("json",),
+    "html": ("html",),
+    "xlsx": ("xlsx",),
+}
+INPUT_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
+
+
+def sample_settings(
+    row,
+    min_vaf: float,
+    min_depth: int,
+    report_date: str | None = None,
+    formats: Sequence[str] = FORMATS,
+    min_alt_reads: int | None = None,
+) -> dict:
+    """Everything that changes a sample's reports, besides the input files' contents.
+
+    Parameters
+    ----------
+    row : alkannot.io.samplesheet.SampleRow
+        The sample-sheet row (input paths, clinical fields).
+    min_vaf, min_depth : float, int
+        Quality thresholds.
+    min_alt_reads : int, optional
+        Minimum supporting reads (default: the API's).
+    report_date : str, optional
+        Date printed on the HTML report.
+    formats : sequence of str
+        Report formats written.
+
+    Returns
+    -------
+    dict
+        Plain JSON-serialisable values; equal dicts mean equal reports for unchanged input files.
+    """
+    from alkannot import __version__
+
+    return {
+        "alkannot": __version__,
+        "sample": row.sample,
+        "inputs": {c: getattr(row, c) for c in INPUT_COLUMNS if getattr(row, c)},
+        "prior_therapy": list(row.prior_therapy),
+        "progressed_on": None if row.progressed_on is None else list(row.progressed_on),
+        "cns_metastases": row.cns_metastases,
+        "purity": row.purity,
+        "ploidy": row.ploidy,
+        "build": row.build,
+        "specimen_type": row.specimen_type,
+        "tumour_type": row.tumour_type,
+        "time_on_therapy": dict(row.time_on_therapy),
+        "min_vaf": float(min_vaf),
+        "min_depth": int(min_depth),
+        "min_alt_reads": int(
+            Thresholds().min_alt_reads if min_alt_reads is None else min_alt_reads
+        ),
+        "report_date": report_date or None,
+        "formats": sorted(formats),
+    }
+
+
+def check_vocabularies(rows, samplesheet: str | Path) -> None:
+    """Check the sheet's named values (drugs, builds) before any sample runs.
+
+    Raises
+    ------
+    ConfigError
+        An unknown drug or build, naming the sheet, the row and the column.
+    """
+    from alkannot.catalogue import load_catalogue
+    from alkannot.errors import ConfigError
+    from alkannot.genome.build import normalise_build
+
+    catalogue = load_catalogue()
+    for row in rows:
+        for col, check, values in (
+            ("prior_therapy", catalogue.canonical_drug, row.prior_therapy),
+            ("progressed_on", catalogue.canonical_drug, row.progressed_on or ()),
+            ("build", normalise_build, [row.build] if row.build else []),
+        ):
+            for value in values:
+                try:
+                    check(value)
+                except ConfigError as exc:
+                    raise ConfigError(
+                        str(exc),
+                        path=str(samplesheet),
+                        record=f"row {row.line}, column {col} (sample {row.sample!r})",
+                    ) from None
+
+
+def run_record_path(outdir: str | Path, sample: str) -> Path:
+    """Path of a sample's run record, ``outdir/{sample}/{sample}.run.json``."""
+    return Path(outdir) / sample / f"{sample}.run.json"
+
+
+def read_run_record(outdir: str | Path, sample: str) -> dict | None:
+    """A sample's run record, or ``None`` when absent or unreadable."""
+    try:
+        return json.loads(run_record_path(outdir, sample).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(outdir: str | Path, settings: dict) -> bool:
+    """Whether a sample's outputs in ``outdir`` were made with ``settings`` from today's inputs.
+
+    Current means: a run record with equal settings, every file its status promises (the reports,
+    or the error record), and no input file modified after the record was written.
+    """
+    sample = settings["sample"]
+    record_path = run_record_path(outdir, sample)
+    record = read_run_record(outdir, sample)
+    if record is None or record.get("settings") != settings:
+        return False
+    sample_dir = record_path.parent
+    if record.get("status") == "annotated":
+        names = [f"{sample}.{s}" for f in settings["formats"] for s in REPORT_SUFFIXES[f]]
+    else:
+        names = [f"{sample}.error.txt"]
+    if not all((sample_dir / n).is_file() for n in names):
+        return False
+    written = record_path.stat().st_mtime
+    try:
+        return all(os.stat(p).st_mtime <= written for p in settings["inputs"].values())
+    except OSError:
+        return False
+
+
+def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
+    """Annotate one sample into ``outdir/{sample}/``; return the error line or ``None``."""
+    from alkannot.api import annotate_sample, write_sample_reports
+
+    sample_dir = outdir / row.sample
+    error_file = sample_dir / f"{row.sample}.error.txt"
+    try:
+        result = annotate_sample(
+            row.vcf,
+            **row.annotate_kwargs(),
+            min_vaf=settings["min_vaf"],
+            min_depth=settings["min_depth"],
+            min_alt_reads=settings["min_alt_reads"],
+        )
+        write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
+        error_file.unlink(missing_ok=True)
+        status, error = "annotated", None
+    except AlkannotError as exc:
+        # reports of an earlier run must not stand beside the error: remove them
+        for f in FORMATS:
+            for s in REPORT_SUFFIXES[f]:
+                (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
+        error = exc.one_line()
+        write_text(error_file, error + "\n")
+        status = "failed"
+    record = {"settings": settings, "status": status, "error": error}
+    write_text(
+        run_record_path(outdir, row.sample), json.dumps(record, indent=1, sort_keys=True) + "\n"
+    )
+    return error
+
+
+def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:
+    """Annotate rows one after the other; ``(sample, error)`` of those that failed."""
+    failed = []
+    for row in rows:
+        error = _annotate_one(row, outdir, settings[row.sample])
+        if error is not None:
+            failed.append((row.sample, error))
+    return failed
 
 
 def run_batch(
@@ -18,39 +197,73 @@ def run_batch(
     outdir: Path,
     base: str | Path = ".",
     only: Sequence[str] = (),
-    formats: Sequence[str] = ("tsv", "json", "html", "xlsx"),
+    formats: Sequence[str] = FORMATS,
     min_vaf: float | None = None,
     min_depth: int | None = None,
     report_date: str | None = None,
+    jobs: int = 1,
+    min_alt_reads: int | None = None,
 ) -> list[tuple[str, str]]:
-    """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs."""
-    from alkannot.api import annotate_sample, write_sample_reports
+    """Annotate the sheet's samples into ``outdir/{sample}/``; return ``(sample, error)`` pairs.
+
+    Parameters
+    ----------
+    samplesheet : path
+        Tab-separated sample sheet (see :mod:`alkannot.io.samplesheet`).
+    outdir : path
+        Results directory; each sample gets ``outdir/{sample}/``.
+    base : path
+        Directory the sheet's relative paths are relative to.
+    only : sequence of str
+        Annotate only these samples (all when empty).
+    formats : sequence of str
+        Reports to write (``tsv``, ``json``, ``html``, ``xlsx``).
+    min_vaf, min_depth : optional
+        Quality thresholds (the API defaults when ``None``).
+    report_date : str, optional
+        Date printed on the HTML reports.
+    jobs : int
+        Worker processes; samples are dealt out round-robin, each worker in sheet order.
+
+    Returns
+    -------
+    list of (str, str)
+        The samples that failed and their one-line errors, in sheet order.
+    """
+    from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
+    from alkannot.errors import ConfigError
     from alkannot.io.samplesheet import read_samplesheet
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # once for the batch, not as an error of every sample
+    unknown_formats = sorted(set(formats) - set(FORMATS))
+    if unknown_formats:
+        raise ConfigError(
+            f"unknown report format(s) {', '.join(unknown_formats)}; use {', '.join(FORMATS)}"
+        )
     rows = read_samplesheet(samplesheet, base=base)
+    check_vocabularies(rows, samplesheet)
     if only:
         unknown = sorted(set(only) - {r.sample for r in rows})
         if unknown:
-            from alkannot.errors import ConfigError
-
             raise ConfigError(
                 f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet)
             )
-        rows = [r for r in rows if r.sample in only]
-    failed = []
-    for row in rows:
-        sample_dir = Path(outdir) / row.sample
-        error_file = sample_dir / f"{row.sample}.error.txt"
-        try:
-            extra = {
-                k: v for k, v in (("min_vaf", min_vaf), ("min_depth", min_depth)) if v is not None
-            }
-            result = annotate_sample(row.vcf, **row.annotate_kwargs(), **extra)
-            write_sample_reports(result, sample_dir, formats, report_date)
-            error_file.unlink(missing_ok=True)
-        except AlkannotError as exc:
-            write_text(error_file, exc.one_line() + "\n")
-            failed.append((row.sample, exc.one_line()))
-    return failed
+        rows = [r for r in rows if r.sample in set(only)]
+    min_vaf = DEFAULT_MIN_VAF if min_vaf is None else min_vaf
+    min_depth = DEFAULT_MIN_DEPTH if min_depth is None else min_depth
+    settings = {
+        r.sample: sample_settings(r, min_vaf, min_depth, report_date, formats, min_alt_reads)
+        for r in rows
+    }
+    outdir = Path(outdir)
+    jobs = max(1, min(jobs, len(rows)))
+    if jobs == 1:
+        return _annotate_many(rows, outdir, settings)
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [rows[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_annotate_many, share, outdir, settings) for share in shares]
+        errors = dict(pair for f in futures for pair in f.result())
+    return [(r.sample, errors[r.sample]) for r in rows if r.sample in errors]

@@ -19,6 +19,37 @@ from alkannot.hgvs import normalise_protein_change, protein_sequence
 from alkannot.models import Evidence
 from alkannot.resources import resource_path
 
+#: Evidence levels, strongest first (resources/catalogue/README.md).
+LEVELS = ("guideline", "clinical", "case", "preclinical", "inferential")
+LEVEL_RANK = {lv: i for i, lv in enumerate(LEVELS)}
+#: Drug status, first-considered first.
+STATUSES = ("approved", "guideline", "investigational", "discontinued")
+
+
+def strongest_level(evidence: Iterable[Evidence], call: str | None = None) -> str:
+    """The strongest level among evidence items (stating ``call`` when given); "" when none."""
+    levels = [ev.level for ev in evidence if call is None or ev.call == call]
+    return min(levels, key=LEVEL_RANK.get) if levels else ""
+
+
+def derived_call(evidence: Iterable[Evidence]) -> tuple[str, bool]:
+    """The call and ``conflicting`` flag that the evidence items imply.
+
+    Agreement gives the call; ``reduced`` with ``resistant`` gives ``resistant`` (both say the drug
+    loses activity); ``sensitive`` against ``reduced``/``resistant`` gives ``reduced``. A source
+    saying the sensitivity is not reported (``unknown``) beside a stated call marks it conflicting
+    without changing it. ``conflicting`` is true whenever the items do not all state one call.
+    """
+    calls = [ev.call for ev in evidence]
+    stated = set(calls) - {"unknown"}
+    if not stated:
+        return "unknown", False
+    if len(stated) == 1:
+        return next(iter(stated)), "unknown" in calls
+    if stated == {"reduced", "resistant"}:
+        return "resistant", True
+    return "reduced", True
+
 
 @dataclass(frozen=True, slots=True)
 class DrugEntry:
@@ -28,6 +59,15 @@ class DrugEntry:
     call: str
     conflicting: bool
     evidence: tuple[Evidence, ...]
+    after_progression: bool = False  # a source reports activity after progression on this drug
+    alk_part: str = ""  # "choose": the ALK inhibitor of a combination follows the on-target profile
+    note: str = ""
+
+    @property
+    def level(self) -> str:
+        """The strongest level behind the call (for a conflicting call: behind any item)."""
+        lv = strongest_level(self.evidence, None if self.conflicting else self.call)
+        return lv or strongest_level(self.evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +86,20 @@ class Entry:
     synonyms: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
     notes: str = ""
+    setting: str = ""  # kind "setting": the treatment history it applies to
+    monotherapy: DrugEntry | None = None  # bypass: the call of ALK inhibitors not named in drugs
+    threshold: dict | None = None  # amplification: {"fold", "citation", "statement", "borrowed"}
+    ligand_note: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A regulatory approval for ALK-positive NSCLC, from the sourced tables."""
+
+    agency: str
+    date: str
+    indication: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +110,19 @@ class Drug:
     aliases: tuple[str, ...]
     drug_class: str
     alk_inhibitor: bool
+    status: str = "investigational"
+    status_note: str = ""
+    approvals: tuple[Approval, ...] = ()
+    generation: int | None = None
+    components: tuple[str, ...] = ()
+    fallback: bool = False  # offered only when no ALK inhibitor has a positive call
+
+    @property
+    def approval_text(self) -> str:
+        """``FDA 2021-03-03; EMA 2019-05-06`` or the status note."""
+        if self.approvals:
+            return "; ".join(f"{a.agency} {a.date}" for a in self.approvals)
+        return self.status_note
 
 
 class Catalogue:
@@ -65,10 +132,14 @@ class Catalogue:
         self.path = path
         self.name = data["name"]
         self.version = f"{data['version']} ({data['date']})"
-        self.drugs = [
-            Drug(d["id"], tuple(d.get("aliases", ())), d["drug_class"], d["alk_inhibitor"])
-            for d in data["drugs"]
-        ]
+        self.drugs = [_drug(d) for d in data["drugs"]]
+        self.drug_by_id = {d.id: d for d in self.drugs}
+        for d in self.drugs:
+            if d.status == "approved" and not d.approvals:
+                raise CatalogueError(
+                    f"drug {d.id}: status approved needs its approvals (agency, date, source)",
+                    path=path,
+                )
         self._drug_ids = {d.id.lower(): d.id for d in self.drugs}
         for d in self.drugs:
             for a in d.aliases:
@@ -77,7 +148,7 @@ class Catalogue:
         self._by_change: dict[tuple[str, str], Entry] = {}
         alk = protein_sequence("ALK")
         for raw in data["entries"]:
-            entry = _entry(raw)
+            entry = _entry(raw, self.drugs)
             if entry.id in self.entries:
                 raise CatalogueError(f"duplicate entry id {entry.id}", path=path)
             for drug in entry.drugs:
@@ -86,6 +157,7 @@ class Catalogue:
                         f"entry {entry.id}: unknown drug {drug!r}; add it to the drugs list",
                         path=path,
                     )
+            _check_calls(entry, path)
             self.entries[entry.id] = entry
             if entry.kind == "mutation":
                 protein = alk if entry.gene == "ALK" else None
@@ -121,8 +193,9 @@ class Catalogue:
     def match_compounds(self, gene: str, changes: Iterable[str]) -> list[Entry]:
         """Compound entries all of whose parts are among ``changes``.
 
-        A part ``*`` stands for any other protein-altering change of the gene (the literature's
-        "G1202R plus a second ALK mutation").
+        A part ``*`` stands for a second catalogued kinase-domain resistance mutation of the gene
+        (the literature's "G1202R plus a second ALK mutation"); the caller passes only passing,
+        catalogued mutations, so a variant of unknown significance never completes a compound.
         """
         protein = protein_sequence("ALK") if gene == "ALK" else None
         present = {normalise_protein_change(c, protein) for c in changes} - {""}
@@ -134,18 +207,34 @@ class Catalogue:
             named = {normalise_protein_change(p, protein) for p in e.parts if p != "*"}
             if not named <= present:
                 continue
-            if "*" in e.parts and not (present - named):
-                continue
+            if "*" in e.parts:
+                others = [
+                    c
+                    for c in present - named
+                    if (m := self._by_change.get((gene, c))) is not None and m.kind == "mutation"
+                ]
+                if not others:
+                    continue
             out.append(e)
         return sorted(out, key=lambda e: e.id)
 
     def match_copy_number(self, gene: str, call: str) -> Entry | None:
-        """The amplification entry of a gene for a gain/amplification call, or None."""
-        if call not in ("amplification", "gain"):
+        """The amplification entry of a gene for an amplification call, or None.
+
+        A gain is an observation, never a mechanism: only ``amplification`` matches.
+        """
+        if call != "amplification":
             return None
         for e in self.entries.values():
             if e.kind == "amplification" and e.gene == gene:
                 return e
+        return None
+
+    def amplification_threshold(self, gene: str) -> dict | None:
+        """The sourced fold-change threshold of a gene's amplification entry, or None."""
+        for e in self.entries.values():
+            if e.kind == "amplification" and e.gene == gene and e.threshold:
+                return e.threshold
         return None
 
     def match_fusion_loss(self, gene: str = "ALK") -> Entry | None:
@@ -158,29 +247,67 @@ class Catalogue:
         """Clinical-context statements (brain metastases, frail patients, ...)."""
         return [e for e in self.entries.values() if e.kind == "context"]
 
+    def setting_entries(self) -> list[Entry]:
+        """Treatment-history statements (after crizotinib, after a second-generation inhibitor)."""
+        return [e for e in self.entries.values() if e.kind == "setting"]
+
     def not_detectable_in_dna(self) -> list[Entry]:
         """Mechanisms that DNA sequencing cannot see (ligand-driven EGFR, IGF-1R activation)."""
         return [e for e in self.entries.values() if not e.detectable_in_dna]
 
 
-def _entry(raw: dict) -> Entry:
-    drugs = {}
-    for drug, d in raw["drugs"].items():
-        ev = tuple(
-            Evidence(
-                call=e["call"],
-                source=e["source"],
-                citation=e["citation"],
-                pmid=e.get("pmid", ""),
-                civic_eid=e.get("civic_eid", ""),
-                level=e.get("level", ""),
-                assay=e.get("assay", ""),
-                statement=e["statement"],
-                fusion_context=e.get("fusion_context", ""),
-            )
-            for e in d["evidence"]
-        )
-        drugs[drug] = DrugEntry(drug, d["call"], d["conflicting"], ev)
+def _evidence(e: dict) -> Evidence:
+    return Evidence(
+        call=e["call"],
+        source=e["source"],
+        citation=e["citation"],
+        pmid=e.get("pmid", ""),
+        civic_eid=e.get("civic_eid", ""),
+        level=e["level"],
+        assay=e.get("assay", ""),
+        statement=e["statement"],
+        fusion_context=e.get("fusion_context", ""),
+        civic_level=e.get("civic_level", ""),
+    )
+
+
+def _drug_entry(drug: str, d: dict) -> DrugEntry:
+    return DrugEntry(
+        drug,
+        d["call"],
+        d["conflicting"],
+        tuple(_evidence(e) for e in d["evidence"]),
+        after_progression=d.get("after_progression", False),
+        alk_part=d.get("alk_part", ""),
+        note=d.get("note", ""),
+    )
+
+
+def _drug(d: dict) -> Drug:
+    return Drug(
+        d["id"],
+        tuple(d.get("aliases", ())),
+        d["drug_class"],
+        d["alk_inhibitor"],
+        status=d["status"],
+        status_note=d.get("status_note", ""),
+        approvals=tuple(Approval(**a) for a in d.get("approvals", ())),
+        generation=d.get("generation"),
+        components=tuple(d.get("components", ())),
+        fallback=d.get("fallback", False),
+    )
+
+
+def _entry(raw: dict, drug_list: list[Drug] = ()) -> Entry:
+    drugs = {drug: _drug_entry(drug, d) for drug, d in raw["drugs"].items()}
+    # a statement about a drug class ("a second-generation ALK inhibitor") applies to every drug
+    # of that generation the entry does not name itself
+    for cc in raw.get("class_calls", ()):
+        for d in drug_list:
+            if d.generation == cc["generation"] and d.id not in drugs:
+                drugs[d.id] = _drug_entry(d.id, cc)
+    mono = raw.get("monotherapy")
+    ligand = raw.get("ligand_note")
     return Entry(
         id=raw["id"],
         gene=raw["gene"],
@@ -194,7 +321,25 @@ def _entry(raw: dict) -> Entry:
         synonyms=tuple(raw.get("synonyms", ())),
         parts=tuple(raw.get("parts", ())),
         notes=raw.get("notes", ""),
+        setting=raw.get("setting", ""),
+        monotherapy=_drug_entry("ALK inhibitor monotherapy", mono) if mono else None,
+        threshold=raw.get("threshold"),
+        ligand_note=_evidence(ligand) if ligand else None,
     )
+
+
+def _check_calls(entry: Entry, path: str) -> None:
+    """A curated call must be the one its evidence implies (:func:`derived_call`)."""
+    des = list(entry.drugs.values()) + ([entry.monotherapy] if entry.monotherapy else [])
+    for de in des:
+        call, conflicting = derived_call(de.evidence)
+        if (de.call, de.conflicting) != (call, conflicting):
+            raise CatalogueError(
+                f"entry {entry.id}, {de.drug}: call {de.call!r} (conflicting: "
+                f"{str(de.conflicting).lower()}) contradicts its evidence, which gives {call!r} "
+                f"(conflicting: {str(conflicting).lower()}); fix the call or the evidence",
+                path=path,
+            )
 
 
 def _schema() -> dict:

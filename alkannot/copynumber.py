@@ -8,10 +8,11 @@ fold change over ploidy, ``fold = CN / ploidy`` (absolute formats) or ``fold = 2
 
 Default thresholds (:class:`CnThresholds`), all configurable:
 
-- amplification: fold >= 2.2. The review's section 2.2 reports an ALK copy-number gain of 2.2-fold
-  in a crizotinib-resistant re-biopsy without a secondary mutation (Doebele et al. [32]), the
-  highest of the ten samples, as a resistance mechanism; it is the lowest level a source ties to
-  resistance.
+- amplification: fold >= the gene's sourced threshold (catalogue ``threshold``; ALK 2.2, the
+  review's section 2.2 level [32]; MET 5, MET:CEP7 >= 5 of CIViC EID1713/EID735; KIT: no KIT
+  level in the sources, the ALK level is borrowed and labelled so) AND a focal segment: a gain
+  whose segment spans ``focal_max_bp`` (10 Mb) or more is a broad (arm-level) gain or polysomy,
+  never focal amplification. Without per-gene thresholds the generic 2.2-fold applies.
 - gain: log2 > 0.2 (fold > 1.149), CNVkit's default ``call`` threshold for 3 copies.
 - loss: log2 <= -0.25 (fold <= 0.841), and deep loss: log2 <= -1.1 (fold <= 0.467), CNVkit's
   default thresholds for 1 and 0 copies.
@@ -60,6 +61,8 @@ def gene_copy_numbers(
     purity: float | None = None,
     ploidy: float | None = None,
     thresholds: CnThresholds = CnThresholds(),
+    amplification_folds: dict[str, float] | None = None,
+    focal_max_bp: int | None = 10_000_000,
 ) -> list[GeneCopyNumber]:
     """Call each gene from the segments of a :class:`~alkannot.io.cnv.CnvData`.
 
@@ -75,6 +78,11 @@ def gene_copy_numbers(
         Tumour content (0-1] and ploidy (default 2).
     thresholds
         Fold-change thresholds.
+    amplification_folds
+        Per-gene amplification thresholds (the catalogue's sourced levels) replacing
+        ``thresholds.amplification_fold`` for those genes.
+    focal_max_bp
+        Segments this long or longer are broad: an amplification-level fold there is a gain.
     """
     spans = gene_spans(build)
     ploidy_used = ploidy or 2.0
@@ -89,9 +97,11 @@ def gene_copy_numbers(
         span = spans.get(gene)
         chrom, start, end = (span.chrom, span.start, span.end) if span else ("", 0, 0)
         if rows:
+            gene_th = _gene_thresholds(thresholds, amplification_folds, gene)
+            th_gene = dict(th, amplification_fold=round(gene_th.amplification_fold, 4))
             out.append(
                 _from_gene_rows(
-                    gene, chrom, start, end, rows, cnv.value_kind, ploidy_used, thresholds, th
+                    gene, chrom, start, end, rows, cnv.value_kind, ploidy_used, gene_th, th_gene
                 )
             )
             continue
@@ -130,23 +140,49 @@ def gene_copy_numbers(
             cn = fold * ploidy_used
             method = "log2 ratio" + (f", purity {purity:g}" if purity else "")
         note = f"{len(overlaps)} segment(s) over {total} bp of {end - start + 1} bp"
+        seg_bp = max(s.end - s.start + 1 for s, _ in overlaps)
+        gene_th = _gene_thresholds(thresholds, amplification_folds, gene)
+        call = gene_th.call(fold)
+        th_gene = dict(th, amplification_fold=round(gene_th.amplification_fold, 4))
+        if call == "amplification" and focal_max_bp and seg_bp >= focal_max_bp:
+            call = "gain"
+            note += (
+                f"; broad gain: segment of {seg_bp / 1e6:.1f} Mb (>= {focal_max_bp / 1e6:g} Mb), "
+                "arm-level gain or polysomy, not focal amplification"
+            )
+        elif call == "gain" and fold >= thresholds.amplification_fold:
+            note += (
+                f"; high-level gain below the {gene} amplification threshold "
+                f"({gene_th.amplification_fold:g}-fold)"
+            )
         out.append(
             GeneCopyNumber(
                 gene,
                 chrom,
                 start,
                 end,
-                thresholds.call(fold),
+                call,
                 copy_number=cn,
                 log2=log2,
                 fold_change=fold,
                 n_segments=len(overlaps),
                 method=method,
-                thresholds=th,
+                thresholds=th_gene,
                 note=note,
+                segment_bp=seg_bp,
             )
         )
     return out
+
+
+def _gene_thresholds(
+    thresholds: CnThresholds, folds: dict[str, float] | None, gene: str
+) -> CnThresholds:
+    if folds and gene in folds:
+        return CnThresholds(
+            folds[gene], thresholds.gain_fold, thresholds.loss_fold, thresholds.deep_loss_fold
+        )
+    return thresholds
 
 
 def _from_gene_rows(gene, chrom, start, end, rows, kind, ploidy, thresholds, th) -> GeneCopyNumber:

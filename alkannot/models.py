@@ -13,7 +13,8 @@ from typing import Any, Literal
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
-BaselineStatus = Literal["acquired", "pre-existing", "lost", "no_baseline"]
+BaselineStatus = Literal["acquired", "pre-existing", "lost", "no_baseline", "not_compared"]
+EvidenceLevel = Literal["guideline", "clinical", "case", "preclinical", "inferential"]
 MechanismClass = Literal[
     "on_target_mutation", "on_target_amplification", "fusion_loss", "bypass", "context"
 ]
@@ -137,6 +138,7 @@ class GeneCopyNumber:
     log2: float | None = None
     fold_change: float | None = None  # copy number over ploidy
     n_segments: int = 0
+    segment_bp: int | None = None  # length of the longest segment over the gene (None: gene-level)
     method: str = ""  # "absolute copy number", "log2 ratio", "discrete", ...
     thresholds: dict[str, float] = field(default_factory=dict)
     note: str = ""
@@ -178,10 +180,11 @@ class Evidence:
     citation: str  # "Review [46], section 3" / "Shaw 2016 NEJM"
     pmid: str = ""
     civic_eid: str = ""
-    level: str = ""  # CIViC A-E, or "preclinical", "clinical", "case report"
+    level: str = ""  # EvidenceLevel: guideline, clinical, case, preclinical, inferential
     assay: str = ""
     statement: str = ""  # the quoted sentence or the row's wording
     fusion_context: str = ""
+    civic_level: str = ""  # CIViC's own A-E level, for CIViC items
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +210,18 @@ class Finding:
     significance: str = ""  # "known resistance mutation", "kinase-domain VUS", "bypass", ...
     baseline_status: str = "no_baseline"
     annotation_check: str = ""  # "agrees with VEP", "disagrees with VEP: p.Gly1202Lys", ""
-    passed_filters: bool = True  # FILTER PASS and above the minimum VAF/depth
+    passed_filters: bool = True  # FILTER PASS and above the minimum VAF/depth/alt reads
     notes: tuple[str, ...] = ()
     source: str = ""  # input role: "vcf", "cnv", "fusions"
+    alt_reads: int | None = None  # reads supporting the ALT allele, when the caller gives them
+    subclonal: bool = False  # VAF far below what the purity implies: shown, never drives a call
+
+    @property
+    def drives_calls(self) -> bool:
+        """True when the finding is a mechanism that may change a drug call."""
+        return bool(self.mechanism and self.catalogue_id and self.passed_filters) and not (
+            self.subclonal or (self.baseline_status == "lost" and self.kind != "fusion_loss")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -236,9 +248,41 @@ class DrugCall:
     drug: str
     call: DrugCallValue
     reasons: tuple[DrugReason, ...] = ()
-    rank: int = 0  # 1 = first to consider; resistance-first ordering is in the report
+    rank: int | None = None  # 1 = first to consider; None: not ranked (no positive call)
     note: str = ""  # prior-therapy / CNS wording
     conflicting: bool = False  # sources disagree; every reason is shown
+    level: str = ""  # EvidenceLevel of the call ("" for unknown)
+    status: str = ""  # approved, guideline, investigational, discontinued
+    approval: str = ""  # "FDA 2021-03-03; EMA 2019-05-06" or the status note
+    progressed_on: bool = False  # the tumour progressed on this drug (treatment history)
+    amp_tier: str = ""  # AMP/ASCO/CAP tier and level, e.g. "Tier I, Level B"
+    oncokb_level: str = ""  # OncoKB-style level: 1, 2, 3A, 4, R1, R2
+    group: str = ""  # next_option, avoid, investigational, unranked (report blocks)
+    alk_part: str = ""  # a combination's ALK inhibitor chosen from the on-target profile
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The support rules a finding must meet to drive a drug call (all configurable).
+
+    ``min_vaf`` 2 % and ``min_depth`` 20 are common tissue-panel reporting limits;
+    ``min_alt_reads`` 5 keeps one or two reads from driving a call; ``subclonal_fraction`` flags a
+    variant whose cancer-cell fraction (2 x VAF / purity) is below 0.2; ``focal_max_bp``: a gain
+    whose segment spans 10 Mb or more is broad (arm-level/polysomy), not focal amplification;
+    ``min_fusion_purity``: below 20 % tumour content a fusion that is not detected is unconfirmed,
+    never "lost" (review 2.3 [47]).
+    """
+
+    min_vaf: float = 0.02
+    min_depth: int = 20
+    min_alt_reads: int = 5
+    subclonal_fraction: float = 0.2
+    focal_max_bp: int = 10_000_000
+    min_fusion_purity: float = 0.2
+
+    def as_dict(self) -> dict[str, float]:
+        """Plain dict for reports."""
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +295,7 @@ class SampleMetadata:
     purity: float | None = None
     ploidy: float | None = None
     build: str | None = None
+    progressed_on: tuple[str, ...] | None = None  # None: every prior therapy was progressed on
     specimen_type: str | None = None  # "tissue" or "plasma" (cell-free DNA), when given
     tumour_type: str | None = None  # free text as given, e.g. "lung adenocarcinoma"
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given

@@ -465,7 +465,9 @@ def main() -> None:
     p01 = planted(g38, [snv_for(g38, 1202, "R", protein)], [0.18])
     p02 = planted(g38, [snv_for(g38, 1171, "T", protein)], [0.22])
     p03_kras = hotspot(g38, "KRAS", "p.G12C")
-    p03 = planted(g38, [snv_for(g38, 1202, "R", protein), p03_kras], [0.12, 0.31])
+    # P03: EML4-ALK lost since baseline (tumour content 60 %), KRAS G12C present ab initio (review
+    # 2.3 and 2.6); no ALK kinase-domain mutation, which would contradict the loss of the fusion
+    p03 = planted(g38, [p03_kras], [0.31])
     p03_base = planted(g38, [hotspot(g38, "KRAS", "p.G12C")], [0.28])
     p04 = planted(
         g37,
@@ -492,6 +494,7 @@ def main() -> None:
         ("P06", g37, p06, None, None, None, None, "crizotinib", ""),
         ("P07", g38, [], None, {}, "arriba", None, "crizotinib", "no"),
     ]
+    purity = {"P03": "0.6"}
     for sample, genome, alts, base_alts, cn, fus, base_fus, prior, cns in samples:
         d = out / genome.build
         d.mkdir(parents=True, exist_ok=True)
@@ -504,7 +507,12 @@ def main() -> None:
         vcf = d / f"{sample}.rebiopsy.vcf.gz"
         write_vcf(vcf, genome, alts + bg, f"{sample}_T", f"{sample}_N", rng)
         row.update(
-            sample=sample, vcf=rel(vcf), prior_therapy=prior, cns_metastases=cns, build=genome.build
+            sample=sample,
+            vcf=rel(vcf),
+            prior_therapy=prior,
+            cns_metastases=cns,
+            build=genome.build,
+            purity=purity.get(sample, ""),
         )
         if base_alts is not None:
             bvcf = d / f"{sample}.baseline.vcf.gz"

@@ -90,10 +90,14 @@ def test_insertion_synonyms_resolve_to_one_entry(spelling):
 
 
 def test_every_entry_and_drug_call_has_a_source():
+    # an entry may state no call at all (every drug unknown); a stated call always has sources,
+    # and a citation is a source, never a README or a file of this workplace
     for e in CAT.entries.values():
-        assert e.drugs, e.id
-        for d in e.drugs.values():
+        for d in list(e.drugs.values()) + ([e.monotherapy] if e.monotherapy else []):
             assert d.evidence and all(ev.citation for ev in d.evidence), (e.id, d.drug)
+            for ev in d.evidence:
+                assert "README" not in ev.citation, (e.id, d.drug)
+                assert ev.level in ("guideline", "clinical", "case", "preclinical", "inferential")
 
 
 def test_unknown_is_not_sensitive():
@@ -103,12 +107,17 @@ def test_unknown_is_not_sensitive():
     )
 
 
-def test_ceritinib_tension_keeps_both_pieces_of_evidence():
-    # review section 3: ceritinib overcomes L1196M/G1269A preclinically, yet they emerged on ceritinib
+def test_phase_1_ceritinib_sentence_is_resistance_evidence_for_1151tins_only():
+    # review section 3: "ceritinib could overcome resistance by acquiring L1196M or G1269A
+    # mutations, whereas ceritinib might paradoxically cause these mutations" is an observation;
+    # Lin 2017 Table 2 lists I1151Tins (not L1196M, G1269A) as resistance to ceritinib
     for entry in ("ALK_L1196M", "ALK_G1269A"):
         d = CAT.entries[entry].drugs["ceritinib"]
-        calls = {ev.call for ev in d.evidence if ev.source == "review"}
-        assert {"sensitive", "resistant"} <= calls and d.conflicting
+        assert not any("phase 1 study" in ev.statement for ev in d.evidence)
+        assert (d.call, d.conflicting) == ("sensitive", False)
+    t1151 = CAT.entries["ALK_T1151dup"].drugs["ceritinib"]
+    assert any("phase 1 study" in ev.statement for ev in t1151.evidence)
+    assert t1151.call == "resistant"
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared/literature not available")
@@ -219,22 +228,22 @@ def test_no_finding_means_unknown_not_sensitive():
     assert all("no catalogued resistance mechanism" in d.note for d in matrix)
 
 
-def test_prior_therapy_and_cns_change_ranking_and_wording_not_calls():
-    base = build_drug_matrix([_mut("L1196M")], CAT, SampleMetadata("s"))
-    cns = build_drug_matrix(
-        [_mut("L1196M")],
-        CAT,
-        SampleMetadata("s", prior_therapy=("crizotinib",), cns_metastases=True),
-    )
+def test_cns_changes_ranking_and_wording_not_calls():
+    hist = {"prior_therapy": ("crizotinib",)}
+    base = build_drug_matrix([_mut("L1196M")], CAT, SampleMetadata("s", **hist))
+    cns = build_drug_matrix([_mut("L1196M")], CAT, SampleMetadata("s", cns_metastases=True, **hist))
     assert {d.drug: d.call for d in base} == {d.drug: d.call for d in cns}
     by = {d.drug: d for d in cns}
-    # review 6: "If a crizotinib-refractory patient has the L1196M ALK gatekeeper mutation, alectinib or an
-    # HSP90 inhibitor might be effective" and brain metastases -> ceritinib, alectinib, AP26113, PF-06463922
+    # review 6: "If a crizotinib-refractory patient has the L1196M ALK gatekeeper mutation, alectinib
+    # or an HSP90 inhibitor might be effective" and brain metastases -> ceritinib, alectinib,
+    # AP26113, PF-06463922 "might be preferred"; "crizotinib has limited efficacy in the CNS"
     assert "brain metastasis" in by["alectinib"].note and "L1196M" in by["alectinib"].note
     assert "limited efficacy in the CNS" in by["crizotinib"].note
-    assert by["alectinib"].rank < by["ceritinib"].rank or by["ceritinib"].call != "sensitive"
-    sensitive = [d for d in cns if d.call == "sensitive"]
-    assert sensitive[0].drug == "alectinib"
+    assert by["alectinib"].rank < by["ceritinib"].rank
+    assert by["alectinib"].rank == 1
+    # the tumour progressed on crizotinib: flagged, never offered (L1196M is crizotinib-resistant
+    # anyway, review 2.1 [34])
+    assert by["crizotinib"].progressed_on and by["crizotinib"].rank is None
 
 
 def test_fusion_loss_entry_quotes_the_caution():
@@ -247,3 +256,65 @@ def test_drugs_resolve_aliases():
     assert CAT.canonical_drug("PF-06463922") == "lorlatinib"
     assert CAT.canonical_drug("X-396") == "ensartinib"
     assert CAT.canonical_drug("RXDX-101") == "entrectinib"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/review not available")
+def test_review_quotes_are_verbatim():
+    # every review statement (fragments joined by " ... ") appears word for word in the review
+    review = " ".join((SHARED / "review" / "000_690d235e66a3fb30.txt").read_text().split())
+    for e in CAT.entries.values():
+        items = [ev for d in e.drugs.values() for ev in d.evidence]
+        items += list(e.monotherapy.evidence) if e.monotherapy else []
+        items += [e.ligand_note] if e.ligand_note else []
+        for ev in items:
+            if ev.source != "review":
+                continue
+            for fragment in ev.statement.split(" ... "):
+                assert " ".join(fragment.split()) in review, (e.id, fragment[:80])
+
+
+def test_validate_rejects_a_call_that_contradicts_its_evidence(tmp_path):
+    # G1202R/crizotinib: every item says resistant (review 2.1 [34]); a curated "sensitive" must fail
+    data = _raw()
+    entry = next(e for e in data["entries"] if e["id"] == "ALK_G1202R")
+    entry["drugs"]["crizotinib"]["call"] = "sensitive"
+    path = tmp_path / "cat.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(CatalogueError, match="contradicts its evidence"):
+        load_catalogue(path)
+
+
+def test_evidence_levels_follow_the_source_kind():
+    # CIViC C = case study, D = preclinical (CIViC's definitions); the review's section 6 "might"
+    # and "would be reasonable" are inferential
+    for e in CAT.entries.values():
+        for d in e.drugs.values():
+            for ev in d.evidence:
+                if ev.civic_level == "C":
+                    assert ev.level == "case", (e.id, ev.civic_eid)
+                if ev.civic_level == "D":
+                    assert ev.level == "preclinical", (e.id, ev.civic_eid)
+                if ev.source == "review" and ev.citation.startswith("Review, section 6"):
+                    assert ev.level == "inferential", (e.id, ev.statement[:60])
+    # HSP90 inhibitors: sensitivity only at preclinical or inferential level (issue 11)
+    for e in CAT.entries.values():
+        d = e.drugs.get("HSP90 inhibitor")
+        if d is not None and d.call == "sensitive":
+            assert d.level in ("preclinical", "inferential"), e.id
+
+
+def test_approved_drugs_carry_their_approvals():
+    # guidelines_and_approvals.tsv: FDA labels for crizotinib, ceritinib, alectinib, brigatinib,
+    # lorlatinib, ensartinib
+    approved = {d.id for d in CAT.drugs if d.status == "approved"}
+    assert approved == {
+        "crizotinib",
+        "ceritinib",
+        "alectinib",
+        "brigatinib",
+        "lorlatinib",
+        "ensartinib",
+    }
+    assert all(any(a.agency == "FDA" for a in CAT.drug_by_id[d].approvals) for d in approved)
+    for d in ("ASP3026", "TSR-011", "CEP-37440", "X-376", "HSP90 inhibitor"):
+        assert CAT.drug_by_id[d].status == "investigational"

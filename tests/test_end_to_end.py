@@ -39,6 +39,7 @@ def _annotate(sample: str):
         baseline_fusions=path("baseline_fusions"),
         prior_therapy=[t for t in r["prior_therapy"].split(",") if t],
         cns_metastases={"yes": True, "no": False}.get(r["cns_metastases"]),
+        purity=float(r["purity"]) if r["purity"] else None,
         sample_name=sample,
     )
 
@@ -98,8 +99,28 @@ def test_review_mutations_are_known_resistance_mutations(results):
 
 
 def test_sample_without_alterations_reports_no_mechanism(results):
+    # P07: nothing found, progressed on crizotinib. No call comes from a finding; the
+    # second-generation inhibitors are options after crizotinib whatever the mechanism (review
+    # [27] ceritinib ORR 56%, [53] alectinib ORR 54.5%, [64] AP26113 ORR 67%; ESMO 2020 and
+    # ASCO/Ontario: ceritinib, alectinib, brigatinib after crizotinib), and crizotinib, the drug
+    # the tumour progressed on, is not offered again.
+    p07 = {d.drug: d for d in results["P07"].drugs}
     assert results["P07"].mechanisms == []
-    assert all(d.call == "unknown" for d in results["P07"].drugs)
+    assert all(
+        r.catalogue_id != "" or r.finding.startswith("treatment history")
+        for d in p07.values()
+        for r in d.reasons
+    )
+    assert not any(
+        r.catalogue_id.startswith(("ALK_", "MET_", "KIT_", "KRAS_", "EGFR_"))
+        for d in p07.values()
+        for r in d.reasons
+    )
+    for drug in ("ceritinib", "alectinib", "brigatinib"):
+        assert (p07[drug].call, p07[drug].level) == ("sensitive", "guideline"), drug
+        assert p07[drug].rank is not None
+    assert p07["crizotinib"].call == "resistant" and p07["crizotinib"].progressed_on
+    assert p07["crizotinib"].rank is None
 
 
 def test_every_sample_counts_its_outside_slice_alk_records_as_skipped(results):

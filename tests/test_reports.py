@@ -151,8 +151,9 @@ def test_hostile_strings_are_escaped(tmp_path):
 
 def test_drug_section_of_p01_matches_the_sources(tmp_path):
     # P01 carries ALK G1202R only. Expected calls, from the sources (not from the program):
-    # crizotinib/ceritinib/alectinib resistant (review 2.1 [34,45,46]); brigatinib resistant
-    # (Fontana 2015, CIViC EID1351) with Lin 2017 "potency may be compromised"; entrectinib resistant
+    # crizotinib/ceritinib/alectinib resistant (review 2.1 [34,45,46]); brigatinib reduced: Fontana
+    # 2015 (CIViC EID1351) resistant, Lin 2017 lists G1202R(a) both as targeted ("some activity")
+    # and as resistance, so the sources disagree (issue 11); entrectinib resistant
     # (Lin 2017 Table 2); lorlatinib sensitive (Lin 2017 Table 2); HSP90 inhibitor sensitive (EID1352);
     # every other ALK inhibitor unknown (no source states a G1202R call).
     expected = (ROOT / "tests" / "snapshots" / "P01.drugs.txt").read_text().split("\n")

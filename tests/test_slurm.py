@@ -44,38 +44,60 @@ def slurm(tmp_path_factory):
         assert not [p for p in pids if Path(f"/proc/{p}").exists()], "a SLURM daemon survived"
 
 
-@pytest.mark.slurm
-def test_example_batch_runs_through_slurm(slurm, tmp_path):
-    out = tmp_path / "results"
+SLURM_FAST = [
+    "--slurm-no-account",
+    "--slurm-init-seconds-before-status-checks",
+    "1",
+    "--seconds-between-status-checks",
+    "2",
+]
+
+
+def slurm_snakemake(slurm: Path, *args: str) -> subprocess.CompletedProcess:
+    """Snakemake with the workflow's SLURM profile against the test cluster."""
     env = dict(
         os.environ,
         PATH=f"{slurm / 'bin'}:{os.environ['PATH']}",
         SLURM_CONF=str(slurm / "slurm.conf"),
     )
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--profile",
-            "workflow/profiles/slurm",
-            "--config",
-            f"results={out}",
-            "--slurm-no-account",
-            "--slurm-init-seconds-before-status-checks",
-            "1",
-            "--seconds-between-status-checks",
-            "2",
-        ],
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--profile", "workflow/profiles/slurm", *SLURM_FAST]
+        + list(args),
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=900,
     )
+
+
+@pytest.mark.slurm
+def test_example_batch_with_a_corrupt_sample_runs_through_slurm(slurm, tmp_path):
+    out = tmp_path / "results"
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("this is not a VCF\n")
+    sheet = tmp_path / "samples.tsv"
+    lines = (ROOT / "config" / "samples.tsv").read_text().splitlines()
+    # the corrupt sample is second in the sheet: the second of two chunk jobs, with P02, P04, P06
+    lines.insert(2, "\t".join(["BAD", str(bad), *[""] * (len(lines[0].split("\t")) - 2)]))
+    sheet.write_text("\n".join(lines) + "\n")
+    res = slurm_snakemake(slurm, "--jobs", "2", "--config", f"samples={sheet}", f"results={out}")
     assert res.returncode == 0, res.stderr[-4000:]
-    for sample in ("P01", "P04", "P07"):
-        assert (out / sample / f"{sample}.html").is_file()
-    assert (out / "cohort" / "index.html").is_file()
-    # the jobs really went through SLURM: the plugin reports the SLURM job ids it submitted to
-    assert re.search(r"SLURM jobid \d+", res.stdout + res.stderr), res.stderr[-2000:]
+    # the jobs really went through SLURM: the plugin reports the SLURM job ids it submitted
+    assert len(set(re.findall(r"SLURM jobid (\d+)", res.stdout + res.stderr))) == 3, res.stderr
+    for sample in ("P01", "P02", "P03", "P04", "P05", "P06", "P07"):
+        assert (out / sample / f"{sample}.html").is_file(), sample
+    assert "no VCF header" in (out / "BAD" / "BAD.error.txt").read_text()
+    failed = (out / "cohort" / "failed.tsv").read_text().splitlines()
+    assert [x.split("\t")[0] for x in failed] == ["sample", "BAD"]
+    # fixed input: the rerun plans that sample and the cohort, and runs through SLURM again
+    bad.write_bytes((ROOT / "resources/examples/GRCh38/P01.rebiopsy.vcf.gz").read_bytes())
+    dry = slurm_snakemake(
+        slurm, "-n", "--jobs", "2", "--config", f"samples={sheet}", f"results={out}"
+    )
+    assert re.findall(r"output: (\S+)\n", dry.stdout + dry.stderr)[:1] == [str(out / "BAD")]
+    assert "annotate_2_of_2" in dry.stdout and "annotate_1_of_2" not in dry.stdout
+    res = slurm_snakemake(slurm, "--jobs", "2", "--config", f"samples={sheet}", f"results={out}")
+    assert res.returncode == 0, res.stderr[-4000:]
+    assert (out / "BAD" / "BAD.html").is_file()
+    assert (out / "cohort" / "failed.tsv").read_text().splitlines() == ["sample\terror"]

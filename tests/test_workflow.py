@@ -1,9 +1,13 @@
-"""The Snakemake workflow on the bundled example batch, its validation and failure isolation."""
+"""The Snakemake workflow: the example batch, chunked jobs, failure isolation, rerun planning,
+up-front sheet checks and use as a module. Real Snakemake runs and dry-runs throughout."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +17,39 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 EXAMPLES = ROOT / "resources" / "examples"
+P01 = "resources/examples/GRCh38/P01.rebiopsy.vcf.gz"
+REPORTS = ("findings.tsv", "drugs.tsv", "skipped.tsv", "json", "html", "xlsx")
 
 
-def snakemake(*args: str) -> subprocess.CompletedProcess:
+def snakemake(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*SNAKEMAKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+        [*SNAKEMAKE, *args], cwd=cwd, capture_output=True, text=True, timeout=600, env=env
     )
+
+
+def planned(res: subprocess.CompletedProcess) -> dict[str, list[str]]:
+    """Rule name -> output paths of every job a dry-run plans (from its job listing)."""
+    assert res.returncode == 0, res.stderr[-3000:]
+    jobs: dict[str, list[str]] = {}
+    rule = None
+    for line in (res.stdout + res.stderr).splitlines():
+        m = re.match(r"(?:local)?rule (\S+):$", line.strip())
+        if m:
+            rule = m.group(1)
+            jobs.setdefault(rule, [])
+        elif rule and line.strip().startswith("output:"):
+            jobs[rule] += [p.strip() for p in line.split(":", 1)[1].split(",")]
+    return jobs
+
+
+def planned_samples(res: subprocess.CompletedProcess) -> list[str]:
+    """Names of the sample directories the annotate jobs of a dry-run would write."""
+    jobs = planned(res)
+    return sorted(Path(p).name for r, ps in jobs.items() if r.startswith("annotate_") for p in ps)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text().splitlines(), delimiter="\t"))
 
 
 def _truth() -> list[dict[str, str]]:
@@ -26,39 +57,42 @@ def _truth() -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
+SAMPLES = [r["sample"] for r in _rows(ROOT / "config" / "samples.tsv")]
+
+
 @pytest.fixture(scope="module")
 def batch_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("wf") / "results"
-    res = snakemake("--cores", "2", "--keep-going", "--config", f"results={out}")
+    res = snakemake("--cores", "2", "--config", f"results={out}")
     assert res.returncode == 0, res.stderr[-3000:]
-    return out
+    return out, res
 
 
 def test_workflow_writes_every_sample_report_and_the_cohort(batch_run):
-    samples = [
-        r["sample"]
-        for r in csv.DictReader(
-            (ROOT / "config" / "samples.tsv").read_text().splitlines(), delimiter="\t"
-        )
-    ]
-    for s in samples:
-        for suffix in ("findings.tsv", "drugs.tsv", "skipped.tsv", "json", "html", "xlsx"):
-            assert (batch_run / s / f"{s}.{suffix}").is_file(), (s, suffix)
-        assert (batch_run / "logs" / "annotate" / f"{s}.log").is_file()
-        assert (batch_run / "benchmarks" / "annotate" / f"{s}.tsv").is_file()
-    cohort = list(
-        csv.DictReader(
-            (batch_run / "cohort" / "cohort.tsv").read_text().splitlines(), delimiter="\t"
-        )
-    )
-    assert sorted(r["sample"] for r in cohort) == sorted(samples)
+    out, res = batch_run
+    for s in SAMPLES:
+        for suffix in REPORTS:
+            assert (out / s / f"{s}.{suffix}").is_file(), (s, suffix)
+        assert json.loads((out / s / f"{s}.run.json").read_text())["status"] == "annotated"
+    assert sorted(r["sample"] for r in _rows(out / "cohort" / "cohort.tsv")) == sorted(SAMPLES)
+    assert _rows(out / "cohort" / "failed.tsv") == []
     # no report date configured: the pages do not carry the run date
-    assert "report date not given" in (batch_run / "cohort" / "index.html").read_text()
+    assert "report date not given" in (out / "cohort" / "index.html").read_text()
+
+
+def test_two_cores_give_two_chunk_jobs_with_logs_and_benchmarks(batch_run):
+    out, res = batch_run
+    # 7 samples on 2 cores: 2 chunk jobs (samples dealt in sheet order: 4 + 3)
+    logs = sorted(p.name for p in (out / "logs" / "annotate").iterdir())
+    assert logs == ["annotate_1_of_2.log", "annotate_2_of_2.log"]
+    assert len(list((out / "benchmarks" / "annotate").iterdir())) == 2
+    assert "annotate_1_of_2" in res.stderr and "annotate_3_of" not in res.stderr
 
 
 def test_workflow_findings_match_the_planted_truth(batch_run):
+    out, _ = batch_run
     for t in _truth():
-        data = json.loads((batch_run / t["sample"] / f"{t['sample']}.json").read_text())
+        data = json.loads((out / t["sample"] / f"{t['sample']}.json").read_text())
         hits = [f for f in data["findings"] if f["kind"] == t["kind"] and f["gene"] == t["gene"]]
         if t["kind"] == "mutation":
             hits = [f for f in hits if f["alteration"] == t["alteration"]]
@@ -66,9 +100,33 @@ def test_workflow_findings_match_the_planted_truth(batch_run):
         assert hits[0]["baseline_status"] == t["baseline_status"]
 
 
+def test_after_a_full_run_nothing_is_planned_whatever_runs_snakemake(batch_run):
+    out, _ = batch_run
+    # another way to start Snakemake, another core count, no venv on PATH: nothing to do
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    for args, e in (
+        (["--cores", "2"], None),
+        (["--cores", "1"], env),
+    ):
+        res = snakemake("-n", *args, "--config", f"results={out}", env=e)
+        assert planned(res) == {}, res.stdout[-2000:]
+        assert "Nothing to be done" in res.stdout + res.stderr
+    exe = Path(sys.executable).with_name("snakemake")
+    if exe.exists():
+        res = subprocess.run(
+            [str(exe), "-n", "--cores", "3", "--config", f"results={out}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert planned(res) == {}, res.stdout[-2000:]
+
+
 def test_snakemake_report_zip(batch_run, tmp_path):
+    out, _ = batch_run
     res = snakemake(
-        "--cores", "1", "--config", f"results={batch_run}", "--report", str(tmp_path / "r.zip")
+        "--cores", "1", "--config", f"results={out}", "--report", str(tmp_path / "r.zip")
     )
     assert res.returncode == 0, res.stderr[-2000:]
     assert (tmp_path / "r.zip").stat().st_size > 10_000
@@ -92,64 +150,193 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
     return p
 
 
-P01 = "resources/examples/GRCh38/P01.rebiopsy.vcf.gz"
-
-
 @pytest.mark.parametrize(
     ("rows", "header", "expected"),
     [
-        ([f"A\t{P01}\tcrizotinib", f"A\t{P01}\tcrizotinib"], None, "appears twice"),
-        ([f"A\t{P01}"], "sample\tprior_therapy", "vcf"),
-        (["A\tno/such/file.vcf\tcrizotinib"], None, "does not exist"),
-        ([f"../x\t{P01}\tcrizotinib"], None, "../x"),
-        ([f"a b\t{P01}\tcrizotinib"], None, "a b"),
+        ([f"A\t{P01}\tcrizotinib", f"A\t{P01}\tcrizotinib"], None, "row 3, column sample"),
+        ([f"A\t{P01}"], "sample\tprior_therapy", "row 1 (header): missing required column(s) vcf"),
+        (["A\tno/such/file.vcf\tcrizotinib"], None, "row 2, column vcf"),
+        ([f"../x\t{P01}\tcrizotinib"], None, "row 2, column sample"),
+        ([f"a b\t{P01}\tcrizotinib"], None, "row 2, column sample"),
+        ([f"cohort\t{P01}\tcrizotinib"], None, "row 2, column sample"),
+        ([f"A\t{P01}\tcrizotinib", f"B\t{P01}\tcrizotnib"], None, "row 3, column prior_therapy"),
+        ([f"A\t{P01}\thg18"], "sample\tvcf\tbuild", "row 2, column build"),
+        ([f"A\t{P01}\t1.5"], "sample\tvcf\tpurity", "row 2, column purity"),
+        ([f"A\t{P01}\tmaybe"], "sample\tvcf\tcns_metastases", "row 2, column cns_metastases"),
     ],
-    ids=["duplicate", "missing-column", "missing-path", "dotdot", "space"],
+    ids=[
+        "duplicate",
+        "missing-column",
+        "missing-path",
+        "dotdot",
+        "space",
+        "reserved-name",
+        "unknown-drug",
+        "unknown-build",
+        "purity-out-of-range",
+        "cns-not-yes-no",
+    ],
 )
-def test_bad_sample_sheet_stops_before_any_job(tmp_path, rows, header, expected):
+def test_bad_sample_sheet_stops_before_any_job_with_one_line(tmp_path, rows, header, expected):
     sheet = _sheet(tmp_path, rows, header)
     out = tmp_path / "results"
     res = snakemake("--cores", "1", "--config", f"samples={sheet}", f"results={out}")
     assert res.returncode != 0
-    assert expected in res.stderr + res.stdout
+    lines = [x for x in res.stderr.splitlines() if expected in x]
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith(f"{sheet}: ")
+    assert "Traceback" not in res.stderr and "draft-07" not in res.stderr
     assert not out.exists()
 
 
-def test_failing_sample_is_isolated_and_logged(tmp_path):
+def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_only_it(tmp_path):
     bad = tmp_path / "bad.vcf"
     bad.write_text("this is not a VCF\n")
-    sheet = _sheet(tmp_path, [f"GOOD\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib"])
+    rows = [f"GOOD1\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib", f"GOOD2\t{P01}\talectinib"]
+    sheet = _sheet(tmp_path, rows)
+    out = tmp_path / "results"
+    config = ["--config", f"samples={sheet}", f"results={out}", "report_date=2026-05-01"]
+    # one chunk of three samples, the bad one in the middle
+    dry = snakemake("-n", "--cores", "1", *config)
+    assert planned(dry).get("annotate_1_of_1") == [str(out / s) for s in ("GOOD1", "BAD", "GOOD2")]
+    res = snakemake("--cores", "1", *config)
+    assert res.returncode == 0, res.stderr[-3000:]
+    for s in ("GOOD1", "GOOD2"):
+        assert "<td>2026-05-01</td>" in (out / s / f"{s}.html").read_text()
+    assert sorted(p.name for p in (out / "BAD").iterdir() if not p.name.startswith(".")) == [
+        "BAD.error.txt",
+        "BAD.run.json",
+    ]
+    error = (out / "BAD" / "BAD.error.txt").read_text()
+    assert str(bad) in error and "Traceback" not in error and len(error.splitlines()) == 1
+    assert _rows(out / "cohort" / "failed.tsv") == [{"sample": "BAD", "error": error.strip()}]
+    page = (out / "cohort" / "index.html").read_text()
+    assert "could not be annotated" in page and "no VCF header" in page
+    assert sorted(r["sample"] for r in _rows(out / "cohort" / "cohort.tsv")) == ["GOOD1", "GOOD2"]
+    # nothing changed: nothing planned (the failure is a result, not a pending job)
+    assert planned(snakemake("-n", "--cores", "1", *config)) == {}
+    # fix the input in place: exactly that sample and the cohort are planned
+    bad.write_bytes((ROOT / P01).read_bytes())
+    jobs = planned(snakemake("-n", "--cores", "1", *config))
+    assert planned_samples(snakemake("-n", "--cores", "1", *config)) == ["BAD"]
+    assert sorted(jobs) == ["all", "annotate_1_of_1", "cohort"]
+    good_mtime = (out / "GOOD1" / "GOOD1.html").stat().st_mtime_ns
+    res = snakemake("--cores", "1", *config)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (out / "BAD" / "BAD.html").is_file() and not (out / "BAD" / "BAD.error.txt").exists()
+    assert (out / "GOOD1" / "GOOD1.html").stat().st_mtime_ns == good_mtime
+    assert _rows(out / "cohort" / "failed.tsv") == []
+    assert planned(snakemake("-n", "--cores", "1", *config)) == {}
+
+
+CLINICAL = [
+    ("prior_therapy", "crizotinib", "crizotinib,alectinib"),
+    ("cns_metastases", "no", "yes"),
+    ("purity", "0.6", "0.3"),
+    ("ploidy", "2", "3.1"),
+    ("build", "GRCh38", "hg38"),
+]
+
+
+def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
+    header = "\t".join(["sample", "vcf", *(c for c, _, _ in CLINICAL)])
+    names = ["S1", "S2", "S3", "S4", "S5"]
+
+    def write(changed: str | None = None, column: str | None = None) -> None:
+        rows = [
+            "\t".join([s, P01, *(a if (s, c) == (changed, column) else b for c, b, a in CLINICAL)])
+            for s in names
+        ]
+        _sheet(tmp_path, rows, header)
+
+    write()
+    out = tmp_path / "results"
+    config = ["--config", f"samples={tmp_path / 'samples.tsv'}", f"results={out}"]
+    res = snakemake("--cores", "2", *config)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert planned(snakemake("-n", "--cores", "2", *config)) == {}
+    # each field changed on a different sample (its own chunk or not): that sample, and the cohort
+    for sample, (column, _, _) in zip(names, CLINICAL, strict=True):
+        write(sample, column)
+        res = snakemake("-n", "--cores", "2", *config)
+        assert planned_samples(res) == [sample], column
+        assert "cohort" in planned(res)
+        assert "Params have changed" in res.stdout + res.stderr
+    write()
+    assert planned(snakemake("-n", "--cores", "2", *config)) == {}
+
+
+def test_chunk_size_from_the_config_sets_the_number_of_jobs(tmp_path):
+    out = tmp_path / "results"
+    res = snakemake("-n", "--cores", "2", "--config", f"results={out}", "chunk_size=3")
+    jobs = planned(res)
+    # 7 samples, 3 per chunk: ceil(7/3) = 3 jobs, samples dealt in sheet order (i mod 3)
+    chunks = {r: sorted(Path(p).name for p in ps) for r, ps in jobs.items() if "annotate" in r}
+    assert chunks == {
+        "annotate_1_of_3": ["P01", "P04", "P07"],
+        "annotate_2_of_3": ["P02", "P05"],
+        "annotate_3_of_3": ["P03", "P06"],
+    }
+
+
+def test_threads_are_used_by_the_chunk_job(tmp_path):
+    out = tmp_path / "results"
+    config = ["--config", f"results={out}", "threads=2", "cohort=False"]
+    res = snakemake("-n", "-p", "--cores", "2", *config)
+    # one chunk (2 cores / 2 threads) running two worker processes
+    assert sorted(planned(res)) == ["all", "annotate_1_of_1"]
+    assert "--jobs 2" in res.stdout + res.stderr
+
+
+def test_workflow_as_a_module_with_only_config_overridden(tmp_path):
+    sheet = _sheet(tmp_path, [f"M1\t{ROOT / P01}\tcrizotinib"])
+    (tmp_path / "Snakefile").write_text(
+        f"""
+module alkannot:
+    snakefile:
+        "{ROOT / "workflow" / "Snakefile"}"
+    config:
+        {{"samples": "{sheet}", "results": "out"}}
+
+
+use rule * from alkannot as alkannot_*
+
+
+rule all:
+    default_target: True
+    input:
+        rules.alkannot_all.input,
+"""
+    )
+    res = snakemake("--cores", "1", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (tmp_path / "out" / "M1" / "M1.html").is_file()
+    assert (tmp_path / "out" / "cohort" / "index.html").is_file()
+
+
+def test_catalogue_metadata_names_the_entry_point():
+    import yaml
+
+    meta = yaml.safe_load((ROOT / ".snakemake-workflow-catalog.yml").read_text())
+    assert (ROOT / "workflow" / "Snakefile").is_file()
+    assert meta["usage"]["software-stack-deployment"]["conda"] is True
+    assert (ROOT / "config" / "README.md").is_file()
+
+
+def test_conda_route(tmp_path):
+    conda = next((c for c in ("mamba", "conda", "micromamba") if shutil.which(c)), None)
+    if conda is None:
+        pytest.skip("no conda, mamba or micromamba on PATH: the conda route cannot be tried here")
     out = tmp_path / "results"
     res = snakemake(
         "--cores",
         "2",
-        "--keep-going",
+        "--software-deployment-method",
+        "conda",
+        "--conda-prefix",
+        str(tmp_path / "envs"),
         "--config",
-        f"samples={sheet}",
         f"results={out}",
-        "cohort=False",
-        "report_date=2026-05-01",
     )
-    assert res.returncode != 0
-    assert "<td>2026-05-01</td>" in (out / "GOOD" / "GOOD.html").read_text()
-    assert not (out / "BAD" / "BAD.html").exists()
-    log = (out / "logs" / "annotate" / "BAD.log").read_text()
-    assert "bad.vcf" in log and "Traceback" not in log
-    # a rerun after fixing the input resumes: only the failed sample runs again
-    bad.write_bytes((ROOT / P01).read_bytes())
-    bad.rename(tmp_path / "bad.vcf.gz")
-    sheet = _sheet(
-        tmp_path, [f"GOOD\t{P01}\tcrizotinib", f"BAD\t{tmp_path / 'bad.vcf.gz'}\tcrizotinib"]
-    )
-    res = snakemake(
-        "--cores",
-        "2",
-        "--config",
-        f"samples={sheet}",
-        f"results={out}",
-        "cohort=False",
-        "report_date=2026-05-01",
-    )
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert (out / "BAD" / "BAD.html").is_file()
-    assert "GOOD" not in "".join(x for x in res.stderr.splitlines() if "wildcards: sample=" in x)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (out / "P01" / "P01.html").is_file()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF, REPORT_FORMATS
+from alkannot.api import DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF, REPORT_FORMATS
 
 _FILE = click.Path(dir_okay=False)
 
@@ -59,9 +59,14 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib).",
 )
 @click.option(
+    "--progressed-on",
+    callback=lambda c, p, v: _split_csv(c, p, v) or None,
+    help="Prior therapies the tumour progressed on [default: all of --prior-therapy].",
+)
+@click.option(
     "--cns-metastases/--no-cns-metastases",
     default=None,
-    help="CNS involvement (changes ranking and wording, never a call).",
+    help="CNS involvement (changes ranking and wording).",
 )
 @click.option("--purity", type=float, help="Tumour content, 0-1.")
 @click.option("--ploidy", type=float, help="Tumour ploidy.")
@@ -78,6 +83,13 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     default=DEFAULT_MIN_DEPTH,
     show_default=True,
     help="Variants below are reported but kept out of the drug matrix.",
+)
+@click.option(
+    "--min-alt-reads",
+    type=int,
+    default=DEFAULT_MIN_ALT_READS,
+    show_default=True,
+    help="Variants with fewer supporting reads are reported but kept out of the drug matrix.",
 )
 @click.option(
     "--catalogue", type=_FILE, help="A local (extended) catalogue YAML instead of the bundled one."

@@ -6,7 +6,7 @@ import click
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("jsons", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("jsons", nargs=-1, required=True, type=click.Path())
 @click.option(
     "-o",
     "--outdir",
@@ -16,7 +16,7 @@ import click
 )
 @click.option("--report-date", help="Date printed on the overview (YYYY-MM-DD) [default: none].")
 def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None:
-    """Summarise per-sample JSON results (from 'alkannot annotate') into a cohort overview."""
+    """Summarise per-sample results (JSON files or sample directories) into a cohort overview."""
     from alkannot.api import annotate_cohort
 
     paths = annotate_cohort(list(jsons), outdir, report_date)

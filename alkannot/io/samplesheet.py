@@ -29,6 +29,7 @@ COLUMNS = (
     "purity",
     "ploidy",
     "build",
+    "progressed_on",
     "specimen_type",
     "tumour_type",
     "time_on_therapy",
@@ -36,6 +37,8 @@ COLUMNS = (
 REQUIRED = ("sample", "vcf")
 FILE_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: directories the workflow writes beside the sample directories
+RESERVED = ("cohort", "logs", "benchmarks")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class SampleRow:
     purity: float | None = None
     ploidy: float | None = None
     build: str | None = None
+    progressed_on: tuple[str, ...] | None = None
     specimen_type: str | None = None
     tumour_type: str | None = None
     time_on_therapy: tuple[tuple[str, str], ...] = ()
@@ -73,6 +77,7 @@ class SampleRow:
             cns_metastases=self.cns_metastases,
             purity=self.purity,
             ploidy=self.ploidy,
+            progressed_on=self.progressed_on,
             specimen_type=self.specimen_type,
             tumour_type=self.tumour_type,
             time_on_therapy=dict(self.time_on_therapy),
@@ -108,40 +113,47 @@ def read_samplesheet(
         raise InputFileError("sample sheet not found", path=str(path))
     base = Path(base) if base is not None else Path.cwd()
     with open(path, encoding="utf-8", newline="") as fh:
-        lines = [x for x in fh if x.strip() and not x.startswith("#")]
-    reader = csv.DictReader(lines, delimiter="\t")
+        # (line number in the file, text): messages name the row as a spreadsheet shows it
+        numbered = [
+            (n, x) for n, x in enumerate(fh, start=1) if x.strip() and not x.startswith("#")
+        ]
+    reader = csv.DictReader([x for _, x in numbered], delimiter="\t")
     cols = [c.strip() for c in (reader.fieldnames or [])]
+    header = f"row {numbered[0][0]} (header)" if numbered else "header"
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
         raise ConfigError(
             f"missing required column(s) {', '.join(missing)}; columns are {', '.join(COLUMNS)}",
             path=str(path),
-            record="header",
+            record=header,
         )
     unknown = [c for c in cols if c not in COLUMNS]
     if unknown:
         raise ConfigError(
             f"unknown column(s) {', '.join(unknown)}; allowed: {', '.join(COLUMNS)}",
             path=str(path),
-            record="header",
+            record=header,
         )
     rows, seen = [], {}
-    for n, raw in enumerate(reader, start=2):
+    for (n, _), raw in zip(numbered[1:], reader, strict=False):
         rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        where = f"row {n} (sample {rec.get('sample', '')!r})"
+
+        def where(col: str, n: int = n, rec: dict = rec) -> str:
+            return f"row {n}, column {col} (sample {rec.get('sample', '')!r})"
+
         sample = rec.get("sample", "")
-        if not SAFE_SAMPLE.match(sample):
+        if not SAFE_SAMPLE.match(sample) or sample in RESERVED:
             raise ConfigError(
                 f"sample id {sample!r} is not a safe file name (letters, digits, "
-                "'.', '_', '-'; no spaces or slashes)",
+                "'.', '_', '-'; no spaces or slashes; not " + ", ".join(RESERVED) + ")",
                 path=str(path),
-                record=where,
+                record=where("sample"),
             )
         if sample in seen:
             raise ConfigError(
                 f"sample {sample!r} appears twice (rows {seen[sample]} and {n})",
                 path=str(path),
-                record=where,
+                record=where("sample"),
             )
         seen[sample] = n
         values: dict = {"sample": sample, "line": n}
@@ -152,37 +164,52 @@ def read_samplesheet(
                 continue
             p = Path(v) if Path(v).is_absolute() else base / v
             if check_files and not p.is_file():
-                raise InputFileError(f"{col} file {v} does not exist", path=str(path), record=where)
+                raise InputFileError(
+                    f"{col} file {v} does not exist", path=str(path), record=where(col)
+                )
             values[col] = str(p)
         if not values["vcf"]:
-            raise ConfigError("the vcf column is empty", path=str(path), record=where)
+            raise ConfigError("the vcf column is empty", path=str(path), record=where("vcf"))
         values["prior_therapy"] = tuple(
             t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
+        )
+        progressed = rec.get("progressed_on", "")
+        values["progressed_on"] = (
+            tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
+            if progressed.strip()
+            else None
         )
         cns = rec.get("cns_metastases", "").lower()
         if cns and cns not in _BOOL:
             raise ConfigError(
-                f"cns_metastases {cns!r} must be yes/no", path=str(path), record=where
+                f"{cns!r} must be yes or no", path=str(path), record=where("cns_metastases")
             )
         values["cns_metastases"] = _BOOL.get(cns) if cns else None
-        for col in ("purity", "ploidy"):
+        for col, low, high in (("purity", 0.0, 1.0), ("ploidy", 0.0, None)):
             v = rec.get(col, "")
             try:
-                values[col] = float(v) if v else None
+                x = float(v) if v else None
             except ValueError:
+                x = float("nan")
+            if x is not None and not (x > low and (high is None or x <= high)):
+                bound = f"in ({low:g}, {high:g}]" if high is not None else f"> {low:g}"
                 raise ConfigError(
-                    f"{col} {v!r} is not a number", path=str(path), record=where
-                ) from None
+                    f"{v!r} must be a number {bound}", path=str(path), record=where(col)
+                )
+            values[col] = x
         values["build"] = rec.get("build") or None
         from alkannot.api import clinical_context, parse_time_on_therapy
 
         values["specimen_type"] = rec.get("specimen_type") or None
         values["tumour_type"] = rec.get("tumour_type") or None
-        try:
-            times = parse_time_on_therapy(rec.get("time_on_therapy"))
-            clinical_context(values["specimen_type"], None, times)  # checked before any job
-        except ConfigError as exc:
-            raise ConfigError(str(exc), path=str(path), record=where) from None
+        for col in ("specimen_type", "time_on_therapy"):  # checked before any job
+            try:
+                times = parse_time_on_therapy(rec.get("time_on_therapy"))
+                clinical_context(values["specimen_type"], None, times)
+            except ConfigError as exc:
+                if col == "specimen_type" and "specimen" not in str(exc):
+                    continue
+                raise ConfigError(str(exc), path=str(path), record=where(col)) from None
         values["time_on_therapy"] = tuple(times.items())
         rows.append(SampleRow(**values))
     if not rows:

@@ -17,7 +17,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from alkannot.report.atomic import write_bytes, write_text
-from alkannot.report.firstscreen import drug_blocks, drug_level, key_findings, support
+from alkannot.report.firstscreen import (
+    drives_calls,
+    drug_blocks,
+    drug_level,
+    key_findings,
+    support,
+)
 from alkannot.report.json import result_from_dict
 from alkannot.report.text import neutralise_bidi
 from alkannot.report.tsv import render
@@ -68,7 +74,7 @@ def _cells(r) -> dict[str, list[tuple[str, str]]]:
     fold = {c.gene: c.fold_change for c in r.copy_number}
     out: dict[str, list[tuple[str, str]]] = {}
     for f in r.findings:
-        if not (f.catalogue_id and f.passed_filters and f.mechanism in r.mechanisms):
+        if not (drives_calls(f) and f.mechanism in r.mechanisms):
             continue
         if f.kind == "mutation":
             value = f"{f.vaf:.0%}" if f.vaf is not None else "VAF ?"
@@ -85,7 +91,10 @@ def _cells(r) -> dict[str, list[tuple[str, str]]]:
 
 
 def write_cohort(
-    sample_jsons: list[Path], outdir: Path, date: str | None = None
+    sample_jsons: list[Path],
+    outdir: Path,
+    date: str | None = None,
+    failures: list[tuple[str, str]] | None = None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
@@ -93,6 +102,8 @@ def write_cohort(
     (counts, proportions with 95% Wilson intervals, the published proportions), ``cohort.xlsx``
     (both tables and the drug-call counts, text cells only) and ``index.html``. ``date``
     (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
+    ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
+    page and in ``failed.tsv``, and counted in no proportion.
     """
     from alkannot.report.html import report_date
 
@@ -160,7 +171,10 @@ def write_cohort(
         "mechanisms_tsv": outdir / "mechanisms.tsv",
         "cohort_xlsx": outdir / "cohort.xlsx",
         "index_html": outdir / "index.html",
+        "failed_tsv": outdir / "failed.tsv",
     }
+    failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
+    write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
     write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
     write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
     write_bytes(
@@ -173,7 +187,7 @@ def write_cohort(
             ]
         ),
     )
-    write_text(paths["index_html"], _html(rows, mech_rows, drug_rows, cells, date))
+    write_text(paths["index_html"], _html(rows, mech_rows, drug_rows, cells, date, failed_rows))
     return paths
 
 
@@ -204,7 +218,7 @@ MECHANISM_COLUMNS = (
 DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
 
 
-def _html(rows, mech_rows, drug_rows, cells, date: str | None = None) -> str:
+def _html(rows, mech_rows, drug_rows, cells, date: str | None = None, failed_rows=()) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
 
     script, digest = script_and_hash()
@@ -255,6 +269,26 @@ def _html(rows, mech_rows, drug_rows, cells, date: str | None = None) -> str:
         + "</tr>"
         for d in drug_rows
     )
+    failed = (
+        "<h2>Samples that could not be annotated</h2>"
+        "<table id=failed><thead><tr><th>Sample</th><th>Error</th></tr></thead><tbody>"
+        + "".join(
+            f"<tr><td>{e(f['sample'])}</td><td>{e(f['error'])}</td></tr>" for f in failed_rows
+        )
+        + "</tbody></table>"
+        if failed_rows
+        else ""
+    )
+    failed = (
+        "<h2>Samples that could not be annotated</h2>"
+        "<table id=failed><thead><tr><th>Sample</th><th>Error</th></tr></thead><tbody>"
+        + "".join(
+            f"<tr><td>{e(f['sample'])}</td><td>{e(f['error'])}</td></tr>" for f in failed_rows
+        )
+        + "</tbody></table>"
+        if failed_rows
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
@@ -266,8 +300,8 @@ def _html(rows, mech_rows, drug_rows, cells, date: str | None = None) -> str:
 @media print {{ @page {{ margin: 16mm 12mm; @bottom-right {{ content: "Page " counter(page) " / " counter(pages); font: 9px sans-serif; }} @top-left {{ content: "alkannot cohort overview"; font: 9px sans-serif; }} }} }}
 </style></head><body>
 <h1>ALK resistance: cohort overview</h1>
-<p class="meta">{len(rows)} sample(s); report date {report_date(date) or "not given"}.</p>
-<h2>Samples x mechanisms</h2>
+<p class="meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}.</p>
+{failed}<h2>Samples x mechanisms</h2>
 <p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification.</p>
 <div style="overflow-x:auto"><table id="oncoprint"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(onco)}</tbody></table></div>
 <h2>Samples and their first next option</h2>

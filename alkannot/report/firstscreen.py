@@ -1,14 +1,15 @@
 """What the report's first screen says: what next, how sure, what was not seen.
 
-Pure functions of a :class:`SampleResult`, shared by the HTML page and the tests. The drug blocks
-follow the decision layer's fields (``rank``, ``level``, ``status``, ``progressed_on``; read with
-``getattr`` so that a result written before those fields existed still renders):
+Pure functions of a :class:`SampleResult`, shared by the HTML page, the spreadsheet and the tests.
+The drug blocks are the decision layer's ``group`` of each drug (``next_option``, ``avoid``,
+``investigational``, ``unranked``; see resources/catalogue/README.md, "Ranking"). For a result
+without groups (an older JSON) the same rule is applied to its fields, read with ``getattr``:
 
 - **next options**: ranked drugs with a positive call (``sensitive``), not progressed on, not
   investigational or discontinued, in rank order;
-- **avoid**: ``resistant`` calls and drugs the tumour progressed on;
+- **avoid**: ``resistant`` or ``reduced`` calls and drugs the tumour progressed on;
 - **investigational / discontinued**: their own block, never above an approved option;
-- **other**: everything else (``reduced``, ``unknown``, unranked), never numbered.
+- **other**: everything else (``unknown``, unranked), never numbered.
 """
 
 from __future__ import annotations
@@ -91,12 +92,23 @@ class DrugBlocks:
     other: list[DrugCall] = field(default_factory=list)
 
 
+_GROUPS = {
+    "next_option": "next_options",
+    "avoid": "avoid",
+    "investigational": "investigational",
+    "unranked": "other",
+}
+
+
 def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
     """Split the drug matrix into next options, avoid, investigational and other (see module)."""
     out = DrugBlocks()
     for d in drugs:
         kind, _ = drug_status(d)
-        if d.call == "resistant" or progressed_on(d):
+        group = _GROUPS.get(getattr(d, "group", "") or "")
+        if group:
+            getattr(out, group).append(d)
+        elif d.call in ("resistant", "reduced") or progressed_on(d):
             out.avoid.append(d)
         elif kind in _OFF_LIST:
             out.investigational.append(d)
@@ -104,7 +116,8 @@ def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
             out.next_options.append(d)
         else:
             out.other.append(d)
-    out.next_options.sort(key=lambda d: (drug_rank(d), d.drug))
+    # a ranked drug outside the next options keeps no number; the options go by rank
+    out.next_options.sort(key=lambda d: (drug_rank(d) or 10**6, d.drug))
     out.avoid.sort(key=lambda d: (d.call != "resistant", d.drug))
     out.investigational.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
     out.other.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
@@ -114,13 +127,17 @@ def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
 _CALL_ORDER = {"sensitive": 0, "reduced": 1, "unknown": 2, "resistant": 3}
 
 
+def drives_calls(f: Finding) -> bool:
+    """The finding is a mechanism that may change a drug call (the decision layer's rule)."""
+    rule = getattr(type(f), "drives_calls", None)
+    if rule is not None:
+        return bool(f.drives_calls)
+    return bool(f.catalogue_id and f.passed_filters and f.baseline_status != "lost")
+
+
 def key_findings(result: SampleResult) -> list[Finding]:
-    """Catalogued findings that pass the filters and are present now (what drives the calls)."""
-    return [
-        f
-        for f in result.findings
-        if f.catalogue_id and f.passed_filters and f.baseline_status != "lost"
-    ]
+    """The findings that drive the calls."""
+    return [f for f in result.findings if drives_calls(f)]
 
 
 def support(f: Finding) -> str:
@@ -128,8 +145,13 @@ def support(f: Finding) -> str:
     parts = []
     if f.vaf is not None:
         parts.append(f"VAF {f.vaf:.1%}" if f.vaf >= 0.001 else f"VAF {f.vaf:.2g}")
-    if f.depth is not None:
+    alt = getattr(f, "alt_reads", None)
+    if alt is not None and f.depth is not None:
+        parts.append(f"{alt}/{f.depth} reads")
+    elif f.depth is not None:
         parts.append(f"depth {f.depth}")
+    if getattr(f, "subclonal", False):
+        parts.append("subclonal: does not drive a call")
     if f.filter and f.filter not in (("PASS",), (".",)):
         parts.append("FILTER " + ";".join(f.filter))
     if f.baseline_status and f.baseline_status != "no_baseline":
@@ -190,13 +212,15 @@ def not_seen(result: SampleResult) -> list[Seen]:
     fusion_state = {
         "present": "present",
         "lost": "lost",
-        "absent": "not detected (unconfirmed)",
+        "not_detected": "not detected (unconfirmed)",
+        "absent": "not detected (nor at baseline)",
         "not_assessed": "not assessed",
     }.get(status, status.replace("_", " "))
     basis = {
         "present": ", ".join(c.name for c in result.fusions if c.gene3 == "ALK") or "ALK fusion",
         "lost": "detected at baseline, not in the re-biopsy",
-        "absent": "the fusion caller found no ALK fusion; this is not proof of loss",
+        "not_detected": "the fusion caller found no ALK fusion; this is not proof of loss",
+        "absent": "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
         "not_assessed": "no fusion/SV input (--fusions)",
     }.get(status, "")
     rows.append(Seen("ALK fusion", fusion_state, basis))
@@ -227,7 +251,7 @@ def not_seen(result: SampleResult) -> list[Seen]:
 
 def fusion_caution_applies(result: SampleResult) -> bool:
     """The review's 2.3 caution belongs in the headline: the fusion was not found or called lost."""
-    return result.fusion_status in ("absent", "lost") or any(
+    return result.fusion_status in ("absent", "lost", "not_detected") or any(
         f.kind == "fusion_loss" for f in result.findings
     )
 
@@ -239,7 +263,7 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
     """The first screen as rows (``section, item, detail``), for the spreadsheet."""
     rows = []
     for f in result.findings:
-        if f.mechanism in result.mechanisms and f.catalogue_id and f.passed_filters:
+        if f.mechanism in result.mechanisms and drives_calls(f):
             rows.append(
                 {"section": "mechanism", "item": f"{f.gene} {f.alteration}", "detail": support(f)}
             )

@@ -29,7 +29,8 @@ MECHANISM_LABELS = {
 _FUSION_TEXT = {
     "present": "present",
     "lost": "LOST since baseline",
-    "absent": "not detected (unconfirmed)",
+    "not_detected": "not detected (unconfirmed: not evidence of loss)",
+    "absent": "not detected at baseline or at re-biopsy",
     "not_assessed": "not assessed (no fusion input)",
 }
 _ORDER = {"resistant": 0, "reduced": 1, "unknown": 2, "sensitive": 3}
@@ -176,6 +177,14 @@ def render_html(
         blocks=fs.drug_blocks(result.drugs),
         not_seen=fs.not_seen(result),
         fusion_caution=FUSION_CAUTION if fs.fusion_caution_applies(result) else "",
+        fusion_finding=next(
+            (
+                f"{f.alteration}: {f.significance}. " + "; ".join(f.notes)
+                for f in result.findings
+                if f.kind == "fusion_loss"
+            ),
+            "",
+        ),
         markers=CALL_MARKERS,
         drugs_resistance_first=sorted(
             result.drugs, key=lambda d: (_ORDER[d.call], fs.drug_rank(d) or 10**6, d.drug)

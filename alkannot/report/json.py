@@ -25,7 +25,7 @@ from alkannot.models import (
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 
 
 def _plain(value):
@@ -61,7 +61,7 @@ def _make(cls, data: dict):
     names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in data.items() if k in names}
     for k, v in kwargs.items():
-        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy"):
+        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy", "progressed_on"):
             kwargs[k] = tuple(v)
     return cls(**kwargs)
 
@@ -79,16 +79,7 @@ def result_from_dict(d: dict) -> SampleResult:
             )
             for r in dc.get("reasons", [])
         )
-        drugs.append(
-            DrugCall(
-                dc["drug"],
-                dc["call"],
-                reasons,
-                dc.get("rank", 0),
-                dc.get("note", ""),
-                dc.get("conflicting", False),
-            )
-        )
+        drugs.append(_make(DrugCall, {**dc, "reasons": reasons}))
     return SampleResult(
         sample=d["sample"],
         build=d["build"],

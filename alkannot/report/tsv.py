@@ -40,7 +40,22 @@ FINDINGS_COLUMNS = (
     "annotation_check",
     "notes",
 )
-DRUG_COLUMNS = ("sample", "drug", "call", "rank", "conflicting", "reasons", "note")
+DRUG_COLUMNS = (
+    "sample",
+    "drug",
+    "call",
+    "rank",
+    "conflicting",
+    "reasons",
+    "note",
+    "level",
+    "status",
+    "progressed_on",
+    "amp_asco_cap",
+    "oncokb_level",
+    "group",
+    "approval",
+)
 SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason")
 
 
@@ -109,6 +124,13 @@ def _drug_row(d: DrugCall) -> dict[str, object]:
         "conflicting": d.conflicting,
         "reasons": " | ".join(reasons),
         "note": d.note,
+        "level": d.level,
+        "status": d.status,
+        "progressed_on": d.progressed_on,
+        "amp_asco_cap": d.amp_tier,
+        "oncokb_level": d.oncokb_level,
+        "group": d.group,
+        "approval": d.approval,
     }
 
 

@@ -1,55 +1,50 @@
-# One job per sample, calling the package's CLI; on SLURM, jobs are grouped (`group:`) so many
-# small samples share one cluster job.
+# One job per chunk of samples that need work (see common.smk). A sample that fails writes its
+# error record ({sample}.error.txt) into its declared directory, so the job succeeds and the
+# other samples' reports stay; the cohort overview lists the failure.
 
 
-rule annotate:
-    input:
-        sample_inputs,
-    output:
-        findings=report(
-            f"{OUT}/{{sample}}/{{sample}}.findings.tsv",
-            caption="../report/findings.rst",
-            category="Samples",
-            subcategory="{sample}",
-            labels={"sample": "{sample}", "file": "findings"},
-        ),
-        drugs=report(
-            f"{OUT}/{{sample}}/{{sample}}.drugs.tsv",
-            caption="../report/drugs.rst",
-            category="Samples",
-            subcategory="{sample}",
-            labels={"sample": "{sample}", "file": "drug matrix"},
-        ),
-        skipped=f"{OUT}/{{sample}}/{{sample}}.skipped.tsv",
-        json=f"{OUT}/{{sample}}/{{sample}}.json",
-        html=report(
-            f"{OUT}/{{sample}}/{{sample}}.html",
-            caption="../report/sample.rst",
-            category="Samples",
-            subcategory="{sample}",
-            labels={"sample": "{sample}", "file": "report"},
-        ),
-        xlsx=f"{OUT}/{{sample}}/{{sample}}.xlsx",
-    log:
-        f"{OUT}/logs/annotate/{{sample}}.log",
-    benchmark:
-        f"{OUT}/benchmarks/annotate/{{sample}}.tsv"
-    group:
-        "annotate"
-    conda:
-        "../envs/alkannot.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=10,
-    params:
-        cli=ALKANNOT,
-        samples=config["samples"],
-        outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.json)),
-        min_vaf=config["min_vaf"],
-        min_depth=config["min_depth"],
-        report_date=REPORT_DATE,
-    shell:
-        "{params.cli} batch {params.samples} -o {params.outdir} --only {wildcards.sample}"
-        " --min-vaf {params.min_vaf} --min-depth {params.min_depth} {params.report_date}"
-        " > {log} 2>&1"
+for _chunk, _samples in CHUNKS.items():
+
+    rule:
+        name:
+            _chunk
+        input:
+            chunk_inputs(_samples),
+        output:
+            [
+                report(
+                    directory(f"{OUT}/{s}"),
+                    patterns=["{name}.html", "{name}.tsv"],
+                    caption="../report/sample.rst",
+                    category="Samples",
+                    subcategory=s,
+                )
+                for s in _samples
+            ],
+        log:
+            f"{OUT}/logs/annotate/{_chunk}.log",
+        benchmark:
+            f"{OUT}/benchmarks/annotate/{_chunk}.tsv"
+        conda:
+            "../envs/alkannot.yaml"
+        container:
+            config["container"]
+        threads: config["threads"]
+        resources:
+            mem_mb=chunk_mem_mb(config["threads"]),
+            runtime=chunk_runtime(_samples, config["threads"]),
+        params:
+            # every setting that changes a member's reports: a change reruns that sample
+            settings=[SETTINGS[s] for s in _samples],
+            samples=",".join(_samples),
+            sheet=config["samples"],
+            outdir=lambda wildcards, output: os.path.dirname(output[0]),
+            min_vaf=config["min_vaf"],
+            min_depth=config["min_depth"],
+            min_alt_reads=config["min_alt_reads"],
+            report_date=f"--report-date {REPORT_DATE}" if REPORT_DATE else "",
+        shell:
+            "alkannot batch {params.sheet:q} -o {params.outdir:q} --only {params.samples}"
+            " --jobs {threads} --min-vaf {params.min_vaf} --min-depth {params.min_depth}"
+            " --min-alt-reads {params.min_alt_reads}"
+            " {params.report_date} --failures-ok > {log} 2>&1"

@@ -1,9 +1,9 @@
-# The cohort overview over every annotated sample.
+# The cohort overview over every sample, annotated or failed.
 
 
 rule cohort:
     input:
-        expand(f"{OUT}/{{sample}}/{{sample}}.json", sample=sorted(SAMPLES)),
+        [f"{OUT}/{s}" for s in SAMPLES],
     output:
         html=report(
             f"{OUT}/cohort/index.html",
@@ -24,18 +24,20 @@ rule cohort:
             category="Cohort",
             labels={"file": "spreadsheet"},
         ),
+        failed=f"{OUT}/cohort/failed.tsv",
     log:
         f"{OUT}/logs/cohort.log",
     benchmark:
         f"{OUT}/benchmarks/cohort.tsv"
     conda:
         "../envs/alkannot.yaml"
+    container:
+        config["container"]
     resources:
-        mem_mb=1000,
-        runtime=10,
+        mem_mb=chunk_mem_mb(1),
+        runtime=chunk_runtime([], 1),
     params:
-        cli=ALKANNOT,
         outdir=lambda wildcards, output: os.path.dirname(output.html),
-        report_date=REPORT_DATE,
+        report_date=f"--report-date {REPORT_DATE}" if REPORT_DATE else "",
     shell:
-        "{params.cli} cohort {input} -o {params.outdir} {params.report_date} > {log} 2>&1"
+        "alkannot cohort {input:q} -o {params.outdir:q} {params.report_date} > {log} 2>&1"

@@ -1,53 +1,111 @@
-# Sample sheet and input functions. Validation happens here, before any job runs: the schema
-# fills defaults and checks types; alkannot's own reader checks ids, duplicates and paths.
+# Sample sheet, rerun planning and chunks. Everything is checked here, before any job runs.
+#
+# One job annotates a chunk of samples in one process (`alkannot batch --only ...`). A sample
+# joins a chunk only when its results are not current (alkannot.batch.is_current: the run record
+# written with its outputs holds other settings, an output is missing, or an input file is newer),
+# so Snakemake plans exactly the samples that changed, and the settings of those samples are the
+# job's params. Chunks are fixed by the sheet order (sample i goes to chunk i mod N), so a cluster
+# job that parses this file again sees the same chunk.
+import math
 import os
 import sys
 
-import pandas as pd
-from snakemake.utils import validate
+import yaml
 
+from alkannot.batch import check_vocabularies, is_current, sample_settings
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import read_samplesheet
 
-_sheet = pd.read_csv(config["samples"], sep="\t", dtype=str, comment="#").fillna("")
-validate(_sheet, "../schemas/samples.schema.yaml")
 try:
-    SAMPLES = {row.sample: row for row in read_samplesheet(config["samples"], base=".")}
+    ROWS = read_samplesheet(config["samples"], base=".")
+    check_vocabularies(ROWS, config["samples"])
 except AlkannotError as exc:
-    raise WorkflowError(f"sample sheet: {exc.one_line()}") from None
+    raise WorkflowError(exc.one_line()) from None
 
 OUT = config["results"].rstrip("/")
-# The CLI of the interpreter running Snakemake (the one alkannot is installed in).
-ALKANNOT = f"{sys.executable} -m alkannot"
-# The date printed on the HTML reports: only when configured, so outputs depend on inputs alone.
-REPORT_DATE = (
-    f"--report-date {config['report_date']}" if config.get("report_date") else ""
-)
+SAMPLES = [row.sample for row in ROWS]
+REPORT_DATE = config.get("report_date") or None
+SETTINGS = {
+    row.sample: sample_settings(
+        row,
+        config["min_vaf"],
+        config["min_depth"],
+        REPORT_DATE,
+        min_alt_reads=config["min_alt_reads"],
+    )
+    for row in ROWS
+}
+# Jobs call the `alkannot` on PATH: the conda environment's or the container's when those are
+# used, else the one installed beside the Python running Snakemake. No interpreter path enters a
+# rule, so `python -m snakemake` or a moved checkout reruns nothing.
+_bindir = os.path.dirname(sys.executable)
+if os.environ.get("PATH", "").split(os.pathsep)[0] != _bindir:
+    os.environ["PATH"] = os.pathsep.join([_bindir, os.environ.get("PATH", "")])
 
 
-def sample_inputs(wildcards):
-    """The existing input files of one sample (so Snakemake reruns when they change)."""
-    row = SAMPLES[wildcards.sample]
-    files = [
-        row.vcf,
-        row.cnv,
-        row.fusions,
-        row.baseline_vcf,
-        row.baseline_cnv,
-        row.baseline_fusions,
+def chunk_count():
+    """How many chunks the sheet is dealt into.
+
+    `chunk_size` from the config, else one chunk per job slot (`--jobs`, as a cluster profile
+    sets it) or, without `--jobs`, one per `threads` cores. The main process passes the count to cluster jobs
+    (ALKANNOT_CHUNKS; the SLURM executor exports the environment), which parse this file again.
+    """
+    if config["chunk_size"]:
+        return max(1, math.ceil(len(SAMPLES) / config["chunk_size"]))
+    if not workflow.is_main_process and os.environ.get("ALKANNOT_CHUNKS"):
+        return int(os.environ["ALKANNOT_CHUNKS"])
+    if workflow.nodes and workflow.nodes < sys.maxsize:
+        slots = workflow.nodes  # --jobs: cluster job slots (also in a dry-run)
+    else:
+        slots = max(1, (workflow._cores or 1) // config["threads"])
+    return max(1, min(len(SAMPLES), slots))
+
+
+N_CHUNKS = chunk_count()
+os.environ["ALKANNOT_CHUNKS"] = str(N_CHUNKS)
+
+
+# Declared so that cluster and remote jobs get them (see chunk_count and the PATH note above).
+envvars:
+    "PATH",
+    "ALKANNOT_CHUNKS",
+
+
+STALE = [s for s in SAMPLES if not is_current(OUT, SETTINGS[s])]
+CHUNKS = {
+    f"annotate_{k + 1}_of_{N_CHUNKS}": [
+        s for i, s in enumerate(SAMPLES) if i % N_CHUNKS == k and s in STALE
     ]
-    return [f for f in files if f]
+    for k in range(N_CHUNKS)
+}
+CHUNKS = {name: members for name, members in CHUNKS.items() if members}
+# Measured cost of one chunk (benchmarks/run.py writes workflow/resources.yaml)
+with open(workflow.source_path("../resources.yaml")) as _fh:
+    COST = yaml.safe_load(_fh)
 
 
-def sample_outputs(sample):
-    """Per-sample report paths, in the layout of `alkannot annotate`."""
-    names = ["findings.tsv", "drugs.tsv", "skipped.tsv", "json", "html", "xlsx"]
-    return [f"{OUT}/{sample}/{sample}.{n}" for n in names]
+def chunk_inputs(samples):
+    """Every input file of the chunk's samples (so a changed file reruns its sample)."""
+    return [p for s in samples for p in SETTINGS[s]["inputs"].values()]
+
+
+def chunk_runtime(samples, threads):
+    """Minutes for a chunk: measured start-up plus per-sample and per-MB costs, times a margin."""
+    mb = sum(os.path.getsize(p) for p in chunk_inputs(samples)) / 1e6
+    seconds = COST["startup_seconds"] + (
+        len(samples) * COST["seconds_per_sample"] + mb * COST["seconds_per_mb"]
+    ) / max(1, threads)
+    return max(1, math.ceil(COST["margin"] * seconds / 60))
+
+
+def chunk_mem_mb(threads):
+    """Memory for a chunk: the measured peak of one process, per worker, times a margin."""
+    return math.ceil(COST["margin"] * COST["peak_mb"] * max(1, threads))
 
 
 def all_outputs():
-    """Every sample's reports and the cohort overview."""
-    files = [f for s in SAMPLES for f in sample_outputs(s)]
+    """Every sample's directory and the cohort overview."""
+    files = [f"{OUT}/{s}" for s in SAMPLES]
     if config["cohort"]:
         files += [
             f"{OUT}/cohort/index.html",
