@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
+	@# byte-compile once: with PYTHONDONTWRITEBYTECODE set, every run would recompile the package
+	$(BIN)/python -m compileall -q alkannot
+	@# validate the bundled catalogue now; its validated form is cached by content for later runs
+	$(BIN)/alkannot catalogue validate resources/catalogue/catalogue.yaml
 	touch $@
 
 $(TEST_STAMP): $(STAMP) pyproject.toml
@@ -54,6 +58,7 @@ test: $(TEST_STAMP) system-deps
 	$(BIN)/pytest -q
 
 bench: $(TEST_STAMP) system-deps
+	$(BIN)/python -m compileall -q alkannot
 	$(BIN)/python benchmarks/run.py
 
 resources:

@@ -9,11 +9,8 @@ The CLI and the Snakemake rules call these functions and nothing else.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from alkannot.annotate import (
     target_regions,
     variant_findings,
 )
+from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.sequence import ReferenceSequence
@@ -57,15 +55,6 @@ def safe_sample_id(name: str) -> str:
     """Return a file-name-safe sample id (letters, digits, ``._-``; never hidden or empty)."""
     cleaned = _SAFE_ID.sub("_", name).lstrip(".")
     return cleaned or "sample"
-
-
-def file_checksum(path: str | Path) -> InputFile:
-    """Return the :class:`InputFile` record (SHA-256 and size) of an input file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return InputFile(role="", path=str(path), sha256=h.hexdigest(), size=os.path.getsize(path))
 
 
 def _require_file(path: str | Path | None, option: str) -> str | None:
@@ -197,6 +186,7 @@ def annotate_sample(
     specimen_type: str | None = None,
     tumour_type: str | None = None,
     time_on_therapy: dict[str, float] | None = None,
+    full_checksums: bool = False,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -227,14 +217,16 @@ def annotate_sample(
     min_vaf, min_depth, min_alt_reads
         Support rules: variants below them are reported but do not enter the drug matrix.
     catalogue
-        A local catalogue YAML instead of the bundled one.
+        A local catalogue YAML instead of the bundled one (its path and SHA-256 are reported).
     progressed_on
         The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
         received but stopped for another reason (toxicity) stays eligible.
-        A local catalogue YAML instead of the bundled one (its path and SHA-256 are reported).
     specimen_type, tumour_type, time_on_therapy
         Clinical context printed on the reports, never used in a call: ``tissue`` or ``plasma``,
         the tumour type as free text, and months on each inhibitor (``{"crizotinib": 14}``).
+    full_checksums
+        Hash every input whole. By default an indexed VCF or FASTA, read by region, is hashed
+        over its head, index and size (:mod:`alkannot.checksums`; ``InputFile.hashed`` says so).
 
     Returns
     -------
@@ -276,11 +268,10 @@ def annotate_sample(
     roles = {"vcf": vcf, "reference": fasta, **paths}
     if catalogue is not None:
         roles["catalogue"] = _require_file(catalogue, "--catalogue")
-    # Checksums read whole files (a genome FASTA, a WGS VCF): hash them on another core while the
-    # inputs are read (hashlib releases the GIL), so they add no wall time to region reads.
-    hasher = ThreadPoolExecutor(max_workers=1)
+    # Checksums of files read whole are computed on another core while the inputs are read
+    # (hashlib releases the GIL); indexed inputs are hashed over head, index and size only.
+    hasher = BackgroundChecksums({role: p for role, p in roles.items() if p}, full_checksums)
     try:
-        checksums = {role: hasher.submit(file_checksum, p) for role, p in roles.items() if p}
         cat = load_catalogue(catalogue)
         therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
         progressed = (
@@ -379,10 +370,10 @@ def annotate_sample(
             **context,
         )
         inputs = []
-        for role, future in checksums.items():
-            rec = future.result()
+        for role in (role for role, p in roles.items() if p):
+            rec = hasher.result(role)
             fmt = now.formats.get(role.removeprefix("baseline_"), "")
-            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt))
+            inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt, hashed=rec.hashed))
         findings = sort_findings(findings)
         return SampleResult(
             sample=sample,
@@ -409,7 +400,7 @@ def annotate_sample(
             },
         )
     finally:
-        hasher.shutdown(wait=False, cancel_futures=True)
+        hasher.cancel()
 
 
 SPECIMEN_TYPES = ("tissue", "plasma")

@@ -372,13 +372,14 @@ def validate_catalogue_data(data: object, path: str) -> None:
     raise CatalogueError(f"{name}{where}: {err.message}", path=path)
 
 
-def _read_yaml(path: str) -> object:
+def _read_yaml(path: str, raw: bytes | None = None) -> object:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=loader)  # noqa: S506 (safe loader)
+        if raw is None:
+            raw = Path(path).read_bytes()
+        return yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (safe loader)
     except FileNotFoundError:
         raise CatalogueError("catalogue file not found", path=path) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -386,17 +387,60 @@ def _read_yaml(path: str) -> object:
 
 
 @cache
-def _load(path: str, mtime: float) -> Catalogue:
-    data = _read_yaml(path)
-    validate_catalogue_data(data, path)
-    return Catalogue(path, data)  # type: ignore[arg-type]
+def _code_fingerprint() -> bytes:
+    """What the validated data depends on besides the file: this module, the schema, the parsers."""
+    from importlib.util import find_spec
+
+    from alkannot import __version__
+
+    parts = [__version__.encode(), Path(__file__).read_bytes()]
+    parts.append(resource_path("catalogue", "catalogue.schema.json").read_bytes())
+    for lib in ("yaml", "jsonschema"):  # an upgrade reinstalls their files: new mtime and size
+        spec = find_spec(lib)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        if origin is not None and origin.exists():
+            st = origin.stat()
+            parts.append(f"{origin}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return b"\0".join(parts)
 
 
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """Load and validate a catalogue (default: the bundled one); cached per path and mtime."""
+def validated_data(path: str, revalidate: bool = False) -> dict:
+    """The catalogue file's data after YAML parsing and schema validation.
+
+    The result is cached (:mod:`alkannot.cache`) under the SHA-256 of the file's bytes and of the
+    code fingerprint, so an unchanged catalogue is parsed and validated once, not on every run.
+    ``revalidate`` ignores a cached result (the result is stored again).
+    """
+    from alkannot.cache import content_key, load_json, store_json
+
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError("catalogue file not found", path=path) from None
+    key = content_key(raw, _code_fingerprint())
+    data = None if revalidate else load_json("catalogue", key)
+    if not isinstance(data, dict):
+        data = _read_yaml(path, raw)
+        validate_catalogue_data(data, path)
+        store_json("catalogue", key, data)
+    return data  # type: ignore[return-value]
+
+
+@cache
+def _load(path: str, mtime: float, revalidate: bool = False) -> Catalogue:
+    return Catalogue(path, validated_data(path, revalidate))
+
+
+def load_catalogue(path: str | Path | None = None, revalidate: bool = False) -> Catalogue:
+    """Load and validate a catalogue (default: the bundled one); cached per path and mtime.
+
+    Across runs the parsed, schema-validated data is cached by content (see
+    :func:`validated_data`); the semantic checks run on every load. ``revalidate`` parses and
+    validates the file again whatever the cache holds.
+    """
     p = str(path) if path else str(resource_path("catalogue", "catalogue.yaml"))
     try:
         mtime = Path(p).stat().st_mtime
     except FileNotFoundError:
         raise CatalogueError("catalogue file not found", path=p) from None
-    return _load(p, mtime)
+    return _load(p, mtime, revalidate)

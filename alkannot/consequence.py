@@ -14,6 +14,7 @@ Bases come from :class:`~alkannot.genome.sequence.ReferenceSequence`: the bundle
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from alkannot.genome.models import ALK_KINASE_DOMAIN, Transcript, transcripts
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
@@ -78,6 +79,7 @@ class TranscriptMapper:
             raise ValueError(f"{tx.name} has no coding exon")
         self._offset = first_coding_t - 1  # c = t - offset
         self.cds_length = tx.cds_length
+        self.start, self.end = tx.start, tx.end  # genomic span, computed once
 
     # --- coordinates -------------------------------------------------------------------------
     def to_o(self, g: int) -> int:
@@ -141,6 +143,12 @@ def _aa3(seq: str) -> str:
     return "".join(AA3.get(a, "Xaa") for a in seq)
 
 
+@lru_cache(maxsize=8)
+def _mapper(tx: Transcript, reference: ReferenceSequence) -> TranscriptMapper:
+    """One mapper per transcript and reference (it only reads the reference when asked)."""
+    return TranscriptMapper(tx, reference)
+
+
 def annotate_variant(
     gene: str, chrom: str, pos: int, ref: str, alt: str, reference: ReferenceSequence
 ) -> ProteinChange:
@@ -168,7 +176,7 @@ def annotate_variant(
     ref, alt = ref.upper(), alt.upper()
     if not ref or not alt or set(ref + alt) - set("ACGTN"):
         raise ValueError(f"not a plain DNA allele: {ref}>{alt}")
-    mapper = TranscriptMapper(tx, reference)
+    mapper = _mapper(tx, reference)
     pos, ref, alt = _trim(pos, ref, alt)
     if not ref and not alt:
         raise ValueError("REF equals ALT")
@@ -181,7 +189,7 @@ def annotate_variant(
         o_end = o_start - 1
     o_ref = revcomp(ref) if mapper.minus else ref
     o_alt = revcomp(alt) if mapper.minus else alt
-    if not (tx.start <= pos <= tx.end):
+    if not (mapper.start <= pos <= mapper.end):
         raise ValueError(f"{chrom}:{pos} is outside {tx.name}")
     o_start, o_end, o_ref, o_alt = _shift_3prime(mapper, o_start, o_end, o_ref, o_alt)
     hgvsc, kind, dup_span = _hgvs_c(mapper, o_start, o_end, o_ref, o_alt)

@@ -29,6 +29,7 @@ class InputFile:
     sha256: str
     size: int
     format: str = ""  # detected format, e.g. "Mutect2", "CNVkit .cns", "Arriba"
+    hashed: str = "file"  # what sha256 covers: "file", or "head+index+size" (alkannot.checksums)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,11 @@ Writes to ``--out`` (default ``benchmarks/data``):
   records over chr1-22 and chrX, sorted, about 5% indels, some VEP-like annotation strings;
   REF bases inside the bundled ALK slice are the real ones (no build mismatch);
 - ``wgs_noindex.vcf.gz``: the same file without an index;
+- the same records in the other input forms, none indexed: ``wgs_plain.vcf`` (uncompressed),
+  ``wgs_gzip.vcf.gz`` (plain gzip, not BGZF) and ``wgs_shuffled.vcf.gz`` (BGZF, records in a
+  random order);
+- ``wgs_small.vcf.gz`` (+ ``.tbi``): a tenth of the records, to show the indexed read does not grow
+  with the file;
 - ``targets.bed``: the target gene spans, for bcftools;
 - ``panel/``: ``--samples`` small panel VCFs and ``samples.tsv`` in the workflow's sheet format.
 
@@ -115,6 +120,21 @@ def bgzip_and_index(plain: Path, gz: Path, index: bool) -> None:
         subprocess.run(["tabix", "-f", "-p", "vcf", str(gz)], check=True)
 
 
+def write_shuffled(plain: Path, gz: Path, seed: int = 3) -> None:
+    """BGZF copy of a VCF with its records in a random (seeded) order."""
+    with open(plain, "rb") as fh:
+        lines = fh.readlines()
+    n_header = next(i for i, x in enumerate(lines) if not x.startswith(b"#"))
+    body = lines[n_header:]
+    random.Random(seed).shuffle(body)
+    tmp = gz.with_suffix(".tmp")
+    with open(tmp, "wb") as out:
+        out.writelines(lines[:n_header] + body)
+    del lines, body
+    bgzip_and_index(tmp, gz, index=False)
+    tmp.unlink()
+
+
 def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     slice_bases = _slice()
@@ -147,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "data")
     args = parser.parse_args(argv)
     out: Path = args.out
-    manifest = {"records": args.records, "samples": args.samples, "version": 1}
+    manifest = {"records": args.records, "samples": args.samples, "version": 2}
     mpath = out / "manifest.json"
     if (
         mpath.is_file()
@@ -157,11 +177,17 @@ def main(argv: list[str] | None = None) -> None:
         print(f"inputs up to date in {out}")
         return
     out.mkdir(parents=True, exist_ok=True)
-    plain = out / "wgs.vcf"
+    plain = out / "wgs_plain.vcf"
     write_wgs(plain, args.records)
     bgzip_and_index(plain, out / "wgs.vcf.gz", index=True)
     shutil.copy(out / "wgs.vcf.gz", out / "wgs_noindex.vcf.gz")
-    plain.unlink()
+    with open(out / "wgs_gzip.vcf.gz", "wb") as gz:
+        subprocess.run(["gzip", "-c", str(plain)], stdout=gz, check=True)
+    write_shuffled(plain, out / "wgs_shuffled.vcf.gz")
+    small = out / "wgs_small.vcf"
+    write_wgs(small, max(1, args.records // 10))
+    bgzip_and_index(small, out / "wgs_small.vcf.gz", index=True)
+    small.unlink()
     spans = gene_spans("GRCh38")
     (out / "targets.bed").write_text(
         "".join(

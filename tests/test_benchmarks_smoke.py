@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_benchmark_runner_smoke(tmp_path):
     results = tmp_path / "RESULTS.md"
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n\n<!-- bench-table:start -->\nold\n<!-- bench-table:end -->\nafter\n")
     res = subprocess.run(
         [
             sys.executable,
@@ -25,6 +27,8 @@ def test_benchmark_runner_smoke(tmp_path):
             "1",
             "--results",
             str(results),
+            "--readme",
+            str(readme),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -42,5 +46,11 @@ def test_benchmark_runner_smoke(tmp_path):
     ):
         assert measurement in text
     assert "failed" not in text
+    for form in ("shuffled", "plain-text", "plain-gzip", "a tenth of the records"):
+        assert form in text
+    # only the marked table of the README is replaced
+    new = readme.read_text()
+    assert new.startswith("# x\n\n<!-- bench-table:start -->\n| measurement |")
+    assert new.endswith("<!-- bench-table:end -->\nafter\n") and "old" not in new
     # header + 3 samples, as asked
     assert (tmp_path / "data" / "panel" / "samples.tsv").read_text().count("\n") == 4

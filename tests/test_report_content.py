@@ -50,9 +50,24 @@ def test_drug_blocks_follow_rank_call_status_and_history():
     ]
     b = drug_blocks(drugs)
     assert [d.drug for d in b.next_options] == ["alpha", "zeta"]  # by rank, not by name
-    assert {d.drug for d in b.avoid} == {"ceritinib", "crizotinib"}  # resistant or progressed on
+    # resistant, reduced or progressed on (resources/catalogue/README.md, "Ranking")
+    assert {d.drug for d in b.avoid} == {"ceritinib", "crizotinib", "brigatinib"}
     assert {d.drug for d in b.investigational} == {"hsp90", "asp3026"}
-    assert {d.drug for d in b.other} == {"ensartinib", "brigatinib", "unranked"}
+    assert {d.drug for d in b.other} == {"ensartinib", "unranked"}
+
+
+def test_drug_blocks_take_the_decision_layers_group_first():
+    drugs = [
+        _drug("a", "sensitive", 2, group="next_option"),
+        _drug("b", "sensitive", 1, group="next_option"),
+        _drug("c", "sensitive", None, group="investigational"),
+        _drug("d", "reduced", None, group="avoid"),
+        _drug("e", "unknown", None, group="unranked"),
+    ]
+    b = drug_blocks(drugs)
+    assert [d.drug for d in b.next_options] == ["b", "a"]
+    assert [d.drug for d in b.investigational] == ["c"] and [d.drug for d in b.avoid] == ["d"]
+    assert [d.drug for d in b.other] == ["e"]
 
 
 def test_not_seen_tells_not_assessed_from_not_detected():

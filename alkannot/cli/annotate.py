@@ -101,6 +101,11 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     show_default=True,
     help="Reports to write.",
 )
+@click.option(
+    "--full-checksums",
+    is_flag=True,
+    help="SHA-256 of whole inputs [default: an indexed VCF/FASTA is hashed over head, index, size].",
+)
 @click.option("--report-date", help="Date printed on the HTML report (YYYY-MM-DD) [default: none].")
 @click.option(
     "--specimen-type",

@@ -125,5 +125,5 @@ def validate(file: str) -> None:
     """Check FILE against the schema and the semantic rules; print 'ok' or the problem."""
     from alkannot.catalogue import load_catalogue
 
-    cat = load_catalogue(file)
+    cat = load_catalogue(file, revalidate=True)  # never trusts a cached validation
     click.echo(f"ok: {len(cat.entries)} entries, version {cat.version}")

@@ -1,4 +1,4 @@
-"""Read somatic VCFs with cyvcf2 (htslib): build, tumour sample, target-region records, VAF/depth.
+"""Read somatic VCFs with htslib (:mod:`alkannot.io.htsvcf`): build, tumour sample, target-region records, VAF/depth.
 
 The file is opened once. With a tabix/CSI index every target region is queried on that one
 object, so the cost does not grow with the file; without an index the file is streamed once in
@@ -27,6 +27,8 @@ from alkannot.models import SkippedRecord, Variant
 Regions = dict[str, list[tuple[int, int]]]
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 _HEAD_BYTES = 1 << 16
+_NOT_ACGTN = re.compile(r"[^ACGTN]")
+_NOT_ACGT = re.compile(r"[^ACGT]")
 
 
 @dataclass
@@ -59,6 +61,7 @@ def _quiet_htslib() -> Iterator[Path]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(fd)
+        Path(tmp).unlink(missing_ok=True)  # read it inside the block; never left in /tmp
 
 
 def _htslib_message(log: Path) -> str:
@@ -69,8 +72,12 @@ def _htslib_message(log: Path) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _head_text(path: str) -> tuple[str, bool]:
-    """Decompressed start of the file (up to 64 KiB) and whether it is gzip-compressed."""
+def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
+    """Decompressed start of the file (up to 64 KiB) and whether it is gzip-compressed.
+
+    ``check_gzip`` reads a plain (non-BGZF) gzip file to its end to catch truncation; the fast
+    scan, which reads the whole file anyway, checks it on the way instead.
+    """
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
@@ -93,7 +100,7 @@ def _head_text(path: str) -> tuple[str, bool]:
             raise InputFormatError(
                 f"cannot decompress the file ({exc}); is it a VCF?", path=path
             ) from None
-        if not bgzf:
+        if not bgzf and check_gzip:
             _check_plain_gzip(path)
         return raw.decode("utf-8", errors="replace"), True
     with open(path, "rb") as fh:
@@ -243,16 +250,17 @@ def read_vcf(
     -------
     VcfData
     """
-    import cyvcf2
+    from alkannot.io.htsvcf import VcfFile
 
     path = str(path)
-    head, compressed = _head_text(path)
+    head, compressed = _head_text(path, check_gzip=not fast_scan)
     stray, warning = _validate_head(path, head)
     read_path = _clean_copy(path, stray, compressed) if stray else path
+    vcf = None
     try:
         with _quiet_htslib() as log:
             try:
-                vcf = cyvcf2.VCF(read_path, lazy=True)
+                vcf = VcfFile(read_path)
             except Exception as exc:  # htslib gives OSError, ValueError or plain Exception
                 msg = _htslib_message(log) or str(exc)
                 raise InputFormatError(
@@ -260,6 +268,8 @@ def read_vcf(
                 ) from None
         return _read(vcf, path, regions, sample, build, warning, stray == 0, read_path, fast_scan)
     finally:
+        if vcf is not None:
+            vcf.close()
         if read_path != path:
             os.unlink(read_path)
 
@@ -353,16 +363,16 @@ def _read(
                 _add_record(data, rec, build, s_index, caller, ann_fields)
         except AlkannotError:
             raise
-        except Exception as exc:  # noqa: BLE001 - cyvcf2 raises a bare Exception on a bad record
+        except Exception as exc:  # noqa: BLE001 - htslib errors surface as OSError, ValueError or Exception
             msg = _htslib_message(log) or str(exc)
             raise InputFormatError(
                 f"cannot read a record ({msg}); the file may be truncated or malformed",
                 path=path,
                 record=f"after {data.records_examined} target records",
             ) from None
+        noise = _htslib_message(log)
     # the same order whatever the path (region queries, scan, stream): genomic order
     data.variants.sort(key=lambda v: (_contig_order(v.chrom), v.pos, v.ref, v.alt))
-    noise = _htslib_message(log)
     if noise:
         data.warnings.append(f"htslib: {noise}")
     return data
@@ -402,9 +412,13 @@ def _query(vcf, regions: Regions, build: str):
 
 def _scan_records(vcf, path: str, regions: Regions, build: str):
     """Unindexed file: find candidate lines on the raw text, parse only those with htslib."""
-    import cyvcf2
-
-    from alkannot.io.vcf_scan import MalformedRecordError, scan_regions, write_subset
+    from alkannot.io.htsvcf import VcfFile
+    from alkannot.io.vcf_scan import (
+        CorruptInputError,
+        MalformedRecordError,
+        scan_regions,
+        write_subset,
+    )
 
     try:
         header, lines = scan_regions(
@@ -417,11 +431,17 @@ def _scan_records(vcf, path: str, regions: Regions, build: str):
         raise InputFormatError(
             f"POS is not a positive whole number in the record {exc}", path=path
         ) from None
+    except CorruptInputError as exc:  # the same message as the up-front gzip check
+        raise InputFormatError(
+            f"the gzip file is truncated or corrupt ({exc}); recompress it with bgzip", path=path
+        ) from None
     if not lines:
         return
     tmp = write_subset(header, lines)
     try:
-        yield from _stream_records(cyvcf2.VCF(tmp, lazy=True), regions, build)
+        subset = VcfFile(tmp)
+        yield from _stream_records(subset, regions, build)
+        subset.close()
     finally:
         os.unlink(tmp)
 
@@ -465,10 +485,12 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
         vals = text[9 + s_index].split(":")
         fmt = {k: v.split(",") for k, v in zip(keys, vals, strict=False)}
     info = {}
-    for key in ("TVAF", "TDP"):
-        val = rec.INFO.get(key)
-        if val is not None:
-            info[key] = val
+    info_text = text[7] if len(text) > 7 else ""
+    if "TVAF" in info_text or "TDP" in info_text:  # htslib's INFO lookups only when present
+        for key in ("TVAF", "TDP"):
+            val = rec.INFO.get(key)
+            if val is not None:
+                info[key] = val
     for i, alt in enumerate(alts, start=1):
         alt_u = alt.upper()
         if (
@@ -476,7 +498,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             or alt_u in ("*", ".")
             or "[" in alt_u
             or "]" in alt_u
-            or (re.search(r"[^ACGTN]", alt_u))
+            or _NOT_ACGTN.search(alt_u)
         ):
             data.skipped.append(
                 SkippedRecord(
@@ -488,7 +510,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
-        if re.search(r"[^ACGT]", ref):
+        if _NOT_ACGT.search(ref):
             data.skipped.append(
                 SkippedRecord(
                     data.path, f"{locus} {ref}>{alt}", "REF is not a DNA sequence", "malformed"
@@ -498,7 +520,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
         vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
         anns = ()
         for f in ann_fields:
-            value = rec.INFO.get(f.info_id)
+            value = rec.INFO.get(f.info_id) if f.info_id in info_text else None
             if value:
                 anns += parse_annotations(value, f, ref, alts, i)
         data.variants.append(

@@ -2,14 +2,14 @@
 
 Parsing every record of a whole-genome VCF with htslib costs seconds per million records, while
 a re-biopsy needs a few thousand records in seven genes. This module finds those records on the
-raw text and hands only them to htslib (cyvcf2) for real parsing:
+raw text and hands only them to htslib (:mod:`alkannot.io.htsvcf`) for real parsing:
 
 1. BGZF blocks are inflated in worker threads (isal and zlib release the GIL) a few batches
    ahead of the main thread, which works on the text meanwhile; other files are read in large
    pieces. Memory stays bounded: a few batches of blocks at a time.
 2. In each decompressed chunk, the line starts come from one vectorised newline search (numpy);
-   lines are grouped by contig by comparing their first bytes with each contig name in turn (a
-   sorted file has one or two contigs per chunk), so lines on other contigs cost nothing more.
+   the first 8 bytes of every line are read as one 64-bit number and compared, under a mask, with
+   each target contig name + tab, so a shuffled file costs what a sorted one does.
 3. On target contigs, POS is parsed for all lines at once (numpy) and tested against the target
    intervals, with a margin for long REF alleles; only the lines that can overlap are kept.
 
@@ -35,17 +35,24 @@ Regions = dict[str, list[tuple[int, int]]]
 REF_MARGIN = 1000
 _BATCH_BLOCKS = 32  # ~2 MiB of decompressed text per batch (bounded memory)
 _RAW_READ = 4 << 20  # compressed bytes read at a time
-_MAX_CONTIG_GROUPS = 32  # contig groups per chunk before falling back to a per-line pass
+_TEXT_READ = 2 << 20  # text read at a time from a plain or gzip file (bounded memory)
+_KEY_WIDTH = 8  # leading bytes of a line compared at once, as one 64-bit number
 _POS_DIGITS = 12  # longer POS values are not positions htslib accepts
 
 try:  # isal inflates about twice as fast as zlib
+    from isal import igzip as _gzip_mod
     from isal import isal_zlib as _inflate_mod
 except ImportError:  # pragma: no cover - isal is a dependency; zlib keeps odd platforms working
-    _inflate_mod = zlib
+    _inflate_mod, _gzip_mod = zlib, gzip
+_INFLATE_ERRORS = (EOFError, OSError, zlib.error, _inflate_mod.error)
 
 
 class MalformedRecordError(ValueError):
     """A record on a target contig whose POS is not a number."""
+
+
+class CorruptInputError(ValueError):
+    """The compressed file cannot be read to its end (truncated or damaged)."""
 
 
 def _inflate_batch(payloads: list[bytes]) -> bytes:
@@ -89,7 +96,20 @@ def _is_bgzf(path: str) -> bool:
 
 
 def decompressed_chunks(path: str, threads: int = 2) -> Iterator[bytes]:
-    """Yield the file's text in large chunks (arbitrary boundaries), in file order."""
+    """Yield the file's text in large chunks (arbitrary boundaries), in file order.
+
+    Raises
+    ------
+    CorruptInputError
+        When a compressed file is truncated or damaged.
+    """
+    try:
+        yield from _decompressed_chunks(path, threads)
+    except (ValueError, *_INFLATE_ERRORS) as exc:
+        raise CorruptInputError(str(exc)) from None
+
+
+def _decompressed_chunks(path: str, threads: int) -> Iterator[bytes]:
     if _is_bgzf(path):
         with open(path, "rb") as fh, ThreadPoolExecutor(max_workers=threads) as pool:
             ahead: deque = deque()
@@ -108,24 +128,32 @@ def decompressed_chunks(path: str, threads: int = 2) -> Iterator[bytes]:
         return
     with open(path, "rb") as raw:
         magic = raw.read(2)
-    opener = gzip.open if magic == b"\x1f\x8b" else open
+    opener = _gzip_mod.open if magic == b"\x1f\x8b" else open
     with opener(path, "rb") as fh:
-        while chunk := fh.read(16 << 20):
+        while chunk := fh.read(_TEXT_READ):
             yield chunk
 
 
+_PAD = b"\0" * _KEY_WIDTH
+
+
 def line_chunks(path: str, threads: int = 2) -> Iterator[bytes]:
-    """Yield ``\\n`` + complete lines, chunk by chunk (a cut line is carried to the next chunk)."""
+    """Yield ``\\n`` + complete lines + 8 NUL bytes, chunk by chunk.
+
+    A line cut by a chunk boundary is carried to the next chunk. The padding lets the first 8
+    bytes of every line be read at once (:func:`_line_keys`); it is not part of the text.
+    """
     tail = b""
     for chunk in decompressed_chunks(path, threads):
         cut = chunk.rfind(b"\n")
         if cut < 0:
             tail += chunk
             continue
-        yield b"".join((b"\n", tail, chunk[: cut + 1]))
+        # the one copy of the text
+        yield b"".join((b"\n", tail, memoryview(chunk)[: cut + 1], _PAD))
         tail = chunk[cut + 1 :]
     if tail:
-        yield b"\n" + tail + b"\n"
+        yield b"\n" + tail + b"\n" + _PAD
 
 
 def _wanted_contigs(
@@ -163,29 +191,77 @@ def _starting_with(arr: np.ndarray, starts: np.ndarray, prefix: bytes) -> np.nda
     return same
 
 
-def _lines_by_contig(text: bytes, arr: np.ndarray, starts: np.ndarray, ends: np.ndarray):
-    """Yield ``(contig, line indices)`` for every contig of the chunk."""
-    remaining = np.arange(len(starts))
-    groups = 0
-    while remaining.size and groups < _MAX_CONTIG_GROUPS:
-        first = remaining[0]
-        s, e = int(starts[first]), int(ends[first])
-        tab = text.find(b"\t", s, e)
-        name = text[s:e] if tab < 0 else text[s:tab]
-        # the exact bytes "name\t" hold no newline, so a match never runs into the next line
-        same = _starting_with(arr, starts[remaining], name + b"\t")
-        same[0] = True  # a line without a tab is its own group
-        yield name, remaining[same]
-        remaining = remaining[~same]
-        groups += 1
-    if remaining.size:  # many contigs interleaved (unsorted file): one line at a time
-        by_name: dict[bytes, list[int]] = {}
-        for i in remaining.tolist():
-            s, e = int(starts[i]), int(ends[i])
-            tab = text.find(b"\t", s, e)
-            by_name.setdefault(text[s:e] if tab < 0 else text[s:tab], []).append(i)
-        for name, rows in by_name.items():
-            yield name, np.array(rows, dtype=np.int64)
+def _key(data: bytes) -> int:
+    """The little-endian number of up to 8 leading bytes (the rest zero)."""
+    return int.from_bytes(data[:_KEY_WIDTH].ljust(_KEY_WIDTH, b"\0"), "little")
+
+
+def _prefix_matchers(names: list[bytes]) -> list[tuple[int, np.ndarray, list[tuple[bytes, bytes]]]]:
+    """Per prefix width: its mask, the sorted keys of ``name\t`` and ``name\n``, and who they are.
+
+    A line belongs to a contig when it starts with ``name\t``; ``name\n`` (a line with no other
+    column) counts too, so that a malformed target record is reported, not skipped.
+    """
+    by_mask: dict[int, dict[int, tuple[bytes, bytes]]] = {}
+    for name in names:
+        for end in (b"\t", b"\n"):
+            prefix = name + end
+            mask = (1 << (8 * min(len(prefix), _KEY_WIDTH))) - 1
+            by_mask.setdefault(mask, {})[_key(prefix)] = (name, prefix)
+    out = []
+    for mask, entries in sorted(by_mask.items()):
+        keys = sorted(entries)
+        out.append((mask, np.array(keys, dtype=np.uint64), [entries[k] for k in keys]))
+    return out
+
+
+def _line_keys(text: bytes, starts: np.ndarray) -> np.ndarray:
+    """The first 8 bytes of each line as a little-endian 64-bit number (one gather)."""
+    # a uint64 view starting at every byte (the chunk carries 8 bytes of padding at its end)
+    view = np.ndarray((len(text) - _KEY_WIDTH + 1,), dtype="<u8", buffer=text, strides=(1,))
+    return view[starts]
+
+
+def _target_lines(
+    text: bytes, arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, matchers
+) -> Iterator[tuple[bytes, np.ndarray]]:
+    """Yield ``(contig, line indices)`` for the target contigs present in the chunk.
+
+    The first 8 bytes of every line are read as one number and looked up, under each prefix
+    width's mask, among the target names + tab: the cost is the same for a sorted or a shuffled
+    file. A chunk whose lines all share the first line's contig (a sorted file) is settled by one
+    comparison.
+    """
+    keys = _line_keys(text, starts)
+    s0, e0 = int(starts[0]), int(ends[0])
+    tab = text.find(b"\t", s0, e0)
+    if 0 <= tab - s0 < _KEY_WIDTH:
+        first = text[s0 : tab + 1]
+        mask = np.uint64((1 << (8 * len(first))) - 1)
+        if np.all((keys & mask) == np.uint64(_key(first))):
+            for _mask, _keys, entries in matchers:
+                if any(name + b"\t" == first for name, _ in entries):
+                    yield first[:-1], np.arange(len(starts))
+                    break
+            return
+    found: dict[bytes, list[np.ndarray]] = {}
+    for mask, group_keys, entries in matchers:
+        masked = keys & np.uint64(mask)
+        at = np.searchsorted(group_keys, masked)
+        np.minimum(at, len(group_keys) - 1, out=at)
+        rows = np.flatnonzero(group_keys[at] == masked)
+        if not rows.size:
+            continue
+        which = at[rows]
+        for j in np.unique(which).tolist():
+            name, prefix = entries[j]
+            hit = rows[which == j]
+            if len(prefix) > _KEY_WIDTH:  # a long name: check the rest
+                hit = hit[_starting_with(arr, starts[hit], prefix)]
+            if hit.size:
+                found.setdefault(name, []).append(hit)
+    for name, parts in found.items():
+        yield name, np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
 
 
 def _positions(text: bytes, arr: np.ndarray, first: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -233,28 +309,28 @@ def scan_regions(
     wanted = _wanted_contigs(regions, contig_alias, file_contigs)
     if not wanted:
         return b"", []
+    matchers = _prefix_matchers(list(wanted))
     header_parts: list[bytes] = []
     in_header = True
     out: list[bytes] = []
     for text in line_chunks(path):
+        real = len(text) - len(_PAD)
         begin = 0  # offset of the "\n" before the first record line of the chunk
         if in_header:
             pos = 1
-            while pos < len(text) and text[pos] == 35:  # "#"
+            while pos < real and text[pos] == 35:  # "#"
                 pos = text.find(b"\n", pos) + 1
             header_parts.append(text[1:pos])
-            if pos >= len(text):
+            if pos >= real:
                 continue
             in_header = False
             begin = pos - 1
         arr = np.frombuffer(text, dtype=np.uint8)
-        newlines = np.flatnonzero(arr[begin:] == 10) + begin
+        newlines = np.flatnonzero(arr[begin:real] == 10) + begin
         starts, ends = newlines[:-1] + 1, newlines[1:]
         kept: list[np.ndarray] = []
-        for name, rows in _lines_by_contig(text, arr, starts, ends):
-            spans = wanted.get(name)
-            if spans is None:
-                continue
+        for name, rows in _target_lines(text, arr, starts, ends, matchers):
+            spans = wanted[name]
             pos = _positions(text, arr, starts[rows] + len(name) + 1, ends[rows])
             # spans are sorted and disjoint: the first span ending at or after pos is the only
             # one pos can precede or fall into; keep pos if it is within the margin of its start

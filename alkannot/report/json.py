@@ -7,7 +7,8 @@ report reads these files back with :func:`result_from_dict`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields, is_dataclass
+from functools import cache
 from pathlib import Path
 
 from alkannot.models import (
@@ -28,17 +29,28 @@ from alkannot.report.text import escape_bidi_json
 SCHEMA_VERSION = "2.0.0"
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+
+
 def _plain(value):
+    """``dataclasses.asdict`` and tuples to lists in one pass (asdict deep-copies every value)."""
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    return value
+    names = _field_names(type(value))
+    if names is None:
+        return value
+    return {n: _plain(getattr(value, n)) for n in names}
 
 
 def result_to_dict(result: SampleResult) -> dict:
     """Return the JSON-ready dict of a result (tuples become lists)."""
-    d = _plain(asdict(result))
+    d = _plain(result)
     d["schema_version"] = SCHEMA_VERSION
     return d
 

@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_bytes
@@ -48,8 +47,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _xml_text(value: str) -> str:
-    # XML 1.0 forbids most control characters; drop them rather than write an unreadable file
-    return escape(_CONTROL.sub("", value))
+    # XML 1.0 forbids most control characters; drop them rather than write an unreadable file.
+    # Escaped by hand, as xml.sax.saxutils.escape does: that module imports urllib, http, email.
+    value = _CONTROL.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _sheet_xml(columns, rows) -> str:
@@ -59,10 +60,11 @@ def _sheet_xml(columns, rows) -> str:
         "</sheetView></sheetViews><sheetData>",
     ]
     table = [list(columns)] + [[row.get(c) for c in columns] for row in rows]
+    letters = [_col(i) for i in range(len(columns))]
     for r, values in enumerate(table, start=1):
         cells = []
-        for i, v in enumerate(values):
-            ref = f"{_col(i)}{r}"
+        for letter, v in zip(letters, values, strict=True):
+            ref = f"{letter}{r}"
             if isinstance(v, int | float) and not isinstance(v, bool) and r > 1:
                 cells.append(f'<c r="{ref}"><v>{v!r}</v></c>')
                 continue

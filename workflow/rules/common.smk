@@ -104,8 +104,8 @@ def chunk_mem_mb(threads):
 
 
 def all_outputs():
-    """Every sample's directory and the cohort overview."""
-    files = [f"{OUT}/{s}" for s in SAMPLES]
+    """Every sample's directory, its page for the Snakemake report, and the cohort overview."""
+    files = [f"{OUT}/{s}" for s in SAMPLES] + [f"{OUT}/pages/{s}.html" for s in SAMPLES]
     if config["cohort"]:
         files += [
             f"{OUT}/cohort/index.html",
