@@ -16,6 +16,11 @@ rule sample_page:
         ),
     log:
         f"{OUT}/logs/pages/{{sample}}.log",
+    localrule: True
+    conda:
+        "../envs/alkannot.yaml"
+    container:
+        config["container"]
     resources:
         mem_mb=100,
         runtime=1,
