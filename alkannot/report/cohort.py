@@ -85,7 +85,8 @@ def _cells(r) -> dict[str, list[tuple[str, str]]]:
             short = f"{f.gene} {value}"
         else:
             short = f.alteration.replace("fusion ", "")
-        desc = f"{f.gene} {f.alteration}" + (f" ({support(f)})" if support(f) else "")
+        sup = support(f, r)
+        desc = f"{f.gene} {f.alteration}" + (f" ({sup})" if sup else "")
         out.setdefault(f.mechanism, []).append((short, desc))
     return out
 

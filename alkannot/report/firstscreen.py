@@ -140,9 +140,16 @@ def key_findings(result: SampleResult) -> list[Finding]:
     return [f for f in result.findings if drives_calls(f)]
 
 
-def support(f: Finding) -> str:
-    """How well a finding is supported, in words: VAF, depth, FILTER, baseline."""
+def support(f: Finding, result: SampleResult | None = None) -> str:
+    """How well a finding is supported, in words: VAF and reads, or the copy-number fold; FILTER,
+    baseline status. ``result`` supplies the copy number of a copy-number finding."""
     parts = []
+    if f.kind == "copy_number" and result is not None:
+        c = next((c for c in result.copy_number if c.gene == f.gene), None)
+        if c is not None and c.fold_change is not None:
+            parts.append(f"fold {c.fold_change:.2f}")
+        if c is not None and c.copy_number is not None:
+            parts.append(f"copy number {c.copy_number:.1f}")
     if f.vaf is not None:
         parts.append(f"VAF {f.vaf:.1%}" if f.vaf >= 0.001 else f"VAF {f.vaf:.2g}")
     alt = getattr(f, "alt_reads", None)
@@ -265,7 +272,11 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
     for f in result.findings:
         if f.mechanism in result.mechanisms and drives_calls(f):
             rows.append(
-                {"section": "mechanism", "item": f"{f.gene} {f.alteration}", "detail": support(f)}
+                {
+                    "section": "mechanism",
+                    "item": f"{f.gene} {f.alteration}",
+                    "detail": support(f, result),
+                }
             )
     blocks = drug_blocks(result.drugs)
     for section, drugs in (
