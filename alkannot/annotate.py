@@ -260,6 +260,13 @@ def annotate_bypass(
             hgvsp, hgvsc = one_to_three(short), h.hgvsc
             consequence, how = "hotspot allele", "curated hotspot allele (DoCM)"
             break
+    if not short:
+        from alkannot.genome.codons import translate_in_codon_span
+
+        named = translate_in_codon_span(gene, build, v.chrom, v.pos, v.ref, v.alt)
+        if named is not None:
+            short, consequence = named
+            hgvsp, how = one_to_three(short), "translated from the bundled codon sequence"
     ext = choose_annotation(v.annotations, gene) if v.annotations else None
     if not short and ext is not None and ext.hgvsp:
         short = normalise_protein_change(ext.hgvsp)
@@ -289,7 +296,7 @@ def annotate_bypass(
             "protein change not determined (no annotation)",
         )
     entry = catalogue.match_mutation(gene, short)
-    check = _annotation_check(v, gene, short) if how.startswith("curated") else ""
+    check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
     return replace(
         _base_finding(v, gene, passed, notes),
         alteration=short,
@@ -334,6 +341,9 @@ def variant_findings(
         else:
             item = annotate_bypass(v, gene, build, catalogue, passed, notes)
         if isinstance(item, SkippedRecord):
+            # the file's own contig name in the locator, and the record's VAF and depth
+            record = item.record.replace(f"{v.chrom}:{v.pos}", v.record or f"{v.chrom}:{v.pos}", 1)
+            item = replace(item, record=record, vaf=v.vaf, depth=v.depth)
             out.skipped.append(item)
             out.not_translated += item.category == "needs_reference"
             out.non_coding += item.category == "non_coding"
@@ -420,6 +430,7 @@ def compound_findings(
                 f"is {why}, so the {entry.alteration} rule does not apply; each keeps its own "
                 "profile"
             )
+    matched: list[tuple] = []
     for entry in catalogue.match_compounds("ALK", list(by_name)):
         named = [p for p in entry.parts if p != "*"]
         members = [by_name[p] for p in named if p in by_name]
@@ -448,6 +459,7 @@ def compound_findings(
             )
             continue
         vafs = [f.vaf for f in members if f.vaf is not None]
+        matched.append((entry, frozenset(f.alteration for f in members)))
         out.append(
             Finding(
                 kind="mutation",
@@ -468,7 +480,24 @@ def compound_findings(
                 source="vcf",
             )
         )
-    return out, warnings
+    # one compound per set of alleles: a named entry over the wildcard for the same alleles, and
+    # the largest named compound over the smaller ones it contains (G1202R+I1171N+L1196M, EID11114,
+    # over I1171N+L1196M and over "G1202R + second mutation")
+    keep = []
+    for i, (entry, members) in enumerate(matched):
+        covered = any(
+            members < other or (members == other and "*" in entry.parts and "*" not in e2.parts)
+            for j, (e2, other) in enumerate(matched)
+            if j != i
+        )
+        if covered:
+            warnings.append(
+                f"ALK {' + '.join(sorted(members))}: reported as the larger or named compound "
+                f"that contains it, not as {entry.alteration}"
+            )
+        else:
+            keep.append(i)
+    return [out[i] for i in keep], warnings
 
 
 def _fmt(v: float | None) -> str:
@@ -502,13 +531,25 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
             ln = entry.ligand_note
             th_note += f"; {ln.statement} [{ln.citation}]: DNA sequencing cannot show the ligand"
         broad = "broad gain" in c.note
-        if c.call == "amplification":
+        unverifiable = c.call == "amplification" and c.fold_change is None
+        if unverifiable:
+            # a tool's discrete call (GISTIC/cBioPortal 2): neither the sourced level nor a focal
+            # segment can be checked, so it is shown and never a mechanism
+            entry = None
+            alteration = "amplification (tool's call, level not verifiable)"
+            significance = (
+                f"{c.gene} amplification by the tool's discrete call; the sourced amplification "
+                "level and focality cannot be checked from it: an observation, not a mechanism"
+            )
+        elif c.call == "amplification":
             significance = (
                 "catalogued copy-number mechanism (focal amplification)"
                 if entry
                 else f"{c.gene} amplification, not in the catalogue"
             )
             alteration = "amplification"
+            if c.segment_bp is None:
+                th_note += "; segment size not given (gene-level values): focality not checked"
         else:
             alteration = "broad gain" if broad else "gain"
             significance = "copy-number gain: an observation, not a resistance mechanism" + (

@@ -29,6 +29,7 @@ from alkannot.annotate import (
 from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
+from alkannot.genome.codons import check_codon_reference
 from alkannot.genome.sequence import ReferenceSequence
 from alkannot.models import (
     Finding,
@@ -87,7 +88,7 @@ class _Inputs:
 
 
 def _read_timepoint(
-    vcf: str,
+    vcf: str | None,
     *,
     label: str,
     vcf_sample: str | None,
@@ -103,33 +104,51 @@ def _read_timepoint(
     thresholds: Thresholds,
     catalogue,
     table_sample: str | None = None,
+    input_format: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
+    from alkannot.io.maf import is_maf, read_maf
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
-    data = read_vcf(vcf, lambda b: target_regions(b), sample=vcf_sample, build=build)
-    out.build, out.vcf_sample = data.build, data.sample
-    out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
-    out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
-    out.variants_examined = data.records_examined
-    if reference is None or reference.build != data.build:
-        reference = ReferenceSequence(data.build, fasta)
-    check_reference_alleles(data.variants, reference, vcf)
-    va = variant_findings(
-        data.variants, data.build, reference, catalogue, thresholds, purity=purity
-    )
-    out.findings += va.findings
-    out.warnings += [f"{label}: {w}" for w in va.warnings]
-    out.skipped += data.skipped + va.skipped
-    out.not_translated = va.not_translated
-    out.non_coding = va.non_coding
+    regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
+    if input_format not in (None, "vcf", "maf"):
+        raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
+    if vcf is None:  # reads only (--bam): the build comes from the BAM header
+        out.build = str(build)
+        if reference is None or reference.build != out.build:
+            reference = ReferenceSequence(out.build, fasta)
+    else:
+        if input_format == "maf" or (input_format is None and is_maf(vcf)):
+            data = read_maf(
+                vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta
+            )
+        else:
+            data = read_vcf(vcf, regions, sample=vcf_sample, build=build)
+        out.build, out.vcf_sample = data.build, data.sample
+        out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
+        out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
+        out.variants_examined = data.records_examined
+        if reference is None or reference.build != data.build:
+            reference = ReferenceSequence(data.build, fasta)
+        check_reference_alleles(data.variants, reference, vcf)
+        check_codon_reference(data.variants, data.build, vcf)
+        eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
+        rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
+        va = variant_findings(rest, data.build, reference, catalogue, thresholds, purity=purity)
+        out.findings += va.findings
+        out.warnings += [f"{label}: {w}" for w in va.warnings]
+        role = "maf" if data.caller == "MAF" else "vcf"
+        out.skipped += _as_source(role, data.skipped + va.skipped + _eml4_skipped(eml4))
+        out.not_translated = va.not_translated
+        out.non_coding = va.non_coding
+    build = out.build
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
-        cn = read_cnv(cnv, data.build, fmt=cnv_format, sample=_multi_sample(cnv, table_sample))
+        cn = read_cnv(cnv, build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
-        out.skipped += cn.skipped
+        out.skipped += _as_source("cnv", cn.skipped)
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         folds = {
             g: th["fold"]
@@ -138,7 +157,7 @@ def _read_timepoint(
         }
         out.copy_number = gene_copy_numbers(
             cn,
-            data.build,
+            build,
             COPY_NUMBER_GENES,
             purity=purity,
             ploidy=ploidy,
@@ -150,18 +169,18 @@ def _read_timepoint(
         from alkannot.fusion import summarise_fusion_status, type_alk_fusion
         from alkannot.io.fusions import read_fusions
 
-        fd = read_fusions(fusions, data.build, fmt=fusion_format, sample=table_sample)
+        fd = read_fusions(fusions, build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
-        out.skipped += fd.skipped
+        out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
-        out.fusions = [type_alk_fusion(c, data.build) for c in fd.calls]
+        out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
         out.fusion_status = summarise_fusion_status(fd)
         out.findings += fusion_findings(out.fusions)
     return out, reference
 
 
 def annotate_sample(
-    vcf: str | Path,
+    vcf: str | Path | None = None,
     *,
     sample_name: str | None = None,
     vcf_sample: str | None = None,
@@ -187,6 +206,13 @@ def annotate_sample(
     tumour_type: str | None = None,
     time_on_therapy: dict[str, float] | None = None,
     full_checksums: bool = False,
+    input_format: str | None = None,
+    bam: str | Path | None = None,
+    baseline_bam: str | Path | None = None,
+    rna_bam: str | Path | None = None,
+    min_mapq: int = 20,
+    min_base_quality: int = 20,
+    max_detection_limit: float = 0.05,
 ) -> SampleResult:
     """Annotate one re-biopsy: find resistance mechanisms and build the drug matrix.
 
@@ -218,6 +244,12 @@ def annotate_sample(
         Support rules: variants below them are reported but do not enter the drug matrix.
     catalogue
         A local catalogue YAML instead of the bundled one (its path and SHA-256 are reported).
+    bam, baseline_bam, rna_bam
+        Re-biopsy BAM/CRAM (enough without a VCF: the build comes from its header), the
+        pre-treatment one, and spliced RNA alignments for phasing (see :mod:`alkannot.reads`).
+        A CRAM needs ``reference``.
+    min_mapq, min_base_quality, max_detection_limit
+        Read filters, and the detection limit above which a site is ``not_evaluable``.
     progressed_on
         The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
         received but stopped for another reason (toxicity) stays eligible.
@@ -227,6 +259,8 @@ def annotate_sample(
     full_checksums
         Hash every input whole. By default an indexed VCF or FASTA, read by region, is hashed
         over its head, index and size (:mod:`alkannot.checksums`; ``InputFile.hashed`` says so).
+    input_format
+        ``"vcf"`` or ``"maf"``: what ``vcf`` is; default: told from its content (a MAF header).
 
     Returns
     -------
@@ -240,9 +274,19 @@ def annotate_sample(
     """
     from alkannot.catalogue import load_catalogue
     from alkannot.drugs import build_drug_matrix
+    from alkannot.outdir import check_sample_id
 
     vcf = _require_file(vcf, "VCF")
     fasta = _require_file(reference, "--reference")
+    bams = {
+        "bam": _require_file(bam, "--bam"),
+        "baseline_bam": _require_file(baseline_bam, "--baseline-bam"),
+        "rna_bam": _require_file(rna_bam, "--rna-bam"),
+    }
+    if not vcf and not bams["bam"]:
+        raise ConfigError("give a VCF, a --bam, or both")
+    if (bams["baseline_bam"] or bams["rna_bam"]) and not bams["bam"]:
+        raise ConfigError("--baseline-bam/--rna-bam need --bam as well")
     paths = {
         "cnv": _require_file(cnv, "--cnv"),
         "fusions": _require_file(fusions, "--fusions"),
@@ -265,7 +309,13 @@ def annotate_sample(
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
     context = clinical_context(specimen_type, tumour_type, time_on_therapy)
-    roles = {"vcf": vcf, "reference": fasta, **paths}
+    bam_sample = ""
+    if bams["bam"]:
+        from alkannot.reads import bam_build
+
+        found, bam_sample = bam_build(bams["bam"], fasta)
+        build = build or (None if vcf else found)
+    roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
     if catalogue is not None:
         roles["catalogue"] = _require_file(catalogue, "--catalogue")
     # Checksums of files read whole are computed on another core while the inputs are read
@@ -296,6 +346,7 @@ def annotate_sample(
             cnv_format=cnv_format,
             fusion_format=fusion_format,
             table_sample=sample_name,
+            input_format=input_format,
         )
         now, ref = _read_timepoint(
             vcf,
@@ -328,7 +379,9 @@ def annotate_sample(
                     path=paths["baseline_vcf"],
                 )
             skipped += [
-                SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category)
+                SkippedRecord(
+                    f"baseline {s.source}", s.record, s.reason, s.category, s.vaf, s.depth
+                )
                 for s in base.skipped
             ]
             warnings += base.warnings
@@ -340,7 +393,21 @@ def annotate_sample(
             findings = compare_with_baseline(findings, base.findings, assessed)
             base_fusion = base.fusion_status
         else:
+            base = None
             base_fusion = "not_assessed"
+        reads = None
+        if bams["bam"]:
+            from alkannot.reads.integrate import add_read_evidence
+
+            reads, findings, base_fusion = add_read_evidence(
+                bams, now, base, findings, ref, cat, fasta=fasta, vcf_given=bool(vcf),
+                base_fusion=base_fusion, thresholds=thresholds,
+                min_mapq=min_mapq, min_base_quality=min_base_quality,
+                max_detection_limit=max_detection_limit,
+            )  # fmt: skip
+            if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
+                warnings = [w for w in warnings if "not treated as the compound" not in w]
+            warnings += [f"reads: {w}" for w in reads.warnings]
         if now.fusion_status == "absent":
             kd = [
                 f
@@ -357,7 +424,9 @@ def annotate_sample(
             if "contradiction" in absent.alteration:
                 warnings.append(absent.significance)
 
-        sample = safe_sample_id(sample_name or now.vcf_sample or Path(vcf).name.split(".")[0])
+        first = Path(vcf or bams["bam"]).name.split(".")[0]
+        sample = safe_sample_id(sample_name or now.vcf_sample or bam_sample or first)
+        check_sample_id(sample)
         metadata = SampleMetadata(
             sample=sample,
             prior_therapy=therapies,
@@ -386,7 +455,7 @@ def annotate_sample(
             fusion_status=_fusion_status(now.fusion_status, findings),
             mechanisms=mechanisms_found(findings),
             drugs=build_drug_matrix(findings, cat, metadata),
-            not_assessed=not_assessed(cat, paths, now.not_translated),
+            not_assessed=not_assessed(cat, {**paths, **bams}, now.not_translated),
             skipped=skipped,
             warnings=warnings,
             inputs=inputs,
@@ -398,6 +467,7 @@ def annotate_sample(
                 "sample_name": sample_name or now.vcf_sample,
                 **run_configuration(cat, now.build, catalogue is not None),
             },
+            reads=reads,
         )
     finally:
         hasher.cancel()
@@ -484,6 +554,37 @@ def _multi_sample(path: str, sample: str | None) -> str | None:
     return sample if sample in head else None
 
 
+def _in_gene(v, gene: str, build: str) -> bool:
+    from alkannot.genome.models import gene_spans
+
+    s = gene_spans(build)[gene]
+    return v.chrom == s.chrom and v.pos <= s.end and v.pos + len(v.ref) - 1 >= s.start
+
+
+def _eml4_skipped(variants) -> list[SkippedRecord]:
+    """EML4 point variants are examined and listed: the catalogue holds none, the fusion is
+    assessed from --fusions."""
+    return [
+        SkippedRecord(
+            "vcf",
+            f"{v.record} {v.ref}>{v.alt}",
+            "in EML4 (the usual ALK fusion partner): EML4 point variants are not catalogued "
+            "resistance mechanisms; the fusion itself is assessed from --fusions",
+            "eml4_variant",
+            vaf=v.vaf,
+            depth=v.depth,
+        )
+        for v in variants
+    ]
+
+
+def _as_source(role: str, records: list[SkippedRecord]) -> list[SkippedRecord]:
+    """One ``source`` per input role (``vcf``, ``cnv``, ``fusions``) whatever the reader wrote."""
+    from dataclasses import replace
+
+    return [replace(s, source=role) for s in records]
+
+
 def _fusion_status(status: str, findings: list[Finding]) -> str:
     """``present``, ``lost`` (confirmed), ``not_detected`` (unconfirmed or contradicted),
     ``absent`` (not detected at baseline either) or ``not_assessed``."""
@@ -520,7 +621,7 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
             "Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
             "was given (--cnv)."
         )
-    if not paths["fusions"]:
+    if not paths["fusions"] and not paths.get("bam"):
         out.append(
             "ALK fusion status not assessed: a fusion cannot be called lost without "
             "fusion/SV input (--fusions)."
@@ -558,13 +659,14 @@ def write_sample_reports(
 ) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
-    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``;
+    ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``
+    (and ``{sample}.reads.tsv``, ``{sample}.phase.tsv`` when there is read evidence);
     ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``;
     ``pdf`` (optional, not in the defaults) prints the HTML page to ``{sample}.pdf`` with headless
-    Chromium. Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the
-    HTML page; without it the page says "not given", so that outputs depend on the inputs alone.
-    ``signoff`` fills the sign-off block (``reviewed_by``, ``date``, ``decision``); ``paper``
-    (``A4``/``Letter``) is the PDF page size.
+    Chromium. Every file is written atomically, all or nothing. ``report_date`` (``YYYY-MM-DD``)
+    is printed on the HTML page; without it the page says "not given", so that outputs depend on
+    the inputs alone. ``signoff`` fills the sign-off block (``reviewed_by``, ``date``,
+    ``decision``); ``paper`` (``A4``/``Letter``) is the PDF page size.
     """
     unknown = sorted(set(formats) - set(REPORT_FORMATS) - set(OPTIONAL_FORMATS))
     if unknown:
@@ -580,34 +682,42 @@ def write_sample_reports(
         from alkannot.report.pdf import find_browser
 
         find_browser()  # no browser: fail before any file is written
+    from alkannot.outdir import staged
+
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
-    if "tsv" in formats:
-        from alkannot.report.tsv import write_tsvs
+    # all or nothing: written into a staging folder, then moved into place together
+    with staged(outdir) as stage:
+        if "tsv" in formats:
+            from alkannot.report.tsv import write_tsvs
 
-        paths.update(write_tsvs(result, outdir))
-    if "json" in formats:
-        from alkannot.report.json import write_json
+            paths.update(write_tsvs(result, stage))
+            if result.reads is not None:
+                from alkannot.report.reads import write_read_tsvs
 
-        paths["json"] = outdir / f"{result.sample}.json"
-        write_json(result, paths["json"])
-    if "html" in formats:
-        from alkannot.report.html import write_html
+                paths.update(write_read_tsvs(result, stage))
+        if "json" in formats:
+            from alkannot.report.json import write_json
 
-        paths["html"] = outdir / f"{result.sample}.html"
-        write_html(result, paths["html"], report_date, signoff)
-    if "xlsx" in formats:
-        from alkannot.report.xlsx import write_xlsx
+            paths["json"] = stage / f"{result.sample}.json"
+            write_json(result, paths["json"])
+        if "html" in formats:
+            from alkannot.report.html import write_html
 
-        paths["xlsx"] = outdir / f"{result.sample}.xlsx"
-        write_xlsx(result, paths["xlsx"])
-    if "pdf" in formats:
-        from alkannot.report.html import render_html
-        from alkannot.report.pdf import write_pdf
+            paths["html"] = stage / f"{result.sample}.html"
+            write_html(result, paths["html"], report_date, signoff)
+        if "xlsx" in formats:
+            from alkannot.report.xlsx import write_xlsx
 
-        paths["pdf"] = outdir / f"{result.sample}.pdf"
-        write_pdf(render_html(result, report_date, signoff, paper or "A4"), paths["pdf"])
-    return paths
+            paths["xlsx"] = stage / f"{result.sample}.xlsx"
+            write_xlsx(result, paths["xlsx"])
+        if "pdf" in formats:
+            from alkannot.report.html import render_html
+            from alkannot.report.pdf import write_pdf
+
+            paths["pdf"] = stage / f"{result.sample}.pdf"
+            write_pdf(render_html(result, report_date, signoff, paper or "A4"), paths["pdf"])
+    return {kind: outdir / p.name for kind, p in paths.items()}
 
 
 def annotate_cohort(
@@ -618,7 +728,9 @@ def annotate_cohort(
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
+    Every JSON is checked before anything is written.
     """
+    from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
 
     jsons, failures = [], []
@@ -634,5 +746,6 @@ def annotate_cohort(
             raise InputFileError(
                 "sample result JSON not found; annotate the sample first", path=str(p)
             )
+        read_result_json(p)
         jsons.append(p)
     return write_cohort(jsons, Path(outdir), report_date, failures=failures)

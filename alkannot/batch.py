@@ -26,7 +26,19 @@ REPORT_SUFFIXES = {
     "html": ("html",),
     "xlsx": ("xlsx",),
 }
-INPUT_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
+INPUT_COLUMNS = (
+    "vcf",
+    "cnv",
+    "fusions",
+    "baseline_vcf",
+    "baseline_cnv",
+    "baseline_fusions",
+    "bam",
+    "baseline_bam",
+    "rna_bam",
+)
+#: written beside the tsv reports when the sample has read evidence (--bam)
+READ_SUFFIXES = ("reads.tsv", "phase.tsv")
 
 
 def sample_settings(
@@ -167,12 +179,20 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
         status, error = "annotated", None
-    except AlkannotError as exc:
+    except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
         # reports of an earlier run must not stand beside the error: remove them
         for f in FORMATS:
             for s in REPORT_SUFFIXES[f]:
                 (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
-        error = exc.one_line()
+        for s in READ_SUFFIXES:
+            (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
+        if isinstance(exc, AlkannotError):
+            error = exc.one_line()
+        else:
+            error = (
+                f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+                "please report it with this sample's inputs"
+            )
         write_text(error_file, error + "\n")
         status = "failed"
     record = {"settings": settings, "status": status, "error": error}

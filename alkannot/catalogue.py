@@ -375,11 +375,19 @@ def validate_catalogue_data(data: object, path: str) -> None:
 def _read_yaml(path: str, raw: bytes | None = None) -> object:
     import yaml
 
+    from alkannot.io.yaml_limits import expanded_size
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         if raw is None:
             raw = Path(path).read_bytes()
-        return yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+        expanded_size(data)  # an alias bomb is refused before anything walks it
+        return data
+    except ValueError as exc:
+        raise CatalogueError(f"refused: {exc}", path=path) from None
+    except RecursionError:
+        raise CatalogueError("refused: nested too deeply", path=path) from None
     except FileNotFoundError:
         raise CatalogueError("catalogue file not found", path=path) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -57,7 +57,17 @@ class _Context:
     """What the history and the findings say about the setting of this patient."""
 
     settings: list = field(default_factory=list)  # applicable setting entries
-    boosts: dict[str, int] = field(default_factory=dict)
+    boosts: dict[str, int] = field(default_factory=dict)  # context rank: lower first (CNS order)
+
+    def setting_support(self, drug: str) -> tuple[int, int]:
+        """Ranking key of the settings that support ``drug``: strongest level, then count."""
+        levels = [
+            LEVEL_RANK[de.level]
+            for e in self.settings
+            if (de := e.drugs.get(drug)) is not None and de.call == "sensitive"
+        ]
+        return (min(levels), -len(levels)) if levels else (len(LEVEL_RANK), 0)
+
     notes: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -214,6 +224,7 @@ def _call_for(
         for e in ctx.settings
         if drug.id in e.drugs and e.drugs[drug.id].call != "unknown"
     ]
+    setting_calls.sort(key=lambda t: LEVEL_RANK[t[1].level])
     if setting_calls and any(r.call != "unknown" for r in reasons if r.counted):
         e, de = setting_calls[0]
         for r in reasons:
@@ -221,6 +232,13 @@ def _call_for(
                 r.label += f" (no source on this finding; setting: {_setting_name(e)})"
                 r.call, r.evidence, r.level = de.call, de.evidence, de.level
                 r.catalogue_id = e.id
+            elif r.counted and r.call == "sensitive" == de.call and not r.conflicting:
+                # (a conflicting call keeps its own, low level: sources disagree on this finding)
+                # the setting's statement holds whatever the mechanism: it supports this too
+                if LEVEL_RANK[de.level] < LEVEL_RANK.get(r.level, 9):
+                    r.level = de.level
+                    r.label += f" (and setting: {_setting_name(e)})"
+                r.evidence = r.evidence + de.evidence
     counted_r = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
     if counted_r and any(r.call != "unknown" for r in counted_r):
@@ -317,7 +335,7 @@ def _choose_alk_part(done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Cont
         _is_on_target(r, catalogue) for dc in done.values() for r in dc.reasons if r.catalogue_id
     )
     setting_drugs = {d for e in ctx.settings for d, de in e.drugs.items() if de.call == "sensitive"}
-    candidates = []
+    candidates: list[DrugCall] = []
     for dc in done.values():
         drug = catalogue.drug_by_id[dc.drug]
         if not (drug.alk_inhibitor and drug.status == "approved") or dc.progressed_on:
@@ -336,8 +354,8 @@ def _choose_alk_part(done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Cont
         candidates,
         key=lambda dc: (
             LEVEL_RANK.get(_on_target_level(dc, catalogue), 9),
-            dc.drug not in setting_drugs,
-            -ctx.boosts.get(dc.drug, 0),
+            ctx.setting_support(dc.drug),
+            ctx.boosts.get(dc.drug, len(order)),
             order[dc.drug],
         ),
     )
@@ -388,13 +406,18 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
         entry = catalogue.entries.get(cid)
         if entry is None:
             continue
+        if entry.kind == "context":
+            # the entry's drugs in the order of their strongest source (CNS: ESMO 2020 grades),
+            # then as listed
+            favoured = [d for d, de in entry.drugs.items() if de.call == "sensitive"]
+            favoured.sort(key=lambda d: LEVEL_RANK[entry.drugs[d].level])
+            for i, drug in enumerate(favoured):
+                ctx.boosts[drug] = min(ctx.boosts.get(drug, i), i)
         for drug, de in entry.drugs.items():
-            ev = de.evidence[0]
-            if de.call == "sensitive" and entry.kind == "context":
-                ctx.boosts[drug] = ctx.boosts.get(drug, 0) + 1
-            ctx.notes.setdefault(drug, []).append(
-                f'{entry.summary.rstrip(".")}: "{ev.statement}" [{ev.citation}; {de.level}]'
+            quotes = "; ".join(
+                f'"{ev.statement}" [{ev.citation}; {ev.level}]' for ev in de.evidence
             )
+            ctx.notes.setdefault(drug, []).append(f"{entry.summary.rstrip('.')}: {quotes}")
     return ctx
 
 
@@ -419,11 +442,6 @@ def _rankable(dc: DrugCall, drug: Drug, catalogue: Catalogue) -> int | None:
 
 def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[DrugCall]:
     order = {d.id: i for i, d in enumerate(catalogue.drugs)}
-    setting_count: dict[str, int] = {}
-    for e in ctx.settings:
-        for d, de in e.drugs.items():
-            if de.call == "sensitive":
-                setting_count[d] = setting_count.get(d, 0) + 1
     blocks = {}
     for dc in calls:
         drug = catalogue.drug_by_id[dc.drug]
@@ -441,8 +459,8 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
             blocks[d],
             LEVEL_RANK.get(next(c.level for c in calls if c.drug == d), 9),
             _STATUS_RANK.get(catalogue.drug_by_id[d].status, 9),
-            -setting_count.get(d, 0),
-            -ctx.boosts.get(d, 0),
+            ctx.setting_support(d),
+            ctx.boosts.get(d, len(order)),
             order[d],
         ),
     )

@@ -44,6 +44,13 @@ def type_alk_fusion(call: FusionCall, build: str) -> FusionCall:
         exon5 = _exon_at(build, call.gene5, call.pos5, "5prime")
     junction = f"E{exon5};A{exon3}" if exon5 and exon3 else ""
     variant = NAMED_VARIANTS.get(junction, "") if call.gene5 == "EML4" else ""
+    if call.junction and (not junction or (call.exon5.rstrip("ab"), call.exon3) == (exon5, exon3)):
+        # the file named the junction itself (cBioPortal Event_Info "E6bA20"), in agreement with
+        # the breakpoints: keep its exons, which may tell 6a from 6b
+        exon5, exon3, junction, variant = call.exon5, call.exon3, call.junction, call.variant
+    elif call.junction:
+        note = f"the file names the junction {call.junction}, the breakpoints give {junction}"
+        call = replace(call, note="; ".join(x for x in (call.note, note) if x))
     ok = call.orientation_ok
     if ok is None and call.gene5 == "EML4" and call.gene3 == "ALK":
         ok = True  # gene order given by the caller: EML4 5', ALK 3'

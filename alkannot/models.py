@@ -42,6 +42,8 @@ class SkippedRecord:
     category: str = (
         "other"  # short machine key: "needs_reference", "symbolic_alt", "malformed", ...
     )
+    vaf: float | None = None  # the record's allele fraction and depth, when it had them
+    depth: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,3 +325,72 @@ class SampleResult:
     tool_version: str = ""
     catalogue_version: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # thresholds used (min VAF, depth, CN)
+    reads: ReadEvidence | None = None  # evidence from --bam / --rna-bam, when given
+
+
+@dataclass(frozen=True, slots=True)
+class ReadGenotype:
+    """A catalogued mutation looked up in the reads: fragment counts, interval, detection limit.
+
+    ``status`` is ``detected``, ``not_detected`` (with the fraction it would have been seen
+    from) or ``not_evaluable``. ``vcf_status`` says how the VCF agrees: ``called``, ``filtered``,
+    ``not in VCF`` or ``no VCF``; a detection missing from the calls is *read evidence only*.
+    """
+
+    gene: str
+    alteration: str
+    catalogue_id: str
+    chrom: str
+    pos: int
+    end: int
+    fragments: int = 0  # fragments showing REF, ALT or another allele at the site
+    alt_fragments: int = 0
+    vaf: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    detection_limit: float | None = None  # smallest fraction seen with the stated power
+    status: str = "not_evaluable"
+    error_rate: float | None = None  # the site's error rate used by the model
+    threshold: int | None = None  # alt fragments needed to call
+    other_fragments: int = 0
+    low_quality_fragments: int = 0
+    mate_conflicts: int = 0
+    overlapping_mates: int = 0
+    vcf_status: str = ""
+    note: str = ""
+    source: str = "dna"  # "dna" (--bam) or "rna" (--rna-bam)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseCall:
+    """The phase of two ALK variants from fragments covering both positions."""
+
+    variant_a: str
+    variant_b: str
+    spanning_fragments: int = 0
+    both: int = 0
+    a_only: int = 0
+    b_only: int = 0
+    neither: int = 0
+    phase: str = "indeterminate"  # cis, trans, mixed, indeterminate, not_phaseable
+    distance: int = 0
+    source: str = "dna"
+    note: str = ""
+
+
+@dataclass(slots=True)
+class ReadEvidence:
+    """Everything read from the BAM/CRAM files of a sample."""
+
+    build: str
+    genotypes: list[ReadGenotype] = field(default_factory=list)
+    phases: list[PhaseCall] = field(default_factory=list)
+    fusions: list[FusionCall] = field(default_factory=list)
+    fusion_status: str = "not_assessed"  # present, absent, lost, not_covered, not_assessed
+    fusion_check: str = ""  # sentence: what the fusion search in the reads found
+    settings: dict[str, Any] = field(default_factory=dict)  # filters and model parameters
+    qc: dict[str, int] = field(default_factory=dict)  # reads seen / excluded by reason
+    warnings: list[str] = field(default_factory=list)
+    baseline_fusion_status: str = "not_assessed"  # from --baseline-bam: present / absent
+    compounds_rephased: bool = False  # compound findings were redone with the reads' phase
+    files: dict[str, str] = field(default_factory=dict)  # role -> path

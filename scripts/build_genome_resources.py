@@ -185,6 +185,81 @@ def build_hotspots(shared: Path, out: Path) -> None:
         )
 
 
+DERIVED = Path(__file__).resolve().parent / "reference" / "bypass_codon_bases.tsv"
+_COMP = str.maketrans("ACGT", "TGCA")
+
+
+def translate_span(bases: str, strand: str) -> str:
+    """Translate plus-strand codon-span bases on the gene's strand."""
+    coding = bases if strand == "+" else bases.translate(_COMP)[::-1]
+    return "".join(CODON[coding[i : i + 3]] for i in range(0, len(coding), 3))
+
+
+def build_bypass_codons(shared: Path, out: Path) -> None:
+    """KRAS/EGFR hotspot codon spans with their bases (scripts/reference/bypass_codon_bases.tsv),
+    checked: whole codons, every named codon translates to the residue its name gives (KRAS_G12
+    -> G; codons named inside the EGFR 745-759 and 764-774 spans too), and the REF alleles of
+    the curated KRAS/EGFR variants of bypass_hotspot_variants.tsv are the bases in both builds."""
+    strands = {r[0]: r[3] for r in _rows(shared / "reference" / "genes.tsv")}
+    spans: dict[str, list[list[str]]] = {}
+    for r in _rows(DERIVED):
+        spans.setdefault(r[1], []).append(r)
+    # residue of every named single codon, by gene and codon number
+    named: dict[tuple[str, int], str] = {}
+    for span in spans:
+        gene, label = span.split("_")
+        if label[0].isalpha():
+            named[(gene, int(label[1:]))] = label[0]
+    tables: dict[str, list[list[object]]] = {b: [] for b in BUILDS}
+    bases_at: dict[str, dict[tuple[str, int], str]] = {b: {} for b in BUILDS}
+    for span, rows in sorted(spans.items()):
+        gene, label = span.split("_")
+        first = int("".join(c for c in label.split("-")[0] if c.isdigit()))
+        pos37 = [int(r[3]) for r in rows]
+        if len(rows) % 3 or pos37 != list(range(pos37[0], pos37[0] + len(rows))):
+            sys.exit(f"{span}: not a run of whole codons")
+        plus = "".join(r[5] for r in rows)
+        protein = translate_span(plus, strands[gene])
+        for i, aa in enumerate(protein):
+            want = named.get((gene, first + i))
+            if want and want != aa:
+                sys.exit(f"{span}: codon {first + i} translates to {aa}, its name says {want}")
+        for build, col in (("GRCh37", 3), ("GRCh38", 4)):
+            start = int(rows[0][col])
+            chrom = _chrom(build, rows[0][2])
+            tables[build].append(
+                [
+                    gene,
+                    span,
+                    first,
+                    chrom,
+                    start,
+                    start + len(rows) - 1,
+                    strands[gene],
+                    plus,
+                    protein,
+                ]
+            )
+            for r in rows:
+                bases_at[build][(chrom, int(r[col]))] = r[5]
+    for r in _rows(shared / "reference" / "bypass_hotspot_variants.tsv"):
+        for build, col in (("GRCh37", 3), ("GRCh38", 4)):
+            m = _LOC.match(r[col])
+            chrom, pos, ref = _chrom(build, m.group(2)), int(m.group(3)), m.group(4)
+            have = "".join(bases_at[build].get((chrom, pos + i), "?") for i in range(len(ref)))
+            if "?" not in have and have != ref:
+                sys.exit(f"{r[0]} {r[1]} {build}: REF {ref} but the derived bases are {have}")
+    for build in BUILDS:
+        _write(
+            out / build / "bypass_codons.tsv",
+            "gene\tspan\tfirst_codon\tchrom\tstart\tend\tstrand\tbases\tprotein",
+            tables[build],
+            "scripts/reference/bypass_codon_bases.tsv (reference bases from aligned reads' MD "
+            "tags) over shared/reference/hotspot_codons_*.bed spans; bases on the plus strand, "
+            "protein in codon order; checked against the codon names and the curated REF alleles",
+        )
+
+
 def build_contigs(out: Path) -> None:
     # Only the lengths the reference README states; they are what tells the builds apart.
     _write(
@@ -208,6 +283,7 @@ def main() -> None:
     cds = build_slice(args.shared, args.out)
     build_protein(args.shared, args.out, cds)
     build_hotspots(args.shared, args.out)
+    build_bypass_codons(args.shared, args.out)
     build_contigs(args.out)
     print(f"wrote {args.out}")
 

@@ -838,6 +838,16 @@ def migrate(data: dict) -> dict:
             },
         }
     )
+    # CNS: ESMO 2020 grades the CNS activity (alectinib III,A; brigatinib III,B; ceritinib IV,B);
+    # the drugs are listed in that order, which the ranking reads within a level
+    cns = ctx["CONTEXT_CNS"]["drugs"]
+    esmo = "ESMO update Sept 2020 (PMC9489045 Table 1)"
+    esmo_st = "CNS: alectinib (III,A), brigatinib (III,B), ceritinib (IV,B)"
+    for drug in ("alectinib", "brigatinib", "ceritinib"):
+        cns[drug]["evidence"].insert(0, lit(esmo, esmo_st, "sensitive", "guideline"))
+    ctx["CONTEXT_CNS"]["drugs"] = {
+        d: cns[d] for d in ("alectinib", "brigatinib", "ceritinib", "lorlatinib", "crizotinib")
+    }
     ctx["CONTEXT_ALECTINIB_REFRACTORY"]["kind"] = "setting"
     ctx["CONTEXT_ALECTINIB_REFRACTORY"]["setting"] = "after_alectinib_met_or_v1180l_i1171t"
     ctx["CONTEXT_CRIZOTINIB_REFRACTORY_L1196M"]["kind"] = "setting"

@@ -89,3 +89,65 @@ def test_mutated_vcf_gives_success_or_a_clear_error(tmp_path, edits):
     path.write_bytes(text)
     with contextlib.suppress(AlkannotError):
         read_vcf(path, target_regions)
+
+
+OTHER = HERE / "other"
+OTHER_ROWS = list(csv.DictReader((OTHER / "manifest.tsv").read_text().splitlines(), delimiter="\t"))
+GOOD_VCF = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+
+
+@pytest.fixture(scope="module")
+def good_json(tmp_path_factory):
+    out = tmp_path_factory.mktemp("good")
+    res = subprocess.run(
+        [sys.executable, "-m", "alkannot", "annotate", str(GOOD_VCF), "-o", str(out),
+         "--formats", "json"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    return next(out.glob("*.json"))
+
+
+def _command(row: dict, path: Path, out: Path, good_json: Path) -> list[str]:
+    kind = row["kind"]
+    if kind in ("cnv", "fusions"):
+        cmd = ["annotate", str(GOOD_VCF), f"--{kind}", str(path), "-o", str(out)]
+    elif kind == "maf":
+        cmd = ["annotate", str(path), "-o", str(out)]
+    elif kind == "catalogue":
+        cmd = ["annotate", str(GOOD_VCF), "--catalogue", str(path), "-o", str(out)]
+    elif kind == "samplesheet":
+        cmd = ["batch", str(path), "-o", str(out), "--base", str(GOOD_VCF.parents[3])]
+    else:
+        cmd = ["cohort", str(good_json), str(path), "-o", str(out)]
+    if kind != "cohort":
+        cmd += ["--formats", "tsv,json"]
+    return cmd + (row["args"].split() if row["args"] else [])
+
+
+def test_other_corpus_covers_every_input_kind():
+    kinds = {r["kind"] for r in OTHER_ROWS}
+    assert kinds == {"cnv", "fusions", "maf", "samplesheet", "cohort", "catalogue"}
+    assert all((OTHER / r["file"]).is_file() for r in OTHER_ROWS)
+
+
+@pytest.mark.parametrize("row", OTHER_ROWS, ids=lambda r: r["file"])
+def test_bad_other_input(row, tmp_path, good_json):
+    out = tmp_path / "out"
+    cmd = _command(row, OTHER / row["file"], out, good_json)
+    res = subprocess.run(
+        [sys.executable, "-m", "alkannot", *cmd], capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in res.stderr + res.stdout
+    if row["outcome"] == "error":
+        assert res.returncode == 2, res.stdout + res.stderr
+        lines = [x for x in res.stderr.splitlines() if x.strip()]
+        assert len(lines) == 1, res.stderr
+        assert row["file"] in lines[0]
+        assert row["word"] in lines[0], lines[0]
+        reports = [p for p in out.rglob("*") if p.is_file() and not p.name.endswith(".error.txt")]
+        assert reports == []
+    else:
+        assert res.returncode == 0, res.stderr
+        produced = "".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+        assert row["word"] in produced

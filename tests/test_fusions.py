@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from alkannot.errors import InputFileError, InputFormatError
+from alkannot.errors import InputFileError, InputFormatError, SampleNotFoundError
 from alkannot.fusion import summarise_fusion_status, type_alk_fusion
 from alkannot.io.fusions import read_fusions
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "fusions"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "formats" / "sv_fusion"
+SHARED = Path(os.environ.get("ALKANNOT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = SHARED / "formats" / "sv_fusion"
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -44,9 +46,21 @@ def test_alk_breakend_with_another_partner_is_reported_with_it(build):
 
 
 def test_fusion_names_in_any_notation_and_order():
-    data = read_fusions(FIX / "table_names.tsv", "GRCh38")
-    assert [c.name for c in data.calls] == ["EML4::ALK"] * 6
+    # one row per sample (tests/fixtures/fusions/table_names.tsv): A-F EML4/ALK in six notations,
+    # G KIF5B-RET; each sample is read on its own, never pooled
+    for sample in "ABCDEF":
+        data = read_fusions(FIX / "table_names.tsv", "GRCh38", sample=sample)
+        assert [c.name for c in data.calls] == ["EML4::ALK"], sample
+    data = read_fusions(FIX / "table_names.tsv", "GRCh38", sample="G")
+    assert data.calls == []
     assert data.warnings == ["1 fusion(s) not involving ALK were not used"]
+
+
+def test_multi_sample_fusion_table_needs_a_sample():
+    with pytest.raises(SampleNotFoundError, match="holds 7 samples"):
+        read_fusions(FIX / "table_names.tsv", "GRCh38")
+    with pytest.raises(SampleNotFoundError, match="'Z' is not in the fusion file.*A, B, C"):
+        read_fusions(FIX / "table_names.tsv", "GRCh38", sample="Z")
 
 
 def test_absent_and_not_assessed():

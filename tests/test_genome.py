@@ -162,3 +162,36 @@ def test_slice_bases_equal_the_shared_plus_strand_table():
         ref = ReferenceSequence(build)
         chrom = "chr2" if build == "GRCh38" else "2"
         assert all(ref.fetch(chrom, int(r[col]), int(r[col])) == r[3] for r in rows)
+
+
+def test_detect_build_from_liftover_lines():
+    # CrossMap lines of shared/wild/pcgr (T001-COAD.grch37 / grch38): the target build wins over
+    # a ##reference line the lifted file kept from before
+    lifted_to_37 = [
+        "##reference=file:///ref/hg38.fa",
+        "##liftOverProgram=CrossMap(https://sourceforge.net/projects/crossmap/)",
+        "##liftOverFile=/usr/local/share/vep/data/data/chainFiles/hg38ToHg19.over.chain.gz",
+        "##new_reference_genome=/usr/local/share/vep/data/data/hg19/ucsc.hg19.fa",
+    ]
+    assert detect_build(lifted_to_37)[0] == "GRCh37"
+    lifted_to_38 = ["##liftOverChainFile=/Users/x/chainFiles/hg19Tohg38.over.chain.gz"]
+    assert detect_build(lifted_to_38)[0] == "GRCh38"
+    assert detect_build(["##new_reference_genome=/data/GRCh38.primary.fa"])[0] == "GRCh38"
+
+
+def test_build_from_ref_bases_needs_agreement_and_enough_bases():
+    from alkannot.genome.build import build_from_bases
+
+    # GRCh37 KRAS codon 12 is ACC at 12:25398283-25398285 (plus strand; G12C REF C at 25398285)
+    assert build_from_bases([("12", 25398283, "ACC"), ("12", 25398285, "C")])[0] == "GRCh37"
+    # two bases are too few to name a build by chance-free agreement
+    assert build_from_bases([("12", 25398285, "C"), ("12", 25398284, "C")])[0] is None
+    # a disagreeing base rules the build out
+    assert build_from_bases([("12", 25398283, "ACC"), ("12", 25398285, "G")])[0] is None
+
+
+def test_contig_lengths_that_name_both_builds_are_a_conflict():
+    from alkannot.genome.build import contig_length_conflicts
+
+    assert contig_length_conflicts({"chr2": 242193529, "2": 243199373})
+    assert not contig_length_conflicts({"chr2": 242193529, "chr1": 248956422})

@@ -54,6 +54,10 @@ class LazyGroup(click.Group):
         except AlkannotError as exc:
             click.echo(f"alkannot: error: {exc.one_line()}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            # SIGINT, or SIGTERM turned into one (main): outputs were cleaned up on the way out
+            click.echo("alkannot: interrupted; no partial outputs were left", err=True)
+            ctx.exit(130)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -67,6 +71,13 @@ def cli() -> None:
     """alkannot: why did an ALK-positive lung cancer progress, and which drug next?"""
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C, so staging folders are removed
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point (``alkannot``)."""
+    """Console entry point (``alkannot``); SIGTERM ends it as cleanly as SIGINT."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli.main(args=argv, prog_name="alkannot")

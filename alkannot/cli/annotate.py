@@ -14,13 +14,18 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("vcf", type=_FILE)
+@click.argument("vcf", type=_FILE, required=False)
 @click.option(
     "-o",
     "--outdir",
     required=True,
     type=click.Path(file_okay=False),
     help="Directory for {sample}.findings.tsv, .drugs.tsv, .skipped.tsv, .json, .html, .xlsx.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["vcf", "maf"]),
+    help="What the input is: a VCF or a MAF (cBioPortal, OncoKB, vcf2maf) [default: detected].",
 )
 @click.option(
     "--sample-name", help="Sample id for reports and file names [default: the VCF tumour sample]."
@@ -92,6 +97,28 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Variants with fewer supporting reads are reported but kept out of the drug matrix.",
 )
 @click.option(
+    "--bam",
+    type=_FILE,
+    help="Re-biopsy BAM/CRAM (sorted, indexed): read evidence; enough without a VCF.",
+)
+@click.option(
+    "--baseline-bam", type=_FILE, help="Pre-treatment BAM/CRAM (fusion junction lost or not)."
+)
+@click.option("--rna-bam", type=_FILE, help="Spliced RNA BAM/CRAM, to phase distant ALK variants.")
+@click.option(
+    "--min-mapq", type=int, default=20, show_default=True, help="Reads below don't count."
+)
+@click.option(
+    "--min-base-quality", type=int, default=20, show_default=True, help="Bases below don't count."
+)
+@click.option(
+    "--max-detection-limit",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="A site whose detection limit is above it is not evaluable.",
+)
+@click.option(
     "--catalogue", type=_FILE, help="A local (extended) catalogue YAML instead of the bundled one."
 )
 @click.option(
@@ -128,7 +155,7 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Page size of the PDF (--formats ...,pdf).",
 )
 def annotate(
-    vcf: str,
+    vcf: str | None,
     outdir: str,
     formats: tuple[str, ...],
     report_date: str | None,
@@ -139,11 +166,17 @@ def annotate(
     paper: str,
     **options: object,
 ) -> None:
-    """Annotate one re-biopsy VCF (with optional copy number, fusions and baseline)."""
+    """Annotate one re-biopsy VCF or MAF and/or BAM (with optional copy number, fusions, baseline).
+
+    A MAF is read for one sample (Tumor_Sample_Barcode: --sample or --sample-name) in the build
+    of its NCBI_Build column; a BAM or CRAM alone is enough (build from its header).
+    """
     from alkannot.api import annotate_sample, parse_time_on_therapy, write_sample_reports
+    from alkannot.outdir import check_outdir
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # before the work, not after it
+    check_outdir(outdir)
     months = parse_time_on_therapy(time_on_therapy)
     result = annotate_sample(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
     signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}

@@ -66,6 +66,43 @@ def _chr2_lengths() -> dict[int, str]:
     return {int(r["length"]): r["build"] for r in rows if r["contig"] == "2"}
 
 
+#: CrossMap/liftOver lines: the chain file names source and target (``hg19ToHg38``), and
+#: ``##new_reference_genome`` the target FASTA. They outrank a ``##reference`` line, which a
+#: lifted file keeps from before the liftover.
+_CHAIN = re.compile(r"(hg19|hg38|grch37|grch38|b37)to(hg19|hg38|grch37|grch38|b37)", re.I)
+
+
+def liftover_build(header_lines: Iterable[str]) -> tuple[str | None, str]:
+    """The target build of a lifted-over file, from its CrossMap/liftOver header lines."""
+    for line in header_lines:
+        low = line.lower()
+        if low.startswith(("##liftoverchainfile", "##liftoverfile", "##liftover_chain")):
+            m = _CHAIN.search(line.rsplit("/", 1)[-1])
+            if m:
+                return normalise_build(m.group(2)), line.strip()[:120]
+        if low.startswith("##new_reference_genome"):
+            target = line.split("=", 1)[-1].rsplit("/", 1)[-1]
+            if _HG38.search(target):
+                return "GRCh38", line.strip()[:120]
+            if _HG37.search(target):
+                return "GRCh37", line.strip()[:120]
+    return None, ""
+
+
+def chr2_length(build: str) -> int:
+    """The length of chromosome 2 in ``build`` (the one contig length the bundle holds)."""
+    return next(n for n, b in _chr2_lengths().items() if b == build)
+
+
+def contig_length_conflicts(contig_lengths: dict[str, int]) -> list[str]:
+    """The contigs whose lengths name different builds (only chr2 is bundled, in every alias)."""
+    builds = {}
+    for name, length in contig_lengths.items():
+        if name.lower().removeprefix("chr") == "2":
+            builds[name] = _chr2_lengths().get(length, f"neither build ({length})")
+    return [f"{n}: {b}" for n, b in builds.items()] if len(set(builds.values())) > 1 else []
+
+
 _HG38 = re.compile(r"grch38|hg38|\bb38\b|hs38|GCA_000001405\.15", re.I)
 _HG37 = re.compile(r"grch37|hg19|\bb37\b|hs37|human_g1k_v37|GCA_000001405\.1\b", re.I)
 
@@ -94,6 +131,10 @@ def detect_build(
         for name, length in contig_lengths.items():
             if name.lower().removeprefix("chr") == "2" and length in _chr2_lengths():
                 return _chr2_lengths()[length], f"length of contig {name} ({length})"
+    header_lines = list(header_lines)
+    lifted = liftover_build(header_lines)
+    if lifted[0]:
+        return lifted
     for line in header_lines:
         low = line.lower()
         if not (
@@ -111,3 +152,56 @@ def detect_build(
         if _HG37.search(line):
             return "GRCh37", line.strip()[:120]
     return None, "no build information in the header"
+
+
+@cache
+def known_bases(build: str) -> dict[tuple[str, int], str]:
+    """Plus-strand bases the bundle knows in ``build``: the ALK kinase-domain slice, the REF
+    alleles of the curated bypass hotspot variants and the KRAS/EGFR codon spans. Keys use bare
+    contig names (``2``, ``12``)."""
+    from alkannot.genome.models import bypass_hotspots
+
+    out = {}
+    for row in read_table(resource_path("genome", build, "alk_kinase_slice.tsv")):
+        out[(row["chrom"].removeprefix("chr"), int(row["pos"]))] = row["base"].upper()
+    for h in bypass_hotspots(build):
+        for i, base in enumerate(h.ref.upper()):
+            out[(h.chrom.removeprefix("chr"), h.pos + i)] = base
+    from alkannot.genome.codons import codon_spans
+
+    for span in codon_spans(build):
+        for i, base in enumerate(span.bases):
+            out[(span.chrom.removeprefix("chr"), span.start + i)] = base
+    return out
+
+
+#: REF bases that must agree with one build (and none disagree) to name it from bases alone: at
+#: one in four by chance per base, four bases leave a wrong guess at about 0.4%.
+MIN_MATCHING_BASES = 4
+
+
+def build_from_bases(records: Iterable[tuple[str, int, str]]) -> tuple[str | None, str]:
+    """Name the build from REF alleles at positions whose bases the bundle knows.
+
+    ``records`` are ``(contig, pos, ref)``. A build is named when none of its known bases
+    disagrees and either the other build has a disagreement while this one has a match, or at
+    least :data:`MIN_MATCHING_BASES` bases agree.
+    """
+    tallies = {b: [0, 0] for b in BUILDS}  # matches, mismatches
+    for chrom, pos, ref in records:
+        bare = chrom.removeprefix("chr").removeprefix("CHR")
+        for b in BUILDS:
+            known = known_bases(b)
+            for i, base in enumerate(ref.upper()):
+                k = known.get((bare, pos + i))
+                if k is not None:
+                    tallies[b][k != base] += 1
+    for b in BUILDS:
+        other = next(x for x in BUILDS if x != b)
+        match, miss = tallies[b]
+        if miss == 0 and match and (tallies[other][1] or match >= MIN_MATCHING_BASES):
+            return b, (
+                f"REF bases at positions of the bundled ALK slice and hotspot alleles: {match} "
+                f"agree with {b}, {tallies[other][1]} disagree with {other}"
+            )
+    return None, "no build information in the header, and too few REF bases at known positions"

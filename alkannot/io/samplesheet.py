@@ -1,10 +1,11 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build, specimen_type, tumour_type,
-time_on_therapy``; only ``sample`` and ``vcf`` are required,
-the others may be missing or blank. Paths are relative to the sheet's ``base`` directory (the
-workflow's working directory). Every problem names the row; nothing runs on a bad sheet.
+prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, specimen_type,
+tumour_type, time_on_therapy``; only ``sample`` and ``vcf`` are required, the others may be
+missing or blank (``vcf`` may be blank when ``bam`` is given). Paths are relative to the sheet's
+``base`` directory (the workflow's
+working directory). Every problem names the row; nothing runs on a bad sheet.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 
 COLUMNS = (
     "sample",
@@ -30,12 +32,25 @@ COLUMNS = (
     "ploidy",
     "build",
     "progressed_on",
+    "bam",
+    "baseline_bam",
+    "rna_bam",
     "specimen_type",
     "tumour_type",
     "time_on_therapy",
 )
 REQUIRED = ("sample", "vcf")
-FILE_COLUMNS = ("vcf", "cnv", "fusions", "baseline_vcf", "baseline_cnv", "baseline_fusions")
+FILE_COLUMNS = (
+    "vcf",
+    "cnv",
+    "fusions",
+    "baseline_vcf",
+    "baseline_cnv",
+    "baseline_fusions",
+    "bam",
+    "baseline_bam",
+    "rna_bam",
+)
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: directories the workflow writes beside the sample directories
 RESERVED = ("cohort", "logs", "benchmarks")
@@ -46,7 +61,7 @@ class SampleRow:
     """One validated sample-sheet row; paths resolved, optional values ``None``."""
 
     sample: str
-    vcf: str
+    vcf: str | None
     cnv: str | None = None
     fusions: str | None = None
     baseline_vcf: str | None = None
@@ -62,6 +77,9 @@ class SampleRow:
     tumour_type: str | None = None
     time_on_therapy: tuple[tuple[str, str], ...] = ()
     line: int = 0
+    bam: str | None = None
+    baseline_bam: str | None = None
+    rna_bam: str | None = None
 
     def annotate_kwargs(self) -> dict:
         """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
@@ -78,6 +96,9 @@ class SampleRow:
             purity=self.purity,
             ploidy=self.ploidy,
             progressed_on=self.progressed_on,
+            bam=self.bam,
+            baseline_bam=self.baseline_bam,
+            rna_bam=self.rna_bam,
             specimen_type=self.specimen_type,
             tumour_type=self.tumour_type,
             time_on_therapy=dict(self.time_on_therapy),
@@ -112,11 +133,15 @@ def read_samplesheet(
     if not path.is_file():
         raise InputFileError("sample sheet not found", path=str(path))
     base = Path(base) if base is not None else Path.cwd()
-    with open(path, encoding="utf-8", newline="") as fh:
-        # (line number in the file, text): messages name the row as a spreadsheet shows it
-        numbered = [
-            (n, x) for n, x in enumerate(fh, start=1) if x.strip() and not x.startswith("#")
-        ]
+    from alkannot.io.tables import read_lines
+
+    # UTF-8 with or without a byte-order mark; UTF-16, binary or non-UTF-8 text is one clear error.
+    # (line number in the file, text): messages name the row as a spreadsheet shows it
+    numbered = [
+        (n, x)
+        for n, x in enumerate(read_lines(str(path), "sample sheet"), start=1)
+        if x.strip() and not x.startswith("#")
+    ]
     reader = csv.DictReader([x for _, x in numbered], delimiter="\t")
     cols = [c.strip() for c in (reader.fieldnames or [])]
     header = f"row {numbered[0][0]} (header)" if numbered else "header"
@@ -149,6 +174,13 @@ def read_samplesheet(
                 path=str(path),
                 record=where("sample"),
             )
+        if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
+            raise ConfigError(
+                f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
+                "its file names would exceed the file-name limit",
+                path=str(path),
+                record=f"row {n}",
+            )
         if sample in seen:
             raise ConfigError(
                 f"sample {sample!r} appears twice (rows {seen[sample]} and {n})",
@@ -168,8 +200,12 @@ def read_samplesheet(
                     f"{col} file {v} does not exist", path=str(path), record=where(col)
                 )
             values[col] = str(p)
-        if not values["vcf"]:
-            raise ConfigError("the vcf column is empty", path=str(path), record=where("vcf"))
+        if not values["vcf"] and not values["bam"]:
+            raise ConfigError(
+                "the vcf column is empty (give a vcf, a bam, or both)",
+                path=str(path),
+                record=where("vcf"),
+            )
         values["prior_therapy"] = tuple(
             t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
         )

@@ -13,13 +13,19 @@ import gzip
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alkannot.errors import AlkannotError, BuildMismatchError, InputFileError, InputFormatError
-from alkannot.genome.build import canonical_contig, detect_build, normalise_build
+from alkannot.genome.build import (
+    canonical_contig,
+    contig_length_conflicts,
+    detect_build,
+    normalise_build,
+)
 from alkannot.io.annotations import annotation_fields, parse_annotations
 from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
 from alkannot.models import SkippedRecord, Variant
@@ -61,14 +67,14 @@ def _quiet_htslib() -> Iterator[Path]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(fd)
-        Path(tmp).unlink(missing_ok=True)  # read it inside the block; never left in /tmp
+        Path(tmp).unlink(missing_ok=True)  # no log file is ever left in the temporary folder
 
 
 def _htslib_message(log: Path) -> str:
     try:
         text = log.read_text(errors="replace").strip()
-    finally:
-        log.unlink(missing_ok=True)
+    except OSError:
+        return ""
     return text.splitlines()[0] if text else ""
 
 
@@ -96,7 +102,7 @@ def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
         try:
             with gzip.open(path, "rb") as gz:
                 raw = gz.read(_HEAD_BYTES)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputFormatError(
                 f"cannot decompress the file ({exc}); is it a VCF?", path=path
             ) from None
@@ -114,7 +120,7 @@ def _check_plain_gzip(path: str) -> None:
         with gzip.open(path, "rb") as gz:
             while gz.read(1 << 22):
                 pass
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputFormatError(
             f"the gzip file is truncated or corrupt ({exc}); recompress it with bgzip", path=path
         ) from None
@@ -176,19 +182,73 @@ def _check_first_record(path: str, lines: list[str], chrom_line: int, complete: 
         return
 
 
-def _clean_copy(path: str, stray: int, compressed: bool) -> str:
-    """Copy a small file without its stray leading lines, for htslib (which rejects them)."""
+#: A header longer than this is trimmed before htslib sees it (htslib keeps every header line in
+#: memory, at about a kilobyte each): free-text lines go, structure stays. Real headers (a few
+#: thousand contigs and fields) are far below it.
+MAX_HEADER_LINES = 20_000
+_KEEP = re.compile(
+    r"##(fileformat|INFO|FORMAT|FILTER|ALT|reference|assembly|source|tumor_sample|normal_sample|"
+    r"VEP|SnpEff|GATKCommandLine|mutectversion|DRAGEN|liftOver|new_reference|genome|PEDIGREE)",
+    re.I,
+)
+_PRIMARY = re.compile(r"##contig=<ID=(chr)?([0-9]{1,2}|X|Y|M|MT)[,>]", re.I)
+
+
+def _header_lines_count(path: str, compressed: bool) -> int:
+    """Number of ``#`` lines before the first record (streamed, bounded memory)."""
+    n = 0
     opener = gzip.open if compressed else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-        lines = fh.readlines()[stray:]
+    with opener(path, "rb") as fh:
+        for line in fh:
+            if not line.startswith(b"#"):
+                break
+            n += 1
+    return n
+
+
+def _clean_copy(path: str, stray: int, compressed: bool, trim: bool) -> tuple[str, int]:
+    """Stream a copy for htslib without stray leading lines and, with ``trim``, without the
+    free-text lines of an oversized header. Returns the copy and the number of lines dropped."""
+    opener = gzip.open if compressed else open
     fd, tmp = tempfile.mkstemp(prefix="alkannot-", suffix=".vcf")
-    with os.fdopen(fd, "w") as out:
-        out.writelines(lines)
-    return tmp
+    try:
+        dropped = _copy_lines(path, opener, fd, stray, trim)
+    except BaseException:  # a signal or a full disk mid-copy leaves no temporary file
+        os.unlink(tmp)
+        raise
+    return tmp, dropped
 
 
-def _index_state(path: str) -> tuple[bool, str]:
-    """Whether a usable index sits next to the file, and a warning when one is ignored."""
+def _copy_lines(path: str, opener, fd: int, stray: int, trim: bool) -> int:
+    dropped = 0
+    kept = 0
+    with opener(path, "rt", encoding="utf-8", errors="replace") as fh, os.fdopen(fd, "w") as out:
+        in_header = True
+        for n, line in enumerate(fh):
+            if n < stray:
+                continue
+            if in_header and not line.startswith("#"):
+                in_header = False
+            if in_header and trim and line.startswith("##"):
+                structural = bool(_KEEP.match(line)) or line.startswith("##contig")
+                must = bool(_PRIMARY.match(line)) or line.startswith("##fileformat")
+                if not must and (not structural or kept >= MAX_HEADER_LINES):
+                    dropped += 1
+                    continue
+                kept += 1
+            out.write(line)
+    return dropped
+
+
+def _index_state(path: str, contigs: list[str] | None = None) -> tuple[bool, str]:
+    """Whether a usable index sits next to the file, and a warning when one is ignored.
+
+    An index older than the VCF, or one that does not describe it (its block pointers and contig
+    names are checked, :mod:`alkannot.io.vcf_index`), is ignored and the file streamed instead,
+    so that a stale or foreign index can never make records disappear.
+    """
+    from alkannot.io.vcf_index import IndexMismatch, check_index
+
     for ext in (".tbi", ".csi"):
         idx = path + ext
         if os.path.exists(idx):
@@ -196,6 +256,13 @@ def _index_state(path: str) -> tuple[bool, str]:
                 return False, (
                     f"the index {Path(idx).name} is older than the VCF and was ignored "
                     "(re-index with tabix -p vcf); the file was streamed instead"
+                )
+            try:
+                check_index(path, idx, contigs or [])
+            except IndexMismatch as exc:
+                return False, (
+                    f"the index {Path(idx).name} does not belong to this VCF ({exc}) and was "
+                    "ignored (re-index with tabix -p vcf); the file was streamed instead"
                 )
             return True, ""
     return False, ""
@@ -255,9 +322,18 @@ def read_vcf(
     path = str(path)
     head, compressed = _head_text(path, check_gzip=not fast_scan)
     stray, warning = _validate_head(path, head)
-    read_path = _clean_copy(path, stray, compressed) if stray else path
+    trim = len(head) >= _HEAD_BYTES and _header_lines_count(path, compressed) > MAX_HEADER_LINES
+    read_path = path
     vcf = None
     try:
+        if stray or trim:
+            read_path, dropped = _clean_copy(path, stray, compressed, trim)
+            if dropped:
+                note = (
+                    f"{dropped} header line(s) of an oversized header (free text, or fields and "
+                    f"contigs beyond the first {MAX_HEADER_LINES:,}) were not read"
+                )
+                warning = f"{warning}; {note}" if warning else note
         with _quiet_htslib() as log:
             try:
                 vcf = VcfFile(read_path)
@@ -266,7 +342,9 @@ def read_vcf(
                 raise InputFormatError(
                     f"not a readable VCF ({msg}); check the header", path=path
                 ) from None
-        return _read(vcf, path, regions, sample, build, warning, stray == 0, read_path, fast_scan)
+        return _read(
+            vcf, path, regions, sample, build, warning, read_path == path, read_path, fast_scan
+        )
     finally:
         if vcf is not None:
             vcf.close()
@@ -292,32 +370,37 @@ def _read(
         raise InputFormatError(
             f"sample name {dup!r} appears twice in #CHROM; rename one", path=path
         )
-    detected, evidence = detect_build(header_lines, _contig_lengths(header_lines))
+    lengths = _contig_lengths(header_lines)
+    detected, evidence = detect_build(header_lines, lengths)
     by_lines, line_evidence = detect_build(header_lines)
     conflict = ""
-    if detected and by_lines and by_lines != detected:
+    clash = contig_length_conflicts(lengths)
+    if clash:
+        conflict = f"its contig lengths name different builds ({'; '.join(clash)})"
+    elif detected and by_lines and by_lines != detected:
         conflict = (
-            f"the header's {line_evidence!r} says {by_lines} but it contradicts the {evidence}, "
-            f"which is {detected}; {detected} was used"
+            f"the header's {line_evidence!r} says {by_lines} but the {evidence} is {detected}"
         )
     if build:
         build = normalise_build(build)
-        if detected and detected != build and evidence.startswith("length"):
+        if detected and detected != build and evidence.startswith("length") and not clash:
             raise BuildMismatchError(
                 f"--build {build} contradicts the header ({evidence} is "
                 f"{detected}); check the file or the option",
                 path=path,
             )
         evidence = "--build"
+        conflict = f"{conflict}; --build {build} was used" if conflict else ""
+    elif conflict:
+        raise BuildMismatchError(
+            f"the header contradicts itself: {conflict}; check the file's build, or pass --build "
+            "to say which it is",
+            path=path,
+        )
     elif detected:
         build = detected
     else:
-        raise BuildMismatchError(
-            "cannot tell the genome build from the header (no contig "
-            "lengths or reference/assembly line); pass --build GRCh37 or "
-            "--build GRCh38",
-            path=path,
-        )
+        build, evidence = _build_from_bases(read_path, path)
     warnings = [w for w in (warning, conflict) if w]
     if not samples:
         tumour, normal = "", None
@@ -345,7 +428,8 @@ def _read(
         annotator=annotator,
         warnings=warnings,
     )
-    indexed, index_warning = _index_state(path) if may_index else (False, "")
+    contigs = list(_contig_lengths(header_lines)) or _declared(header_lines, "contig")
+    indexed, index_warning = _index_state(path, sorted(contigs)) if may_index else (False, "")
     data.indexed = indexed
     if index_warning:
         data.warnings.append(index_warning)
@@ -370,12 +454,43 @@ def _read(
                 path=path,
                 record=f"after {data.records_examined} target records",
             ) from None
-        noise = _htslib_message(log)
     # the same order whatever the path (region queries, scan, stream): genomic order
     data.variants.sort(key=lambda v: (_contig_order(v.chrom), v.pos, v.ref, v.alt))
-    if noise:
-        data.warnings.append(f"htslib: {noise}")
+    # htslib's own messages (e.g. "could not retrieve index file" for an unindexed VCF, which is
+    # a supported case) are never passed on: real problems raised above.
     return data
+
+
+def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
+    """The build from REF bases at known positions, for a header that names none."""
+    from alkannot.genome.build import build_from_bases, known_bases
+
+    wanted = {c for b in ("GRCh37", "GRCh38") for c, _ in known_bases(b)}
+
+    def records():
+        opener = gzip.open if _is_gzip(read_path) else open
+        with opener(read_path, "rt", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                f = line.split("\t", 4)
+                if len(f) > 3 and f[0].removeprefix("chr") in wanted and f[1].isdigit():
+                    yield f[0], int(f[1]), f[3]
+
+    build, evidence = build_from_bases(records())
+    if build is None:
+        raise BuildMismatchError(
+            "cannot tell the genome build from the header (no contig lengths, reference, "
+            "assembly or liftover line) nor from REF bases at known ALK/KRAS/EGFR positions; "
+            "pass --build GRCh37 or --build GRCh38",
+            path=path,
+        )
+    return build, evidence
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
 
 
 def _contig_order(chrom: str) -> tuple[int, str]:
@@ -472,7 +587,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             record=f"{rec.CHROM}:{rec.POS}",
         ) from None
     chrom = canonical_contig(rec.CHROM, build)
-    locus = f"{chrom}:{rec.POS}"
+    locus = f"{rec.CHROM}:{rec.POS}"  # the file's own contig name, as the user will search it
     ref = rec.REF.upper()
     alts = list(rec.ALT)
     filt = tuple(text[6].split(";")) if len(text) > 6 and text[6] else (".",)
@@ -510,6 +625,12 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
+        if alt_u == ref:
+            raise InputFormatError(
+                f"ALT {alt} equals REF {ref}: not a variant; fix or remove the record",
+                path=data.path,
+                record=f"{locus} {ref}>{alt}",
+            )
         if _NOT_ACGT.search(ref):
             data.skipped.append(
                 SkippedRecord(

@@ -348,9 +348,13 @@ def scan_regions(
 def write_subset(header: bytes, lines: list[bytes]) -> str:
     """Write header + lines to a temporary plain VCF for htslib; the caller deletes it."""
     fd, tmp = tempfile.mkstemp(prefix="alkannot-scan-", suffix=".vcf")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(header)
-        for line in lines:
-            # non-UTF-8 bytes (latin-1 text in INFO) become U+FFFD so htslib's text is decodable
-            fh.write(line.rstrip(b"\r").decode("utf-8", "replace").encode("utf-8") + b"\n")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header)
+            for line in lines:
+                # non-UTF-8 bytes (latin-1 text in INFO) become U+FFFD so htslib's text is decodable
+                fh.write(line.rstrip(b"\r").decode("utf-8", "replace").encode("utf-8") + b"\n")
+    except BaseException:  # a signal or a full disk mid-write leaves no temporary file
+        os.unlink(tmp)
+        raise
     return tmp

@@ -168,6 +168,7 @@ def render_html(
     from alkannot.report import firstscreen as fs
     from alkannot.report.citations import REVIEW, civic_url, doi_url, pubmed_url
     from alkannot.report.plots import copy_number_panel, lollipop
+    from alkannot.report.reads import read_summary
 
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
@@ -212,6 +213,7 @@ def render_html(
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
+        read_lines=read_summary(result),
         review=REVIEW,
         review_url=doi_url(REVIEW["doi"]),
         pubmed_url=pubmed_url,

@@ -19,6 +19,9 @@ from alkannot.models import (
     FusionCall,
     GeneCopyNumber,
     InputFile,
+    PhaseCall,
+    ReadEvidence,
+    ReadGenotype,
     SampleMetadata,
     SampleResult,
     SkippedRecord,
@@ -26,7 +29,7 @@ from alkannot.models import (
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 
 @cache
@@ -110,4 +113,23 @@ def result_from_dict(d: dict) -> SampleResult:
         tool_version=d.get("tool_version", ""),
         catalogue_version=d.get("catalogue_version", ""),
         settings=dict(d.get("settings", {})),
+        reads=_reads_from_dict(d.get("reads")),
+    )
+
+
+def _reads_from_dict(d: dict | None) -> ReadEvidence | None:
+    if not d:
+        return None
+    return ReadEvidence(
+        build=d["build"],
+        genotypes=[_make(ReadGenotype, g) for g in d.get("genotypes", [])],
+        phases=[_make(PhaseCall, p) for p in d.get("phases", [])],
+        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
+        fusion_status=d.get("fusion_status", "not_assessed"),
+        fusion_check=d.get("fusion_check", ""),
+        settings=dict(d.get("settings", {})),
+        qc=dict(d.get("qc", {})),
+        files=dict(d.get("files", {})),
+        warnings=list(d.get("warnings", [])),
+        baseline_fusion_status=d.get("baseline_fusion_status", "not_assessed"),
     )

@@ -56,7 +56,7 @@ DRUG_COLUMNS = (
     "group",
     "approval",
 )
-SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason")
+SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason", "vaf", "depth")
 
 
 def cell(value: object) -> str:
@@ -143,6 +143,8 @@ def skipped_rows(result: SampleResult) -> list[dict[str, object]]:
             "record": s.record,
             "category": s.category,
             "reason": s.reason,
+            "vaf": s.vaf,
+            "depth": s.depth,
         }
         for s in result.skipped
     ]

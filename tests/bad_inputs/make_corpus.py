@@ -63,7 +63,8 @@ def main() -> None:
     add("duplicated_samples.vcf", HEAD + COLS.replace("TUMOR\n", "TUMOR\tTUMOR\n")
         + G1202R.rstrip("\n") + "\t0/0:90,0:0:90\n", "error", "Duplicated")
     add("grch37_labelled_grch38.vcf", "##fileformat=VCFv4.2\n" + FMT + "##reference=file:///ref/hg38.fa\n"
-        "##contig=<ID=2,length=243199373>\n" + COLS + rec(chrom="2", pos="29443613"), "ok", "contradicts")
+        "##contig=<ID=2,length=243199373>\n" + COLS + rec(chrom="2", pos="29443613"), "error", "--build")
+    manifest.append(("grch37_labelled_grch38.vcf", "ok", "--build GRCh37 was used", "--build GRCh37"))
     add("contig_CHR2.vcf", HEAD.replace("ID=chr2", "ID=CHR2") + COLS + rec(chrom="CHR2"), "ok", "")
     add("contig_2_in_grch38.vcf", HEAD.replace("ID=chr2", "ID=2") + COLS + rec(chrom="2"), "ok", "")
     add("contig_chr2_in_grch37.vcf", "##fileformat=VCFv4.2\n" + FMT + "##contig=<ID=chr2,length=243199373>\n"
@@ -94,6 +95,16 @@ def main() -> None:
     add("filter_missing.vcf", HEAD + COLS + G1202R.replace("PASS", "."), "ok", "")
     add("qual_not_a_number.vcf", HEAD + COLS + G1202R.replace("\t.\tPASS", "\tabc\tPASS"), "ok", "")
     add("sample_column_missing.vcf", HEAD + COLS + G1202R.rsplit("\t", 1)[0] + "\n", "error", "columns")
+    add("alt_equals_ref.vcf", HEAD + COLS + rec(alt="C"), "error", "equals REF")
+    add("gzip_magic_garbage.vcf.gz", b"\x1f\x8b\x08\x00" + b"not deflate data " * 8, "error",
+        "decompress")
+    add("contig_lengths_disagree.vcf", "##fileformat=VCFv4.2\n" + FMT + G38
+        + "##contig=<ID=2,length=243199373>\n" + COLS + G1202R, "error", "--build")
+    add("build_from_ref_bases.vcf", "##fileformat=VCFv4.2\n" + FMT + COLS  # no build line at all:
+        # GRCh37 KRAS codon 12 (12:25398283-25398285, plus strand ACC): c.35 C>T written with its
+        # neighbours, and the G12C allele (c.34 C>A): four REF bases that only GRCh37 has there
+        + rec(chrom="12", pos="25398283", ref="ACC", alt="ATC")
+        + rec(chrom="12", pos="25398285", ref="C", alt="A"), "ok", "G12D")
     for name, data in files.items():
         (HERE / name).write_bytes(data)
     # a bgzip file cut short, and a file whose tabix index belongs to another file
@@ -113,7 +124,16 @@ def main() -> None:
 
     os.utime(HERE / "stale_index.vcf.gz.tbi", (0, 0))  # older than its VCF
     manifest.append(("stale_index.vcf.gz", "ok", "index", ""))
-    for p in (plain, other, HERE / "_other.vcf.gz"):
+    # an index of another file, newer than the VCF: the mtime cannot tell, the pointers can
+    foreign = HERE / "_foreign.vcf"
+    foreign.write_text(HEAD + COLS + "chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\n" * 50 + G1202R)
+    pysam.tabix_compress(str(foreign), str(HERE / "_foreign.vcf.gz"), force=True)
+    pysam.tabix_index(str(HERE / "_foreign.vcf.gz"), preset="vcf", force=True)
+    pysam.tabix_compress(str(plain), str(HERE / "foreign_index.vcf.gz"), force=True)
+    (HERE / "_foreign.vcf.gz.tbi").rename(HERE / "foreign_index.vcf.gz.tbi")
+    os.utime(HERE / "foreign_index.vcf.gz", (1_000_000_000, 1_000_000_000))
+    manifest.append(("foreign_index.vcf.gz", "ok", "does not belong", ""))
+    for p in (plain, other, HERE / "_other.vcf.gz", foreign, HERE / "_foreign.vcf.gz"):
         p.unlink()
     lines = ["file\toutcome\tword\targs"] + ["\t".join(m) for m in manifest]
     (HERE / "manifest.tsv").write_text("\n".join(lines) + "\n")

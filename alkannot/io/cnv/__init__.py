@@ -1,0 +1,193 @@
+"""Copy-number readers: one module per format, the readers table here (as CNVkit's ``tabio``).
+
+Formats (detected from the header; ``fmt=`` overrides): CNVkit ``.cns``/``.call.cns``/``.cnr``
+(0-based half-open, log2, ``cn`` when called), GATK ``.cr.seg``/``.modelFinal.seg``/``.called.seg``
+(SAM-style ``@`` header, 1-based), DNAcopy/IGV/cBioPortal SEG (multi-sample, quoted headers),
+PURPLE ``.purple.cnv.somatic.tsv`` and ``.purple.cnv.gene.tsv``, allele-specific segments
+(ASCAT; PCGR ``Chromosome Start End nMajor nMinor``), copy number in VCF, and gene-level tables
+(cBioPortal/GISTIC/OncoKB discrete -2..2, wide or long). Every reader returns 1-based inclusive
+:class:`~alkannot.models.Segment` rows on canonical contigs, of one sample.
+
+After reading, :func:`read_cnv` checks what the file yielded: something (a reader that reads
+nothing from a non-empty file is an error), one sample, no overlaps, and the build: the build
+the file declares, and the genes it names on its rows, must agree with the build in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alkannot.errors import BuildMismatchError, InputFormatError
+from alkannot.genome.build import BUILDS, chr2_length
+from alkannot.genome.models import gene_spans
+from alkannot.io.cnv.ascat import read_ascat
+from alkannot.io.cnv.base import CnvData, header, lines_of
+from alkannot.io.cnv.cnvkit import read_cnvkit
+from alkannot.io.cnv.gatk import read_gatk
+from alkannot.io.cnv.gene_table import GENE_COLUMNS, read_gene_table
+from alkannot.io.cnv.purple import read_purple
+from alkannot.io.cnv.seg import read_seg, seg_columns
+from alkannot.io.cnv.vcf import read_cnv_vcf
+
+__all__ = ["FORMATS", "CnvData", "detect_cnv_format", "read_cnv"]
+
+_READERS: dict[str, Callable[[str, str, str | None], CnvData]] = {
+    "cnvkit": read_cnvkit,
+    "gatk": read_gatk,
+    "seg": read_seg,
+    "purple": read_purple,
+    "purple_gene": read_gene_table,
+    "ascat": read_ascat,
+    "vcf": read_cnv_vcf,
+    "gene_table": read_gene_table,
+}
+FORMATS = tuple(_READERS)
+#: How far from a gene a row naming it may lie (bins labelled with a gene they flank). The builds
+#: differ by more than this at ALK, EML4, MET, KIT and IGF1R (genes.tsv), so a row of the other
+#: build is still told apart there.
+NAMED_GENE_MARGIN = 150_000
+
+
+def detect_cnv_format(path: str | Path) -> str:
+    """Name the format of a copy-number file from its header."""
+    lines = lines_of(str(path))
+    if lines[0].startswith("##fileformat=VCF"):
+        return "vcf"
+    _, cols, _ = header(lines, str(path))
+    low = {c.lower() for c in cols}
+    if {"chromosome", "start", "end", "log2"} <= low:
+        return "cnvkit"
+    if {"contig", "start", "end"} <= low:
+        return "gatk"
+    if {"chromosome", "start", "end", "copynumber"} <= low:
+        return "purple"
+    if {"gene", "mincopynumber", "maxcopynumber"} <= low:
+        return "purple_gene"
+    if {"nmajor", "nminor"} <= low and (
+        {"chr", "startpos", "endpos"} <= low or {"chromosome", "start", "end"} <= low
+    ):
+        return "ascat"
+    if seg_columns(cols):
+        return "seg"
+    if low & set(GENE_COLUMNS) and not {"start", "end"} <= low:
+        return "gene_table"
+    raise InputFormatError(
+        f"unknown copy-number format (header: {' '.join(cols[:8])}); pass --cnv-format one of "
+        f"{', '.join(FORMATS)}",
+        path=str(path),
+    )
+
+
+def read_cnv(
+    path: str | Path, build: str, fmt: str | None = None, sample: str | None = None
+) -> CnvData:
+    """Read a copy-number file of any supported format, for one sample, in ``build``.
+
+    Parameters
+    ----------
+    path
+        The file (plain or gzipped text).
+    build
+        The build in use (the VCF's): the file must agree with it.
+    fmt
+        One of :data:`FORMATS`; default: detected.
+    sample
+        The sample to read from a multi-sample table (see
+        :func:`alkannot.io.tables.choose_sample`).
+
+    Raises
+    ------
+    InputFormatError
+        Unknown format, missing column, non-numeric value, overlapping segments, nothing read.
+    SampleNotFoundError
+        Several samples and none (or an absent one) chosen.
+    BuildMismatchError
+        The file declares another build, or names genes where the build has none.
+    """
+    path = str(path)
+    fmt = fmt or detect_cnv_format(path)
+    if fmt not in _READERS:
+        raise InputFormatError(
+            f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
+    data = _READERS[fmt](path, build, sample)
+    if not data.segments:
+        first = (
+            f" (first: {data.skipped[0].record}: {data.skipped[0].reason})" if data.skipped else ""
+        )
+        raise InputFormatError(
+            f"no usable copy-number record was read as {fmt} ({len(data.skipped)} skipped"
+            f"{first}); check the file and --cnv-format",
+            path=path,
+        )
+    check_cnv_build(data, build)
+    _check_overlaps(data)
+    return data
+
+
+def check_cnv_build(data: CnvData, build: str) -> None:
+    """Stop when the file's declared build, or the genes it names, contradict ``build``.
+
+    A chromosome 2 segment may not end beyond chromosome 2 of the build in use. A row naming a
+    gene (CNVkit's ``gene`` column) must lie on or near (within :data:`NAMED_GENE_MARGIN`) that
+    gene's span in the build in use; a row far from it that overlaps the gene in the other build
+    shows the file is of the other build.
+    """
+
+    if data.declared_build and data.declared_build != build:
+        raise BuildMismatchError(
+            f"the copy-number file is {data.declared_build} ({data.build_evidence}) but the VCF "
+            f"is {build}; give files of one build",
+            path=data.path,
+        )
+    other = next(b for b in BUILDS if b != build)
+    longest = max((s.end for s in data.segments if s.chrom.removeprefix("chr") == "2"), default=0)
+    if chr2_length(build) < longest <= chr2_length(other):
+        raise BuildMismatchError(
+            f"a chromosome 2 segment ends at {longest}, beyond its {build} length "
+            f"({chr2_length(build)}) but within {other}'s ({chr2_length(other)}): the "
+            f"copy-number file looks {other}; give files of one build",
+            path=data.path,
+        )
+    spans = {b: gene_spans(b) for b in BUILDS}
+    for record, chrom, start, end, genes in data.named:
+        for gene in genes:
+            if gene not in spans[build]:
+                continue
+            here, there = spans[build][gene], spans[other][gene]
+            pad = NAMED_GENE_MARGIN
+            if here.chrom == chrom and start <= here.end + pad and end >= here.start - pad:
+                continue
+            if there.chrom.removeprefix("chr") == chrom.removeprefix("chr") and (
+                start <= there.end and end >= there.start
+            ):
+                raise BuildMismatchError(
+                    f"{record} names {gene} at {chrom}:{start}-{end}, outside {gene} in {build} "
+                    f"({here.chrom}:{here.start}-{here.end}) but inside it in {other}: the "
+                    f"copy-number file looks {other}; give files of one build",
+                    path=data.path,
+                )
+
+
+def _check_overlaps(data: CnvData) -> None:
+    """Segments may come in any order; overlapping segments of one sample are an error.
+
+    Adjacent segments that share their boundary base (common in SEG files) are accepted.
+    """
+    if data.format == "CNVkit" and data.path.endswith(".cnr"):
+        return  # bins, not segments
+    by_chrom: dict[str, list] = {}
+    for s in data.segments:
+        if s.chrom:
+            by_chrom.setdefault(s.chrom, []).append(s)
+    for segs in by_chrom.values():
+        segs.sort(key=lambda s: (s.start, s.end))
+        for a, b in zip(segs, segs[1:], strict=False):
+            if b.start < a.end:
+                raise InputFormatError(
+                    f"segments overlap ({a.record}: {a.chrom}:{a.start}-{a.end} and "
+                    f"{b.record}: {b.start}-{b.end}); one sample per file, "
+                    "non-overlapping segments expected",
+                    path=data.path,
+                )

@@ -1,0 +1,147 @@
+"""Fusion and SV readers: one module per format family, the readers table here.
+
+Formats (detected; ``fmt=`` overrides): SV VCF (Manta, DELLY, GRIDSS, FusionCatcher, SnpEff test
+files), Arriba ``fusions.tsv``, STAR-Fusion and CTAT-LR-Fusion, FusionCatcher, LINX, cBioPortal
+structural variants, and plain tables (``sample, fusion`` in any notation; OncoKB ``Fusion`` and
+``GeneA/GeneB``; PCGR ``FusionGene``). Only calls involving ALK are kept; every other row is
+counted in a warning, not dropped silently.
+
+After reading, :func:`read_fusions` checks what the file yielded: at least one record (a reader
+that reads nothing from a non-empty file is an error) and the build: the file's declared build,
+and every named breakpoint, which must fall in its named gene in the build in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alkannot.errors import BuildMismatchError, InputFormatError
+from alkannot.genome.build import BUILDS
+from alkannot.genome.models import gene_spans
+from alkannot.io.fusions.base import FusionData, lines_of
+from alkannot.io.fusions.callers import (
+    read_arriba,
+    read_fusioncatcher,
+    read_linx,
+    read_plain_table,
+    read_star_fusion,
+)
+from alkannot.io.fusions.cbioportal import read_cbioportal_sv
+from alkannot.io.fusions.sv_vcf import looks_like_vcf_row, read_sv_vcf
+
+__all__ = ["FORMATS", "FusionData", "detect_fusion_format", "read_fusions"]
+
+_READERS: dict[str, Callable[[str, str, str | None], FusionData]] = {
+    "vcf": read_sv_vcf,
+    "arriba": read_arriba,
+    "star-fusion": read_star_fusion,
+    "fusioncatcher": read_fusioncatcher,
+    "linx": read_linx,
+    "cbioportal": read_cbioportal_sv,
+    "table": read_plain_table,
+}
+FORMATS = tuple(_READERS)
+#: How far outside its named gene a breakpoint may fall (promoter-side DNA breakpoints) before
+#: the row is checked against the other build; the builds differ by ~223 kb at ALK and ~227 kb at
+#: EML4 (shared/reference exon tables).
+BREAKPOINT_MARGIN = 20_000
+
+
+def detect_fusion_format(path: str | Path) -> str:
+    """Name the format of a fusion/SV file from its first lines."""
+    lines = lines_of(str(path))
+    first = next(x for x in lines if x.strip())
+    low = first.lower()
+    cols = [c.strip().lower() for c in first.lstrip("#").split("\t")]
+    if (
+        first.startswith("##fileformat=VCF")
+        or first.startswith("#CHROM")
+        or looks_like_vcf_row(first)
+    ):
+        return "vcf"
+    if low.startswith("#gene1"):
+        return "arriba"
+    if low.startswith("#fusionname") or {"leftgene", "rightgene", "leftbreakpoint"} <= set(cols):
+        return "star-fusion"
+    if low.startswith("gene_1_symbol"):
+        return "fusioncatcher"
+    if "fiveprimebreakendid" in low or ("name" in cols and "reportedtype" in low):
+        return "linx"
+    if {"site1_hugo_symbol", "site2_hugo_symbol"} <= set(cols):
+        return "cbioportal"
+    if {"fusion", "fusiongene"} & set(cols) or {"genea", "geneb"} <= set(cols):
+        return "table"
+    raise InputFormatError(
+        f"unknown fusion format (first line: {first[:60]!r}); pass "
+        f"--fusion-format one of {', '.join(FORMATS)}",
+        path=str(path),
+    )
+
+
+def read_fusions(
+    path: str | Path, build: str, fmt: str | None = None, sample: str | None = None
+) -> FusionData:
+    """Read a fusion/SV file of any supported format (ALK calls only), for one sample.
+
+    Raises
+    ------
+    InputFormatError
+        Unknown format, missing columns, or no record read from a non-empty file.
+    SampleNotFoundError
+        Several samples and none (or an absent one) chosen.
+    BuildMismatchError
+        The file declares another build, or its breakpoints fit their genes only in the other.
+    """
+    path = str(path)
+    fmt = fmt or detect_fusion_format(path)
+    if fmt not in _READERS:
+        raise InputFormatError(
+            f"unknown --fusion-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
+    data = _READERS[fmt](path, build, sample)
+    if data.records == 0:
+        raise InputFormatError(
+            f"no fusion or SV record was read as {fmt} ({len(data.skipped)} line(s) not "
+            "usable); an empty result cannot say the ALK fusion is absent: check the file and "
+            "--fusion-format",
+            path=path,
+        )
+    check_fusion_build(data, build)
+    return data
+
+
+def check_fusion_build(data: FusionData, build: str) -> None:
+    """Stop when the file's build, or a named breakpoint's gene, contradicts ``build``."""
+    if data.declared_build and data.declared_build != build:
+        raise BuildMismatchError(
+            f"the fusion file is {data.declared_build} ({data.build_evidence}) but the VCF is "
+            f"{build}; give files of one build",
+            path=data.path,
+        )
+    other = next(b for b in BUILDS if b != build)
+    here, there = gene_spans(build), gene_spans(other)
+    for call in data.calls:
+        for gene, chrom, pos in (
+            (call.gene5, call.chrom5, call.pos5),
+            (call.gene3, call.chrom3, call.pos3),
+        ):
+            if gene not in here or not pos:
+                continue
+            s, t = here[gene], there[gene]
+            if s.chrom == chrom and s.start - BREAKPOINT_MARGIN <= pos <= s.end + BREAKPOINT_MARGIN:
+                continue
+            fits_other = (
+                t.chrom.removeprefix("chr") == chrom.removeprefix("chr") and t.start <= pos <= t.end
+            )
+            where = f"{call.record}: the {gene} breakpoint {chrom}:{pos}"
+            raise BuildMismatchError(
+                f"{where} is outside {gene} in {build} ({s.chrom}:{s.start}-{s.end})"
+                + (
+                    f" but inside it in {other}: the fusion file looks {other}; give files of one "
+                    "build"
+                    if fits_other
+                    else "; check the file's build and breakpoints"
+                ),
+                path=data.path,
+            )

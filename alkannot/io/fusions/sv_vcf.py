@@ -1,0 +1,181 @@
+"""SV VCF breakends and inversions joining ALK to a partner (Manta, DELLY, GRIDSS, ...).
+
+Read as text, because SV VCFs come without headers, with single breakends and with missing
+mates. Every record is counted: ALK joins become calls; single breakends and rearrangements
+within ALK, and sequence-resolved insertions in ALK (DELLY ``SVTYPE=INS``), go to the skipped
+table; the rest are counted in a warning. The header's contig lengths and ``##reference`` give
+the file's own build, checked against the build in use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alkannot.genome.build import canonical_contig, detect_build
+from alkannot.io.fusions.base import FusionData, gene_at, lines_of
+from alkannot.models import FusionCall, SkippedRecord
+
+_BND = re.compile(
+    r"^(?P<pre>[A-Za-z.]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P<b2>[\[\]])(?P<post>[A-Za-z.]*)$"
+)
+
+
+def looks_like_vcf_row(line: str) -> bool:
+    """A headerless SV VCF starts with a record: numeric POS and an SV INFO or symbolic ALT."""
+    cols = line.split("\t")
+    return (
+        len(cols) >= 8 and cols[1].isdigit() and ("SVTYPE=" in cols[7] or cols[4].startswith("<"))
+    )
+
+
+def _header_build(out: FusionData, meta: list[str]) -> None:
+    lengths = {}
+    for line in meta:
+        m = re.match(r"##contig=<ID=([^,>]+).*length=(\d+)", line)
+        if m:
+            lengths[m.group(1)] = int(m.group(2))
+    build, evidence = detect_build(meta, lengths)
+    if build:
+        out.declared_build, out.build_evidence = build, evidence
+
+
+def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
+    """Read the ALK joins of an SV VCF (headerless files accepted)."""
+    lines = lines_of(path)
+    out = FusionData(path, "SV VCF")
+    _header_build(out, [x for x in lines if x.startswith("##")])
+    records: dict[str, dict] = {}
+    order = []
+    for n, line in enumerate(lines, start=1):
+        if line.startswith("#") or not line.strip():
+            if line.startswith("##source="):
+                out.format = f"SV VCF ({line.split('=', 1)[1].split()[0]})"
+            continue
+        row = line.split("\t")
+        if len(row) < 8 or not row[1].isdigit():
+            out.skipped.append(
+                SkippedRecord(
+                    path,
+                    f"line {n}",
+                    "not a VCF record (fewer than 8 columns or non-numeric POS)",
+                    "malformed",
+                )
+            )
+            continue
+        out.records += 1
+        info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in row[7].split(";"))
+        rec = {
+            "n": n,
+            "file_chrom": row[0],
+            "chrom": canonical_contig(row[0], build),
+            "pos": int(row[1]),
+            "id": row[2],
+            "alt": row[4],
+            "filter": tuple(row[6].split(";")) if row[6] else (".",),
+            "info": info,
+        }
+        records[row[2]] = rec
+        order.append(rec)
+    used: set[str] = set()
+    other = 0
+    for rec in order:
+        if rec["id"] in used and rec["id"] != ".":
+            continue
+        other += not _record(out, rec, records, used, build)
+    if other:
+        out.warnings.append(f"{other} SV record(s) not involving ALK were not used")
+    return out
+
+
+def _record(out: FusionData, rec: dict, records: dict, used: set[str], build: str) -> bool:
+    """Handle one record; False when it does not involve ALK (counted by the caller)."""
+    info, alt = rec["info"], rec["alt"]
+    svtype = info.get("SVTYPE", "")
+    where = f"line {rec['n']} ({rec['file_chrom']}:{rec['pos']})"
+    in_alk = gene_at(build, rec["chrom"], rec["pos"]) == "ALK"
+    mate = None
+    m = _BND.match(alt)
+    if m:
+        chrom2, pos2 = canonical_contig(m.group("chrom"), build), int(m.group("pos"))
+        mate = records.get(info.get("MATEID", "\0"))
+    elif alt in ("<INV>", "<DEL>", "<DUP>", "<DUP:TANDEM>") or svtype in ("INV", "DEL", "DUP"):
+        if "END" not in info or not info["END"].isdigit():
+            if in_alk:
+                out.skipped.append(
+                    SkippedRecord(
+                        out.path, where, f"{svtype or alt} in ALK without END", "malformed"
+                    )
+                )
+            return in_alk
+        chrom2, pos2 = (
+            canonical_contig(info.get("CHR2", rec["file_chrom"]), build),
+            int(info["END"]),
+        )
+    elif alt.endswith(".") or alt.startswith("."):
+        if in_alk:
+            out.skipped.append(
+                SkippedRecord(
+                    out.path, where, "single breakend in ALK: partner unknown", "single_breakend"
+                )
+            )
+        return in_alk
+    else:
+        # sequence-resolved insertions (DELLY SVTYPE=INS) and other records: no partner gene
+        if in_alk:
+            out.skipped.append(
+                SkippedRecord(
+                    out.path,
+                    where,
+                    f"{svtype or 'sequence'} record within ALK: not a fusion",
+                    "intragenic",
+                )
+            )
+        return in_alk
+    used.add(rec["id"])
+    if mate is not None:
+        used.add(mate["id"])
+    g1 = info.get("GENE5") or gene_at(build, rec["chrom"], rec["pos"])
+    g2 = info.get("GENE3") or gene_at(build, chrom2, pos2)
+    if "ALK" not in (g1, g2):
+        return False
+    if g1 == g2 == "ALK":
+        out.skipped.append(
+            SkippedRecord(out.path, where, "rearrangement within ALK, not a fusion", "intragenic")
+        )
+        return True
+    # ALK is the 3' partner; the other side is 5' (its name, or its locus when not a known gene)
+    if g1 == "ALK":
+        alk_chrom, alk_pos, p_chrom, p_pos, partner = rec["chrom"], rec["pos"], chrom2, pos2, g2
+    else:
+        alk_chrom, alk_pos, p_chrom, p_pos, partner = chrom2, pos2, rec["chrom"], rec["pos"], g1
+    note = ""
+    if not partner:
+        partner = f"{p_chrom}:{p_pos}"
+        note = "partner outside the bundled gene spans; named by its locus"
+    if m and mate is None and info.get("MATEID"):
+        note = (note + "; " if note else "") + "mate record not in the file"
+    ok = None
+    if partner == "EML4":
+        # EML4 (+) 5' exons joined to ALK (-) 3' exons: an inversion, or a t]p] / ]p]t breakend
+        ok = alt == "<INV>" or svtype == "INV" or bool(m and m.group("b1") == "]")
+    reads = None
+    for key in ("SR", "SP", "PE"):
+        if info.get(key, "").isdigit():
+            reads = (reads or 0) + int(info[key])
+    out.calls.append(
+        FusionCall(
+            partner,
+            "ALK",
+            p_chrom,
+            p_pos,
+            alk_chrom,
+            alk_pos,
+            orientation_ok=ok,
+            supporting_reads=reads,
+            source_format=out.format + (f" {svtype}" if svtype else ""),
+            record=f"line {rec['n']}",
+            filter=rec["filter"],
+            note=note,
+        )
+    )
+    return True
