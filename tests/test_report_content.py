@@ -314,3 +314,17 @@ def test_page_header_cannot_break_out_of_the_stylesheet():
 
     text = css_string('x"; } </style><script>alert(1)</script>\\\n\u202e')
     assert text.count('"') == 2 and "<" not in text and "\n" not in text and "\u202e" not in text
+
+
+def test_not_seen_uses_the_reads_when_given(tmp_path):
+    from tests.test_reads_cli import _g1202r_bam
+
+    # 300 fragments over codon 1202, none with the ALT: "not detected", with the depth the BAM
+    # was built with (300) and a detection limit, never the VCF's "depth not known"
+    bam = _g1202r_bam(tmp_path / "t.bam", alt=0, total=300)
+    r = annotate_sample(bam=bam, sample_name="S1")
+    row = next(s for s in not_seen(r) if s.mechanism == "ALK secondary mutation")
+    assert row.state == "not detected"
+    assert "300 fragments" in row.basis and "detectable from" in row.basis
+    html = write_sample_reports(r, tmp_path / "o", formats=("html",))["html"].read_text()
+    assert 'id="read-evidence"' in html and "G1202R not detected: 0/300 fragments" in html

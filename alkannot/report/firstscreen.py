@@ -190,13 +190,16 @@ def not_seen(result: SampleResult) -> list[Seen]:
 
     if "on_target_mutation" in found:
         rows.append(Seen("ALK secondary mutation", "detected", names("on_target_mutation")))
+    elif _read_rows(result, "ALK"):
+        rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
     else:
         rows.append(
             Seen(
                 "ALK secondary mutation",
                 "not detected",
                 "no catalogued ALK resistance mutation passing the filters in the VCF; a VCF "
-                "lists what was called, so the depth at each ALK residue is not known from it",
+                "lists what was called, so the depth at each ALK residue is not known from it "
+                "(give --bam for detection limits)",
             )
         )
     if "on_target_amplification" in found:
@@ -249,11 +252,56 @@ def not_seen(result: SampleResult) -> list[Seen]:
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
         if hit:
             rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+        elif _read_rows(result, gene):
+            rows.append(_from_reads(label, _read_rows(result, gene)))
         else:
             rows.append(
                 Seen(label, "not detected", f"no catalogued {gene} variant in the VCF calls")
             )
     return rows
+
+
+def _read_rows(result: SampleResult, gene: str) -> list:
+    reads = getattr(result, "reads", None)
+    if reads is None:
+        return []
+    return [g for g in reads.genotypes if g.gene == gene and getattr(g, "source", "dna") == "dna"]
+
+
+def _from_reads(label: str, rows: list) -> Seen:
+    """A mechanism not called from the VCF, as the reads see it: detected (read evidence only),
+    not detected with the detection limits, or not evaluable."""
+    det = [g for g in rows if g.status == "detected"]
+    nd = [g for g in rows if g.status == "not_detected"]
+    ne = [g for g in rows if g.status == "not_evaluable"]
+    if det:
+        return Seen(
+            label,
+            "detected in reads only",
+            ", ".join(f"{g.alteration} {g.alt_fragments}/{g.fragments} fragments" for g in det)
+            + "; not in the calls, so it drives no drug call",
+        )
+    parts = []
+    if nd:
+        limits = sorted(g.detection_limit for g in nd if g.detection_limit is not None)
+        span = (
+            (f"{limits[0]:.1%}" if limits[0] == limits[-1] else f"{limits[0]:.1%}-{limits[-1]:.1%}")
+            if limits
+            else "not computed"
+        )
+        depth = sorted(g.fragments for g in nd)
+        frags = f"{depth[0]}" if depth[0] == depth[-1] else f"{depth[0]}-{depth[-1]}"
+        parts.append(
+            f"not in the reads at {len(nd)} catalogued site(s): {frags} fragments, "
+            f"detectable from {span}"
+        )
+    if ne:
+        parts.append(
+            f"{len(ne)} site(s) not evaluable ({', '.join(g.alteration for g in ne[:4])}"
+            + (", ..." if len(ne) > 4 else "")
+            + ")"
+        )
+    return Seen(label, "not detected" if nd else "not assessed", "; ".join(parts))
 
 
 def fusion_caution_applies(result: SampleResult) -> bool:
