@@ -328,3 +328,15 @@ def test_not_seen_uses_the_reads_when_given(tmp_path):
     assert "300 fragments" in row.basis and "detectable from" in row.basis
     html = write_sample_reports(r, tmp_path / "o", formats=("html",))["html"].read_text()
     assert 'id="read-evidence"' in html and "G1202R not detected: 0/300 fragments" in html
+
+
+def test_support_names_the_phase_from_the_reads(tmp_path):
+    from alkannot.report.firstscreen import support
+    from tests.test_reads_cli import _g1202r_bam
+
+    # P02 calls ALK I1171T (exon 22); the BAM carries G1202R (exon 23), about 1.5 kb away: DNA
+    # short reads cannot phase them (issue 13), and the support line says so
+    bam = _g1202r_bam(tmp_path / "t.bam", alt=30, total=300)
+    r = annotate_sample(EX / "P02.rebiopsy.vcf.gz", bam=bam, sample_name="P02")
+    f = next(f for f in r.findings if f.alteration == "I1171T")
+    assert "not phaseable with G1202R" in support(f, r)

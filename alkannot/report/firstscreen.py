@@ -159,6 +159,15 @@ def support(f: Finding, result: SampleResult | None = None) -> str:
         parts.append(f"depth {f.depth}")
     if getattr(f, "subclonal", False):
         parts.append("subclonal: does not drive a call")
+    reads = getattr(result, "reads", None) if result is not None else None
+    for p in reads.phases if reads is not None else ():
+        names = (p.variant_a, p.variant_b)
+        if f.gene == "ALK" and f.alteration in names:
+            other = names[1] if names[0] == f.alteration else names[0]
+            parts.append(
+                f"{p.phase.replace('_', ' ')} with {other} ({p.both}/{p.spanning_fragments} "
+                "spanning fragments carry both)"
+            )
     if f.filter and f.filter not in (("PASS",), (".",)):
         parts.append("FILTER " + ";".join(f.filter))
     if f.baseline_status and f.baseline_status != "no_baseline":
