@@ -160,14 +160,17 @@ def support(f: Finding, result: SampleResult | None = None) -> str:
     if getattr(f, "subclonal", False):
         parts.append("subclonal: does not drive a call")
     reads = getattr(result, "reads", None) if result is not None else None
+    me = f"{f.gene} {f.alteration}"
     for p in reads.phases if reads is not None else ():
         names = (p.variant_a, p.variant_b)
-        if f.gene == "ALK" and f.alteration in names:
-            other = names[1] if names[0] == f.alteration else names[0]
-            parts.append(
-                f"{p.phase.replace('_', ' ')} with {other} ({p.both}/{p.spanning_fragments} "
-                "spanning fragments carry both)"
-            )
+        if me in names or f.alteration in names:
+            other = names[1] if names[0] in (me, f.alteration) else names[0]
+            other = other.removeprefix(f"{f.gene} ")
+            if p.phase == "not_phaseable":
+                detail = f"{p.distance} bp apart" if p.distance else "see the phase table"
+            else:
+                detail = f"{p.both}/{p.spanning_fragments} spanning fragments carry both"
+            parts.append(f"{p.phase.replace('_', ' ')} with {other} ({detail})")
     if f.filter and f.filter not in (("PASS",), (".",)):
         parts.append("FILTER " + ";".join(f.filter))
     if f.baseline_status and f.baseline_status != "no_baseline":
