@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alkannot.errors import AlkannotError
+from alkannot.io.samplesheet import FILE_COLUMNS
 from alkannot.models import Thresholds
 from alkannot.report.atomic import write_text
 
@@ -26,17 +27,7 @@ REPORT_SUFFIXES = {
     "html": ("html",),
     "xlsx": ("xlsx",),
 }
-INPUT_COLUMNS = (
-    "vcf",
-    "cnv",
-    "fusions",
-    "baseline_vcf",
-    "baseline_cnv",
-    "baseline_fusions",
-    "bam",
-    "baseline_bam",
-    "rna_bam",
-)
+INPUT_COLUMNS = FILE_COLUMNS  # the sheet's input files: their paths and times plan reruns
 #: written beside the tsv reports when the sample has read evidence (--bam)
 READ_SUFFIXES = ("reads.tsv", "phase.tsv")
 

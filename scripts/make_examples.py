@@ -598,9 +598,10 @@ def main() -> None:
                 ]
             )
     header = list(COLUMNS)
-    (out / "samples.tsv").write_text(
-        "\n".join(["\t".join(header)] + ["\t".join(r) for r in sheet]) + "\n"
-    )
+    sheet_text = "\n".join(["\t".join(header)] + ["\t".join(r) for r in sheet]) + "\n"
+    (out / "samples.tsv").write_text(sheet_text)
+    if out == ROOT / "resources" / "examples":  # the workflow's bundled sheet is the same batch
+        (ROOT / "config" / "samples.tsv").write_text(sheet_text)
     (out / "truth.tsv").write_text(
         "# Planted alterations per example sample, derived from the reference tables (not from\n"
         "# alkannot): ALK codons from the bundled slice + genetic code, bypass alleles from the\n"

@@ -351,6 +351,17 @@ def test_sample_report_sorts_filters_and_loads_nothing(browser, reports):
     page.close()
 
 
+def test_sample_report_with_baseline_renders(browser, reports):
+    page, events = _open(browser, reports["sample"])
+    text = page.inner_text("#first-screen")
+    # P03 (truth.tsv): EML4-ALK lost since a fusion-positive baseline, KRAS G12C pre-existing
+    assert "ALK fusion lost" in text and "bypass track" in text and "pre-existing" in text
+    assert page.locator(".call-resistant").count() > 0
+    _screenshot(page, "sample_report_P03.png")
+    _clean(events, reports["sample"])
+    page.close()
+
+
 def test_cohort_report(browser, reports):
     page, events = _open(browser, reports["cohort"])
     assert page.locator("#samples tbody tr").count() == 5

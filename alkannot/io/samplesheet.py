@@ -18,28 +18,7 @@ from pathlib import Path
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 
-COLUMNS = (
-    "sample",
-    "vcf",
-    "cnv",
-    "fusions",
-    "baseline_vcf",
-    "baseline_cnv",
-    "baseline_fusions",
-    "prior_therapy",
-    "cns_metastases",
-    "purity",
-    "ploidy",
-    "build",
-    "progressed_on",
-    "bam",
-    "baseline_bam",
-    "rna_bam",
-    "specimen_type",
-    "tumour_type",
-    "time_on_therapy",
-)
-REQUIRED = ("sample", "vcf")
+#: columns naming input files (paths relative to the sheet's base)
 FILE_COLUMNS = (
     "vcf",
     "cnv",
@@ -51,9 +30,24 @@ FILE_COLUMNS = (
     "baseline_bam",
     "rna_bam",
 )
+COLUMNS = (
+    "sample",
+    *FILE_COLUMNS[:6],
+    "prior_therapy",
+    "cns_metastases",
+    "purity",
+    "ploidy",
+    "build",
+    "progressed_on",
+    *FILE_COLUMNS[6:],
+    "specimen_type",
+    "tumour_type",
+    "time_on_therapy",
+)
+REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: directories the workflow writes beside the sample directories
-RESERVED = ("cohort", "logs", "benchmarks")
+RESERVED = ("cohort", "logs", "benchmarks", "pages")
 
 
 @dataclass(frozen=True)

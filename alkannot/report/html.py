@@ -23,7 +23,7 @@ from alkannot.report.text import neutralise_bidi
 MECHANISM_LABELS = {
     "on_target_mutation": "ALK secondary (on-target) mutation",
     "on_target_amplification": "ALK amplification",
-    "fusion_loss": "ALK fusion lost / not detected",
+    "fusion_loss": "ALK fusion lost",
     "bypass": "bypass track",
 }
 _FUSION_TEXT = {
