@@ -280,16 +280,6 @@ def _html(rows, mech_rows, drug_rows, cells, date: str | None = None, failed_row
         if failed_rows
         else ""
     )
-    failed = (
-        "<h2>Samples that could not be annotated</h2>"
-        "<table id=failed><thead><tr><th>Sample</th><th>Error</th></tr></thead><tbody>"
-        + "".join(
-            f"<tr><td>{e(f['sample'])}</td><td>{e(f['error'])}</td></tr>" for f in failed_rows
-        )
-        + "</tbody></table>"
-        if failed_rows
-        else ""
-    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
