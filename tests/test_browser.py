@@ -411,3 +411,15 @@ def test_bidi_controls_are_shown_not_applied(browser, reports):
     assert page.evaluate("getComputedStyle(document.querySelector('td')).unicodeBidi") == "isolate"
     _clean(events, reports["bidi"])
     page.close()
+
+
+def test_hostile_report_prints_with_an_inert_header(browser, reports):
+    # the running header is CSS generated from the sample id: a hostile id must stay text there
+    page, events = _open(browser, reports["hostile"], "print")
+    pages = _pdf_pages(page.pdf(format="A4"))
+    assert pages
+    for i, (text, _, _) in enumerate(pages, start=1):
+        assert "sample _script_alert_1_script_" in text and f"Page {i} / {len(pages)}" in text
+    assert not events["dialogs"] and not events["console"]
+    assert events["requests"] == [reports["hostile"].as_uri()]
+    page.close()
