@@ -110,14 +110,14 @@ def _read_timepoint(
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
-    regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
-    if input_format not in (None, "vcf", "maf"):
-        raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
     if vcf is None:  # reads only (--bam): the build comes from the BAM header
         out.build = str(build)
         if reference is None or reference.build != out.build:
             reference = ReferenceSequence(out.build, fasta)
     else:
+        regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
+        if input_format not in (None, "vcf", "maf"):
+            raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
         if input_format == "maf" or (input_format is None and is_maf(vcf)):
             data = read_maf(
                 vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta
@@ -313,7 +313,7 @@ def annotate_sample(
     if bams["bam"]:
         from alkannot.reads import bam_build
 
-        found, bam_sample = bam_build(bams["bam"], fasta)
+        found, bam_sample = bam_build(bams["bam"], fasta, build)
         build = build or (None if vcf else found)
     roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
     if catalogue is not None:
@@ -405,6 +405,11 @@ def annotate_sample(
                 min_mapq=min_mapq, min_base_quality=min_base_quality,
                 max_detection_limit=max_detection_limit,
             )  # fmt: skip
+            if bam_sample and now.vcf_sample and bam_sample != now.vcf_sample:
+                warnings.append(
+                    f"the BAM's sample (@RG SM {bam_sample}) is not the VCF's tumour sample "
+                    f"({now.vcf_sample}): check that both files are from this re-biopsy"
+                )
             if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
                 warnings = [w for w in warnings if "not treated as the compound" not in w]
             warnings += [f"reads: {w}" for w in reads.warnings]

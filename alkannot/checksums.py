@@ -24,6 +24,10 @@ _INDEX_SUFFIXES = {
     "vcf": (".tbi", ".csi"),
     "baseline_vcf": (".tbi", ".csi"),
     "reference": (".fai",),
+    # BAM/CRAM are read by region only (alkannot.reads)
+    "bam": (".bai", ".csi", ".crai"),
+    "baseline_bam": (".bai", ".csi", ".crai"),
+    "rna_bam": (".bai", ".csi", ".crai"),
 }
 
 

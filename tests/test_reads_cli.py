@@ -88,6 +88,8 @@ def test_read_only_detection_beside_a_vcf_is_shown_and_changes_no_call(tmp_path)
     assert [(d.drug, d.call) for d in both.drugs] == [(d.drug, d.call) for d in alone.drugs]
     g = next(g for g in both.reads.genotypes if g.alteration == "G1202R")
     assert g.vcf_status == "not in VCF"
+    # the BAM's read group names another sample (SYNTH, tests/reads_helpers.py): said, not fatal
+    assert any("@RG SM SYNTH" in w for w in both.warnings)
     # I1171T (exon 22, from the VCF) and G1202R (exon 23, from the reads): not phaseable
     (p,) = [p for p in both.reads.phases if "I1171T" in p.variant_a + p.variant_b]
     assert p.phase == "not_phaseable"
@@ -209,3 +211,37 @@ def test_sample_sheet_bam_column_without_a_vcf(tmp_path):
     assert res.returncode == 0, res.stderr
     row = next(r for r in _rows(tmp_path / "out/S9/S9.reads.tsv") if r["alteration"] == "G1202R")
     assert (row["fragments"], row["alt_fragments"]) == ("300", "30")
+
+
+def test_sample_sheet_cram_with_its_reference_column(tmp_path, fasta):
+    b = BamBuilder()
+    s = 29220720
+    for i in range(100):
+        b.read(f"r{i}", s, mutate(ref(s, s + 59), s, ARG) if i < 10 else ref(s, s + 59))
+    cram = b.write(tmp_path / "t.cram", fmt="cram", fasta=fasta)
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample\tvcf\tbam\treference\nC1\t\t{cram}\t{fasta}\n")
+    res = run("batch", str(sheet), "-o", str(tmp_path / "out"))
+    assert res.returncode == 0, res.stderr
+    row = next(r for r in _rows(tmp_path / "out/C1/C1.reads.tsv") if r["alteration"] == "G1202R")
+    assert (row["fragments"], row["alt_fragments"]) == ("100", "10")
+
+
+def test_header_sort_order_unknown_with_an_index_is_accepted(tmp_path):
+    bam = _g1202r_bam(tmp_path / "u.bam", alt=0, total=50, sort_order="unknown")
+    import pysam
+
+    pysam.index(str(bam))  # written in coordinate order by the builder, so it indexes
+    res = run("annotate", "--bam", str(bam), "-o", str(tmp_path / "out"), "--formats", "tsv")
+    assert res.returncode == 0, res.stderr
+
+
+def test_subset_header_takes_the_build_of_the_other_inputs_and_says_so(tmp_path):
+    # chr2 declared 30 Mb long: the header alone cannot tell the build
+    bam = _g1202r_bam(tmp_path / "s.bam", alt=0, total=50, contigs=[("chr2", 30_000_000)])
+    bad = run("annotate", "--bam", str(bam), "-o", str(tmp_path / "o1"))
+    assert bad.returncode == 2 and "pass --build" in bad.stderr
+    res = annotate_sample(bam=str(bam), build="GRCh38", sample_name="s")
+    assert any("taken as GRCh38" in w for w in res.warnings)
+    g = next(g for g in res.reads.genotypes if g.alteration == "G1202R")
+    assert g.fragments == 50

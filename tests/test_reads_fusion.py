@@ -130,10 +130,11 @@ def _exon_bounds(gene_file: str, build_col: str = "GRCh38") -> dict[int, tuple[i
 
 
 def _independent_discordant_count(path) -> int:
-    """Pairs with the read in ALK intron 19 and the mate in EML4, same strand (counted here)."""
+    """Pairs with the read around ALK intron 19 and the mate in EML4, both forward (counted here)."""
     alk = _exon_bounds("ALK_NM_004304.5_exons.tsv")
     eml4 = _exon_bounds("EML4_NM_019063.5_exons.tsv")
-    lo, hi = alk[20][0], alk[19][1]
+    # ALK intron 19 with its exons, and up to a 500-bp fragment below exon 20 (the kept side)
+    lo, hi = alk[20][0] - 500, alk[19][1]
     names = set()
     with pysam.AlignmentFile(str(path)) as f:
         for r in f.fetch("chr2", lo - 1, hi):

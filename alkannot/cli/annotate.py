@@ -169,7 +169,7 @@ def annotate(
     """Annotate one re-biopsy VCF or MAF and/or BAM (with optional copy number, fusions, baseline).
 
     A MAF is read for one sample (Tumor_Sample_Barcode: --sample or --sample-name) in the build
-    of its NCBI_Build column; a BAM or CRAM alone is enough (build from its header).
+    of its NCBI_Build column. With --bam alone the reads are the caller.
     """
     from alkannot.api import annotate_sample, parse_time_on_therapy, write_sample_reports
     from alkannot.outdir import check_outdir

@@ -53,14 +53,22 @@ def show(ctx: click.Context, entry_id: str) -> None:
     e = cat.entries[entry_id]
     click.echo(f"{e.id}: {e.gene} {e.alteration} ({e.kind}, {e.mechanism})")
     click.echo(f"  {e.summary}")
-    for drug, d in e.drugs.items():
+    if e.threshold:
+        click.echo(
+            f"  amplification threshold: {e.threshold['fold']:g}-fold [{e.threshold['citation']}]"
+        )
+    shown = list(e.drugs.items())
+    if e.monotherapy is not None:
+        shown.append(("any other ALK inhibitor (monotherapy)", e.monotherapy))
+    for drug, d in shown:
         flag = " (sources disagree)" if d.conflicting else ""
-        click.echo(f"  {drug}: {d.call}{flag}")
+        status = cat.drug_by_id[drug].status if drug in cat.drug_by_id else ""
+        click.echo(f"  {drug}: {d.call}, level {d.level}{flag}{f'; {status}' if status else ''}")
         for ev in d.evidence:
             ids = " ".join(x for x in (ev.pmid and f"PMID {ev.pmid}", ev.civic_eid) if x)
             click.echo(
-                f"    - {ev.call} [{ev.source}] {ev.citation}{' ' + ids if ids else ''}: "
-                f"{ev.statement}"
+                f"    - {ev.call} [{ev.source}, {ev.level}] {ev.citation}"
+                f"{' ' + ids if ids else ''}: {ev.statement}"
             )
 
 
@@ -90,6 +98,7 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
                         "mechanism": e.mechanism,
                         "drug": drug,
                         "drug_call": d.call,
+                        "drug_call_level": d.level,
                         "conflicting": d.conflicting,
                         "evidence_call": ev.call,
                         "source": ev.source,

@@ -1,11 +1,11 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, specimen_type,
-tumour_type, time_on_therapy``; only ``sample`` and ``vcf`` are required, the others may be
-missing or blank (``vcf`` may be blank when ``bam`` is given). Paths are relative to the sheet's
-``base`` directory (the workflow's
-working directory). Every problem names the row; nothing runs on a bad sheet.
+prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference,
+specimen_type, tumour_type, time_on_therapy``; only ``sample`` and ``vcf`` are required, the others
+may be missing or blank (``vcf`` may be blank when ``bam`` is given). Paths are relative to the
+sheet's ``base`` directory (the workflow's working directory). Every problem names the row; nothing
+runs on a bad sheet.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ FILE_COLUMNS = (
     "bam",
     "baseline_bam",
     "rna_bam",
+    "reference",
 )
 COLUMNS = (
     "sample",
@@ -74,6 +75,7 @@ class SampleRow:
     bam: str | None = None
     baseline_bam: str | None = None
     rna_bam: str | None = None
+    reference: str | None = None  # FASTA of the build (needed to read a CRAM)
 
     def annotate_kwargs(self) -> dict:
         """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
@@ -93,6 +95,7 @@ class SampleRow:
             bam=self.bam,
             baseline_bam=self.baseline_bam,
             rna_bam=self.rna_bam,
+            reference=self.reference,
             specimen_type=self.specimen_type,
             tumour_type=self.tumour_type,
             time_on_therapy=dict(self.time_on_therapy),

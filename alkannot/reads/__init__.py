@@ -23,9 +23,14 @@ from alkannot.reads.targets import Target, catalogued_targets, variant_target
 __all__ = ["GenotypeModel", "ReadFilters", "bam_build", "read_evidence"]
 
 
-def bam_build(path: str, fasta: str | None, label: str = "--bam") -> tuple[str, str]:
-    """The build of a BAM/CRAM from its ``@SQ`` lengths, and its single ``@RG`` sample (or "")."""
-    aln = open_alignments(path, label=label, fasta=fasta)
+def bam_build(
+    path: str, fasta: str | None, build: str | None = None, label: str = "--bam"
+) -> tuple[str, str]:
+    """The build of a BAM/CRAM from its ``@SQ`` lengths, and its single ``@RG`` sample (or "").
+
+    ``build`` (``--build``) is checked against the header, and taken when the header cannot tell.
+    """
+    aln = open_alignments(path, label=label, fasta=fasta, build=build)
     try:
         return aln.build, aln.sample
     finally:
@@ -89,6 +94,8 @@ def read_evidence(
     evidence = ReadEvidence(build=build, settings=model.describe(), files={"bam": bam})
     tumour = open_alignments(bam, label="--bam", fasta=fasta, build=build)
     opened = [tumour]
+    if tumour.build_note:
+        evidence.warnings.append(tumour.build_note)
     try:
         evidence.genotypes = genotype(tumour, targets, model, qc)
         found = find_fusion(tumour, build, model.filters.min_mapq, partner_seq, qc)
@@ -111,6 +118,8 @@ def read_evidence(
                 baseline_bam, label="--baseline-bam", fasta=fasta, build=build
             )
             opened.append(baseline)
+            if baseline.build_note:
+                evidence.warnings.append(baseline.build_note)
             evidence.files["baseline_bam"] = baseline_bam
             evidence.genotypes += genotype(baseline, targets, model, Counter(), source="baseline")
             base_found = find_fusion(baseline, build, model.filters.min_mapq, partner_seq)
@@ -132,6 +141,8 @@ def read_evidence(
         if rna_bam:
             rna = open_alignments(rna_bam, label="--rna-bam", fasta=fasta, build=build)
             opened.append(rna)
+            if rna.build_note:
+                evidence.warnings.append(rna.build_note)
             evidence.files["rna_bam"] = rna_bam
         evidence.phases = _phases(
             tumour, rna, targets, evidence.genotypes, vcf_findings, reference, model

@@ -25,6 +25,7 @@ class Alignments:
     build: str
     contigs: dict[str, str]  # canonical contig name -> the file's own name
     sample: str = ""  # @RG SM when there is exactly one
+    build_note: str = ""  # set when the build was not in the header but given by other inputs
 
     def fetch(self, chrom: str, start: int, end: int):
         """Iterate the reads overlapping ``chrom:start-end`` (1-based inclusive, canonical name).
@@ -101,7 +102,8 @@ def open_alignments(
         ) from None
     header = handle.header.to_dict()
     order = header.get("HD", {}).get("SO", "")
-    if order and order != "coordinate":
+    # "unknown" or no SO with an index is a sorted file (samtools index refuses unsorted ones)
+    if order in ("unsorted", "queryname"):
         handle.close()
         raise InputFormatError(
             f"{label} is not coordinate-sorted (@HD SO:{order}); sort and index it "
@@ -111,17 +113,23 @@ def open_alignments(
     if not handle.has_index():
         handle.close()
         raise InputFileError(
-            f"{label} has no index beside it; index it (samtools index) so that only the "
-            "ALK/EML4 and hotspot regions are read",
+            f"{label} has no index beside it; sort and index it (samtools sort, samtools "
+            "index) so that only the ALK/EML4 and hotspot regions are read",
             path=path,
         )
     lengths = {sq["SN"]: sq["LN"] for sq in header.get("SQ", [])}
     found, evidence = detect_build((), lengths)
-    if found is None:
+    note = ""
+    if found is None and build:
+        # a header without chromosome 2 at a known length (a subset header): the other inputs'
+        # build is taken, and the outputs say so
+        found = build
+        note = f"{label}: build not in the header ({evidence}); taken as {build}"
+    elif found is None:
         handle.close()
         raise BuildMismatchError(
             f"{label}: genome build unknown ({evidence}; chromosome 2 must be in @SQ with its "
-            "GRCh37 or GRCh38 length)",
+            "GRCh37 or GRCh38 length); pass --build",
             path=path,
         )
     if build and found != build:
@@ -142,4 +150,5 @@ def open_alignments(
         build=found,
         contigs=contigs,
         sample=samples.pop() if len(samples) == 1 else "",
+        build_note=note,
     )

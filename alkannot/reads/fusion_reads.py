@@ -31,6 +31,8 @@ KMER = 20
 #: Fragments needed to report a fusion from the reads (EML4; another partner).
 MIN_SUPPORT = 2
 MIN_OTHER_SUPPORT = 3
+#: How far below ALK exon 20 junction fragments are looked for (a long fragment).
+_REACH = 500
 #: Split-read junctions within this many bp are one junction.
 _CLUSTER = 10
 #: Reads farther than this from the breakpoint do not count as wild type spanning it.
@@ -43,10 +45,14 @@ _NOT_PRIMARY = 0x100 | 0x800
 
 
 def alk_breakpoint_region(build: str) -> tuple[str, int, int]:
-    """ALK exon 20 to exon 19 (intron 19 between them), where EML4-ALK breakpoints fall."""
+    """ALK exon 20 to exon 19 (intron 19 between them), where EML4-ALK breakpoints fall.
+
+    The region reaches :data:`_REACH` bp below exon 20: the read of a junction fragment lies on
+    the kept (lower) side of the breakpoint, up to a fragment length away from it.
+    """
     alk = transcripts(build)["ALK"]
     ex = {e.number: e for e in alk.exons}
-    return alk.chrom, min(ex[20].start, ex[19].start), max(ex[20].end, ex[19].end)
+    return alk.chrom, min(ex[20].start, ex[19].start) - _REACH, max(ex[20].end, ex[19].end)
 
 
 @dataclass
