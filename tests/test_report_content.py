@@ -340,3 +340,11 @@ def test_support_names_the_phase_from_the_reads(tmp_path):
     r = annotate_sample(EX / "P02.rebiopsy.vcf.gz", bam=bam, sample_name="P02")
     f = next(f for f in r.findings if f.alteration == "I1171T")
     assert "not phaseable with G1202R" in support(f, r)
+
+
+def test_per_gene_amplification_thresholds_are_printed_per_gene(tmp_path):
+    # resources/catalogue/README.md: amplification is ALK 2.2-fold (review 2.2 [32]) and MET
+    # 5-fold (MET:CEP7 >= 5, CIViC EID1713, EID735); one shared "2.2" would misstate MET
+    r = annotate_sample(EX / "P02.rebiopsy.vcf.gz", cnv=EX / "P02.cns", sample_name="P02")
+    html = write_sample_reports(r, tmp_path, formats=("html",))["html"].read_text()
+    assert "MET 5×" in html and "amplification ≥ 5" in html and "amplification ≥ 2.2" in html

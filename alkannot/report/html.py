@@ -172,7 +172,7 @@ def render_html(
 
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
-    thresholds = next((c.thresholds for c in result.copy_number if c.thresholds), {})
+    thresholds = copy_number_thresholds(result)
     date = report_date(date)
     cn_input = any(i.role == "cnv" for i in result.inputs)
     template = environment().get_template("sample.html.j2")
@@ -207,9 +207,7 @@ def render_html(
                 catalogue_positions,
             )
         ),
-        cn_panel=Markup(
-            copy_number_panel(result.copy_number, thresholds, COPY_NUMBER_GENES, cn_input)
-        ),
+        cn_panel=Markup(copy_number_panel(result.copy_number, COPY_NUMBER_GENES, cn_input)),
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
@@ -221,6 +219,27 @@ def render_html(
         catalogue=result.settings.get("catalogue", {}),
         signoff={k: v for k, v in (signoff or {}).items() if v},
     )
+
+
+def copy_number_thresholds(result: SampleResult) -> dict[str, str]:
+    """Copy-number thresholds as printed: ``{"amplification": "ALK, KIT 2.2; MET 5", ...}``.
+
+    Thresholds can differ per gene (the sourced amplification level of each gene); genes that
+    share a value are listed together.
+    """
+    by_key: dict[str, dict[float, list[str]]] = {}
+    for c in result.copy_number:
+        for key, value in (c.thresholds or {}).items():
+            by_key.setdefault(key.removesuffix("_fold").replace("_", " "), {}).setdefault(
+                value, []
+            ).append(c.gene)
+    out = {}
+    for key, values in by_key.items():
+        if len(values) == 1:
+            out[key] = f"{next(iter(values)):.3g}×"
+        else:
+            out[key] = "; ".join(f"{', '.join(g)} {v:.3g}×" for v, g in sorted(values.items()))
+    return out
 
 
 def _page_css(result: SampleResult, date: str | None, paper: str | None) -> str:

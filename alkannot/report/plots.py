@@ -170,45 +170,39 @@ def _residue(hgvsp: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def copy_number_panel(
-    calls, thresholds: dict[str, float], genes: tuple[str, ...] = (), assessed: bool = True
-) -> str:
+def copy_number_panel(calls, genes: tuple[str, ...] = (), assessed: bool = True) -> str:
     """Bars of fold change over ploidy per gene, with an axis and the call thresholds.
 
-    Every gene of ``genes`` gets a row: a gene without a usable call is written "not assessed"
-    (``assessed`` False: no copy-number input at all), never drawn as an empty bar.
+    Gain and loss thresholds, shared by every gene, are dashed lines across the panel; each gene's
+    own amplification threshold (ALK's 2.2-fold of the review, MET's sourced level, ...) is a
+    marker on its row, labelled at the right. Every gene of ``genes`` gets a row: a gene without a
+    usable call is written "not assessed" (``assessed`` False: no copy-number input at all), never
+    drawn as an empty bar.
     """
     by_gene = {c.gene: c for c in calls}
     order = list(genes) + [c.gene for c in calls if c.gene not in genes]
     if not order:
         return ""
-    width, left, h, top = 640, 70, 22, 34
+    width, left, right, h, top = 680, 70, 120, 22, 34
+    shared = next((c.thresholds for c in calls if c.thresholds), {})
+    amps = [c.thresholds.get("amplification_fold", 0.0) for c in calls if c.thresholds]
     folds = [c.fold_change for c in calls if c.fold_change is not None]
-    span = max([thresholds.get("amplification_fold", 2.2) * 1.4] + folds)
-    span = float(int(span) + 1)
-    scale = (width - left - 30) / span
+    span = float(int(max([2.2 * 1.4] + [a * 1.15 for a in amps] + folds)) + 1)
+    scale = (width - left - right) / span
     height = top + h * len(order) + 30
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         'role="img" aria-label="copy-number panel" class="cnpanel">'
     ]
-    keys = [
-        (k, c)
-        for k, c in (
-            ("amplification_fold", "#b3261e"),
-            ("gain_fold", "#8a5a00"),
-            ("loss_fold", "#1f4e99"),
-        )
-        if k in thresholds
-    ]
-    labels = [f"{k.replace('_fold', '')} {thresholds[k]:.2f}" for k, _ in keys]
+    keys = [(k, c) for k, c in (("gain_fold", "#8a5a00"), ("loss_fold", "#1f4e99")) if k in shared]
+    labels = [f"{k.replace('_fold', '')} {shared[k]:.2f}" for k, _ in keys]
     spans = []
     for (k, _), label in zip(keys, labels, strict=True):
-        xx = left + thresholds[k] * scale
+        xx = left + shared[k] * scale
         spans.append((xx - text_width(label, 9) / 2, xx + text_width(label, 9) / 2))
     rows = place_in_rows(spans)
     for (k, color), label, row in zip(keys, labels, rows, strict=True):
-        xx = left + thresholds[k] * scale
+        xx = left + shared[k] * scale
         parts.append(
             f'<line x1="{xx:.1f}" y1="{top - 4}" x2="{xx:.1f}" y2="{top + h * len(order)}" '
             f'stroke="{color}" stroke-dasharray="4,3"/><text class="label threshold" '
@@ -239,7 +233,7 @@ def copy_number_panel(
         if c is None or c.fold_change is None or c.call == "not_assessed":
             why = "not assessed" + ("" if assessed else " (no copy-number input)")
             parts.append(
-                f'<rect x="{left}" y="{y}" width="{width - left - 30}" height="{h - 6}" '
+                f'<rect x="{left}" y="{y}" width="{width - left - right}" height="{h - 6}" '
                 'fill="none" stroke="#9aa4b1" stroke-dasharray="3,3"/>'
                 f'<text class="na" x="{left + 8}" y="{y + 12}" font-size="11" fill="#5b6470" '
                 f'font-style="italic">{why}</text>'
@@ -256,6 +250,15 @@ def copy_number_panel(
             f'height="{h - 6}" fill="{color}"><title>{esc(gene)} fold {c.fold_change:.2f} '
             f"({esc(c.call)})</title></rect>"
         )
+        amp = (c.thresholds or {}).get("amplification_fold")
+        if amp:
+            xx = left + amp * scale
+            parts.append(
+                f'<line x1="{xx:.1f}" y1="{y - 2}" x2="{xx:.1f}" y2="{y + h - 4}" '
+                'stroke="#1b1f24" stroke-width="2"/>'
+                f'<text class="label amp" x="{width - 4}" y="{y + 12}" font-size="9" '
+                f'text-anchor="end" fill="#b3261e">amplification ≥ {amp:g}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
