@@ -192,9 +192,11 @@ def not_seen(result: SampleResult) -> list[Seen]:
     roles = {i.role for i in result.inputs}
     found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
     cn = {c.gene: c for c in result.copy_number}
-    amp = result.settings.get("amplification_fold") or next(
-        (c.thresholds.get("amplification_fold") for c in result.copy_number if c.thresholds), None
-    )
+
+    def amp_from(gene: str) -> str:
+        level = (cn[gene].thresholds or {}).get("amplification_fold") if gene in cn else None
+        return f" (amplification from {level:g})" if level else ""
+
     rows = []
 
     def names(m: str) -> str:
@@ -225,7 +227,7 @@ def not_seen(result: SampleResult) -> list[Seen]:
             Seen(
                 "ALK amplification",
                 "not detected",
-                f"ALK {fold}" + (f" (amplification from {amp:g})" if amp else ""),
+                f"ALK {fold}{amp_from('ALK')}",
             )
         )
     else:
@@ -256,7 +258,7 @@ def not_seen(result: SampleResult) -> list[Seen]:
         elif gene in cn and cn[gene].call != "not_assessed":
             c = cn[gene]
             fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
-            rows.append(Seen(label, "not detected", f"{gene} {fold}"))
+            rows.append(Seen(label, "not detected", f"{gene} {fold}{amp_from(gene)}"))
         else:
             rows.append(Seen(label, "not assessed", f"no copy-number segment covers {gene}"))
     for gene in ("EGFR", "KRAS"):
