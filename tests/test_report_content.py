@@ -81,9 +81,12 @@ def test_not_seen_tells_not_assessed_from_not_detected():
     r = annotate_sample(
         EX / "P01.rebiopsy.vcf.gz", cnv=EX / "P01.cns", fusions=EX / "P01.fusions.tsv"
     )
-    states = {s.mechanism: s.state for s in not_seen(r)}
-    assert states["ALK amplification"] == "not detected"
-    assert states["ALK fusion"] == "present"
+    seen = {s.mechanism: s for s in not_seen(r)}
+    assert seen["ALK amplification"].state == "not detected"
+    assert seen["ALK fusion"].state == "present"
+    # fusion facts: P01.fusions.tsv's EML4 breakpoint chr2:42295516 is the end of EML4 exon 13
+    # (shared/reference/EML4_NM_019063.5_exons.tsv, GRCh38 42295381-42295516): E13;A20 = v1
+    assert "EML4::ALK v1" in seen["ALK fusion"].basis and "E13;A20" in seen["ALK fusion"].basis
 
 
 def test_tsv_cells_that_start_like_a_formula_are_inert():

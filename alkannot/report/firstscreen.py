@@ -241,7 +241,8 @@ def not_seen(result: SampleResult) -> list[Seen]:
         "not_assessed": "not assessed",
     }.get(status, status.replace("_", " "))
     basis = {
-        "present": ", ".join(c.name for c in result.fusions if c.gene3 == "ALK") or "ALK fusion",
+        "present": "; ".join(_fusion_fact(c) for c in result.fusions if c.gene3 == "ALK")
+        or "ALK fusion",
         "lost": "detected at baseline, not in the re-biopsy",
         "not_detected": "the fusion caller found no ALK fusion; this is not proof of loss",
         "absent": "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
@@ -316,6 +317,13 @@ def _from_reads(label: str, rows: list) -> Seen:
             + ")"
         )
     return Seen(label, "not detected" if nd else "not assessed", "; ".join(parts))
+
+
+def _fusion_fact(c) -> str:
+    """``EML4::ALK v1 (E13;A20), 25 supporting reads``: partner, variant, junction, reads."""
+    extra = ", ".join(x for x in (c.variant, c.junction and f"junction {c.junction}") if x)
+    reads = f", {c.supporting_reads} supporting reads" if c.supporting_reads is not None else ""
+    return f"{c.name}" + (f" {extra}" if extra else "") + reads
 
 
 def fusion_caution_applies(result: SampleResult) -> bool:
