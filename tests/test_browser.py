@@ -236,6 +236,11 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
         cells = row.locator("td").all_inner_texts()
         if cells[0] not in expected_next:
             assert cells[2].strip() == "", cells
+    # every in-page link lands on an element of the page
+    targets = page.eval_on_selector_all(
+        'a[href^="#"]', "els => els.map(e => !!document.getElementById(e.hash.slice(1)))"
+    )
+    assert targets and all(targets)
     _screenshot(page, f"first_screen_{sample}.png")
     _clean(events, path)
     page.close()
