@@ -142,12 +142,20 @@ def _read_timepoint(
         out.not_translated = va.not_translated
         out.non_coding = va.non_coding
     build = out.build
+    # without --sample-name, a multi-sample table must hold the VCF's (or MAF's) tumour sample;
+    # a sample named by the user must be the table's own (a single-sample table of another id is
+    # accepted, with a warning, only when the name was not given explicitly)
+    explicit = bool(table_sample)
+    table_sample = table_sample or out.vcf_sample or None
     if cnv:
         from alkannot.copynumber import gene_copy_numbers
         from alkannot.io.cnv import read_cnv
 
         cn = read_cnv(cnv, build, fmt=cnv_format, sample=table_sample)
         out.formats["cnv"] = cn.format
+        out.warnings += _other_sample(
+            f"{label} copy number", cn.sample, table_sample, explicit, cnv
+        )
         out.skipped += _as_source("cnv", cn.skipped)
         out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
         folds = {
@@ -171,6 +179,9 @@ def _read_timepoint(
 
         fd = read_fusions(fusions, build, fmt=fusion_format, sample=table_sample)
         out.formats["fusions"] = fd.format
+        out.warnings += _other_sample(
+            f"{label} fusions", fd.sample, table_sample, explicit, fusions
+        )
         out.skipped += _as_source("fusions", fd.skipped)
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
         out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
@@ -550,13 +561,22 @@ def run_configuration(cat, build: str, local: bool) -> dict:
     }
 
 
-def _multi_sample(path: str, sample: str | None) -> str | None:
-    """The sample to pick from a multi-sample table (SEG, gene tables): ``--sample-name``."""
-    if not sample:
-        return None
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        head = fh.read(1 << 20)
-    return sample if sample in head else None
+def _other_sample(
+    what: str, used: str, requested: str | None, explicit: bool, path: str
+) -> list[str]:
+    """A single-sample table of another sample id: refused when the user named the sample,
+    else used and said so (the default name comes from the VCF, whose ids often differ)."""
+    if requested and used and used != requested:
+        if explicit:
+            from alkannot.errors import SampleNotFoundError
+
+            raise SampleNotFoundError(
+                f"sample {requested!r} is not in the {what.split(' ', 1)[-1]} file; its only "
+                f"sample is {used!r}; pass the matching --sample-name or the right file",
+                path=path,
+            )
+        return [f"{what}: the file's only sample is {used!r}, not {requested!r}; it was used"]
+    return []
 
 
 def _in_gene(v, gene: str, build: str) -> bool:

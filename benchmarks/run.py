@@ -112,6 +112,18 @@ def profile_annotate(vcf: Path) -> str:
     return "\n".join(lines[start : start + 16])
 
 
+def _met(wall: bool, cpu: bool) -> str:
+    """``yes``/``no`` on wall-clock time, and on CPU time (which other jobs inflate less)."""
+    return f"{'yes' if wall else 'no'} (CPU: {'yes' if cpu else 'no'})"
+
+
+def _met_words(met: str) -> str:
+    wall, cpu = met.startswith("yes"), met.endswith("yes)")
+    return ("met" if wall else "not met") + (
+        "" if wall == cpu else f"; {'' if cpu else 'not '}met on CPU time"
+    )
+
+
 def _row(name: str, pair: dict, target: float | None) -> tuple[str, str]:
     """A results row and its short README form."""
     rt = pair.get("ratio")
@@ -120,11 +132,12 @@ def _row(name: str, pair: dict, target: float | None) -> tuple[str, str]:
     if target is None:
         goal, met = "", ""
     else:
-        goal, met = f"<= {target}x", ("yes" if rt is not None and rt <= target else "no")
+        goal = f"<= {target}x"
+        met = _met(rt is not None and rt <= target, (pair.get("cpu_ratio") or 1e9) <= target)
     full = f"| {name} | {fmt(pair['alk'])} | {fmt(pair['ref'])} | {ratio}{cpu} | {goal} | {met} |"
     short_a = f"{pair['alk']['median']:.2f} s" if pair["alk"].get("ok") else "failed"
     short_r = f"{pair['ref']['median']:.2f} s" if pair["ref"].get("ok") else "failed"
-    met_txt = f" ({'met' if met == 'yes' else 'not met'})" if goal else ""
+    met_txt = f" ({_met_words(met)})" if goal else ""
     short = f"| {name} | {short_a} | {short_r} | {ratio} | {goal.removeprefix('<= ')}{met_txt} |"
     return full, short
 
@@ -153,7 +166,7 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
     )
     rows.append(
         _row(
-            f"indexed VCF with a tenth of the records ({n_records}), same comparison",
+            f"indexed VCF, the same target records in a file a tenth the size ({n_records})",
             idx_small,
             None,
         )
@@ -180,6 +193,12 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
     cold_env = dict(os.environ, ALKANNOT_CACHE_DIR=str(tmp / "cold-cache"))
     shutil.rmtree(tmp / "cold-cache", ignore_errors=True)
     r_cold = _summary([run_once(ex_cmd, env=cold_env)])
+    # floors: what no Python tool can avoid here (interpreter + imports), and inflating the file
+    imports = "import alkannot.cli.annotate, alkannot.api, alkannot.io.vcf, pysam.libcbcf, jinja2"
+    r_imports = single([PY, "-c", imports], max(repeats, 5))
+    r_inflate = single(
+        ["bash", "-c", f"bgzip -@2 -dc {data / 'wgs_noindex.vcf.gz'} > /dev/null"], repeats
+    )
     if batch:
         rows_wf = _batch(data, tmp)
     lines = [
@@ -189,7 +208,8 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         f"({'smoke size' if small else '5,000,000 records'}). Each comparison is paired: bcftools "
         "and alkannot run back to back, alternating which goes first, after one warm-up run; the "
         "ratio is the median of the per-pair wall-clock ratios, with the ratio of median CPU "
-        "times (user + system) beside it. Times are wall-clock medians (min-max).",
+        "times (user + system) beside it. Times are wall-clock medians (min-max). The met column "
+        "says whether the target holds on wall-clock time and, in brackets, on CPU time.",
         "",
         f"The machine was shared with other jobs while this ran (load average {load_before[0]:.1f} "
         f"before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores): absolute times "
@@ -205,7 +225,9 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
             idx["ref"]["median"] / idx_small["ref"]["median"] if idx_small["ref"].get("ok") else 0
         )
         lines.append(
-            f"| indexed read flat in file size: time at 5M / time at {n_records} | {growth:.2f}x "
+            f"| indexed read flat in file size: time on the full file / on the tenth ({n_records}; "
+            "same target records) "
+            f"| {growth:.2f}x "
             f"| bcftools: {ref_growth:.2f}x | | <= 1.1x | {'yes' if growth <= 1.1 else 'no'} |"
         )
     peaks = {vcf: p["alk"].get("peak") or 0 for vcf, p in unindexed.items()}
@@ -218,12 +240,12 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
     )
     help_ok = r_help.get("ok") and r_help["median"] <= 0.1
     ex_ok = r_example.get("ok") and r_example["median"] <= 0.3
-    lines.append(
-        f"| alkannot --help | {fmt(r_help)} | | | <= 0.1 s | {'yes' if help_ok else 'no'} |"
-    )
+    help_met = _met(help_ok, r_help.get("ok") and r_help["cpu"] <= 0.1)
+    ex_met = _met(ex_ok, r_example.get("ok") and r_example["cpu"] <= 0.3)
+    lines.append(f"| alkannot --help | {fmt(r_help)} | | | <= 0.1 s | {help_met} |")
     lines.append(
         f"| alkannot annotate, bundled example (all reports) | {fmt(r_example)} | | | <= 0.3 s | "
-        f"{'yes' if ex_ok else 'no'} |"
+        f"{ex_met} |"
     )
     lines.append(
         f"| the same, first run with an empty cache (catalogue validated, templates compiled) | "
@@ -231,6 +253,8 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
     )
     if batch:
         lines.append(rows_wf[0])
+    lines += ["", "## Floors (measured in the same run)", ""]
+    lines += _floors(idx, unindexed.get("wgs_noindex.vcf.gz", {}), r_imports, r_inflate)
     lines += [
         "",
         "## Where the time goes (cProfile, annotate on the unindexed VCF)",
@@ -253,13 +277,39 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         f"| peak memory, every input form | {max(peaks.values()):.0f} MB (largest) | | | "
         f"150 MB ({'met' if peak_ok else 'not met'}) |",
         f"| `alkannot --help`; bundled example | "
-        f"{r_help.get('median', 0):.2f} s; {r_example.get('median', 0):.2f} s | | | 0.1 s; 0.3 s "
-        f"({'met' if help_ok and ex_ok else 'not met'}) |",
+        f"{r_help.get('median', 0):.2f} s; {r_example.get('median', 0):.2f} s | | | "
+        f"0.1 s ({_met_words(help_met)}); 0.3 s ({_met_words(ex_met)}) |",
     ]
     if batch:
         readme.append(rows_wf[1])
     shutil.rmtree(tmp, ignore_errors=True)
     return "\n".join(lines) + "\n", "\n".join(readme) + "\n"
+
+
+def _floors(idx: dict, noidx: dict, imports: dict, inflate: dict) -> list[str]:
+    """Sentences on what bounds the ratios, with this run's numbers."""
+    out = [
+        f"- Starting Python and importing what `annotate` needs (click, pysam, jinja2, alkannot): "
+        f"{fmt(imports)}.",
+        f"- Inflating the 5M bgzipped file with htslib's own tool (`bgzip -@2 -dc`): "
+        f"{fmt(inflate)}.",
+    ]
+    if imports.get("ok") and idx.get("ref", {}).get("ok"):
+        ref = idx["ref"]["median"]
+        out.append(
+            f"- Indexed target: 3x `bcftools -R` is {3 * ref:.3f} s here; the interpreter and the "
+            f"imports alone take {imports['median']:.3f} s ({imports['median'] / ref:.1f}x), before "
+            "the index is loaded, the records parsed and annotated, and four report formats "
+            "written."
+        )
+    if inflate.get("ok") and noidx.get("ref", {}).get("ok"):
+        ref = noidx["ref"]["median"]
+        out.append(
+            f"- Unindexed target: 0.25x `bcftools -T` is {0.25 * ref:.3f} s here; inflating the "
+            f"file alone takes {inflate['median']:.3f} s ({inflate['median'] / ref:.2f}x) with "
+            "two threads, and the raw-text scan and the fixed per-process cost come on top."
+        )
+    return out
 
 
 def _batch(data: Path, tmp: Path) -> tuple[str, str]:
@@ -278,6 +328,7 @@ def _batch(data: Path, tmp: Path) -> tuple[str, str]:
     pair = {"alk": r_wf, "ref": r_xargs}
     if r_wf.get("ok") and r_xargs.get("ok"):
         pair["ratio"] = r_wf["median"] / r_xargs["median"]
+        pair["cpu_ratio"] = r_wf["cpu"] / r_xargs["cpu"] if r_xargs["cpu"] else None
     return _row(f"{n}-sample batch: Snakemake workflow vs xargs -P 2 of the CLI (n=1)", pair, 1.0)
 
 

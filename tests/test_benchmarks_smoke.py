@@ -46,7 +46,7 @@ def test_benchmark_runner_smoke(tmp_path):
     ):
         assert measurement in text
     assert "failed" not in text
-    for form in ("shuffled", "plain-text", "plain-gzip", "a tenth of the records"):
+    for form in ("shuffled", "plain-text", "plain-gzip", "a tenth the size"):
         assert form in text
     # only the marked table of the README is replaced
     new = readme.read_text()

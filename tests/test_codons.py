@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alkannot.api import annotate_sample
 from alkannot.errors import BuildMismatchError
@@ -121,3 +123,22 @@ def test_span_bases_are_the_reference_the_source_reads_were_aligned_to():
 def test_the_derived_table_is_where_the_resources_say():
     text = (ROOT / "scripts" / "reference" / "bypass_codon_bases.tsv").read_text()
     assert text.startswith("## source: derived by scripts/derive_bypass_codon_bases.py")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pick=st.integers(min_value=0),
+    offset=st.integers(min_value=0),
+    length=st.integers(min_value=1, max_value=12),
+    alt=st.text(alphabet="ACGT", min_size=1, max_size=15),
+)
+def test_any_change_in_a_span_is_named_parseably_or_left_unnamed(pick, offset, length, alt):
+    from alkannot.hgvs import normalise_protein_change
+
+    spans = codon_spans("GRCh38")
+    span = spans[pick % len(spans)]
+    i = offset % len(span.bases)
+    ref = span.bases[i : i + length]
+    named = translate_in_codon_span(span.gene, "GRCh38", span.chrom, span.start + i, ref, alt)
+    if named is not None:
+        assert normalise_protein_change(named[0]), named

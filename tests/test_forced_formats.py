@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alkannot.errors import AlkannotError
 from alkannot.io.cnv import FORMATS as CNV_FORMATS
@@ -36,3 +39,45 @@ def test_forced_formats_give_a_result_or_one_clear_error(path):
                 reader(path, build, fmt=fmt)
             except AlkannotError as exc:
                 assert "\n" not in exc.one_line() and str(path) in exc.one_line()
+
+
+MUTABLE = [
+    p
+    for p in FILES
+    if p.stat().st_size < 100_000 and p.suffix not in (".gz", ".bam", ".json", ".yaml")
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    pick=st.integers(min_value=0),
+    edits=st.lists(
+        st.tuples(st.integers(min_value=0), st.sampled_from(["flip", "delete", "insert"]),
+                  st.sampled_from(list(b'\t\n\r.,:;-0123456789ACGTN#"\x00\xff '))),
+        min_size=1, max_size=5,
+    ),
+)  # fmt: skip
+def test_mutated_tables_give_a_result_or_one_clear_error(tmp_path_factory, pick, edits):
+    from alkannot.annotate import target_regions
+    from alkannot.io.maf import read_maf
+
+    src = MUTABLE[pick % len(MUTABLE)]
+    data = bytearray(src.read_bytes())
+    for pos, op, ch in edits:
+        pos = pos % max(len(data), 1)
+        if op == "flip" and data:
+            data[pos] = ch
+        elif op == "delete" and data:
+            del data[pos]
+        else:
+            data.insert(pos, ch)
+    path = tmp_path_factory.mktemp("mut") / src.name
+    path.write_bytes(bytes(data))
+    build = "GRCh37" if "37" in src.name else "GRCh38"
+    for read in (
+        lambda: read_cnv(path, build),
+        lambda: read_fusions(path, build),
+        lambda: read_maf(str(path), target_regions),
+    ):
+        with contextlib.suppress(AlkannotError):
+            read()

@@ -103,3 +103,42 @@ def test_real_fusion_files():
     ):
         data = read_fusions(SHARED / rel, "GRCh37")
         assert summarise_fusion_status(data) == "absent", rel
+
+
+def test_a_single_sample_table_of_another_name_is_used_only_when_no_name_was_given(tmp_path):
+    # issue 12: "a requested sample that is absent is an error naming the samples present"; a
+    # name not given by the user (the VCF's tumour column, P02_T) does not refuse a one-sample file
+    from alkannot.api import annotate_sample
+    from alkannot.errors import SampleNotFoundError
+
+    table = tmp_path / "one.tsv"
+    table.write_text("sample\tfusion\nTUMOUR_X\tEML4::ALK\n")
+    vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+    with pytest.raises(SampleNotFoundError, match="'TUMOUR_X'"):
+        annotate_sample(vcf, sample_name="P02", fusions=table)
+    res = annotate_sample(vcf, fusions=table)
+    assert "re-biopsy fusions: the file's only sample is 'TUMOUR_X', not 'P02_T'; it was used" in (
+        res.warnings
+    )
+    assert [f.name for f in res.fusions] == ["EML4::ALK"]
+
+
+@pytest.mark.parametrize(("written", "used"), [("GRCh37", "GRCh38"), ("GRCh38", "GRCh37")])
+def test_a_headerless_sv_vcf_of_the_other_build_is_refused(written, used):
+    # tests/fixtures/fusions/*.inv_headerless.vcf: one <INV> from EML4 intron 13 to ALK exon 20, no
+    # header to declare a build. The EML4 end (GRCh37 2:42522694) is in EML4 only in GRCh37, the
+    # GRCh38 ALK end (chr2:29224000) in ALK only in GRCh38 (genes.tsv): read in the other build
+    # it must be neither "no fusion" nor a fusion with an unnamed partner
+    from alkannot.errors import BuildMismatchError
+
+    with pytest.raises(BuildMismatchError, match=f"only in {written}"):
+        read_fusions(FIX / f"{written}.inv_headerless.vcf", used)
+
+
+def test_without_a_sample_name_the_vcf_tumour_sample_is_required_in_a_multi_sample_table():
+    from alkannot.api import annotate_sample
+
+    vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+    # the VCF's tumour column is P02_T; table_names.tsv holds samples A-G
+    with pytest.raises(SampleNotFoundError, match="'P02_T' is not in the fusion file.*A, B, C"):
+        annotate_sample(vcf, fusions=FIX / "table_names.tsv")

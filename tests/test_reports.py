@@ -59,7 +59,7 @@ def bidi_inputs(d: Path) -> tuple[Path, Path]:
         encoding="utf-8",
     )
     fusions = d / "bidi_fusions.tsv"
-    fusions.write_text(f"sample\tfusion\nX\t{BIDI_PARTNER}::ALK\n", encoding="utf-8")
+    fusions.write_text(f"sample\tfusion\nbidi\t{BIDI_PARTNER}::ALK\n", encoding="utf-8")
     return vcf, fusions
 
 

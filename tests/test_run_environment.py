@@ -198,3 +198,13 @@ def test_a_million_line_header_stays_within_150_mb(tmp_path):
     assert peak_kb < 150 * 1024 or peak_kb == before, f"{peak_kb} kB"
     warnings = json.loads((tmp_path / "out" / "TUMOR.json").read_text())["warnings"]
     assert any("1000000 header line(s)" in w for w in warnings)
+
+
+@pytest.mark.parametrize("command", ["batch", "cohort"])
+def test_batch_and_cohort_check_the_output_folder_first(tmp_path, command):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\n")
+    first = str(sheet) if command == "batch" else str(tmp_path / "missing.json")
+    one_line_error(run(command, first, "-o", str(blocker / "out")), "is a file")

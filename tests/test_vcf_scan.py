@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -148,7 +149,15 @@ def test_scan_keeps_file_order_across_contig_spellings_and_crlf(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "bad_line", ["chr2\t15x00\t.\tA\tG\t.\tPASS\t.", "chr2\t\t.\tA\tG", "chr2", "chr2\t-5\t.\tA\tG"]
+    "bad_line",
+    [
+        "chr2\t15x00\t.\tA\tG\t.\tPASS\t.",
+        "chr2\t\t.\tA\tG",
+        "chr2",
+        "chr2\n2\t15000\t.\tA\tG\t.\tPASS\t.",  # a POS-less line before a valid one
+        "chr2\t-5\t.\tA\tG",
+        "chr2\t1234567890123\t.\tA\tG",  # 13 digits
+    ],
 )
 def test_scan_rejects_a_target_contig_record_without_a_numeric_pos(tmp_path, bad_line):
     from alkannot.io.vcf_scan import MalformedRecordError
@@ -237,3 +246,29 @@ def test_every_input_form_gives_the_same_findings(generated, tmp_path):
     assert len(expected[1]) > 0 and len(expected[2]) > 0
     for name, res in results.items():
         assert res == expected, name
+
+
+def test_csi_index_gives_the_tbi_findings(generated, tmp_path):
+    vcf = tmp_path / "csi.vcf.gz"
+    shutil.copy(generated / "wgs.vcf.gz", vcf)
+    subprocess.run(["bcftools", "index", "-c", str(vcf)], check=True)
+    data = read_vcf(str(vcf), target_regions)
+    assert data.indexed and Path(f"{vcf}.csi").exists() and not Path(f"{vcf}.tbi").exists()
+    assert data.variants == _variants(generated / "wgs.vcf.gz")
+
+
+def test_unreadable_index_is_an_error_not_an_empty_result(generated, tmp_path):
+    from alkannot.errors import InputFormatError
+
+    vcf = tmp_path / "bad_index.vcf.gz"
+    shutil.copy(generated / "wgs.vcf.gz", vcf)
+    plain = read_vcf(str(vcf), target_regions)  # no index yet: the streamed read
+    Path(f"{vcf}.tbi").write_bytes(b"not an index at all" * 10)  # newer than the VCF: used
+    # an index that does not belong to the file is refused or ignored with a warning (issue 12),
+    # never an empty or shorter result
+    try:
+        data = read_vcf(str(vcf), target_regions)
+    except InputFormatError:
+        return
+    assert data.variants == plain.variants and data.variants
+    assert any("index" in w for w in data.warnings)

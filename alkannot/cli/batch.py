@@ -67,7 +67,9 @@ def batch(
 ) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
     from alkannot.batch import run_batch
+    from alkannot.outdir import check_outdir
 
+    check_outdir(outdir)  # before any sample is read
     failed = run_batch(
         samplesheet,
         Path(outdir),

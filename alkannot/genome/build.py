@@ -44,6 +44,27 @@ def normalise_build(name: str) -> str:
     raise ConfigError(f"unknown genome build {name!r}; use GRCh37 (hg19, b37) or GRCh38 (hg38)")
 
 
+def build_of_label(label: str, path: str | None = None) -> str:
+    """A build from a column value such as ``NCBI_Build`` (``GRCh37``, ``37``, ``hg19``,
+    ``GRCh37-lite``, ``GRCh38.p13``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, when the value names neither build.
+    """
+    try:
+        return normalise_build(label)
+    except ConfigError:
+        if _HG38.search(label):
+            return "GRCh38"
+        if _HG37.search(label):
+            return "GRCh37"
+        raise ConfigError(
+            f"NCBI_Build {label!r} names neither GRCh37 nor GRCh38 (human builds only)", path=path
+        ) from None
+
+
 def canonical_contig(chrom: str, build: str) -> str:
     """Return the build's canonical name for a contig (``chr2`` in GRCh38, ``2`` in GRCh37)."""
     bare = chrom

@@ -110,7 +110,8 @@ def translate_in_codon_span(
     ref, alt = ref.upper(), alt.upper()
     span = _span_of(build, gene, chrom, pos, pos + len(ref) - 1)
     if (
-        span is None
+        ref == alt
+        or span is None
         or (len(alt) - len(ref)) % 3
         or span.bases[pos - span.start :][: len(ref)] != ref
     ):

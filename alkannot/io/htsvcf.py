@@ -118,19 +118,31 @@ class VcfFile:
             return []
 
     def _index(self):
+        """The tabix view of the file, with its .tbi or .csi index (an error when there is none)."""
         if self._tabix is None:
             from pysam.libctabix import TabixFile
 
+            index = next(
+                (f"{self._path}{x}" for x in (".tbi", ".csi") if os.path.exists(self._path + x)),
+                None,
+            )
+            if index is None:
+                raise OSError(f"no .tbi or .csi index next to {self._path}")
             # latin-1 gives back every byte as it is; htslib (then the reader) judges the text
-            self._tabix = TabixFile(self._path, encoding="latin-1")
+            self._tabix = TabixFile(self._path, index=index, encoding="latin-1")
         return self._tabix
 
     def __call__(self, region: str) -> Iterator[Record]:
-        """Records overlapping ``contig:start-end`` (1-based inclusive), through the index."""
+        """Records overlapping ``contig:start-end`` (1-based inclusive), through the index.
+
+        A contig the index does not know has no records; a missing or unreadable index raises.
+        """
         name, _, span = region.rpartition(":")
         start, _, end = span.partition("-")
-        lines = self._index().fetch(name, int(start) - 1, int(end))  # raises: unknown contig
-        return self._parse(lines)
+        index = self._index()
+        if name not in index.contigs:
+            return iter(())
+        return self._parse(index.fetch(name, int(start) - 1, int(end)))
 
     def _parse(self, lines) -> Iterator[Record]:
         from pysam.libcbcf import VariantFile

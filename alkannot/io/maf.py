@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from alkannot.errors import BuildMismatchError, InputFormatError
-from alkannot.genome.build import canonical_contig, normalise_build
+from alkannot.genome.build import build_of_label, canonical_contig, normalise_build
 from alkannot.genome.sequence import OutsideSliceError
 from alkannot.hgvs import normalise_protein_change, one_to_three
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines
@@ -115,7 +115,7 @@ def read_maf(
         raise InputFormatError(
             f"rows of several builds in NCBI_Build ({', '.join(sorted(builds))})", path=path
         )
-    declared = normalise_build(builds.pop()) if builds else None
+    declared = build_of_label(builds.pop(), path) if builds else None
     if build:
         build = normalise_build(build)
         if declared and declared != build:

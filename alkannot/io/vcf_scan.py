@@ -328,10 +328,20 @@ def scan_regions(
         arr = np.frombuffer(text, dtype=np.uint8)
         newlines = np.flatnonzero(arr[begin:real] == 10) + begin
         starts, ends = newlines[:-1] + 1, newlines[1:]
+        found = list(_target_lines(text, arr, starts, ends, matchers))
+        if not found:
+            continue
+        # POS of every target line of the chunk in one pass (a shuffled chunk has several
+        # target contigs: one call each would cost more in numpy overhead than in work)
+        all_rows = np.concatenate([rows for _, rows in found]) if len(found) > 1 else found[0][1]
+        first = np.concatenate([starts[rows] + len(name) + 1 for name, rows in found])
+        all_pos = _positions(text, arr, first, ends[all_rows])
         kept: list[np.ndarray] = []
-        for name, rows in _target_lines(text, arr, starts, ends, matchers):
+        offset = 0
+        for name, rows in found:
             spans = wanted[name]
-            pos = _positions(text, arr, starts[rows] + len(name) + 1, ends[rows])
+            pos = all_pos[offset : offset + len(rows)]
+            offset += len(rows)
             # spans are sorted and disjoint: the first span ending at or after pos is the only
             # one pos can precede or fall into; keep pos if it is within the margin of its start
             j = np.searchsorted(spans[:, 1], pos, side="left")

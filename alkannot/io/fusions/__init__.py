@@ -120,6 +120,14 @@ def check_fusion_build(data: FusionData, build: str) -> None:
             path=data.path,
         )
     other = next(b for b in BUILDS if b != build)
+    if data.other_build_hits:
+        # breakends in ALK/EML4 of the other build only: neither "absent" nor a mistyped fusion
+        raise BuildMismatchError(
+            f"{len(data.other_build_hits)} breakend(s) fall in ALK or EML4 only in {other} "
+            f"(first: {data.other_build_hits[0]}) and none only in {build}: the SV file looks "
+            f"{other}; give files of one build",
+            path=data.path,
+        )
     here, there = gene_spans(build), gene_spans(other)
     for call in data.calls:
         for gene, chrom, pos in (

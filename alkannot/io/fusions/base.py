@@ -31,6 +31,8 @@ class FusionData:
     sample: str = ""
     declared_build: str = ""
     build_evidence: str = ""
+    #: ends in ALK/EML4 of the other build only, none of this one's only: a file of the other build
+    other_build_hits: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,8 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
         out.records += 1
         if iname is not None and iname < len(row):
             g5, g3 = split_pair(row[iname])
-        elif max(i5, i3) < len(row):  # type: ignore[type-var]
-            g5, g3 = row[i5].split("^")[0].strip(), row[i3].split("^")[0].strip()  # type: ignore[index]
+        elif i5 is not None and i3 is not None and max(i5, i3) < len(row):
+            g5, g3 = row[i5].split("^")[0].strip(), row[i3].split("^")[0].strip()
         else:
             out.skipped.append(SkippedRecord(path, f"line {n}", "too few columns", "malformed"))
             continue

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from alkannot.errors import InputFormatError
-from alkannot.genome.build import canonical_contig, normalise_build
+from alkannot.genome.build import build_of_label, canonical_contig
 from alkannot.io.fusions.base import (
     INTRAGENIC,
     WHAT,
@@ -57,7 +57,7 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
     if len(builds) > 1:
         raise InputFormatError(f"rows of several builds ({', '.join(sorted(builds))})", path=path)
     if builds:
-        out.declared_build = normalise_build(builds.pop())
+        out.declared_build = build_of_label(builds.pop(), path)
         out.build_evidence = "NCBI_Build column"
     other = 0
     for n, row in rows:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from alkannot.genome.build import canonical_contig, detect_build
+from alkannot.genome.build import BUILDS, canonical_contig, detect_build
 from alkannot.io.fusions.base import FusionData, gene_at, lines_of
 from alkannot.models import FusionCall, SkippedRecord
 
@@ -37,6 +37,31 @@ def _header_build(out: FusionData, meta: list[str]) -> None:
     build, evidence = detect_build(meta, lengths)
     if build:
         out.declared_build, out.build_evidence = build, evidence
+
+
+def _other_build_hits(out: FusionData, order: list[dict], build: str) -> None:
+    """Ends that fall in ALK or EML4 in only one of the builds tell the file's build: when some
+    do so only in the other build and none only in this one, the file is of the other build.
+    (Ends in the part of ALK that both builds cover say nothing.)"""
+    other = next(b for b in BUILDS if b != build)
+    genes = ("ALK", "EML4")
+    here_only, there_only = [], []
+    for rec in order:
+        ends = [(rec["file_chrom"], rec["pos"])]
+        m = _BND.match(rec["alt"])
+        if m:
+            ends.append((m.group("chrom"), int(m.group("pos"))))
+        elif rec["info"].get("END", "").isdigit():
+            ends.append((rec["info"].get("CHR2", rec["file_chrom"]), int(rec["info"]["END"])))
+        for chrom, pos in ends:
+            here = gene_at(build, canonical_contig(chrom, build), pos) in genes
+            there = gene_at(other, canonical_contig(chrom, other), pos)
+            if here and there not in genes:
+                here_only.append(rec["n"])
+            elif there in genes and not here:
+                there_only.append(f"line {rec['n']} ({chrom}:{pos} in {there} in {other})")
+    if there_only and not here_only:
+        out.other_build_hits = there_only
 
 
 def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
@@ -76,6 +101,7 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
         }
         records[row[2]] = rec
         order.append(rec)
+    _other_build_hits(out, order, build)
     used: set[str] = set()
     other = 0
     for rec in order:

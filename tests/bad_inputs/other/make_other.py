@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alkannot.report.json import SCHEMA_VERSION
+
 HERE = Path(__file__).resolve().parent
 GOOD_VCF = "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"  # relative to the repository
 
@@ -35,7 +37,8 @@ def main() -> None:
     add("cnvkit_forced_gene_table.cns", "cnv", cns, "error", "--cnv-format", "--cnv-format gene_table")
     add("cnvkit_forced_purple_gene.cns", "cnv", cns, "error", "--cnv-format", "--cnv-format purple_gene")
     add("two_samples.seg", "cnv", "ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n"
-        "A\tchr2\t1\t1000\t5\t0.1\nB\tchr2\t1\t1000\t5\t0.1\n", "error", "2 samples")
+        "A\tchr2\t1\t1000\t5\t0.1\nB\tchr2\t1\t1000\t5\t0.1\n", "error",
+        "'P02_T' is not in the copy-number file; its samples are: A, B")  # the VCF's tumour
     add("grch37_cnvkit.cns", "cnv", "chromosome\tstart\tend\tgene\tlog2\n"
         "7\t116312250\t116438431\tMET\t1.5\n", "error", "GRCh37")  # GRCh37 MET, GRCh38 VCF
     add("bom.cns", "cnv", "\ufeff" + cns, "ok", "")
@@ -46,7 +49,7 @@ def main() -> None:
     add("grch37_breakpoints.tsv", "fusions", "FusionGene\tLeftBreakpoint\tRightBreakpoint\n"
         "EML4--ALK\t2:42522694\t2:29446394\n", "error", "GRCh37")
     add("three_samples.tsv", "fusions", "sample\tfusion\nA\tEML4::ALK\nB\tKIF5B::RET\nC\tEML4::ALK\n",
-        "error", "3 samples")
+        "error", "'P02_T' is not in the fusion file; its samples are: A, B, C")
     # MAF as the annotate input
     maf_head = ("Hugo_Symbol\tNCBI_Build\tChromosome\tStart_Position\tEnd_Position\tReference_Allele\t"
                 "Tumor_Seq_Allele1\tTumor_Seq_Allele2\tTumor_Sample_Barcode\tt_ref_count\tt_alt_count\n")
@@ -75,7 +78,8 @@ def main() -> None:
     add("other_version.json", "cohort", '{"schema_version": "9.0.0", "sample": "X"}', "error",
         "schema version 9.0.0")
     add("not_json.json", "cohort", "sample\tbuild\nP1\tGRCh38\n", "error", "not valid JSON")
-    add("wrong_shape.json", "cohort", '{"schema_version": "1.1.0", "sample": 3}', "error", "schema")
+    add("wrong_shape.json", "cohort", f'{{"schema_version": "{SCHEMA_VERSION}", "sample": 3}}',
+        "error", "does not match the sample result schema")  # this version, a wrong shape
     # catalogues (--catalogue)
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
         f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")
