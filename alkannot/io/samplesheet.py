@@ -48,7 +48,7 @@ COLUMNS = (
 REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: directories the workflow writes beside the sample directories
-RESERVED = ("cohort", "logs", "benchmarks", "pages")
+RESERVED = ("cohort", "logs", "benchmarks")
 
 
 @dataclass(frozen=True)
