@@ -26,7 +26,7 @@ from alkannot.annotate import (
     target_regions,
     variant_findings,
 )
-from alkannot.checksums import BackgroundChecksums
+from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.codons import check_codon_reference
@@ -47,6 +47,8 @@ DEFAULT_MIN_VAF = Thresholds().min_vaf
 DEFAULT_MIN_DEPTH = Thresholds().min_depth
 DEFAULT_MIN_ALT_READS = Thresholds().min_alt_reads
 REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
+#: Formats written only when asked for: ``pdf`` needs a Chromium browser on the machine.
+OPTIONAL_FORMATS = ("pdf",)
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -211,6 +213,9 @@ def annotate_sample(
     catalogue: str | Path | None = None,
     min_alt_reads: int = DEFAULT_MIN_ALT_READS,
     progressed_on: Sequence[str] | None = None,
+    specimen_type: str | None = None,
+    tumour_type: str | None = None,
+    time_on_therapy: dict[str, float] | None = None,
     full_checksums: bool = False,
     input_format: str | None = None,
     bam: str | Path | None = None,
@@ -249,7 +254,7 @@ def annotate_sample(
     min_vaf, min_depth, min_alt_reads
         Support rules: variants below them are reported but do not enter the drug matrix.
     catalogue
-        A local catalogue YAML instead of the bundled one.
+        A local catalogue YAML instead of the bundled one (its path and SHA-256 are reported).
     bam, baseline_bam, rna_bam
         Re-biopsy BAM/CRAM (enough without a VCF: the build comes from its header), the
         pre-treatment one, and spliced RNA alignments for phasing (see :mod:`alkannot.reads`).
@@ -259,6 +264,9 @@ def annotate_sample(
     progressed_on
         The prior therapies the tumour progressed on (default: all of ``prior_therapy``); a drug
         received but stopped for another reason (toxicity) stays eligible.
+    specimen_type, tumour_type, time_on_therapy
+        Clinical context printed on the reports, never used in a call: ``tissue`` or ``plasma``,
+        the tumour type as free text, and months on each inhibitor (``{"crizotinib": 14}``).
     full_checksums
         Hash every input whole. By default an indexed VCF or FASTA, read by region, is hashed
         over its head, index and size (:mod:`alkannot.checksums`; ``InputFile.hashed`` says so).
@@ -311,6 +319,7 @@ def annotate_sample(
     if ploidy is not None and ploidy <= 0:
         raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
     build = normalise_build(build) if build else None
+    context = clinical_context(specimen_type, tumour_type, time_on_therapy)
     bam_sample = ""
     if bams["bam"]:
         from alkannot.reads import bam_build
@@ -318,6 +327,8 @@ def annotate_sample(
         found, bam_sample = bam_build(bams["bam"], fasta, build)
         build = build or (None if vcf else found)
     roles = {"vcf": vcf, "reference": fasta, **paths, **bams}
+    if catalogue is not None:
+        roles["catalogue"] = _require_file(catalogue, "--catalogue")
     # Checksums of files read whole are computed on another core while the inputs are read
     # (hashlib releases the GIL); indexed inputs are hashed over head, index and size only.
     hasher = BackgroundChecksums({role: p for role, p in roles.items() if p}, full_checksums)
@@ -334,6 +345,7 @@ def annotate_sample(
                 "--progressed-on names a drug not in --prior-therapy: "
                 + ", ".join(sorted(set(progressed) - set(therapies)))
             )
+        months = {cat.canonical_drug(k): v for k, v in context.pop("time_on_therapy").items()}
 
         common = dict(
             build=build,
@@ -439,6 +451,8 @@ def annotate_sample(
             purity=purity,
             ploidy=ploidy,
             build=now.build,
+            time_on_therapy=months,
+            **context,
         )
         inputs = []
         for role in (role for role, p in roles.items() if p):
@@ -467,11 +481,84 @@ def annotate_sample(
                 **thresholds.as_dict(),
                 "vcf_sample": now.vcf_sample,
                 "sample_name": sample_name or now.vcf_sample,
+                **run_configuration(cat, now.build, catalogue is not None),
             },
             reads=reads,
         )
     finally:
         hasher.cancel()
+
+
+SPECIMEN_TYPES = ("tissue", "plasma")
+
+
+def parse_time_on_therapy(text: str | None) -> dict[str, str]:
+    """Split ``"crizotinib=14,alectinib=9.5"`` (months; ``,`` or ``;`` between drugs).
+
+    Raises
+    ------
+    ConfigError
+        An item without ``=`` (the numbers are checked by :func:`clinical_context`).
+    """
+    out = {}
+    for item in re.split(r"[,;]", text or ""):
+        if not item.strip():
+            continue
+        drug, sep, months = item.partition("=")
+        if not sep or not drug.strip():
+            raise ConfigError(
+                f"time on therapy {item.strip()!r} must be DRUG=MONTHS, e.g. crizotinib=14"
+            )
+        out[drug.strip()] = months.strip()
+    return out
+
+
+def clinical_context(
+    specimen_type: str | None, tumour_type: str | None, time_on_therapy: dict[str, float] | None
+) -> dict:
+    """Check the optional clinical inputs; return them as :class:`SampleMetadata` keywords.
+
+    Raises
+    ------
+    ConfigError
+        An unknown specimen type, or a time on therapy that is not a non-negative number.
+    """
+    specimen = (specimen_type or "").strip().lower() or None
+    if specimen is not None and specimen not in SPECIMEN_TYPES:
+        raise ConfigError(
+            f"--specimen-type must be one of {', '.join(SPECIMEN_TYPES)}, not {specimen_type!r}"
+        )
+    months: dict[str, float] = {}
+    for drug, value in (time_on_therapy or {}).items():
+        try:
+            months[str(drug).strip()] = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"--time-on-therapy for {drug}: months must be a number, not {value!r}"
+            ) from None
+        if not months[str(drug).strip()] >= 0:
+            raise ConfigError(f"--time-on-therapy for {drug}: months must be >= 0, not {value!r}")
+    return {
+        "specimen_type": specimen,
+        "tumour_type": (tumour_type or "").strip() or None,
+        "time_on_therapy": months,
+    }
+
+
+def run_configuration(cat, build: str, local: bool) -> dict:
+    """What a reader needs to reproduce the run: transcripts and the catalogue's identity."""
+    from alkannot.genome.models import transcripts
+
+    models = transcripts(build)
+    return {
+        "transcripts": {g: f"{t.name} ({t.ensembl})" for g, t in sorted(models.items())},
+        "catalogue": {
+            "name": cat.name,
+            "version": cat.version,
+            "path": str(cat.path) if local else "bundled",
+            "sha256": file_checksum(cat.path).sha256,
+        },
+    }
 
 
 def _other_sample(
@@ -592,25 +679,34 @@ def write_sample_reports(
     outdir: str | Path,
     formats: Sequence[str] = REPORT_FORMATS,
     report_date: str | None = None,
+    signoff: dict[str, str | None] | None = None,
+    paper: str | None = None,
 ) -> dict[str, Path]:
     """Write the per-sample outputs into ``outdir`` and return their paths by kind.
 
     ``tsv`` writes ``{sample}.findings.tsv``, ``{sample}.drugs.tsv`` and ``{sample}.skipped.tsv``
     (and ``{sample}.reads.tsv``, ``{sample}.phase.tsv`` when there is read evidence);
-    ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``.
-    Every file is written atomically. ``report_date`` (``YYYY-MM-DD``) is printed on the HTML
-    page; without it the page says "not given", so that outputs depend on the inputs alone.
+    ``json``, ``html`` and ``xlsx`` write ``{sample}.json``, ``{sample}.html``, ``{sample}.xlsx``;
+    ``pdf`` (optional, not in the defaults) prints the HTML page to ``{sample}.pdf`` with headless
+    Chromium. Every file is written atomically, all or nothing. ``report_date`` (``YYYY-MM-DD``)
+    is printed on the HTML page; without it the page says "not given", so that outputs depend on
+    the inputs alone. ``signoff`` fills the sign-off block (``reviewed_by``, ``date``,
+    ``decision``); ``paper`` (``A4``/``Letter``) is the PDF page size.
     """
-    unknown = sorted(set(formats) - set(REPORT_FORMATS))
+    unknown = sorted(set(formats) - set(REPORT_FORMATS) - set(OPTIONAL_FORMATS))
     if unknown:
         raise ConfigError(
             f"unknown report format(s) {', '.join(unknown)}; choose from "
-            f"{', '.join(REPORT_FORMATS)}"
+            f"{', '.join(REPORT_FORMATS + OPTIONAL_FORMATS)}"
         )
     if report_date:
         from alkannot.report.html import report_date as check_date
 
         check_date(report_date)  # a bad date fails before any file is written
+    if "pdf" in formats:
+        from alkannot.report.pdf import find_browser
+
+        find_browser()  # no browser: fail before any file is written
     from alkannot.outdir import staged
 
     outdir = Path(outdir)
@@ -634,12 +730,18 @@ def write_sample_reports(
             from alkannot.report.html import write_html
 
             paths["html"] = stage / f"{result.sample}.html"
-            write_html(result, paths["html"], report_date)
+            write_html(result, paths["html"], report_date, signoff)
         if "xlsx" in formats:
             from alkannot.report.xlsx import write_xlsx
 
             paths["xlsx"] = stage / f"{result.sample}.xlsx"
             write_xlsx(result, paths["xlsx"])
+        if "pdf" in formats:
+            from alkannot.report.html import render_html
+            from alkannot.report.pdf import write_pdf
+
+            paths["pdf"] = stage / f"{result.sample}.pdf"
+            write_pdf(render_html(result, report_date, signoff, paper or "A4"), paths["pdf"])
     return {kind: outdir / p.name for kind, p in paths.items()}
 
 

@@ -72,6 +72,9 @@ def sample_settings(
         "purity": row.purity,
         "ploidy": row.ploidy,
         "build": row.build,
+        "specimen_type": row.specimen_type,
+        "tumour_type": row.tumour_type,
+        "time_on_therapy": dict(row.time_on_therapy),
         "min_vaf": float(min_vaf),
         "min_depth": int(min_depth),
         "min_alt_reads": int(

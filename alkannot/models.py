@@ -299,6 +299,9 @@ class SampleMetadata:
     ploidy: float | None = None
     build: str | None = None
     progressed_on: tuple[str, ...] | None = None  # None: every prior therapy was progressed on
+    specimen_type: str | None = None  # "tissue" or "plasma" (cell-free DNA), when given
+    tumour_type: str | None = None  # free text as given, e.g. "lung adenocarcinoma"
+    time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
 
 
 @dataclass(slots=True)

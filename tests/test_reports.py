@@ -42,6 +42,27 @@ def hostile_inputs(d: Path) -> tuple[Path, Path]:
     return vcf, fusions
 
 
+BIDI_SAMPLE = "T\u202eRLO\u202c"
+BIDI_PARTNER = "EML4\u2066X\u2069"
+
+
+def bidi_inputs(d: Path) -> tuple[Path, Path]:
+    """A VCF whose tumour column and a fusion table whose partner carry bidirectional controls."""
+    vcf = d / "bidi.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
+        f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{BIDI_SAMPLE}\n"
+        "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:80,20:100\n",
+        encoding="utf-8",
+    )
+    fusions = d / "bidi_fusions.tsv"
+    fusions.write_text(f"sample\tfusion\nbidi\t{BIDI_PARTNER}::ALK\n", encoding="utf-8")
+    return vcf, fusions
+
+
 @pytest.fixture(scope="module")
 def example_outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
@@ -102,8 +123,16 @@ def test_spreadsheet_stores_every_string_as_text(tmp_path):
 def test_html_is_self_contained_with_a_strict_csp(example_outputs):
     html = example_outputs[1]["html"].read_text()
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.replace('href="#', ""))
-    assert "<link" not in html and "@import" not in html
+    # nothing is loaded: no src/url() to anywhere, no stylesheet link, no import
+    assert not re.search(r"""src=["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    # external hrefs are navigation to a citation resolver only (PubMed, doi.org, CIViC)
+    hrefs = re.findall(r'href="([^"#][^"]*)"', html)
+    assert hrefs, "citations should be links"
+    allowed = ("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/", "https://civicdb.org/")
+    assert all(h.startswith(allowed) for h in hrefs), [
+        h for h in hrefs if not h.startswith(allowed)
+    ]
 
 
 def test_hostile_strings_are_escaped(tmp_path):

@@ -154,6 +154,14 @@ def test_snakemake_report_zip(batch_run, tmp_path):
     for s in SAMPLES:
         assert any(n.endswith(f"/{s}.html") for n in names), s
     assert any(n.endswith("/index.html") for n in names)
+    # the embedded pages are the tumour-board pages: the first screen and the oncoprint
+    with zipfile.ZipFile(tmp_path / "r.zip") as z:
+        page = z.read(next(n for n in names if n.endswith("/P01.html"))).decode()
+        assert 'id="next-options"' in page and 'id="not-seen"' in page
+        assert (
+            'id="oncoprint"' in z.read(next(n for n in names if n.endswith("/index.html"))).decode()
+        )
+        assert any(n.endswith("/cohort.xlsx") for n in names)
 
 
 def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:

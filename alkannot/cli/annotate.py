@@ -134,11 +134,36 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="SHA-256 of whole inputs [default: an indexed VCF/FASTA is hashed over head, index, size].",
 )
 @click.option("--report-date", help="Date printed on the HTML report (YYYY-MM-DD) [default: none].")
+@click.option(
+    "--specimen-type",
+    type=click.Choice(["tissue", "plasma"], case_sensitive=False),
+    help="Re-biopsy specimen (printed on the report; plasma = cell-free DNA).",
+)
+@click.option("--tumour-type", help="Tumour type, printed on the report.")
+@click.option(
+    "--time-on-therapy",
+    help="Months on each inhibitor, DRUG=MONTHS comma-separated (crizotinib=14,alectinib=9).",
+)
+@click.option("--reviewed-by", help="Sign-off block: who reviewed the report [default: blank].")
+@click.option("--review-date", help="Sign-off block: date of the review [default: blank].")
+@click.option("--board-decision", help="Sign-off block: the board's decision [default: blank].")
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    help="Page size of the PDF (--formats ...,pdf).",
+)
 def annotate(
     vcf: str | None,
     outdir: str,
     formats: tuple[str, ...],
     report_date: str | None,
+    time_on_therapy: str | None,
+    reviewed_by: str | None,
+    review_date: str | None,
+    board_decision: str | None,
+    paper: str,
     **options: object,
 ) -> None:
     """Annotate one re-biopsy VCF or MAF and/or BAM (with optional copy number, fusions, baseline).
@@ -146,14 +171,16 @@ def annotate(
     A MAF is read for one sample (Tumor_Sample_Barcode: --sample or --sample-name) in the build
     of its NCBI_Build column. With --bam alone the reads are the caller.
     """
-    from alkannot.api import annotate_sample, write_sample_reports
+    from alkannot.api import annotate_sample, parse_time_on_therapy, write_sample_reports
     from alkannot.outdir import check_outdir
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # before the work, not after it
     check_outdir(outdir)
-    result = annotate_sample(vcf, **options)  # type: ignore[arg-type]
-    paths = write_sample_reports(result, outdir, formats, report_date)
+    months = parse_time_on_therapy(time_on_therapy)
+    result = annotate_sample(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
+    signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}
+    paths = write_sample_reports(result, outdir, formats, report_date, signoff=signoff, paper=paper)
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"
     click.echo(
         f"{result.sample}: mechanisms: {mech}; {len(result.findings)} finding(s), "

@@ -12,7 +12,7 @@ import click
     "--outdir",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory for cohort.tsv, mechanisms.tsv and index.html.",
+    help="Directory for cohort.tsv, mechanisms.tsv, cohort.xlsx and index.html.",
 )
 @click.option("--report-date", help="Date printed on the overview (YYYY-MM-DD) [default: none].")
 def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None:

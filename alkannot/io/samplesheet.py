@@ -1,10 +1,11 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference``;
-only ``sample`` and ``vcf`` are required, the others may be missing or blank (``vcf`` may be blank
-when ``bam`` is given). Paths are relative to the sheet's ``base`` directory (the
-workflow's working directory). Every problem names the row; nothing runs on a bad sheet.
+prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference,
+specimen_type, tumour_type, time_on_therapy``; only ``sample`` and ``vcf`` are required, the others
+may be missing or blank (``vcf`` may be blank when ``bam`` is given). Paths are relative to the
+sheet's ``base`` directory (the workflow's working directory). Every problem names the row; nothing
+runs on a bad sheet.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ COLUMNS = (
     "build",
     "progressed_on",
     *FILE_COLUMNS[6:],
+    "specimen_type",
+    "tumour_type",
+    "time_on_therapy",
 )
 REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -64,6 +68,9 @@ class SampleRow:
     ploidy: float | None = None
     build: str | None = None
     progressed_on: tuple[str, ...] | None = None
+    specimen_type: str | None = None
+    tumour_type: str | None = None
+    time_on_therapy: tuple[tuple[str, str], ...] = ()
     line: int = 0
     bam: str | None = None
     baseline_bam: str | None = None
@@ -89,6 +96,9 @@ class SampleRow:
             baseline_bam=self.baseline_bam,
             rna_bam=self.rna_bam,
             reference=self.reference,
+            specimen_type=self.specimen_type,
+            tumour_type=self.tumour_type,
+            time_on_therapy=dict(self.time_on_therapy),
         )
 
 
@@ -221,6 +231,19 @@ def read_samplesheet(
                 )
             values[col] = x
         values["build"] = rec.get("build") or None
+        from alkannot.api import clinical_context, parse_time_on_therapy
+
+        values["specimen_type"] = rec.get("specimen_type") or None
+        values["tumour_type"] = rec.get("tumour_type") or None
+        for col in ("specimen_type", "time_on_therapy"):  # checked before any job
+            try:
+                times = parse_time_on_therapy(rec.get("time_on_therapy"))
+                clinical_context(values["specimen_type"], None, times)
+            except ConfigError as exc:
+                if col == "specimen_type" and "specimen" not in str(exc):
+                    continue
+                raise ConfigError(str(exc), path=str(path), record=where(col)) from None
+        values["time_on_therapy"] = tuple(times.items())
         rows.append(SampleRow(**values))
     if not rows:
         raise ConfigError("the sample sheet has no samples", path=str(path))

@@ -10,20 +10,33 @@ ALK-negative). Where no source gives a proportion the cell is empty.
 from __future__ import annotations
 
 import json
+import math
+import os
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
-from alkannot.report.atomic import write_text
+from alkannot.report.atomic import write_bytes, write_text
+from alkannot.report.firstscreen import (
+    drives_calls,
+    drug_blocks,
+    drug_level,
+    key_findings,
+    support,
+)
 from alkannot.report.json import result_from_dict
+from alkannot.report.text import neutralise_bidi
 from alkannot.report.tsv import render
+from alkannot.report.xlsx import render_workbook
 
 MECHANISMS = (
-    ("on_target_mutation", "ALK secondary mutation"),
+    ("on_target_mutation", "ALK secondary (on-target) mutation"),
     ("on_target_amplification", "ALK amplification"),
-    ("fusion_loss", "ALK fusion lost"),
+    ("fusion_loss", "ALK fusion lost / not detected"),
     ("bypass", "bypass track"),
-    ("none", "none found"),
+    ("none", "no mechanism found"),
 )
+LABELS = dict(MECHANISMS)
 #: Published proportions after crizotinib, with their source (see the module docstring).
 REFERENCE = {
     "on_target_mutation": ("~30%", "review section 2.1 and Figure 2 [32,34]; Doebele 2012: 4/11"),
@@ -31,6 +44,51 @@ REFERENCE = {
     "fusion_loss": ("1/11", "Doebele 2012 (PMC3311875), via shared/literature"),
     "bypass": ("2/11 KRAS; 1/11 EGFR", "Doebele 2012 (PMC3311875), via shared/literature"),
 }
+
+
+def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of the proportion k/n (None when n is 0)."""
+    if n == 0:
+        return None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def relative_link(target: Path, start: Path) -> str:
+    """A relative URL from ``start`` to ``target`` that never takes a scheme from a file name.
+
+    Each path segment is percent-encoded and the link starts with ``./`` or ``../``, so a report
+    named ``javascript:alert(1).html`` stays a file in this folder.
+    """
+    rel = os.path.relpath(Path(target).resolve(), Path(start).resolve())
+    parts = [quote(p, safe="") for p in Path(rel).parts]
+    link = "/".join(parts)
+    return link if link.startswith("../") else "./" + link
+
+
+def _cells(r) -> dict[str, list[tuple[str, str]]]:
+    """Per mechanism, the (short text, description) of each finding: VAF or fold change."""
+    fold = {c.gene: c.fold_change for c in r.copy_number}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for f in r.findings:
+        if not (drives_calls(f) and f.mechanism in r.mechanisms):
+            continue
+        if f.kind == "mutation":
+            value = f"{f.vaf:.0%}" if f.vaf is not None else "VAF ?"
+            gene = "" if f.gene == "ALK" else f"{f.gene} "
+            short = f"{gene}{f.alteration} {value}"
+        elif f.kind == "copy_number":
+            value = f"{fold[f.gene]:.1f}×" if fold.get(f.gene) is not None else f.alteration
+            short = f"{f.gene} {value}"
+        else:
+            short = f.alteration.replace("fusion ", "")
+        sup = support(f, r)
+        desc = f"{f.gene} {f.alteration}" + (f" ({sup})" if sup else "")
+        out.setdefault(f.mechanism, []).append((short, desc))
+    return out
 
 
 def write_cohort(
@@ -41,31 +99,44 @@ def write_cohort(
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
-    ``date`` (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
+    Writes ``cohort.tsv`` (one row per sample with its first next option), ``mechanisms.tsv``
+    (counts, proportions with 95% Wilson intervals, the published proportions), ``cohort.xlsx``
+    (both tables and the drug-call counts, text cells only) and ``index.html``. ``date``
+    (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
     ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
     page and in ``failed.tsv``, and counted in no proportion.
     """
     from alkannot.report.html import report_date
 
     report_date(date)  # a bad date fails before any file is written
+    outdir = Path(outdir)
     results = []
     for p in sorted(sample_jsons, key=lambda p: p.name):
         results.append((p, result_from_dict(json.loads(p.read_text(encoding="utf-8")))))
     results.sort(key=lambda t: t[1].sample)
-    rows = []
+    rows, cells = [], {}
     for p, r in results:
-        key = [f"{f.gene} {f.alteration}" for f in r.findings if f.drives_calls]
+        blocks = drug_blocks(r.drugs)
+        first = blocks.next_options[0] if blocks.next_options else None
+        level = drug_level(first)["level"] if first else ""
+        cells[r.sample] = _cells(r)
         rows.append(
             {
                 "sample": r.sample,
                 "build": r.build,
+                "specimen_type": r.metadata.specimen_type or "",
                 "prior_therapy": ",".join(r.metadata.prior_therapy),
                 "mechanisms": ",".join(r.mechanisms) or "none",
-                "key_findings": "; ".join(key),
+                "mechanism_labels": "; ".join(LABELS.get(m, m) for m in r.mechanisms)
+                or LABELS["none"],
+                "key_findings": "; ".join(f"{f.gene} {f.alteration}" for f in key_findings(r)),
                 "fusion_status": r.fusion_status,
-                "sensitive": ",".join(d.drug for d in r.drugs if d.call == "sensitive"),
-                "resistant": ",".join(d.drug for d in r.drugs if d.call == "resistant"),
-                "report": _relative(p.with_suffix(".html"), outdir),
+                "first_next_option": (first.drug + (f" ({level})" if level else ""))
+                if first
+                else "",
+                "next_options": ", ".join(d.drug for d in blocks.next_options),
+                "avoid": ", ".join(d.drug for d in blocks.avoid),
+                "report": relative_link(p.with_suffix(".html"), outdir),
             }
         )
     n = len(results)
@@ -75,12 +146,15 @@ def write_cohort(
             1 for _, r in results if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
         )
         ref, source = REFERENCE.get(key, ("", ""))
+        ci = wilson_interval(count, n)
         mech_rows.append(
             {
                 "mechanism": label,
                 "samples": count,
                 "of": n,
                 "proportion": f"{count / n:.2f}" if n else "",
+                "ci95_low": f"{ci[0]:.2f}" if ci else "",
+                "ci95_high": f"{ci[1]:.2f}" if ci else "",
                 "published": ref,
                 "published_source": source,
             }
@@ -92,58 +166,109 @@ def write_cohort(
                 d.drug, {c: 0 for c in ("sensitive", "reduced", "unknown", "resistant")}
             )
             drug_counts[d.drug][d.call] += 1
-    outdir = Path(outdir)
+    drug_rows = [{"drug": d, **counts} for d, counts in sorted(drug_counts.items())]
     paths = {
         "cohort_tsv": outdir / "cohort.tsv",
         "mechanisms_tsv": outdir / "mechanisms.tsv",
+        "cohort_xlsx": outdir / "cohort.xlsx",
         "index_html": outdir / "index.html",
         "failed_tsv": outdir / "failed.tsv",
     }
     failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
     write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
-    write_text(paths["cohort_tsv"], render(list(rows[0]) if rows else ["sample"], rows))
-    write_text(
-        paths["mechanisms_tsv"],
-        render(
-            ["mechanism", "samples", "of", "proportion", "published", "published_source"], mech_rows
+    write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
+    write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
+    write_bytes(
+        paths["cohort_xlsx"],
+        render_workbook(
+            [
+                ("samples", COHORT_COLUMNS, rows),
+                ("mechanisms", MECHANISM_COLUMNS, mech_rows),
+                ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
+            ]
         ),
     )
-    write_text(paths["index_html"], _html(rows, mech_rows, drug_counts, results, date, failed_rows))
+    write_text(paths["index_html"], _html(rows, mech_rows, drug_rows, cells, date, failed_rows))
     return paths
 
 
-def _relative(target: Path, start: Path) -> str:
-    import os
+COHORT_COLUMNS = (
+    "sample",
+    "build",
+    "specimen_type",
+    "prior_therapy",
+    "mechanisms",
+    "mechanism_labels",
+    "key_findings",
+    "fusion_status",
+    "first_next_option",
+    "next_options",
+    "avoid",
+    "report",
+)
+MECHANISM_COLUMNS = (
+    "mechanism",
+    "samples",
+    "of",
+    "proportion",
+    "ci95_low",
+    "ci95_high",
+    "published",
+    "published_source",
+)
+DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
 
-    return os.path.relpath(target.resolve(), Path(start).resolve())
 
-
-def _html(rows, mech_rows, drug_counts, results, date: str | None = None, failed_rows=()) -> str:
+def _html(rows, mech_rows, drug_rows, cells, date: str | None = None, failed_rows=()) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
-    from alkannot.report.plots import oncoprint
 
     script, digest = script_and_hash()
-    onco = oncoprint(
-        [(r["sample"], r["report"], r["mechanisms"].split(",")) for r in rows],
-        [m for m in MECHANISMS],
+
+    def e(text) -> str:
+        return escape(neutralise_bidi(str(text)))
+
+    head = "".join(
+        f'<th scope="col" class="sample"><a href="{e(r["report"])}">{e(r["sample"])}</a></th>'
+        for r in rows
     )
-    e = escape
+    onco = []
+    for key, label in MECHANISMS:
+        tds = []
+        for r in rows:
+            found = cells[r["sample"]].get(key, [])
+            if key == "none" and r["mechanisms"] == "none":
+                found = [("none", "no resistance mechanism found in the assessed inputs")]
+            if found:
+                text = "<br>".join(e(t) for t, _ in found)
+                title = e("; ".join(d for _, d in found))
+                tds.append(
+                    f'<td class="hit hit-{key}"><a href="{e(r["report"])}#first-screen" '
+                    f'title="{title}">{text}</a></td>'
+                )
+            else:
+                tds.append('<td class="miss"></td>')
+        onco.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
     sample_rows = "".join(
-        f'<tr><td><a href="{e(r["report"])}">{e(r["sample"])}</a></td><td>{e(r["build"])}</td>'
-        f"<td>{e(r['prior_therapy'])}</td><td>{e(r['mechanisms'])}</td><td>{e(r['key_findings'])}</td>"
-        f"<td>{e(r['fusion_status'])}</td><td>{e(r['sensitive'])}</td><td>{e(r['resistant'])}</td></tr>"
+        f'<tr><td><a href="{e(r["report"])}">{e(r["sample"])}</a></td><td class="v">{e(r["build"])}</td>'
+        f"<td>{e(r['specimen_type'])}</td><td>{e(r['prior_therapy'])}</td><td>{e(r['mechanism_labels'])}</td>"
+        f"<td>{e(r['key_findings'])}</td><td>{e(r['fusion_status'].replace('_', ' '))}</td>"
+        f"<td><b>{e(r['first_next_option']) or '<span class=small>no ranked option</span>'}</b></td>"
+        f"<td>{e(r['avoid'])}</td></tr>"
         for r in rows
     )
     mech = "".join(
-        f"<tr><td>{e(m['mechanism'])}</td><td>{m['samples']} / {m['of']}</td><td>{e(m['proportion'])}</td>"
+        f"<tr><td>{e(m['mechanism'])}</td><td class=v>{m['samples']} / {m['of']}</td><td class=v>{e(m['proportion'])}</td>"
+        f"<td class=v>{e(m['ci95_low'])}–{e(m['ci95_high'])}</td>"
         f"<td>{e(m['published'])}</td><td class=small>{e(m['published_source'])}</td></tr>"
         for m in mech_rows
     )
     drugs = "".join(
-        f"<tr><td>{e(d)}</td>"
-        + "".join(f'<td class="call call-{c}">{n}</td>' for c, n in counts.items())
+        f"<tr><td class=v>{e(d['drug'])}</td>"
+        + "".join(
+            f'<td class="v">{d[c]}</td>' for c in ("sensitive", "reduced", "unknown", "resistant")
+        )
         + "</tr>"
-        for d, counts in sorted(drug_counts.items())
+        for d in drug_rows
     )
     failed = (
         "<h2>Samples that could not be annotated</h2>"
@@ -158,17 +283,27 @@ def _html(rows, mech_rows, drug_counts, results, date: str | None = None, failed
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
-<title>alkannot cohort</title><style>{_asset("base.css.j2")}</style></head><body>
+<meta name="referrer" content="no-referrer">
+<title>alkannot cohort</title><style>{_asset("base.css.j2")}
+#oncoprint td, #oncoprint th {{ text-align: center; font-size: 12px; }} #oncoprint th[scope=row] {{ text-align: right; white-space: nowrap; }}
+#oncoprint td.hit {{ background: #f4c7c3; border: 2px solid #b3261e; font-weight: 600; }} #oncoprint td.hit-none {{ background: #eef1f4; border: 1px dashed #5b6470; font-weight: normal; }}
+#oncoprint td.miss {{ background: #f7f8f9; }} #oncoprint a {{ color: inherit; }}
+@media print {{ @page {{ margin: 16mm 12mm; @bottom-right {{ content: "Page " counter(page) " / " counter(pages); font: 9px sans-serif; }} @top-left {{ content: "alkannot cohort overview"; font: 9px sans-serif; }} }} }}
+</style></head><body>
 <h1>ALK resistance: cohort overview</h1>
 <p class="meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}.</p>
-{failed}<h2>Samples x mechanisms</h2>{onco}
-<h2>Mechanism proportions</h2>
-<table><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>
-<h2>Samples</h2>
+{failed}<h2>Samples x mechanisms</h2>
+<p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification.</p>
+<div style="overflow-x:auto"><table id="oncoprint"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(onco)}</tbody></table></div>
+<h2>Samples and their first next option</h2>
 <input class="filter noprint" type="search" placeholder="Filter samples…" data-table="samples" aria-label="Filter samples">
-<table id="samples" class="sortable"><thead><tr><th class="sortable">Sample</th><th class="sortable">Build</th><th class="sortable">Prior therapy</th><th class="sortable">Mechanisms</th><th class="sortable">Key findings</th><th class="sortable">Fusion</th><th class="sortable">Sensitive</th><th class="sortable">Resistant</th></tr></thead><tbody>{sample_rows}</tbody></table>
+<table id="samples" class="sortable"><thead><tr><th class="sortable">Sample</th><th class="sortable">Build</th><th class="sortable">Specimen</th><th class="sortable">Prior therapy</th><th class="sortable">Mechanisms</th><th class="sortable">Key findings</th><th class="sortable">Fusion</th><th class="sortable">First next option</th><th class="sortable">Avoid</th></tr></thead><tbody>{sample_rows}</tbody></table>
+<h2>Mechanism proportions beside the review's Figure 2</h2>
+<p class="small">Counts in this cohort with 95% Wilson score intervals, beside the proportions the sources give after crizotinib (the review's Figure 2, section 2.1, “approximate proportion of crizotinib-resistant mechanisms [32,34]”, and Doebele 2012). A sample can carry more than one mechanism.</p>
+<table id="mechanisms"><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>95% CI</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>
 <h2>Drug calls across the cohort</h2>
-<table><thead><tr><th>Drug</th><th>sensitive</th><th>reduced</th><th>unknown</th><th>resistant</th></tr></thead><tbody>{drugs}</tbody></table>
+<table id="drug-counts"><thead><tr><th>Drug</th><th>+ sensitive</th><th>± reduced</th><th>? unknown</th><th>− resistant</th></tr></thead><tbody>{drugs}</tbody></table>
+<p class="small">Also as cohort.tsv, mechanisms.tsv and cohort.xlsx beside this page.</p>
 <script>{script}</script>
 </body></html>
 """

@@ -18,6 +18,7 @@ from pathlib import Path
 from alkannot.errors import ConfigError
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_text
+from alkannot.report.text import neutralise_bidi
 
 MECHANISM_LABELS = {
     "on_target_mutation": "ALK secondary (on-target) mutation",
@@ -32,11 +33,17 @@ _FUSION_TEXT = {
     "absent": "not detected at baseline or at re-biopsy",
     "not_assessed": "not assessed (no fusion input)",
 }
-DRUG_GROUPS = (
-    ("next_option", "Next options (ranked: positive call)"),
-    ("avoid", "Avoid (resistant, reduced, or progressed on)"),
-    ("investigational", "Investigational agents (positive call, not ranked)"),
-    ("unranked", "Unknown or not ranked"),
+_ORDER = {"resistant": 0, "reduced": 1, "unknown": 2, "sensitive": 3}
+#: Text markers beside the colours, so a call reads the same in grey print and to colour-blind
+#: readers: + sensitive, ± reduced, − resistant, ? unknown.
+CALL_MARKERS = {"sensitive": "+", "reduced": "±", "resistant": "−", "unknown": "?"}
+#: Review section 2.3, verbatim: why "not detected" is not "lost".
+FUSION_CAUTION = (
+    "“It is difficult to prove loss of ALK in clinical samples, because ALK detection is affected "
+    "easily by various factors. In addition, we always have to consider whether the specimens "
+    "contain sufficient cancer cells for analysis and whether the processes used to obtain "
+    "formalin-fixed paraffin-embedded sections and store samples are appropriate [47].” "
+    "(review, section 2.3)"
 )
 
 
@@ -49,10 +56,30 @@ def environment():
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
+        finalize=_finalize,
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
+
+
+def _finalize(value):
+    # every value printed by the templates: bidirectional controls made visible (Markup, i.e. the
+    # page's own CSS, script and SVG, was built from neutralised text already)
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return neutralise_bidi(value)
+    return value
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal of ``text`` (for ``@page`` headers): every non-plain character escaped."""
+    safe = "".join(
+        c if c.isascii() and (c.isalnum() or c in " ._-:/") else f"\\{ord(c):x} "
+        for c in neutralise_bidi(text)
+    )
+    return f'"{safe}"'
 
 
 def _bytecode_cache():
@@ -102,39 +129,67 @@ def script_and_hash() -> tuple[str, str]:
     return script, f"sha256-{digest}"
 
 
-def references(result: SampleResult) -> list[str]:
-    """Every citation used by the drug reasons, once, in order of appearance."""
-    refs: dict[str, None] = {}
+def references(result: SampleResult) -> list[dict]:
+    """Every citation used by the drug reasons, once, in order, with links and resolved numbers."""
+    from alkannot.report.citations import civic_url, pubmed_url, resolved
+
+    refs: dict[str, dict] = {}
     for d in result.drugs:
         for r in d.reasons:
             for e in r.evidence:
-                ids = ", ".join(x for x in (e.pmid and f"PMID {e.pmid}", e.civic_eid) if x)
-                refs[e.citation + (f" ({ids})" if ids and ids not in e.citation else "")] = None
-    return list(refs)
+                if e.citation in refs:
+                    continue
+                refs[e.citation] = {
+                    "citation": e.citation,
+                    "pmid": e.pmid,
+                    "pmid_url": pubmed_url(e.pmid),
+                    "civic": e.civic_eid,
+                    "civic_url": civic_url(e.civic_eid),
+                    "review": resolved(e.citation),
+                }
+    return list(refs.values())
 
 
-def render_html(result: SampleResult, date: str | None = None) -> str:
-    """Return the report page as a string; ``date`` as for :func:`report_date`."""
+def render_html(
+    result: SampleResult,
+    date: str | None = None,
+    signoff: dict[str, str | None] | None = None,
+    paper: str | None = None,
+) -> str:
+    """Return the report page as a string.
+
+    ``date`` as for :func:`report_date`; ``signoff`` fills the sign-off block (``reviewed_by``,
+    ``date``, ``decision``; blank lines otherwise); ``paper`` (``A4``/``Letter``) fixes the printed
+    page size, else the browser's print dialog chooses.
+    """
     from markupsafe import Markup
 
+    from alkannot.annotate import COPY_NUMBER_GENES
+    from alkannot.report import firstscreen as fs
+    from alkannot.report.citations import REVIEW, civic_url, doi_url, pubmed_url
     from alkannot.report.plots import copy_number_panel, lollipop
     from alkannot.report.reads import read_summary
 
     script, digest = script_and_hash()
     catalogue_positions = _catalogue_positions()
-    thresholds = next((c.thresholds for c in result.copy_number if c.thresholds), {})
-    key = [f for f in result.findings if f.drives_calls]
+    thresholds = copy_number_thresholds(result)
+    date = report_date(date)
+    cn_input = any(i.role == "cnv" for i in result.inputs)
     template = environment().get_template("sample.html.j2")
     return template.render(
         r=result,
         css=Markup(_asset("base.css.j2")),
+        page_css=Markup(_page_css(result, date, paper)),
         script=Markup(script),
         script_hash=digest,
-        report_date=report_date(date),
+        report_date=date,
         mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
-        key_findings=key,
-        drug_groups=DRUG_GROUPS,
-        fusion_caution=next(
+        key_findings=fs.key_findings(result),
+        fs=fs,
+        blocks=fs.drug_blocks(result.drugs),
+        not_seen=fs.not_seen(result),
+        fusion_caution=FUSION_CAUTION if fs.fusion_caution_applies(result) else "",
+        fusion_finding=next(
             (
                 f"{f.alteration}: {f.significance}. " + "; ".join(f.notes)
                 for f in result.findings
@@ -142,17 +197,66 @@ def render_html(result: SampleResult, date: str | None = None) -> str:
             ),
             "",
         ),
+        markers=CALL_MARKERS,
+        drugs_resistance_first=sorted(
+            result.drugs, key=lambda d: (_ORDER[d.call], fs.drug_rank(d) or 10**6, d.drug)
+        ),
         lollipop=Markup(
             lollipop(
                 [f for f in result.findings if f.gene == "ALK" and f.kind == "mutation"],
                 catalogue_positions,
             )
         ),
-        cn_panel=Markup(copy_number_panel(result.copy_number, thresholds)),
+        cn_panel=Markup(copy_number_panel(result.copy_number, COPY_NUMBER_GENES, cn_input)),
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
         read_lines=read_summary(result),
+        review=REVIEW,
+        review_url=doi_url(REVIEW["doi"]),
+        pubmed_url=pubmed_url,
+        civic_url=civic_url,
+        catalogue=result.settings.get("catalogue", {}),
+        signoff={k: v for k, v in (signoff or {}).items() if v},
+    )
+
+
+def copy_number_thresholds(result: SampleResult) -> dict[str, str]:
+    """Copy-number thresholds as printed: ``{"amplification": "ALK, KIT 2.2; MET 5", ...}``.
+
+    Thresholds can differ per gene (the sourced amplification level of each gene); genes that
+    share a value are listed together.
+    """
+    by_key: dict[str, dict[float, list[str]]] = {}
+    for c in result.copy_number:
+        for key, value in (c.thresholds or {}).items():
+            by_key.setdefault(key.removesuffix("_fold").replace("_", " "), {}).setdefault(
+                value, []
+            ).append(c.gene)
+    out = {}
+    for key, values in by_key.items():
+        if len(values) == 1:
+            out[key] = f"{next(iter(values)):.3g}×"
+        else:
+            out[key] = "; ".join(f"{', '.join(g)} {v:.3g}×" for v, g in sorted(values.items()))
+    return out
+
+
+def _page_css(result: SampleResult, date: str | None, paper: str | None) -> str:
+    """``@page`` rules: running header and footer with sample id, date and page x / y."""
+    size = {"a4": "size: A4;", "letter": "size: letter;"}.get((paper or "").lower(), "")
+    head = css_string(f"ALK resistance report · sample {result.sample}")
+    when = css_string(f"Report date {date or 'not given'}")
+    foot = css_string(
+        f"alkannot {result.tool_version} · catalogue {result.catalogue_version}".strip()
+    )
+    return (
+        f"@page {{ {size} margin: 18mm 13mm 16mm 13mm;"
+        f" @top-left {{ content: {head}; font: 9px sans-serif; color: #333; }}"
+        f" @top-right {{ content: {when}; font: 9px sans-serif; color: #333; }}"
+        f" @bottom-left {{ content: {foot}; font: 8px sans-serif; color: #555; }}"
+        ' @bottom-right { content: "Page " counter(page) " / " counter(pages);'
+        " font: 9px sans-serif; color: #333; } }"
     )
 
 
@@ -170,6 +274,12 @@ def _catalogue_positions() -> list[tuple[int, str]]:
     return out
 
 
-def write_html(result: SampleResult, path: str | Path, date: str | None = None) -> None:
-    """Write ``{sample}.html`` atomically."""
-    write_text(path, render_html(result, date))
+def write_html(
+    result: SampleResult,
+    path: str | Path,
+    date: str | None = None,
+    signoff: dict[str, str | None] | None = None,
+    paper: str | None = None,
+) -> None:
+    """Write ``{sample}.html`` atomically (arguments as for :func:`render_html`)."""
+    write_text(path, render_html(result, date, signoff, paper))

@@ -27,6 +27,7 @@ from alkannot.models import (
     SkippedRecord,
 )
 from alkannot.report.atomic import write_text
+from alkannot.report.text import escape_bidi_json
 
 SCHEMA_VERSION = "2.1.0"
 
@@ -58,8 +59,12 @@ def result_to_dict(result: SampleResult) -> dict:
 
 
 def to_json(result: SampleResult) -> str:
-    """Serialise deterministically (sorted keys, two-space indent, trailing newline)."""
-    return json.dumps(result_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Serialise deterministically (sorted keys, two-space indent, trailing newline).
+
+    Bidirectional controls are written as ``\\uXXXX`` escapes: the same data, shown inert.
+    """
+    text = json.dumps(result_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False)
+    return escape_bidi_json(text) + "\n"
 
 
 def write_json(result: SampleResult, path: str | Path) -> None:

@@ -2,7 +2,9 @@
 
 Columns are documented in the README ("Outputs"). Values never contain tabs or newlines (they are
 replaced by spaces), missing values are empty, numbers are written with a fixed precision so the
-bytes are identical from run to run.
+bytes are identical from run to run. Text that a spreadsheet would evaluate (``=``, ``+``, ``-``,
+``@``, tab or CR first) gets a leading apostrophe and bidirectional controls are shown as
+``<U+202E>`` (see :mod:`alkannot.report.text`); numbers are never prefixed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from alkannot.models import DrugCall, SampleResult
 from alkannot.report.atomic import write_text
+from alkannot.report.text import inert_cell, neutralise_bidi
 
 FINDINGS_COLUMNS = (
     "sample",
@@ -57,16 +60,34 @@ SKIPPED_COLUMNS = ("sample", "source", "record", "category", "reason", "vaf", "d
 
 
 def cell(value: object) -> str:
-    """Format one value for a TSV cell (deterministic, no tabs or newlines)."""
+    """Format one value for a TSV cell (deterministic, no tabs or newlines, never a formula)."""
+    if isinstance(value, str):
+        return inert_cell(_flat(value), value)
+    if isinstance(value, (tuple, list)):
+        joined = ";".join(str(v) for v in value)
+        return inert_cell(_flat(joined), joined)
+    return cell_text(value)
+
+
+def cell_text(value: object) -> str:
+    """Like :func:`cell` without the apostrophe (for writers that mark text cells themselves)."""
+    if isinstance(value, (tuple, list)):
+        value = ";".join(str(v) for v in value)
+    return _flat(_plain_cell(value))
+
+
+def _flat(text: str) -> str:
+    return neutralise_bidi(" ".join(text.replace("\t", " ").splitlines()))
+
+
+def _plain_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}"
-    if isinstance(value, (tuple, list)):
-        return ";".join(cell(v) for v in value)
-    return " ".join(str(value).replace("\t", " ").splitlines())
+    return str(value)
 
 
 def render(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:

@@ -1,4 +1,4 @@
-"""The spreadsheet ``{sample}.xlsx``: findings, drugs and skipped records as sheets.
+"""The spreadsheet ``{sample}.xlsx``: findings, drugs, skipped records and the first screen.
 
 Written directly as SpreadsheetML (the xlsx zip of XML parts) rather than through a workbook
 library: every string is an *inline string* cell (``t="inlineStr"``), which a spreadsheet program
@@ -16,11 +16,12 @@ from pathlib import Path
 
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_bytes
+from alkannot.report.firstscreen import SUMMARY_COLUMNS, summary_rows
 from alkannot.report.tsv import (
     DRUG_COLUMNS,
     FINDINGS_COLUMNS,
     SKIPPED_COLUMNS,
-    cell,
+    cell_text,
     drug_rows,
     findings_rows,
     skipped_rows,
@@ -67,7 +68,7 @@ def _sheet_xml(columns, rows) -> str:
             if isinstance(v, int | float) and not isinstance(v, bool) and r > 1:
                 cells.append(f'<c r="{ref}"><v>{v!r}</v></c>')
                 continue
-            text = cell(v) if r > 1 else str(v)
+            text = cell_text(v) if r > 1 else str(v)
             style = ' s="1"' if text[:1] in ("=", "+", "-", "@") else ""
             cells.append(
                 f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">'
@@ -80,11 +81,18 @@ def _sheet_xml(columns, rows) -> str:
 
 def render_xlsx(result: SampleResult) -> bytes:
     """Return the workbook bytes (deterministic)."""
-    sheets = [
-        ("findings", FINDINGS_COLUMNS, findings_rows(result)),
-        ("drugs", DRUG_COLUMNS, drug_rows(result)),
-        ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
-    ]
+    return render_workbook(
+        [
+            ("findings", FINDINGS_COLUMNS, findings_rows(result)),
+            ("drugs", DRUG_COLUMNS, drug_rows(result)),
+            ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
+            ("first screen", SUMMARY_COLUMNS, summary_rows(result)),
+        ]
+    )
+
+
+def render_workbook(sheets) -> bytes:
+    """Workbook bytes of ``(name, columns, rows)`` sheets: text cells inline, never formulas."""
     n = len(sheets)
     parts = {
         "[Content_Types].xml": (

@@ -18,6 +18,12 @@ rule cohort:
             labels={"file": "summary table"},
         ),
         mechanisms=f"{OUT}/cohort/mechanisms.tsv",
+        xlsx=report(
+            f"{OUT}/cohort/cohort.xlsx",
+            caption="../report/cohort_xlsx.rst",
+            category="Cohort",
+            labels={"file": "spreadsheet"},
+        ),
         failed=f"{OUT}/cohort/failed.tsv",
     log:
         f"{OUT}/logs/cohort.log",

@@ -162,5 +162,9 @@ def all_outputs():
     """Every sample's directory and the cohort overview."""
     files = [f"{OUT}/{s}" for s in SAMPLES]
     if config["cohort"]:
-        files += [f"{OUT}/cohort/index.html", f"{OUT}/cohort/cohort.tsv"]
+        files += [
+            f"{OUT}/cohort/index.html",
+            f"{OUT}/cohort/cohort.tsv",
+            f"{OUT}/cohort/cohort.xlsx",
+        ]
     return files

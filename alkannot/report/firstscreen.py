@@ -1,0 +1,380 @@
+"""What the report's first screen says: what next, how sure, what was not seen.
+
+Pure functions of a :class:`SampleResult`, shared by the HTML page, the spreadsheet and the tests.
+The drug blocks are the decision layer's ``group`` of each drug (``next_option``, ``avoid``,
+``investigational``, ``unranked``; see resources/catalogue/README.md, "Ranking"). For a result
+without groups (an older JSON) the same rule is applied to its fields, read with ``getattr``:
+
+- **next options**: ranked drugs with a positive call (``sensitive``), not progressed on, not
+  investigational or discontinued, in rank order;
+- **avoid**: ``resistant`` or ``reduced`` calls and drugs the tumour progressed on;
+- **investigational / discontinued**: their own block, never above an approved option;
+- **other**: everything else (``unknown``, unranked), never numbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alkannot.models import DrugCall, Finding, SampleResult
+
+POSITIVE_CALLS = ("sensitive",)
+_OFF_LIST = ("investigational", "discontinued")
+
+
+def _first(obj, *names):
+    for n in names:
+        v = getattr(obj, n, None)
+        if v not in (None, "", (), []):
+            return v
+    return None
+
+
+def drug_rank(d: DrugCall) -> int | None:
+    """The drug's rank for the next line, or None when it is unranked (``0``/``None``/blank)."""
+    r = getattr(d, "rank", None)
+    return r if isinstance(r, int) and not isinstance(r, bool) and r > 0 else None
+
+
+def drug_status(d: DrugCall) -> tuple[str, str]:
+    """(kind, details): ``approved``/``investigational``/``discontinued``/"" and approval text."""
+    status = getattr(d, "status", None)
+    if status is None or status == "":
+        return "", ""
+    if isinstance(status, str):
+        kind = status.split()[0].strip(",;:").lower()
+        details = _first(d, "approval", "approval_details", "status_detail") or ""
+        return kind, str(details) if details != status else ""
+    kind = str(_first(status, "status", "kind", "value") or "").lower()
+    parts = [
+        str(v)
+        for v in (_first(status, "agency"), _first(status, "year"), _first(status, "line"))
+        if v
+    ]
+    return kind, " ".join(parts) or str(_first(status, "details", "text") or "")
+
+
+def drug_level(d: DrugCall) -> dict[str, str]:
+    """The evidence level and its mappings to recognised scales, when the result carries them."""
+    return {
+        "level": str(_first(d, "level") or ""),
+        "amp": str(_first(d, "amp_tier", "amp_asco_cap", "amp_asco_cap_tier", "tier") or ""),
+        "oncokb": str(_first(d, "oncokb_level", "oncokb", "oncokb_style_level") or ""),
+    }
+
+
+def progressed_on(d: DrugCall) -> bool:
+    """The tumour progressed on this drug (decision-layer flag)."""
+    return bool(getattr(d, "progressed_on", False))
+
+
+def reason_line(d: DrugCall) -> dict[str, str]:
+    """One line why: the finding behind the call and the first citation of its evidence."""
+    reasons = [r for r in d.reasons if r.call == d.call] or list(d.reasons)
+    if not reasons:
+        return {"text": "no catalogued finding states a call", "citation": "", "pmid": ""}
+    r = reasons[0]
+    ev = next((e for e in r.evidence if e.call == d.call), r.evidence[0] if r.evidence else None)
+    return {
+        "text": f"{r.finding}: {r.call}",
+        "citation": ev.citation if ev else "",
+        "pmid": ev.pmid if ev else "",
+    }
+
+
+@dataclass
+class DrugBlocks:
+    """The drug matrix split as the first screen shows it."""
+
+    next_options: list[DrugCall] = field(default_factory=list)
+    avoid: list[DrugCall] = field(default_factory=list)
+    investigational: list[DrugCall] = field(default_factory=list)
+    other: list[DrugCall] = field(default_factory=list)
+
+
+_GROUPS = {
+    "next_option": "next_options",
+    "avoid": "avoid",
+    "investigational": "investigational",
+    "unranked": "other",
+}
+
+
+def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
+    """Split the drug matrix into next options, avoid, investigational and other (see module)."""
+    out = DrugBlocks()
+    for d in drugs:
+        kind, _ = drug_status(d)
+        group = _GROUPS.get(getattr(d, "group", "") or "")
+        if group:
+            getattr(out, group).append(d)
+        elif d.call in ("resistant", "reduced") or progressed_on(d):
+            out.avoid.append(d)
+        elif kind in _OFF_LIST:
+            out.investigational.append(d)
+        elif d.call in POSITIVE_CALLS and drug_rank(d) is not None:
+            out.next_options.append(d)
+        else:
+            out.other.append(d)
+    # a ranked drug outside the next options keeps no number; the options go by rank
+    out.next_options.sort(key=lambda d: (drug_rank(d) or 10**6, d.drug))
+    out.avoid.sort(key=lambda d: (d.call != "resistant", d.drug))
+    out.investigational.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
+    out.other.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
+    return out
+
+
+_CALL_ORDER = {"sensitive": 0, "reduced": 1, "unknown": 2, "resistant": 3}
+
+
+def drives_calls(f: Finding) -> bool:
+    """The finding is a mechanism that may change a drug call (the decision layer's rule)."""
+    rule = getattr(type(f), "drives_calls", None)
+    if rule is not None:
+        return bool(f.drives_calls)
+    return bool(f.catalogue_id and f.passed_filters and f.baseline_status != "lost")
+
+
+def key_findings(result: SampleResult) -> list[Finding]:
+    """The findings that drive the calls."""
+    return [f for f in result.findings if drives_calls(f)]
+
+
+def support(f: Finding, result: SampleResult | None = None) -> str:
+    """How well a finding is supported, in words: VAF and reads, or the copy-number fold; FILTER,
+    baseline status. ``result`` supplies the copy number of a copy-number finding."""
+    parts = []
+    if f.kind == "copy_number" and result is not None:
+        c = next((c for c in result.copy_number if c.gene == f.gene), None)
+        if c is not None and c.fold_change is not None:
+            parts.append(f"fold {c.fold_change:.2f}")
+        if c is not None and c.copy_number is not None:
+            parts.append(f"copy number {c.copy_number:.1f}")
+    if f.vaf is not None:
+        parts.append(f"VAF {f.vaf:.1%}" if f.vaf >= 0.001 else f"VAF {f.vaf:.2g}")
+    alt = getattr(f, "alt_reads", None)
+    if alt is not None and f.depth is not None:
+        parts.append(f"{alt}/{f.depth} reads")
+    elif f.depth is not None:
+        parts.append(f"depth {f.depth}")
+    if getattr(f, "subclonal", False):
+        parts.append("subclonal: does not drive a call")
+    reads = getattr(result, "reads", None) if result is not None else None
+    me = f"{f.gene} {f.alteration}"
+    for p in reads.phases if reads is not None else ():
+        names = (p.variant_a, p.variant_b)
+        if me in names or f.alteration in names:
+            other = names[1] if names[0] in (me, f.alteration) else names[0]
+            other = other.removeprefix(f"{f.gene} ")
+            if p.phase == "not_phaseable":
+                detail = f"{p.distance} bp apart" if p.distance else "see the phase table"
+            else:
+                detail = f"{p.both}/{p.spanning_fragments} spanning fragments carry both"
+            parts.append(f"{p.phase.replace('_', ' ')} with {other} ({detail})")
+    if f.filter and f.filter not in (("PASS",), (".",)):
+        parts.append("FILTER " + ";".join(f.filter))
+    if f.baseline_status and f.baseline_status != "no_baseline":
+        parts.append(f.baseline_status.replace("_", " "))
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One line of "what was (not) seen": a mechanism, its state and the basis for it."""
+
+    mechanism: str
+    state: str  # "detected", "not detected", "not detected (unconfirmed)", "lost", "not assessed"
+    basis: str
+
+
+def not_seen(result: SampleResult) -> list[Seen]:
+    """Per mechanism: detected, not detected (with what was looked at) or not assessed (why)."""
+    roles = {i.role for i in result.inputs}
+    found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
+    cn = {c.gene: c for c in result.copy_number}
+
+    def amp_from(gene: str) -> str:
+        level = (cn[gene].thresholds or {}).get("amplification_fold") if gene in cn else None
+        return f" (amplification from {level:g})" if level else ""
+
+    rows = []
+
+    def names(m: str) -> str:
+        return ", ".join(f"{f.gene} {f.alteration}" for f in found.get(m, []))
+
+    if "on_target_mutation" in found:
+        rows.append(Seen("ALK secondary mutation", "detected", names("on_target_mutation")))
+    elif _read_rows(result, "ALK"):
+        rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
+    else:
+        rows.append(
+            Seen(
+                "ALK secondary mutation",
+                "not detected",
+                "no catalogued ALK resistance mutation passing the filters in the VCF; a VCF "
+                "lists what was called, so the depth at each ALK residue is not known from it "
+                "(give --bam for detection limits)",
+            )
+        )
+    if "on_target_amplification" in found:
+        rows.append(Seen("ALK amplification", "detected", names("on_target_amplification")))
+    elif "cnv" not in roles:
+        rows.append(Seen("ALK amplification", "not assessed", "no copy-number input (--cnv)"))
+    elif "ALK" in cn and cn["ALK"].call != "not_assessed":
+        c = cn["ALK"]
+        fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
+        rows.append(
+            Seen(
+                "ALK amplification",
+                "not detected",
+                f"ALK {fold}{amp_from('ALK')}",
+            )
+        )
+    else:
+        rows.append(Seen("ALK amplification", "not assessed", "no copy-number segment covers ALK"))
+    status = result.fusion_status
+    fusion_state = {
+        "present": "present",
+        "lost": "lost",
+        "not_detected": "not detected (unconfirmed)",
+        "absent": "not detected (nor at baseline)",
+        "not_assessed": "not assessed",
+    }.get(status, status.replace("_", " "))
+    basis = {
+        "present": "; ".join(_fusion_fact(c) for c in result.fusions if c.gene3 == "ALK")
+        or "ALK fusion",
+        "lost": "detected at baseline, not in the re-biopsy",
+        "not_detected": "the fusion caller found no ALK fusion; this is not proof of loss",
+        "absent": "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
+        "not_assessed": "no fusion/SV input (--fusions)",
+    }.get(status, "")
+    rows.append(Seen("ALK fusion", fusion_state, basis))
+    for gene in ("MET", "KIT"):
+        label = f"{gene} amplification (bypass)"
+        hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "copy_number"]
+        if hit:
+            rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+        elif "cnv" not in roles:
+            rows.append(Seen(label, "not assessed", "no copy-number input (--cnv)"))
+        elif gene in cn and cn[gene].call != "not_assessed":
+            c = cn[gene]
+            fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
+            rows.append(Seen(label, "not detected", f"{gene} {fold}{amp_from(gene)}"))
+        else:
+            rows.append(Seen(label, "not assessed", f"no copy-number segment covers {gene}"))
+    for gene in ("EGFR", "KRAS"):
+        label = f"{gene} mutation (bypass)"
+        hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
+        if hit:
+            rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+        elif _read_rows(result, gene):
+            rows.append(_from_reads(label, _read_rows(result, gene)))
+        else:
+            rows.append(
+                Seen(label, "not detected", f"no catalogued {gene} variant in the VCF calls")
+            )
+    return rows
+
+
+def _read_rows(result: SampleResult, gene: str) -> list:
+    reads = getattr(result, "reads", None)
+    if reads is None:
+        return []
+    return [g for g in reads.genotypes if g.gene == gene and getattr(g, "source", "dna") == "dna"]
+
+
+def _from_reads(label: str, rows: list) -> Seen:
+    """A mechanism not called from the VCF, as the reads see it: detected (read evidence only),
+    not detected with the detection limits, or not evaluable."""
+    det = [g for g in rows if g.status == "detected"]
+    nd = [g for g in rows if g.status == "not_detected"]
+    ne = [g for g in rows if g.status == "not_evaluable"]
+    if det:
+        return Seen(
+            label,
+            "detected in reads only",
+            ", ".join(f"{g.alteration} {g.alt_fragments}/{g.fragments} fragments" for g in det)
+            + "; not in the calls, so it drives no drug call",
+        )
+    parts = []
+    if nd:
+        limits = sorted(g.detection_limit for g in nd if g.detection_limit is not None)
+        span = (
+            (f"{limits[0]:.1%}" if limits[0] == limits[-1] else f"{limits[0]:.1%}-{limits[-1]:.1%}")
+            if limits
+            else "not computed"
+        )
+        depth = sorted(g.fragments for g in nd)
+        frags = f"{depth[0]}" if depth[0] == depth[-1] else f"{depth[0]}-{depth[-1]}"
+        parts.append(
+            f"not in the reads at {len(nd)} catalogued site(s): {frags} fragments, "
+            f"detectable from {span}"
+        )
+    if ne:
+        parts.append(
+            f"{len(ne)} site(s) not evaluable ({', '.join(g.alteration for g in ne[:4])}"
+            + (", ..." if len(ne) > 4 else "")
+            + ")"
+        )
+    return Seen(label, "not detected" if nd else "not assessed", "; ".join(parts))
+
+
+def _fusion_fact(c) -> str:
+    """``EML4::ALK v1 (E13;A20), 25 supporting reads``: partner, variant, junction, reads."""
+    extra = ", ".join(x for x in (c.variant, c.junction and f"junction {c.junction}") if x)
+    reads = f", {c.supporting_reads} supporting reads" if c.supporting_reads is not None else ""
+    return f"{c.name}" + (f" {extra}" if extra else "") + reads
+
+
+def fusion_caution_applies(result: SampleResult) -> bool:
+    """The review's 2.3 caution belongs in the headline: the fusion was not found or called lost."""
+    return result.fusion_status in ("absent", "lost", "not_detected") or any(
+        f.kind == "fusion_loss" for f in result.findings
+    )
+
+
+SUMMARY_COLUMNS = ("section", "item", "detail")
+
+
+def summary_rows(result: SampleResult) -> list[dict[str, str]]:
+    """The first screen as rows (``section, item, detail``), for the spreadsheet."""
+    rows = []
+    for f in result.findings:
+        if f.mechanism in result.mechanisms and drives_calls(f):
+            rows.append(
+                {
+                    "section": "mechanism",
+                    "item": f"{f.gene} {f.alteration}",
+                    "detail": support(f, result),
+                }
+            )
+    blocks = drug_blocks(result.drugs)
+    for section, drugs in (
+        ("next option", blocks.next_options),
+        ("avoid", blocks.avoid),
+        ("not ranked", blocks.other),
+        ("investigational or discontinued", blocks.investigational),
+    ):
+        for d in drugs:
+            level, (status, details) = drug_level(d), drug_status(d)
+            why = reason_line(d)
+            detail = "; ".join(
+                x
+                for x in (
+                    d.call,
+                    f"rank {drug_rank(d)}" if section == "next option" else "",
+                    level["level"] and f"level {level['level']}",
+                    level["amp"] and f"AMP/ASCO/CAP {level['amp']}",
+                    level["oncokb"] and f"OncoKB-style {level['oncokb']}",
+                    " ".join(x for x in (status, details) if x),
+                    "progressed on" if progressed_on(d) else "",
+                    f"{why['text']} ({why['citation']})" if why["citation"] else why["text"],
+                )
+                if x
+            )
+            rows.append({"section": section, "item": d.drug, "detail": detail})
+    for s in not_seen(result):
+        rows.append(
+            {"section": "seen / not seen", "item": s.mechanism, "detail": f"{s.state}: {s.basis}"}
+        )
+    return rows

@@ -1,0 +1,95 @@
+"""``{sample}.pdf``: the HTML report printed by headless Chromium (optional ``--formats pdf``).
+
+Why a browser: the page's print stylesheet (running header and footer with sample id, date and
+"Page x / y" in CSS ``@page`` margin boxes, headings kept with their content, no mid-word breaks)
+is what the tumour board gets when it prints from a browser; printing with the same engine gives
+the same document. The browser-free HTML-to-PDF libraries either lack ``@page`` margin boxes and
+``counter(pages)`` or bring a large native stack of their own. Chromium runs offline here: the
+page's Content-Security-Policy forbids every load, and networking features are switched off.
+
+The browser is ``$ALKANNOT_CHROMIUM`` or the first of ``chromium``, ``chromium-browser``,
+``google-chrome`` on ``PATH``. A PDF embeds its creation time, so unlike the other outputs its
+bytes differ from run to run (its text does not).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from alkannot.errors import ConfigError
+from alkannot.report.atomic import write_bytes
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+_FLAGS = (
+    "--headless",
+    "--disable-gpu",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-quic",
+    "--no-pdf-header-footer",  # the page's own @page header and footer instead of Chromium's
+)
+
+
+def find_browser() -> str:
+    """The Chromium executable to print with.
+
+    Raises
+    ------
+    ConfigError
+        No browser found: install Chromium, set ``ALKANNOT_CHROMIUM``, or drop ``pdf``.
+    """
+    given = os.environ.get("ALKANNOT_CHROMIUM")
+    if given:
+        if not (Path(given).is_file() and os.access(given, os.X_OK)):
+            raise ConfigError(f"ALKANNOT_CHROMIUM={given} is not an executable file")
+        return given
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConfigError(
+        "--formats pdf needs Chromium (apt-get install chromium) or ALKANNOT_CHROMIUM=/path; "
+        "or drop pdf and print the HTML report from a browser (Ctrl+P)"
+    )
+
+
+def html_to_pdf(html: str, timeout: float = 120.0) -> bytes:
+    """Print an HTML document with headless Chromium and return the PDF bytes.
+
+    Raises
+    ------
+    ConfigError
+        The browser failed or timed out (its last message is included).
+    """
+    browser = find_browser()
+    with tempfile.TemporaryDirectory(prefix="alkannot-pdf-") as tmp:
+        page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        page.write_text(html, encoding="utf-8")
+        cmd = [browser, *_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}"]
+        if os.geteuid() == 0:
+            cmd.append("--no-sandbox")  # Chromium refuses to run its sandbox as root
+        try:
+            proc = subprocess.run(
+                [*cmd, page.as_uri()], capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise ConfigError(
+                f"{browser} did not print the report within {timeout:.0f} s"
+            ) from None
+        if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+            last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+            raise ConfigError(f"{browser} could not print the report to PDF: {last}")
+        return out.read_bytes()
+
+
+def write_pdf(html: str, path: str | Path) -> None:
+    """Print ``html`` to ``path`` atomically."""
+    write_bytes(path, html_to_pdf(html))
