@@ -50,7 +50,7 @@ demo: $(STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check alkannot tests scripts benchmarks
 	$(BIN)/ruff format --check alkannot tests scripts benchmarks
-	$(BIN)/snakefmt --check workflow/Snakefile workflow/rules
+	$(BIN)/snakefmt --check Snakefile workflow/Snakefile workflow/rules
 	$(BIN)/snakemake --lint --cores 1 --directory . >/dev/null
 
 test: $(TEST_STAMP) system-deps

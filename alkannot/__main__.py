@@ -2,4 +2,6 @@
 
 from alkannot.cli import main
 
-main()
+# guarded: worker processes started by `batch --jobs` (spawn) import this module again
+if __name__ == "__main__":
+    main()

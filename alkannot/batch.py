@@ -110,6 +110,14 @@ def check_vocabularies(rows, samplesheet: str | Path) -> None:
                         path=str(samplesheet),
                         record=f"row {row.line}, column {col} (sample {row.sample!r})",
                     ) from None
+        prior = {catalogue.canonical_drug(t) for t in row.prior_therapy}
+        extra = [t for t in row.progressed_on or () if catalogue.canonical_drug(t) not in prior]
+        if extra:
+            raise ConfigError(
+                f"{', '.join(extra)} not in prior_therapy; list it there too",
+                path=str(samplesheet),
+                record=f"row {row.line}, column progressed_on (sample {row.sample!r})",
+            )
 
 
 def run_record_path(outdir: str | Path, sample: str) -> Path:
@@ -268,10 +276,13 @@ def run_batch(
     jobs = max(1, min(jobs, len(rows)))
     if jobs == 1:
         return _annotate_many(rows, outdir, settings)
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     shares = [rows[i::jobs] for i in range(jobs)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # spawn, not fork: the annotation uses threads, and a forked child may inherit a held lock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = [pool.submit(_annotate_many, share, outdir, settings) for share in shares]
         errors = dict(pair for f in futures for pair in f.result())
     return [(r.sample, errors[r.sample]) for r in rows if r.sample in errors]

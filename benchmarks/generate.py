@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from alkannot.annotate import MUTATION_GENES  # noqa: E402
 from alkannot.genome.build import known_bases  # noqa: E402
+from alkannot.genome.codons import codon_spans  # noqa: E402
 from alkannot.genome.models import gene_spans  # noqa: E402
 from alkannot.io.samplesheet import COLUMNS  # noqa: E402
 from alkannot.resources import read_table, resource_path  # noqa: E402
@@ -173,9 +174,15 @@ def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
         rng = random.Random(f"panel-{i}")
         name = f"S{i:03d}"
         recs = []
-        for _ in range(records):
+        while len(recs) < records:
             g = spans[rng.choice(MUTATION_GENES)]
-            recs.append((g.chrom, rng.randint(g.start, g.end)))
+            pos = rng.randint(g.start, g.end)
+            # random REF bases: keep clear of the codons whose REF alkannot checks (and of an
+            # indel's REF reaching into one), or the sample fails as the wrong build
+            if not any(
+                c.chrom == g.chrom and c.start - 8 <= pos <= c.end for c in codon_spans("GRCh38")
+            ):
+                recs.append((g.chrom, pos))
         recs += [("chr2", p) for p in rng.sample(sorted(slice_bases), 3)]
         order = {c: i for i, (c, _) in enumerate(CONTIGS)}
         recs = sorted(set(recs), key=lambda t: (order[t[0]], t[1]))
@@ -203,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
         and json.loads(mpath.read_text()) == manifest
         and (out / "wgs.vcf.gz.tbi").is_file()
     ):
+        # the panel is cheap: always written afresh, so a generator fix reaches it
+        write_panel(out / "panel", args.samples)
         print(f"inputs up to date in {out}")
         return
     out.mkdir(parents=True, exist_ok=True)

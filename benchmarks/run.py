@@ -112,13 +112,17 @@ def profile_annotate(vcf: Path) -> str:
     return "\n".join(lines[start : start + 16])
 
 
-def _met(wall: bool, cpu: bool) -> str:
-    """``yes``/``no`` on wall-clock time, and on CPU time (which other jobs inflate less)."""
+def _met(wall: bool, cpu: bool | None) -> str:
+    """``yes``/``no`` on wall-clock time, and on CPU time (which other jobs inflate less) when
+    the CPU time was measured."""
+    if cpu is None:
+        return "yes" if wall else "no"
     return f"{'yes' if wall else 'no'} (CPU: {'yes' if cpu else 'no'})"
 
 
 def _met_words(met: str) -> str:
-    wall, cpu = met.startswith("yes"), met.endswith("yes)")
+    wall = met.startswith("yes")
+    cpu = met.endswith("yes)") if "CPU" in met else wall
     return ("met" if wall else "not met") + (
         "" if wall == cpu else f"; {'' if cpu else 'not '}met on CPU time"
     )
@@ -133,7 +137,8 @@ def _row(name: str, pair: dict, target: float | None) -> tuple[str, str]:
         goal, met = "", ""
     else:
         goal = f"<= {target}x"
-        met = _met(rt is not None and rt <= target, (pair.get("cpu_ratio") or 1e9) <= target)
+        cpu_rt = pair.get("cpu_ratio")
+        met = _met(rt is not None and rt <= target, None if cpu_rt is None else cpu_rt <= target)
     full = f"| {name} | {fmt(pair['alk'])} | {fmt(pair['ref'])} | {ratio}{cpu} | {goal} | {met} |"
     short_a = f"{pair['alk']['median']:.2f} s" if pair["alk"].get("ok") else "failed"
     short_r = f"{pair['ref']['median']:.2f} s" if pair["ref"].get("ok") else "failed"
@@ -142,8 +147,18 @@ def _row(name: str, pair: dict, target: float | None) -> tuple[str, str]:
     return full, short
 
 
-def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
-    """All measurements; returns (RESULTS.md text, README table)."""
+def run(
+    data: Path,
+    repeats: int,
+    small: bool,
+    batch: bool,
+    slurm: bool = True,
+    resources: Path | None = None,
+) -> tuple[str, str]:
+    """All measurements; returns (RESULTS.md text, README table).
+
+    Also writes the measured chunk cost to ``resources`` (the workflow's resource requests).
+    """
     bed = data / "targets.bed"
     tmp = Path(tempfile.mkdtemp(prefix="alkannot-bench-"))
     load_before = os.getloadavg()
@@ -202,7 +217,10 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         ["bash", "-c", f"bgzip -@2 -dc {data / 'wgs_noindex.vcf.gz'} > /dev/null"], repeats
     )
     if batch:
-        rows_wf = _batch(data, tmp)
+        rows_wf, slurm_note = _batch(data, tmp, slurm)
+    cost = chunk_cost(data, tmp, unindexed["wgs_noindex.vcf.gz"])
+    if resources is not None and cost:
+        write_cost(resources, cost)
     lines = [
         "# Benchmark results",
         "",
@@ -251,7 +269,20 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         f"{fmt(r_cold)} | | | | |"
     )
     if batch:
-        lines.append(rows_wf[0])
+        lines += [full for full, _ in rows_wf]
+        lines += ["", slurm_note]
+    lines += [
+        "",
+        "## Cost of one chunk job (workflow/resources.yaml)",
+        "",
+        "A chunk job asks for `margin` x (start-up + (samples x per-sample time + input MB x"
+        " per-MB time) / threads) minutes and `margin` x the peak memory per worker process.",
+        "",
+        "```",
+        *(f"{k}: {v}" for k, v in cost.items()),
+        *([] if cost else ["failed: not measured (a run failed); workflow/resources.yaml kept"]),
+        "```",
+    ]
     lines += ["", "## Floors (measured in the same run)", ""]
     lines += _floors(idx, unindexed.get("wgs_noindex.vcf.gz", {}), r_imports, r_inflate)
     lines += [
@@ -280,7 +311,7 @@ def run(data: Path, repeats: int, small: bool, batch: bool) -> tuple[str, str]:
         f"0.1 s ({_met_words(help_met)}); 0.3 s ({_met_words(ex_met)}) |",
     ]
     if batch:
-        readme.append(rows_wf[1])
+        readme += [short for _, short in rows_wf]
     shutil.rmtree(tmp, ignore_errors=True)
     return "\n".join(lines) + "\n", "\n".join(readme) + "\n"
 
@@ -313,6 +344,46 @@ def _floors(idx: dict, noidx: dict, imports: dict, inflate: dict) -> list[str]:
 
 def _batch(data: Path, tmp: Path) -> tuple[str, str]:
     """The sample batch: Snakemake workflow against ``xargs -P 2`` of the CLI (one run each)."""
+
+
+def _snakemake(panel: Path, results: Path, *extra: str) -> list[str]:
+    """The workflow on a sample sheet, without the cohort page (the CLI loop writes none)."""
+    return [PY, "-m", "snakemake", *extra, "--config", f"samples={panel}"] + [
+        f"results={results}",
+        "cohort=False",
+        "-q",
+    ]
+
+
+def _start_slurm(tmp: Path) -> tuple[Path | None, str]:
+    """Start the single-node test cluster (tests/slurm/start_slurm.sh): (its directory, note)."""
+    needed = ("slurmctld", "slurmd", "munged", "sbatch")
+    missing = [c for c in needed if not shutil.which(c) and not Path(f"/usr/sbin/{c}").exists()]
+    if missing or os.geteuid() != 0:
+        return None, f"not measured: SLURM missing {missing} or not root"
+    d = tmp / "slurm"
+    env = dict(os.environ, PATH=f"/usr/sbin:{os.environ['PATH']}")
+    start = [str(ROOT / "tests" / "slurm" / "start_slurm.sh"), str(d)]
+    res = subprocess.run(start, env=env, capture_output=True, text=True, timeout=180)
+    if res.returncode != 0:
+        _stop_slurm(d)
+        return None, f"not measured: the test cluster did not start ({res.stderr[-200:]})"
+    sinfo = [str(d / "bin" / "sinfo"), "-h", "-o", "%c"]
+    cpus = subprocess.run(sinfo, capture_output=True, text=True).stdout.split()
+    n_cpus = cpus[0] if cpus else "?"
+    return d, f"the single-node test cluster (tests/slurm/start_slurm.sh), {n_cpus} CPUs"
+
+
+def _stop_slurm(d: Path) -> None:
+    subprocess.run([str(ROOT / "tests" / "slurm" / "stop_slurm.sh"), str(d)], timeout=120)
+
+
+def _batch(data: Path, tmp: Path, slurm: bool) -> tuple[list[tuple[str, str]], str]:
+    """The sample batch: Snakemake locally vs ``xargs -P 2`` of the CLI, SLURM vs locally.
+
+    One run each, back to back. SLURM runs the workflow's profile on the test cluster, polled
+    every 2 s (the plugin's default is a minute), with one job slot per CPU of its node.
+    """
     panel = data / "panel" / "samples.tsv"
     n = len(panel.read_text().splitlines()) - 1
     xargs_cmd = (
@@ -320,15 +391,91 @@ def _batch(data: Path, tmp: Path) -> tuple[str, str]:
         f'\'{PY} -m alkannot annotate "$1" --sample-name "$0" -o {tmp}/xargs/"$0"\''
     )
     r_xargs = _summary([run_once(xargs_cmd, shell=True)])
-    shutil.rmtree(tmp / "wf", ignore_errors=True)
-    wf_cmd = [PY, "-m", "snakemake", "--cores", "2", "--config", f"samples={panel}"]
-    wf_cmd += [f"results={tmp}/wf", "cohort=False", "-q"]
-    r_wf = _summary([run_once(wf_cmd)])
-    pair = {"alk": r_wf, "ref": r_xargs}
-    if r_wf.get("ok") and r_xargs.get("ok"):
-        pair["ratio"] = r_wf["median"] / r_xargs["median"]
-        pair["cpu_ratio"] = r_wf["cpu"] / r_xargs["cpu"] if r_xargs["cpu"] else None
-    return _row(f"{n}-sample batch: Snakemake workflow vs xargs -P 2 of the CLI (n=1)", pair, 1.0)
+    r_wf = _summary([run_once(_snakemake(panel, tmp / "wf", "--cores", "2"))])
+    rows = [
+        _row(
+            f"{n}-sample batch: Snakemake workflow (2 cores) vs xargs -P 2 of `annotate` (n=1)",
+            _pair(r_wf, r_xargs),
+            0.25,
+        )
+    ]
+    note = "SLURM not measured (--no-slurm)"
+    if slurm:
+        d, note = _start_slurm(tmp)
+        if d is not None:
+            flags = ["--profile", "workflow/profiles/slurm", "--slurm-no-account"]
+            flags += ["--slurm-init-seconds-before-status-checks", "1"]
+            flags += ["--seconds-between-status-checks", "2", "--jobs", "2"]
+            env = dict(os.environ, SLURM_CONF=str(d / "slurm.conf"))
+            env["PATH"] = f"{d / 'bin'}:{os.environ['PATH']}"
+            try:
+                r_slurm = _summary([run_once(_snakemake(panel, tmp / "slurm", *flags), env=env)])
+            finally:
+                _stop_slurm(d)
+            rows.append(
+                _row(
+                    f"{n}-sample batch: Snakemake through the SLURM profile vs locally (n=1)",
+                    _pair(r_slurm, r_wf, cpu=False),
+                    2.0,
+                )
+            )
+            note = (
+                f"SLURM: {note}. Jobs are polled 1 s after submission, then the plugin adds 10 s"
+                " to the interval after every check that finds no job finished (2, 12, 22 s...):"
+                " a job that ends just after a check waits for the next."
+            )
+    return rows, note
+
+
+def _pair(a: dict, b: dict, cpu: bool = True) -> dict:
+    """One run against another; ``cpu=False`` when ``a``'s CPU time is not the work's (the
+    SLURM jobs run outside the measured process)."""
+    pair = {"alk": a, "ref": b}
+    if a.get("ok") and b.get("ok"):
+        pair["ratio"] = a["median"] / b["median"]
+        if cpu and b["cpu"]:
+            pair["cpu_ratio"] = a["cpu"] / b["cpu"]
+    return pair
+
+
+def chunk_cost(data: Path, tmp: Path, large: dict) -> dict:
+    """Measured cost of a chunk job: start-up, per sample, per input MB, peak memory ({} if a
+    run failed).
+
+    Start-up and per-sample time from ``alkannot batch`` on one and on every panel sample; the
+    per-MB time from ``annotate`` on the large unindexed VCF (the whole file is read).
+    """
+    panel = data / "panel" / "samples.tsv"
+    one = tmp / "one.tsv"
+    one.write_text("\n".join(panel.read_text().splitlines()[:2]) + "\n")
+    batch = [*ALKANNOT, "batch", "--failures-ok"]
+    r_one = single([*batch, str(one), "-o", str(tmp / "cost1")], 3)
+    r_all = _summary([run_once([*batch, str(panel), "-o", str(tmp / "costn")])])
+    if not (r_one.get("ok") and r_all.get("ok") and large["alk"].get("ok")):
+        return {}
+    n = len(panel.read_text().splitlines()) - 1
+    per_sample = max(0.0, (r_all["median"] - r_one["median"]) / max(1, n - 1))
+    startup = max(0.0, r_one["median"] - per_sample)
+    size_mb = (data / "wgs_noindex.vcf.gz").stat().st_size / 1e6
+    per_mb = max(0.0, (large["alk"]["median"] - startup - per_sample) / size_mb)
+    return {
+        "startup_seconds": round(startup, 3),
+        "seconds_per_sample": round(per_sample, 4),
+        "seconds_per_mb": round(per_mb, 4),
+        "peak_mb": int(round(max(r_one["peak"], r_all["peak"], large["alk"]["peak"]))),
+        "margin": 3,
+    }
+
+
+def write_cost(path: Path, cost: dict) -> None:
+    """Write the measured chunk cost the workflow reads (workflow/resources.yaml)."""
+    path.write_text(
+        "# Measured cost of annotating, written by benchmarks/run.py (make bench); see\n"
+        "# benchmarks/RESULTS.md. The workflow derives each chunk job's requests from it:\n"
+        "# runtime margin x (startup + (samples x seconds_per_sample + input MB x seconds_per_mb)\n"
+        "# / threads), memory margin x peak_mb per worker process.\n"
+        + "".join(f"{k}: {v}\n" for k, v in cost.items())
+    )
 
 
 def update_readme(table: str, readme: Path) -> None:
@@ -353,6 +500,13 @@ def main(argv: list[str] | None = None) -> None:
         "--readme", default=str(ROOT / "README.md"), help="README to update ('' for none)"
     )
     parser.add_argument("--no-batch", action="store_true", help="skip the 200-sample comparison")
+    parser.add_argument("--no-slurm", action="store_true", help="skip the SLURM batch run")
+    parser.add_argument(
+        "--resources",
+        type=Path,
+        default=ROOT / "workflow" / "resources.yaml",
+        help="where the measured chunk cost goes (the workflow's resource requests)",
+    )
     args = parser.parse_args(argv)
     subprocess.run(
         [
@@ -368,7 +522,12 @@ def main(argv: list[str] | None = None) -> None:
         check=True,
     )
     text, table = run(
-        args.data, args.repeats, small=args.records < 5_000_000, batch=not args.no_batch
+        args.data,
+        args.repeats,
+        small=args.records < 5_000_000,
+        batch=not args.no_batch,
+        slurm=not args.no_slurm,
+        resources=args.resources,
     )
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text)

@@ -29,6 +29,9 @@ def test_benchmark_runner_smoke(tmp_path):
             str(results),
             "--readme",
             str(readme),
+            "--resources",
+            str(tmp_path / "resources.yaml"),
+            "--no-slurm",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -52,5 +55,17 @@ def test_benchmark_runner_smoke(tmp_path):
     new = readme.read_text()
     assert new.startswith("# x\n\n<!-- bench-table:start -->\n| measurement |")
     assert new.endswith("<!-- bench-table:end -->\nafter\n") and "old" not in new
+    # the measured chunk cost the workflow reads, every field a number
+    import yaml
+
+    cost = yaml.safe_load((tmp_path / "resources.yaml").read_text())
+    assert set(cost) == {
+        "startup_seconds",
+        "seconds_per_sample",
+        "seconds_per_mb",
+        "peak_mb",
+        "margin",
+    }
+    assert all(isinstance(v, int | float) and v >= 0 for v in cost.values())
     # header + 3 samples, as asked
     assert (tmp_path / "data" / "panel" / "samples.tsv").read_text().count("\n") == 4

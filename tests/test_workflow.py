@@ -7,7 +7,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -100,6 +99,25 @@ def test_workflow_findings_match_the_planted_truth(batch_run):
         assert hits[0]["baseline_status"] == t["baseline_status"]
 
 
+def test_a_report_deleted_from_a_result_directory_plans_that_sample(tmp_path):
+    out = tmp_path / "results"
+    config = ["--config", f"results={out}", "chunk_size=7", "cohort=False"]
+    assert snakemake("--cores", "1", *config).returncode == 0
+    (out / "P03" / "P03.xlsx").unlink()
+    assert planned_samples(snakemake("-n", "--cores", "1", *config)) == ["P03"]
+    assert snakemake("--cores", "1", *config).returncode == 0
+    assert (out / "P03" / "P03.xlsx").is_file()
+    # and again: a second deletion is caught as well
+    (out / "P03" / "P03.xlsx").unlink()
+    assert planned_samples(snakemake("-n", "--cores", "1", *config)) == ["P03"]
+
+
+def test_forceall_plans_every_sample(batch_run):
+    out, _ = batch_run
+    res = snakemake("-n", "--forceall", "--cores", "2", "--config", f"results={out}")
+    assert planned_samples(res) == sorted(SAMPLES)
+
+
 def test_after_a_full_run_nothing_is_planned_whatever_runs_snakemake(batch_run):
     out, _ = batch_run
     # another way to start Snakemake, another core count, no venv on PATH: nothing to do
@@ -129,7 +147,13 @@ def test_snakemake_report_zip(batch_run, tmp_path):
         "--cores", "1", "--config", f"results={out}", "--report", str(tmp_path / "r.zip")
     )
     assert res.returncode == 0, res.stderr[-2000:]
-    assert (tmp_path / "r.zip").stat().st_size > 10_000
+    import zipfile
+
+    names = zipfile.ZipFile(tmp_path / "r.zip").namelist()
+    # every sample's pages, though all were current and no job was planned
+    for s in SAMPLES:
+        assert any(n.endswith(f"/{s}.html") for n in names), s
+    assert any(n.endswith("/index.html") for n in names)
 
 
 def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
@@ -152,6 +176,11 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
         ([f"A\t{P01}\thg18"], "sample\tvcf\tbuild", "row 2, column build"),
         ([f"A\t{P01}\t1.5"], "sample\tvcf\tpurity", "row 2, column purity"),
         ([f"A\t{P01}\tmaybe"], "sample\tvcf\tcns_metastases", "row 2, column cns_metastases"),
+        (
+            [f"A\t{P01}\tcrizotinib\tlorlatinib"],
+            "sample\tvcf\tprior_therapy\tprogressed_on",
+            "row 2, column progressed_on",
+        ),
     ],
     ids=[
         "duplicate",
@@ -164,6 +193,7 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
         "unknown-build",
         "purity-out-of-range",
         "cns-not-yes-no",
+        "progressed-on-not-received",
     ],
 )
 def test_bad_sample_sheet_stops_before_any_job_with_one_line(tmp_path, rows, header, expected):
@@ -219,17 +249,18 @@ def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_
 
 
 CLINICAL = [
-    ("prior_therapy", "crizotinib", "crizotinib,alectinib"),
+    ("prior_therapy", "crizotinib,alectinib", "crizotinib,alectinib,lorlatinib"),
     ("cns_metastases", "no", "yes"),
     ("purity", "0.6", "0.3"),
     ("ploidy", "2", "3.1"),
     ("build", "GRCh38", "hg38"),
+    ("progressed_on", "crizotinib", "alectinib"),
 ]
 
 
 def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
     header = "\t".join(["sample", "vcf", *(c for c, _, _ in CLINICAL)])
-    names = ["S1", "S2", "S3", "S4", "S5"]
+    names = ["S1", "S2", "S3", "S4", "S5", "S6"]
 
     def write(changed: str | None = None, column: str | None = None) -> None:
         rows = [
@@ -312,20 +343,32 @@ def test_catalogue_metadata_names_the_entry_point():
     assert (ROOT / "config" / "README.md").is_file()
 
 
-def test_conda_route(tmp_path):
-    conda = next((c for c in ("mamba", "conda", "micromamba") if shutil.which(c)), None)
-    if conda is None:
-        pytest.skip("no conda, mamba or micromamba on PATH: the conda route cannot be tried here")
+def test_chunk_requests_come_from_the_measured_cost(tmp_path):
+    import math
+
+    import yaml
+
+    cost = yaml.safe_load((ROOT / "workflow" / "resources.yaml").read_text())
     out = tmp_path / "results"
-    res = snakemake(
-        "--cores",
-        "2",
-        "--software-deployment-method",
-        "conda",
-        "--conda-prefix",
-        str(tmp_path / "envs"),
-        "--config",
-        f"results={out}",
+    res = snakemake("-n", "--cores", "2", "--config", f"results={out}", "chunk_size=4", "threads=2")
+    text = res.stdout + res.stderr
+    # chunk 1 of 2: rows 1, 3, 5, 7 of the sheet (P01, P03, P05, P07), two workers
+    rows = {r["sample"]: r for r in _rows(ROOT / "config" / "samples.tsv")}
+    files = [
+        ROOT / v
+        for s in ("P01", "P03", "P05", "P07")
+        for v in rows[s].values()
+        if v and (ROOT / v).is_file()  # every cell that names a file
+    ]
+    # files read whole count by size; an indexed VCF is read by region and counts nothing
+    indexed = [f for f in files if Path(f"{f}.tbi").exists() or Path(f"{f}.csi").exists()]
+    assert indexed and len(indexed) < len(files)
+    mb = sum(f.stat().st_size for f in files if f not in indexed) / 1e6
+    seconds = (
+        cost["startup_seconds"] + (4 * cost["seconds_per_sample"] + mb * cost["seconds_per_mb"]) / 2
     )
-    assert res.returncode == 0, res.stderr[-3000:]
-    assert (out / "P01" / "P01.html").is_file()
+    runtime = max(1, math.ceil(cost["margin"] * seconds / 60))
+    mem = math.ceil(cost["margin"] * cost["peak_mb"] * 2)
+    block = text[text.index("rule annotate_1_of_2:") :].split("\n\n")[0]
+    assert f"runtime={runtime}" in block and f"mem_mb={mem}" in block, block
+    assert "threads: 2" in block

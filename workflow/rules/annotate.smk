@@ -14,7 +14,7 @@ for _chunk, _samples in CHUNKS.items():
             [
                 report(
                     directory(f"{OUT}/{s}"),
-                    patterns=["{name}.html", "{name}.tsv"],
+                    patterns=["{name}.html", "{name}.tsv", "{name}.txt"],
                     caption="../report/sample.rst",
                     category="Samples",
                     subcategory=s,
@@ -36,6 +36,7 @@ for _chunk, _samples in CHUNKS.items():
         params:
             # every setting that changes a member's reports: a change reruns that sample
             settings=[SETTINGS[s] for s in _samples],
+            previous=previous_runs(_samples),
             samples=",".join(_samples),
             sheet=config["samples"],
             outdir=lambda wildcards, output: os.path.dirname(output[0]),

@@ -12,7 +12,12 @@ import sys
 
 import yaml
 
-from alkannot.batch import check_vocabularies, is_current, sample_settings
+from alkannot.batch import (
+    check_vocabularies,
+    is_current,
+    run_record_path,
+    sample_settings,
+)
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import read_samplesheet
 
@@ -47,8 +52,9 @@ def chunk_count():
     """How many chunks the sheet is dealt into.
 
     `chunk_size` from the config, else one chunk per job slot (`--jobs`, as a cluster profile
-    sets it) or, without `--jobs`, one per `threads` cores. The main process passes the count to cluster jobs
-    (ALKANNOT_CHUNKS; the SLURM executor exports the environment), which parse this file again.
+    sets it) or, without `--jobs`, one per `threads` cores. The main process passes the count
+    to cluster jobs (ALKANNOT_CHUNKS; the SLURM executor exports the environment), which parse
+    this file again.
     """
     if config["chunk_size"]:
         return max(1, math.ceil(len(SAMPLES) / config["chunk_size"]))
@@ -57,21 +63,46 @@ def chunk_count():
     if workflow.nodes and workflow.nodes < sys.maxsize:
         slots = workflow.nodes  # --jobs: cluster job slots (also in a dry-run)
     else:
-        slots = max(1, (workflow._cores or 1) // config["threads"])
+        try:
+            cores = workflow.cores
+        except WorkflowError:  # no --cores (e.g. a plain dry-run)
+            cores = 1
+        slots = max(1, cores // config["threads"])
     return max(1, min(len(SAMPLES), slots))
 
 
 N_CHUNKS = chunk_count()
 os.environ["ALKANNOT_CHUNKS"] = str(N_CHUNKS)
+# What the conda environment installs (envs/alkannot.post-deploy.sh): this checkout when the
+# workflow runs from one, else what the user set (a pip requirement, e.g. a git URL).
+_checkout = os.path.dirname(os.path.dirname(str(workflow.current_basedir)))
+if os.path.isfile(os.path.join(_checkout, "pyproject.toml")):
+    os.environ.setdefault("ALKANNOT_SOURCE", os.path.abspath(_checkout))
+os.environ.setdefault("ALKANNOT_SOURCE", "")
 
 
-# Declared so that cluster and remote jobs get them (see chunk_count and the PATH note above).
+# Declared so that cluster and remote jobs get them (see chunk_count and the notes above).
 envvars:
     "PATH",
     "ALKANNOT_CHUNKS",
+    "ALKANNOT_SOURCE",
 
 
-STALE = [s for s in SAMPLES if not is_current(OUT, SETTINGS[s])]
+def every_sample_wanted():
+    """Whether this run is for every sample, current or not: --forceall or --report.
+
+    Snakemake hands these options to the workflow only after this file is parsed, so the
+    command line is read here.
+    """
+    args = sys.argv[1:] if workflow.is_main_process else []
+    return any(
+        a in ("--forceall", "-F", "--report") or a.startswith("--report=") for a in args
+    )
+
+
+STALE = [
+    s for s in SAMPLES if every_sample_wanted() or not is_current(OUT, SETTINGS[s])
+]
 CHUNKS = {
     f"annotate_{k + 1}_of_{N_CHUNKS}": [
         s for i, s in enumerate(SAMPLES) if i % N_CHUNKS == k and s in STALE
@@ -84,14 +115,38 @@ with open(workflow.source_path("../resources.yaml")) as _fh:
     COST = yaml.safe_load(_fh)
 
 
+def previous_runs(samples):
+    """When each member's results were last written (its run record), or "none".
+
+    A chunk job's params: every job rewrites its members' run records, so what Snakemake recorded
+    never equals what it sees next, and it runs every chunk planned here, also one whose only
+    change is a file deleted from a result directory (which Snakemake's own checks miss).
+    """
+    stamps = []
+    for s in samples:
+        record = run_record_path(OUT, s)
+        stamps.append(f"{s}:{record.stat().st_mtime_ns if record.exists() else 'none'}")
+    return stamps
+
+
 def chunk_inputs(samples):
     """Every input file of the chunk's samples (so a changed file reruns its sample)."""
     return [p for s in samples for p in SETTINGS[s]["inputs"].values()]
 
 
+def scanned_mb(path):
+    """MB of a file read whole; an indexed file (VCF, BAM/CRAM, FASTA) is read by region: 0."""
+    if any(
+        os.path.exists(path + ext) for ext in (".tbi", ".csi", ".bai", ".crai", ".fai")
+    ):
+        return 0.0
+    return os.path.getsize(path) / 1e6
+
+
 def chunk_runtime(samples, threads):
-    """Minutes for a chunk: measured start-up plus per-sample and per-MB costs, times a margin."""
-    mb = sum(os.path.getsize(p) for p in chunk_inputs(samples)) / 1e6
+    """Minutes for a chunk: measured start-up plus per-sample and per-MB-scanned costs, times a
+    margin."""
+    mb = sum(scanned_mb(p) for p in chunk_inputs(samples))
     seconds = COST["startup_seconds"] + (
         len(samples) * COST["seconds_per_sample"] + mb * COST["seconds_per_mb"]
     ) / max(1, threads)
