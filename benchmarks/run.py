@@ -342,10 +342,6 @@ def _floors(idx: dict, noidx: dict, imports: dict, inflate: dict) -> list[str]:
     return out
 
 
-def _batch(data: Path, tmp: Path) -> tuple[str, str]:
-    """The sample batch: Snakemake workflow against ``xargs -P 2`` of the CLI (one run each)."""
-
-
 def _snakemake(panel: Path, results: Path, *extra: str) -> list[str]:
     """The workflow on a sample sheet, without the cohort page (the CLI loop writes none)."""
     return [PY, "-m", "snakemake", *extra, "--config", f"samples={panel}"] + [
