@@ -5,7 +5,8 @@ Writes to ``--out`` (default ``benchmarks/data``):
 
 - ``wgs.vcf.gz`` (+ ``.tbi``): a whole-genome-like Mutect2-style somatic VCF of ``--records``
   records over chr1-22 and chrX, sorted, about 5% indels, some VEP-like annotation strings;
-  REF bases inside the bundled ALK slice are the real ones (no build mismatch);
+  REF bases at every position the program checks (ALK slice, bypass hotspots and codons) are the
+  real ones (no build mismatch);
 - ``wgs_noindex.vcf.gz``: the same file without an index;
 - the same records in the other input forms, none indexed: ``wgs_plain.vcf`` (uncompressed),
   ``wgs_gzip.vcf.gz`` (plain gzip, not BGZF) and ``wgs_shuffled.vcf.gz`` (BGZF, records in a
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alkannot.annotate import MUTATION_GENES  # noqa: E402
+from alkannot.genome.build import known_bases  # noqa: E402
 from alkannot.genome.codons import codon_spans  # noqa: E402
 from alkannot.genome.models import gene_spans  # noqa: E402
 from alkannot.io.samplesheet import COLUMNS  # noqa: E402
@@ -78,13 +80,19 @@ def _header(samples: tuple[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _record(rng: random.Random, chrom: str, pos: int, slice_bases: dict[int, str]) -> str:
-    ref = slice_bases.get(pos) if chrom == "chr2" else None
+def _known() -> dict[tuple[str, int], str]:
+    """Bases the program checks REF alleles against (ALK slice, bypass hotspots and codons)."""
+    return known_bases("GRCh38")
+
+
+def _record(rng: random.Random, chrom: str, pos: int, known: dict[tuple[str, int], str]) -> str:
+    bare = chrom.removeprefix("chr")
+    ref = known.get((bare, pos))
     ref = ref or rng.choice(BASES)
     r = rng.random()
     if r < 0.025:
         alt = ref + "".join(rng.choice(BASES) for _ in range(rng.randint(1, 6)))
-    elif r < 0.05 and not (chrom == "chr2" and pos + 1 in slice_bases):
+    elif r < 0.05 and not any((bare, pos + k) in known for k in range(1, 7)):
         alt, ref = ref, ref + "".join(rng.choice(BASES) for _ in range(rng.randint(1, 6)))
     else:
         alt = BASES[(BASES.index(ref) + rng.randint(1, 3)) % 4]
@@ -104,6 +112,7 @@ def _record(rng: random.Random, chrom: str, pos: int, slice_bases: dict[int, str
 def write_wgs(path_plain: Path, n: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     slice_bases = _slice()
+    known = _known()
     total = sum(length for _, length in CONTIGS)
     with open(path_plain, "w") as fh:
         fh.write(_header(("NORMAL", "TUMOR")))
@@ -112,7 +121,7 @@ def write_wgs(path_plain: Path, n: int, seed: int = 1) -> None:
             positions = sorted(rng.sample(range(1, length), k))
             if chrom == "chr2":  # a few planted records in the ALK slice
                 positions = sorted(set(positions) | set(rng.sample(sorted(slice_bases), 20)))
-            fh.writelines(_record(rng, chrom, p, slice_bases) for p in positions)
+            fh.writelines(_record(rng, chrom, p, known) for p in positions)
 
 
 def bgzip_and_index(plain: Path, gz: Path, index: bool) -> None:
@@ -158,6 +167,7 @@ def write_shuffled(plain: Path, gz: Path, seed: int = 3) -> None:
 def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     slice_bases = _slice()
+    known = _known()
     rows = ["\t".join(COLUMNS)]
     spans = gene_spans("GRCh38")
     for i in range(n_samples):
@@ -179,7 +189,7 @@ def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
         path = outdir / f"{name}.vcf"
         with open(path, "w") as fh:
             fh.write(_header((f"{name}_N", f"{name}_T")))
-            fh.writelines(_record(rng, c, p, slice_bases) for c, p in recs)
+            fh.writelines(_record(rng, c, p, known) for c, p in recs)
         rows.append(
             "\t".join([name, str(path), "", "", "", "", "", "crizotinib", "", "", "", "GRCh38"])
         )
@@ -193,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "data")
     args = parser.parse_args(argv)
     out: Path = args.out
-    manifest = {"records": args.records, "samples": args.samples, "version": 3}
+    manifest = {"records": args.records, "samples": args.samples, "version": 4}
     mpath = out / "manifest.json"
     if (
         mpath.is_file()

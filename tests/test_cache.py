@@ -120,3 +120,24 @@ def test_annotate_outputs_are_byte_identical_with_and_without_the_cache(
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(list(cache_dir.glob("catalogue-*.json"))) == 1
     assert list(cache_dir.glob("jinja2-*.cache"))  # the compiled page template
+
+
+def test_index_check_is_remembered_until_the_vcf_changes(cache_dir, tmp_path, monkeypatch):
+    import shutil
+
+    from alkannot.io import vcf_index
+
+    ex = resource_path("examples", "GRCh38")
+    vcf = tmp_path / "P01.vcf.gz"
+    shutil.copy(ex / "P01.rebiopsy.vcf.gz", vcf)
+    shutil.copy(ex / "P01.rebiopsy.vcf.gz.tbi", f"{vcf}.tbi")
+    vcf_index.check_index(vcf, f"{vcf}.tbi", ["chr2"])  # checked, and remembered
+
+    def fail(*args):
+        raise vcf_index.IndexMismatch("checked again")
+
+    monkeypatch.setattr(vcf_index, "_check_index", fail)
+    vcf_index.check_index(vcf, f"{vcf}.tbi", ["chr2"])  # the same pair: not checked again
+    os.utime(vcf, ns=(1, vcf.stat().st_mtime_ns + 1000))  # the VCF changed: checked again
+    with pytest.raises(vcf_index.IndexMismatch, match="checked again"):
+        vcf_index.check_index(vcf, f"{vcf}.tbi", ["chr2"])

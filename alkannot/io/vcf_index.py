@@ -12,6 +12,7 @@ Any miss means the index is not this file's.
 from __future__ import annotations
 
 import gzip
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -19,6 +20,11 @@ from pathlib import Path
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 #: at most this many chunk pointers are checked (an even spread and the last): a few ms
 MAX_BLOCKS = 256
+
+
+_BIN = struct.Struct("<Ii")
+_U64 = struct.Struct("<Q")
+_I32 = struct.Struct("<i")
 
 
 class IndexMismatch(ValueError):
@@ -32,17 +38,22 @@ def _read_tbi(raw: bytes) -> tuple[list[str], list[tuple[int, int]]]:
     names = [n.decode(errors="replace") for n in raw[36 : 36 + l_nm].split(b"\x00") if n]
     off = 36 + l_nm
     voffsets = []
+    add = voffsets.append
+    bin_chunks, first, count = _BIN.unpack_from, _U64.unpack_from, _I32.unpack_from
     for ref in range(n_ref):
-        (n_bin,) = struct.unpack_from("<i", raw, off)
+        (n_bin,) = count(raw, off)
         off += 4
         for _ in range(n_bin):
-            bin_, n_chunk = struct.unpack_from("<Ii", raw, off)
+            bin_, n_chunk = bin_chunks(raw, off)
             off += 8
-            chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, off)
             if bin_ != 37450:  # the pseudo-bin holds counts, not record pointers
-                voffsets += [(ref, v) for v in chunks[::2]]
+                if n_chunk == 1:  # the usual case, without building a tuple of chunks
+                    add((ref, first(raw, off)[0]))
+                else:
+                    chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, off)
+                    voffsets += [(ref, v) for v in chunks[::2]]
             off += 16 * n_chunk
-        (n_intv,) = struct.unpack_from("<i", raw, off)
+        (n_intv,) = count(raw, off)
         off += 4 + 8 * n_intv
     return names, voffsets
 
@@ -95,10 +106,30 @@ def _block(fh, size: int, coffset: int) -> bytes | None:
 def check_index(vcf: str | Path, index: str | Path, contigs: list[str]) -> None:
     """Raise :class:`IndexMismatch` when ``index`` does not belong to the bgzipped ``vcf``.
 
-    ``contigs`` are the file's contig names (header ``##contig`` lines; may be empty).
+    ``contigs`` are the file's contig names (header ``##contig`` lines; may be empty). A pass is
+    remembered in the per-user cache (:mod:`alkannot.cache`) under the index's bytes, the VCF's
+    size and modification time and the contig names, so an unchanged pair is checked once (a
+    re-made VCF has a new modification time and is checked again).
     """
+    from alkannot.cache import content_key, load_json, store_json
+
+    index_bytes = Path(index).read_bytes()
+    st = os.stat(vcf)
+    key = content_key(
+        index_bytes,
+        f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode(),
+        "\0".join(contigs).encode(),
+        Path(__file__).read_bytes(),  # the check's own code
+    )
+    if load_json("index-checked", key) is True:
+        return
+    _check_index(vcf, index_bytes, str(index), contigs)
+    store_json("index-checked", key, True)
+
+
+def _check_index(vcf: str | Path, index_bytes: bytes, index: str, contigs: list[str]) -> None:
     try:
-        raw = gzip.decompress(Path(index).read_bytes())
+        raw = gzip.decompress(index_bytes)
     except (OSError, EOFError, zlib.error) as exc:
         raise IndexMismatch(f"the index does not inflate ({exc})") from None
     try:
@@ -109,10 +140,13 @@ def check_index(vcf: str | Path, index: str | Path, contigs: list[str]) -> None:
         # records may sit on undeclared contigs, but an index sharing no name with the header is
         # another file's
         raise IndexMismatch(f"none of its contigs ({', '.join(names[:3])}) is in the VCF header")
-    pointers = sorted({(v >> 16, v & 0xFFFF, ref) for ref, v in voffsets})
-    if len(pointers) > MAX_BLOCKS:
-        step = len(pointers) / MAX_BLOCKS
-        pointers = [pointers[int(i * step)] for i in range(MAX_BLOCKS)] + [pointers[-1]]
+    # (block, offset in block, contig) sorted as one number each (sorting ints is faster than
+    # tuples); only the sampled ones are unpacked. A contig number is an int32: 31 bits.
+    packed = sorted({v << 31 | ref for ref, v in voffsets})
+    if len(packed) > MAX_BLOCKS:
+        step = len(packed) / MAX_BLOCKS
+        packed = [packed[int(i * step)] for i in range(MAX_BLOCKS)] + [packed[-1]]
+    pointers = [(p >> 47, (p >> 31) & 0xFFFF, p & 0x7FFFFFFF) for p in packed]
     size = Path(vcf).stat().st_size
     blocks: dict[int, bytes | None] = {}
     with open(vcf, "rb") as fh:
