@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -1666,10 +1667,11 @@ def test_next_options_sentence_lists_ranked_drugs_only(tmp_path):
     )
     html = _html(res, tmp_path / "out")
     start = html.index('id="next-options"')
-    sentence = html[start : html.index("</p>", start)]
-    assert "lorlatinib" in sentence
+    box = html[start : html.index("</div>", start)]
+    offered = re.findall(r'<li data-drug="([^"]+)"', box)
+    assert offered == ["lorlatinib"]
     for drug in ("crizotinib", "brigatinib", "HSP90 inhibitor", "TSR-011", "ceritinib"):
-        assert drug not in sentence, drug
+        assert drug not in offered, drug
 
 
 def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
@@ -1679,7 +1681,7 @@ def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
     """
     res = annotate(tmp_path, G38, [], fusions=NO_ALK_FUSION, prior_therapy=["crizotinib"])
     html = _html(res, tmp_path / "out")
-    summary = html[html.index('id="summary"') : html.index("<h2>Findings</h2>")]
+    summary = html[html.index('id="first-screen"') : html.index("<h2>Findings</h2>")]
     assert _CAUTION in summary
 
 
