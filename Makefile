@@ -42,10 +42,10 @@ demo: $(STAMP)
 	  --cnv $(EX)/P01.cns --fusions $(EX)/P01.fusions.tsv --baseline-vcf $(EX)/P01.baseline.vcf.gz \
 	  --prior-therapy crizotinib --no-cns-metastases -o $(DEMO_OUT)/P01
 	$(BIN)/alkannot batch resources/examples/samples.tsv -o $(DEMO_OUT)/batch
-	$(BIN)/alkannot cohort $(DEMO_OUT)/batch/*/*.json -o $(DEMO_OUT)/batch/cohort
+	$(BIN)/alkannot cohort $(DEMO_OUT)/batch/*/ -o $(DEMO_OUT)/cohort
 	@echo
 	@echo "One sample:   $(DEMO_OUT)/P01/P01.html (and .findings.tsv, .drugs.tsv, .json, .xlsx)"
-	@echo "Example batch: $(DEMO_OUT)/batch/<sample>/  cohort overview: $(DEMO_OUT)/batch/cohort/index.html"
+	@echo "Example batch: $(DEMO_OUT)/batch/<sample>/  cohort overview: $(DEMO_OUT)/cohort/index.html"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check alkannot tests scripts benchmarks

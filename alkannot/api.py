@@ -760,6 +760,8 @@ def annotate_cohort(
 
     jsons, failures = [], []
     for p in map(Path, sample_json_paths):
+        if p.name.endswith(".run.json"):
+            continue  # a batch run record (settings and status), not a sample result
         if p.is_dir():
             if (p / f"{p.name}.json").is_file():
                 p = p / f"{p.name}.json"

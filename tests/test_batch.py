@@ -135,3 +135,21 @@ def test_cohort_over_sample_directories_lists_the_failures(tmp_path):
     assert (out / "B" / "B.error.txt").read_text().strip() in failed[1]
     cohort = (out / "cohort" / "cohort.tsv").read_text().splitlines()
     assert [x.split("\t")[0] for x in cohort[1:]] == ["A"]
+
+
+def test_cohort_over_a_json_glob_ignores_the_run_records(tmp_path):
+    # `alkannot cohort out/*/*.json` after `alkannot batch`: the glob also matches each sample's
+    # run record ({sample}.run.json), which is not a result; the two samples are the cohort
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P01, "alectinib")])
+    out = tmp_path / "out"
+    run_batch(sheet, out)
+    files = sorted(str(p) for p in out.glob("*/*.json"))
+    assert len(files) == 4  # A.json, A.run.json, B.json, B.run.json
+    res = subprocess.run(
+        [sys.executable, "-m", "alkannot", "cohort", *files, "-o", str(out / "cohort")],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr
+    cohort = (out / "cohort" / "cohort.tsv").read_text().splitlines()
+    assert [x.split("\t")[0] for x in cohort[1:]] == ["A", "B"]
