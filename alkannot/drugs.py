@@ -29,7 +29,7 @@ Each rule here is written out, with its source, in ``resources/catalogue/README.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from alkannot.catalogue import LEVEL_RANK, STATUSES, Catalogue, Drug, DrugEntry, strongest_level
 from alkannot.models import DrugCall, DrugReason, Evidence, Finding, SampleMetadata
@@ -58,6 +58,7 @@ class _Context:
 
     settings: list = field(default_factory=list)  # applicable setting entries
     boosts: dict[str, int] = field(default_factory=dict)  # context rank: lower first (CNS order)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # context wording per drug
 
     def setting_support(self, drug: str) -> tuple[int, int]:
         """Ranking key of the settings that support ``drug``: strongest level, then count."""
@@ -67,8 +68,6 @@ class _Context:
             if (de := e.drugs.get(drug)) is not None and de.call == "sensitive"
         ]
         return (min(levels), -len(levels)) if levels else (len(LEVEL_RANK), 0)
-
-    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def counted_findings(findings: list[Finding]) -> list[Finding]:
@@ -129,7 +128,7 @@ def build_drug_matrix(
                 "kinase-domain variant(s) of unknown significance present (no effect on calls): "
                 + ", ".join(f.alteration for f in vus)
             )
-        out.append(_with(dc, note="; ".join(dict.fromkeys(note))))
+        out.append(replace(dc, note="; ".join(dict.fromkeys(note))))
     return _rank(out, catalogue, ctx)
 
 
@@ -189,7 +188,7 @@ def _call_for(
     alk_part = ""
     part_kind = _alk_part_kind(drug) if drug.components else ""
     if part_kind == "choose":
-        alk_part = _choose_alk_part(done, catalogue, ctx)
+        alk_part = _choose_alk_part(done, catalogue, ctx, bool(on_target))
     elif part_kind:
         alk_part = part_kind
     for f in counted:
@@ -325,16 +324,14 @@ def _combined_level(call: str, reasons: list[_Reason]) -> str:
     return min(levels, key=LEVEL_RANK.get) if levels else ""
 
 
-def _choose_alk_part(done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Context) -> str:
+def _choose_alk_part(
+    done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Context, has_on_target: bool
+) -> str:
     """The approved ALK inhibitor (not progressed on) that the on-target profile supports best.
 
     With on-target findings: one that every on-target finding leaves ``sensitive``; without:
     one the patient's treatment setting supports. "" when there is none.
     """
-    has_on_target = any(
-        _is_on_target(r, catalogue) for dc in done.values() for r in dc.reasons if r.catalogue_id
-    )
-    setting_drugs = {d for e in ctx.settings for d, de in e.drugs.items() if de.call == "sensitive"}
     candidates: list[DrugCall] = []
     for dc in done.values():
         drug = catalogue.drug_by_id[dc.drug]
@@ -344,7 +341,7 @@ def _choose_alk_part(done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Cont
         if has_on_target:
             if not on_target or any(r.call != "sensitive" for r in on_target):
                 continue
-        elif dc.drug not in setting_drugs:
+        elif ctx.setting_support(dc.drug)[1] == 0:  # no applicable setting names it
             continue
         candidates.append(dc)
     if not candidates:
@@ -421,12 +418,6 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
     return ctx
 
 
-def _with(dc: DrugCall, **changes) -> DrugCall:
-    from dataclasses import replace
-
-    return replace(dc, **changes)
-
-
 def _rankable(dc: DrugCall, drug: Drug, catalogue: Catalogue) -> int | None:
     """The block a positive call is ranked in (0 approved, 1 combination), or None."""
     if dc.call != "sensitive":
@@ -483,7 +474,7 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
                 x for x in (note, "offered when no ALK-directed option has a positive call") if x
             )
         amp, oncokb = evidence_tiers(dc, drug)
-        out.append(_with(dc, rank=r, group=group, note=note, amp_tier=amp, oncokb_level=oncokb))
+        out.append(replace(dc, rank=r, group=group, note=note, amp_tier=amp, oncokb_level=oncokb))
     out.sort(key=lambda dc: (dc.rank is None, dc.rank or 0, _GROUP_ORDER[dc.group], order[dc.drug]))
     return out
 
