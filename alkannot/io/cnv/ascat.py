@@ -12,8 +12,9 @@ from alkannot.io.cnv.base import (
     lines_of,
     num,
     sample_column_values,
+    sample_rows,
 )
-from alkannot.io.tables import NULL_TOKENS, choose_sample, split_row
+from alkannot.io.tables import NULL_TOKENS, choose_sample
 from alkannot.models import Segment, SkippedRecord
 
 _ROLES = {
@@ -51,17 +52,8 @@ def read_ascat(path: str, build: str, sample: str | None) -> CnvData:
     fmt = "ASCAT" if "startpos" in [x.lower() for x in cols] else "allele-specific (PCGR)"
     out = CnvData(path, fmt, "", value_kind="absolute")
     chosen = choose_sample(sample_column_values(lines, h + 1, c["sample"]), sample, path, WHAT)
-    for n, line in enumerate(lines[h + 1 :], start=h + 2):
-        if not line.strip() or line.startswith("#"):
-            continue
-        row = split_row(line)
-        if len(row) < len(cols):
-            raise InputFormatError(
-                f"{len(row)} columns, the header has {len(cols)}", path=path, record=f"line {n}"
-            )
+    for n, row in sample_rows(lines, h, len(cols), c["sample"], chosen, path):
         s = row[c["sample"]] if c["sample"] is not None else ""
-        if chosen is not None and s != chosen:
-            continue
         chrom = contig(row[c["chrom"]], build, path, n, out)  # type: ignore[index]
         if chrom is None:
             continue

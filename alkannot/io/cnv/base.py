@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from alkannot.errors import InputFormatError
@@ -90,6 +91,27 @@ def sample_column_values(lines: list[str], start: int, column: int | None) -> li
     return list(seen)
 
 
+def sample_rows(
+    lines: list[str], h: int, ncols: int, s_col: int | None, chosen: str | None, path: str
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of the data rows below header line ``h`` of the ``chosen`` sample.
+
+    Blank and ``#`` lines are passed over; a row with fewer cells than the header is an error.
+    """
+    for n, line in enumerate(lines[h + 1 :], start=h + 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        row = split_row(line)
+        if len(row) < ncols:
+            raise InputFormatError(
+                f"{len(row)} columns, the header has {ncols}", path=path, record=f"line {n}"
+            )
+        s = row[s_col] if s_col is not None else ""
+        if chosen is not None and s != chosen:
+            continue
+        yield n, row
+
+
 def table_segments(
     path: str,
     build: str,
@@ -118,17 +140,8 @@ def table_segments(
     s_col = idx.get(cols_map.get("sample") or "\0")
     chosen = choose_sample(sample_column_values(lines, h + 1, s_col), sample, path, WHAT)
     gene_col = idx.get(cols_map.get("genes") or "\0")
-    for n, line in enumerate(lines[h + 1 :], start=h + 2):
-        if not line.strip() or line.startswith("#"):
-            continue
-        row = split_row(line)
-        if len(row) < len(cols):
-            raise InputFormatError(
-                f"{len(row)} columns, the header has {len(cols)}", path=path, record=f"line {n}"
-            )
+    for n, row in sample_rows(lines, h, len(cols), s_col, chosen, path):
         s = row[s_col] if s_col is not None else ""
-        if chosen is not None and s != chosen:
-            continue
         chrom = contig(row[idx[cols_map["chrom"]]], build, path, n, out)
         if chrom is None:
             continue
