@@ -61,7 +61,7 @@ def result_to_dict(result: SampleResult) -> dict:
 def to_json(result: SampleResult) -> str:
     """Serialise deterministically (sorted keys, two-space indent, trailing newline).
 
-    Bidirectional controls are written as ``\\uXXXX`` escapes: the same data, shown inert.
+    Bidirectional controls are written as JSON escapes such as ``\\u202e``: the same data, shown inert.
     """
     text = json.dumps(result_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False)
     return escape_bidi_json(text) + "\n"
