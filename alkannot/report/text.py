@@ -26,7 +26,7 @@ def neutralise_bidi(text: str) -> str:
 
 
 def escape_bidi_json(text: str) -> str:
-    """Write bidirectional controls in serialised JSON as JSON escapes such as ``\\u202e`` (same data)."""
+    """Write bidirectional controls as JSON escapes such as ``\\u202e`` (same data)."""
     return BIDI_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
