@@ -28,6 +28,7 @@ from alkannot.annotate import (
 )
 from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.exchange.vrs import add_vrs_ids
 from alkannot.genome.build import normalise_build
 from alkannot.genome.codons import check_codon_reference
 from alkannot.genome.sequence import ReferenceSequence
@@ -459,7 +460,7 @@ def annotate_sample(
             rec = hasher.result(role)
             fmt = now.formats.get(role.removeprefix("baseline_"), "")
             inputs.append(InputFile(role, rec.path, rec.sha256, rec.size, fmt, hashed=rec.hashed))
-        findings = sort_findings(findings)
+        findings = add_vrs_ids(sort_findings(findings), now.build, fasta, now.copy_number)
         return SampleResult(
             sample=sample,
             build=now.build,

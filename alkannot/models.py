@@ -218,6 +218,7 @@ class Finding:
     source: str = ""  # input role: "vcf", "cnv", "fusions"
     alt_reads: int | None = None  # reads supporting the ALT allele, when the caller gives them
     subclonal: bool = False  # VAF far below what the purity implies: shown, never drives a call
+    vrs_id: str = ""  # GA4GH VRS 2 id (Allele, CopyNumberChange); "" when not computable offline
 
     @property
     def drives_calls(self) -> bool:

@@ -29,7 +29,7 @@ from alkannot.models import (
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 
 @cache

@@ -39,6 +39,7 @@ FINDINGS_COLUMNS = (
     "baseline_status",
     "annotation_check",
     "notes",
+    "vrs_id",
 )
 DRUG_COLUMNS = (
     "sample",
