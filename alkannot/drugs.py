@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from alkannot import trace
 from alkannot.catalogue import LEVEL_RANK, STATUSES, Catalogue, Drug, DrugEntry, strongest_level
 from alkannot.models import DrugCall, DrugReason, Evidence, Finding, SampleMetadata
 
@@ -128,7 +129,9 @@ def build_drug_matrix(
                 "kinase-domain variant(s) of unknown significance present (no effect on calls): "
                 + ", ".join(f.alteration for f in vus)
             )
-        out.append(replace(dc, note="; ".join(dict.fromkeys(note))))
+        held = trace.held_back_step(findings, drug.id, catalogue.entries)
+        steps = dc.trace + ((held,) if held else ())
+        out.append(replace(dc, note="; ".join(dict.fromkeys(note)), trace=steps))
     return _rank(out, catalogue, ctx)
 
 
@@ -216,6 +219,7 @@ def _call_for(
             reasons.append(r)
             continue
         reasons.append(_reason_for(f, e, drug))
+    steps = [trace.evidence_step(reasons)]
     # a finding whose sources are silent on the drug is covered by a treatment-setting statement
     # that holds "whatever the mechanism" (review: second-generation inhibitors after crizotinib)
     setting_calls = [
@@ -238,6 +242,7 @@ def _call_for(
                     r.level = de.level
                     r.label += f" (and setting: {_setting_name(e)})"
                 r.evidence = r.evidence + de.evidence
+        steps.append(trace.setting_step(_setting_name(e), reasons))
     counted_r = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
     if counted_r and any(r.call != "unknown" for r in counted_r):
@@ -245,6 +250,7 @@ def _call_for(
         stated = {r.call for r in counted_r} - {"unknown"}
         conflicting = any(r.conflicting for r in counted_r) or len(stated) > 1
         level = _combined_level(call, counted_r)
+        steps.append(trace.combine_step(call, level, counted_r, setting_only=False))
     else:
         # every counted finding is silent on this drug: the treatment setting speaks
         for e in ctx.settings:
@@ -267,6 +273,7 @@ def _call_for(
             level = _combined_level(call, setting_r) or min(
                 (r.level for r in setting_r), key=LEVEL_RANK.get
             )
+        steps.append(trace.combine_step(call, level, setting_r, setting_only=True))
     progressed_on = drug.id in progressed
     if progressed_on and not any(r.after_progression for r in reasons if r.call == call):
         reasons.append(
@@ -280,8 +287,10 @@ def _call_for(
         )
         call, level = "resistant", "clinical"
         note = f"progressed on {drug.id}: not offered again (no source reports activity after it)"
+        steps.append(trace.history_step(drug.id, offered_again=False))
     elif progressed_on:
         note = f"progressed on {drug.id}; a source reports activity after progression on it"
+        steps.append(trace.history_step(drug.id, offered_again=True))
     if part_kind == "choose":
         note = "; ".join(
             x
@@ -306,6 +315,7 @@ def _call_for(
         approval=drug.approval_text,
         progressed_on=progressed_on,
         alk_part=alk_part,
+        trace=tuple(steps),
     )
 
 
@@ -444,17 +454,18 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         drug = catalogue.drug_by_id[dc.drug]
         if drug.fallback and not alk_directed and _rankable(dc, drug, catalogue) is not None:
             blocks[dc.drug] = 0
-    ranked = sorted(
-        blocks,
-        key=lambda d: (
+
+    def key(d: str) -> tuple:
+        return (
             blocks[d],
             LEVEL_RANK.get(next(c.level for c in calls if c.drug == d), 9),
             _STATUS_RANK.get(catalogue.drug_by_id[d].status, 9),
             ctx.setting_support(d),
             ctx.boosts.get(d, len(order)),
             order[d],
-        ),
-    )
+        )
+
+    ranked = sorted(blocks, key=key)
     rank = {d: i for i, d in enumerate(ranked, start=1)}
     out = []
     for dc in calls:
@@ -474,11 +485,19 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
                 x for x in (note, "offered when no ALK-directed option has a positive call") if x
             )
         amp, oncokb = evidence_tiers(dc, drug)
-        out.append(replace(dc, rank=r, group=group, note=note, amp_tier=amp, oncokb_level=oncokb))
+        named = zip(_KEY_NAMES, key(dc.drug), strict=True) if dc.drug in blocks else ()
+        steps = dc.trace + (trace.rank_step(r, group, named),)
+        out.append(
+            replace(
+                dc, rank=r, group=group, note=note, amp_tier=amp, oncokb_level=oncokb, trace=steps
+            )
+        )
     out.sort(key=lambda dc: (dc.rank is None, dc.rank or 0, _GROUP_ORDER[dc.group], order[dc.drug]))
     return out
 
 
+#: the ranking key's parts, as the trace names them (lower sorts first)
+_KEY_NAMES = ("block", "level", "status", "setting_support", "context", "catalogue_order")
 _GROUP_ORDER = {"next_option": 0, "avoid": 1, "investigational": 2, "unranked": 3}
 
 

@@ -246,6 +246,38 @@ class DrugReason:
 
 
 @dataclass(frozen=True, slots=True)
+class TraceItem:
+    """One statement a drug call weighed: a finding's reason or a treatment-setting statement."""
+
+    label: str  # "ALK G1202R", "setting: after crizotinib", "treatment history: ..."
+    catalogue_id: str
+    call: DrugCallValue
+    level: str = ""  # the item's own level ("" when no source states one)
+    counted: bool = True  # False: shown only (superseded by a compound entry)
+    after_progression: bool = False  # a source reports activity after progression on the drug
+    evidence: tuple[str, ...] = ()  # "citation [PMID ...]: call, level" per evidence item
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One step of the path a drug call took (the decision layer's rules, in order).
+
+    ``step`` is ``evidence`` (what each counted finding says), ``setting`` (treatment-setting
+    statements that filled or supported a reason), ``combine`` (the combination rule over
+    ``items``), ``history`` (progressed on the drug), ``context`` (CNS and other ranking
+    statements), ``caveat`` (findings shown but kept out of the calls) or ``rank``.
+    """
+
+    step: str
+    rule: str  # the rule applied, as a sentence
+    call: str = ""  # the call after this step ("" when the step does not set it)
+    level: str = ""
+    items: tuple[TraceItem, ...] = ()
+    key: tuple[str, ...] = ()  # rank: the sort key, as "name=value" strings
+    rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DrugCall:
     """The combined call for one drug over all findings of a sample."""
 
@@ -263,6 +295,7 @@ class DrugCall:
     oncokb_level: str = ""  # OncoKB-style level: 1, 2, 3A, 4, R1, R2
     group: str = ""  # next_option, avoid, investigational, unranked (report blocks)
     alk_part: str = ""  # a combination's ALK inhibitor chosen from the on-target profile
+    trace: tuple[TraceStep, ...] = ()  # the path the call took ("why this call")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ from alkannot.models import (
     SampleMetadata,
     SampleResult,
     SkippedRecord,
+    TraceItem,
+    TraceStep,
 )
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
@@ -94,7 +96,21 @@ def result_from_dict(d: dict) -> SampleResult:
             )
             for r in dc.get("reasons", [])
         )
-        drugs.append(_make(DrugCall, {**dc, "reasons": reasons}))
+        steps = tuple(
+            _make(
+                TraceStep,
+                {
+                    **s,
+                    "key": tuple(s.get("key", ())),
+                    "items": tuple(
+                        _make(TraceItem, {**i, "evidence": tuple(i.get("evidence", ()))})
+                        for i in s.get("items", ())
+                    ),
+                },
+            )
+            for s in dc.get("trace", ())
+        )
+        drugs.append(_make(DrugCall, {**dc, "reasons": reasons, "trace": steps}))
     return SampleResult(
         sample=d["sample"],
         build=d["build"],
