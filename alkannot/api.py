@@ -48,8 +48,10 @@ DEFAULT_MIN_VAF = Thresholds().min_vaf
 DEFAULT_MIN_DEPTH = Thresholds().min_depth
 DEFAULT_MIN_ALT_READS = Thresholds().min_alt_reads
 REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
-#: Formats written only when asked for: ``pdf`` needs a Chromium browser on the machine.
-OPTIONAL_FORMATS = ("pdf",)
+#: Formats written only when asked for: ``pdf`` needs a Chromium browser on the machine; ``va``
+#: (GA4GH VA-Spec statements) and ``fhir`` (HL7 FHIR Genomics Reporting bundle) import their
+#: libraries only then.
+OPTIONAL_FORMATS = ("pdf", "va", "fhir")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -708,6 +710,10 @@ def write_sample_reports(
         from alkannot.report.pdf import find_browser
 
         find_browser()  # no browser: fail before any file is written
+    if {"va", "fhir"} & set(formats):
+        from alkannot.exchange import check_formats
+
+        check_formats(formats)  # a missing library: fail before any file is written
     from alkannot.outdir import staged
 
     outdir = Path(outdir)
@@ -743,6 +749,10 @@ def write_sample_reports(
 
             paths["pdf"] = stage / f"{result.sample}.pdf"
             write_pdf(render_html(result, report_date, signoff, paper or "A4"), paths["pdf"])
+        if {"va", "fhir"} & set(formats):
+            from alkannot.exchange import write_exchange
+
+            paths.update(write_exchange(result, stage, formats))
     return {kind: outdir / p.name for kind, p in paths.items()}
 
 

@@ -126,7 +126,7 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     callback=_split_csv,
     default=",".join(REPORT_FORMATS),
     show_default=True,
-    help="Reports to write.",
+    help="Reports to write; also pdf, va (GA4GH VA-Spec statements), fhir (HL7 FHIR bundle).",
 )
 @click.option(
     "--full-checksums",
