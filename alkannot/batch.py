@@ -26,6 +26,8 @@ REPORT_SUFFIXES = {
     "json": ("json",),
     "html": ("html",),
     "xlsx": ("xlsx",),
+    "va": ("va.json",),  # asked for only: GA4GH VA-Spec statements
+    "fhir": ("fhir.json",),  # asked for only: HL7 FHIR Genomics Reporting bundle
 }
 INPUT_COLUMNS = FILE_COLUMNS  # the sheet's input files: their paths and times plan reruns
 #: written beside the tsv reports when the sample has read evidence (--bam)
@@ -180,8 +182,8 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
         status, error = "annotated", None
     except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
         # reports of an earlier run must not stand beside the error: remove them
-        for f in FORMATS:
-            for s in REPORT_SUFFIXES[f]:
+        for suffixes in REPORT_SUFFIXES.values():
+            for s in suffixes:
                 (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
         for s in READ_SUFFIXES:
             (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
@@ -255,11 +257,15 @@ def run_batch(
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # once for the batch, not as an error of every sample
-    unknown_formats = sorted(set(formats) - set(FORMATS))
+    unknown_formats = sorted(set(formats) - set(REPORT_SUFFIXES))
     if unknown_formats:
         raise ConfigError(
-            f"unknown report format(s) {', '.join(unknown_formats)}; use {', '.join(FORMATS)}"
+            f"unknown report format(s) {', '.join(unknown_formats)}; use {', '.join(REPORT_SUFFIXES)}"
         )
+    if {"va", "fhir"} & set(formats):
+        from alkannot.exchange import check_formats
+
+        check_formats(formats)  # a missing library stops the batch, not each sample
     rows = read_samplesheet(samplesheet, base=base)
     check_vocabularies(rows, samplesheet)
     if only:

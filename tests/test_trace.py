@@ -11,35 +11,19 @@ every call of the bundled example batch, read back from the JSON files.
 from __future__ import annotations
 
 import ast
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from alkannot.report.json import result_from_dict
+from tests.exchange_helpers import example_batch, load  # noqa: F401 (a fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
 WORST = {"sensitive": 0, "unknown": 1, "reduced": 2, "resistant": 3}
 LEVELS = ("guideline", "clinical", "case", "preclinical", "inferential")
 
 
 @pytest.fixture(scope="module")
-def example_calls(tmp_path_factory):
-    out = tmp_path_factory.mktemp("batch")
-    subprocess.run(
-        [sys.executable, "-m", "alkannot", "batch", "resources/examples/samples.tsv", "-o", out]
-        + ["--formats", "json,html"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    results = [
-        json.loads(p.read_text()) for p in sorted(out.glob("*/*.json")) if ".run." not in p.name
-    ]
-    assert len(results) == 7  # the seven rows of resources/examples/samples.tsv
-    return results
+def example_calls(example_batch):  # noqa: F811
+    return [load(example_batch, s, "json") for s in example_batch]
 
 
 def _rederive(trace: list[dict]) -> tuple[str, str]:

@@ -74,18 +74,32 @@ def show(ctx: click.Context, entry_id: str) -> None:
 
 @catalogue.command(context_settings=_CTX)
 @click.option(
-    "--format", "fmt", type=click.Choice(["tsv", "json"]), default="tsv", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["tsv", "json", "va-spec"]),
+    default="tsv",
+    show_default=True,
+    help="va-spec: one GA4GH VA-Spec therapeutic-response statement per entry and drug.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: stdout]."
 )
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str | None) -> None:
-    """One row per entry x drug x evidence item."""
+    """One row per entry x drug x evidence item (va-spec: one statement per entry x drug)."""
     from alkannot.report.atomic import write_text
     from alkannot.report.tsv import render
 
     cat = _load(ctx)
+    if fmt == "va-spec":
+        from alkannot.exchange.va_spec import catalogue_statements, to_json
+
+        text = to_json(catalogue_statements(cat))
+        if output:
+            write_text(output, text)
+        else:
+            click.echo(text, nl=False)
+        return
     rows = []
     for e in cat.entries.values():
         for drug, d in e.drugs.items():

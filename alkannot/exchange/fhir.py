@@ -282,7 +282,10 @@ def _task(dc: DrugCall, ctx: dict, implication: str) -> dict:
         "code": _cc(
             "Consider alternative medication", LOINC, "LA26421-0", "Consider alternative medication"
         ),
-        "description": f"Next option {dc.rank}: {dc.drug} ({dc.call}; {dc.level} evidence)",
+        "description": f"Next option {dc.rank}: {dc.drug}",
+        "note": [
+            {"text": f"call {dc.call}; {dc.level} evidence; {dc.status or 'status not recorded'}"}
+        ],
         "for": {"reference": ctx["patient"]},
         "reasonReference": {"reference": implication},
     }
@@ -363,11 +366,39 @@ def build_bundle(result: SampleResult) -> dict:
     results = findings + regions + implications
     report = _report(result, ctx, results, tasks)
     entries = [report, *_subject(result, ctx), *results, *tasks]
+    for e in entries:
+        e["text"] = _narrative(e)
     return {
         "resourceType": "Bundle",
         "id": ids("bundle").removeprefix("urn:uuid:"),
         "type": "collection",
         "entry": [{"fullUrl": f"urn:uuid:{e['id']}", "resource": e} for e in entries],
+    }
+
+
+def _narrative(resource: dict) -> dict:
+    """A one-paragraph generated narrative (FHIR dom-6: a resource should have one)."""
+    from html import escape
+
+    kind = resource["resourceType"]
+    if kind == "DiagnosticReport":
+        text = resource["conclusion"]
+    elif kind == "Task":
+        text = resource["description"]
+    elif kind == "Specimen":
+        text = f"Specimen: {resource['type']['text']}"
+    elif kind == "Patient":
+        text = f"The patient of sample {resource['identifier'][0]['value']}"
+    else:
+        parts = [
+            c.get("valueCodeableConcept", {}).get("text") or c.get("valueString", "")
+            for c in resource.get("component", ())
+        ]
+        value = resource.get("valueCodeableConcept", {}).get("text", "")
+        text = f"{resource['code']['text']}: " + "; ".join(x for x in (value, *parts) if x)
+    return {
+        "status": "generated",
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(text)}</p></div>',
     }
 
 
