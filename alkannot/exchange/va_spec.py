@@ -45,6 +45,13 @@ _CONDITION = {
 ALKANNOT = "https://github.com/alkannot/alkannot/codes"
 
 
+def urn(*parts: str) -> str:
+    """``urn:alkannot:`` and the parts, each percent-encoded (drug names hold spaces)."""
+    from urllib.parse import quote
+
+    return "urn:alkannot:" + ":".join(quote(p, safe="") for p in parts)
+
+
 def _concept(kind: str, name: str) -> dict:
     return {"conceptType": kind, "name": name}
 
@@ -188,7 +195,7 @@ def sample_statements(result: SampleResult) -> list[dict]:
             ]
             out.append(
                 statement(
-                    f"urn:alkannot:{result.sample}:{dc.drug}:{r.catalogue_id}",
+                    urn(result.sample, dc.drug, r.catalogue_id),
                     _finding_subject(f, parts, alleles),
                     dc.drug,
                     _components(dc.drug, dc.alk_part),
@@ -226,7 +233,7 @@ def catalogue_statements(catalogue) -> list[dict]:
             comps = catalogue.drug_by_id[drug].components if drug in catalogue.drug_by_id else ()
             out.append(
                 statement(
-                    f"urn:alkannot:catalogue:{catalogue.version}:{e.id}:{drug}",
+                    urn("catalogue", catalogue.version.split()[0], e.id, drug),
                     subject,
                     drug,
                     comps or (drug,),
