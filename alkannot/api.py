@@ -710,10 +710,6 @@ def write_sample_reports(
         from alkannot.report.pdf import find_browser
 
         find_browser()  # no browser: fail before any file is written
-    if {"va", "fhir"} & set(formats):
-        from alkannot.exchange import check_formats
-
-        check_formats(formats)  # a missing library: fail before any file is written
     from alkannot.outdir import staged
 
     outdir = Path(outdir)

@@ -262,10 +262,6 @@ def run_batch(
         raise ConfigError(
             f"unknown report format(s) {', '.join(unknown_formats)}; use {', '.join(REPORT_SUFFIXES)}"
         )
-    if {"va", "fhir"} & set(formats):
-        from alkannot.exchange import check_formats
-
-        check_formats(formats)  # a missing library stops the batch, not each sample
     rows = read_samplesheet(samplesheet, base=base)
     check_vocabularies(rows, samplesheet)
     if only:

@@ -1,7 +1,9 @@
 """Exchange formats: GA4GH VRS ids, VA-Spec statements and an HL7 FHIR Genomics report.
 
 ``vrs`` is imported on every run (ids are cheap and go into every report); ``va_spec`` and
-``fhir`` only when their formats are asked for.
+``fhir`` only when their formats are asked for. None needs a third-party library at run time;
+the GA4GH and HL7 models check their output in the tests (``pip install 'alkannot[exchange]'``
+to check it yourself).
 """
 
 from __future__ import annotations
@@ -11,14 +13,6 @@ from pathlib import Path
 
 #: per-sample exchange formats (``--formats``) and the file each writes
 EXCHANGE_FORMATS = {"va": "va.json", "fhir": "fhir.json"}
-
-
-def check_formats(formats: Sequence[str]) -> None:
-    """Fail before any file is written when a format's library is missing."""
-    if "fhir" in formats:
-        from alkannot.exchange.fhir import check_available
-
-        check_available()
 
 
 def write_exchange(result, stage: Path, formats: Sequence[str]) -> dict[str, Path]:
