@@ -104,3 +104,11 @@ def test_catalogue_export_va_spec(tmp_path):
     }
     ids = {tuple(_parts(s["id"])[4:6]) for s in statements}
     assert ids == stated
+
+
+def test_same_result_same_bytes(example_batch):  # noqa: F811
+    from alkannot.report.json import result_from_dict
+
+    result = result_from_dict(load(example_batch, "P01", "json"))
+    written = (example_batch["P01"] / "P01.va.json").read_text(encoding="utf-8")
+    assert va_spec.to_json(va_spec.sample_statements(result)) == written
