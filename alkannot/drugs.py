@@ -242,7 +242,7 @@ def _call_for(
                     r.level = de.level
                     r.label += f" (and setting: {_setting_name(e)})"
                 r.evidence = r.evidence + de.evidence
-        steps.append(trace.setting_step(_setting_name(e), reasons))
+    steps += [s for s in (trace.setting_step(reasons),) if s]
     counted_r = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
     if counted_r and any(r.call != "unknown" for r in counted_r):

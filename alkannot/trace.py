@@ -59,16 +59,18 @@ def evidence_step(reasons: Iterable[_ReasonLike]) -> TraceStep:
     return TraceStep("evidence", rule, items=items)
 
 
-def setting_step(setting: str, reasons: Iterable[_ReasonLike]) -> TraceStep:
-    """Rule 3 within findings: a setting statement filled or supported the findings' reasons."""
+def setting_step(reasons: Iterable[_ReasonLike]) -> TraceStep | None:
+    """Rule 3 within findings: the reasons a treatment-setting statement filled or supported."""
     changed = tuple(item(r) for r in reasons if "setting:" in r.label)
-    rule = (
-        f"treatment setting '{setting}' covers the findings whose sources are silent on the drug "
-        "and supports positive calls (it holds whatever the mechanism)"
-    )
     if not changed:
-        rule += "; here it changed no reason"
-    return TraceStep("setting", rule, items=changed)
+        return None
+    return TraceStep(
+        "setting",
+        "a treatment-setting statement that applies to this patient covers the findings whose "
+        "sources are silent on the drug and supports positive calls (it holds whatever the "
+        "mechanism)",
+        items=changed,
+    )
 
 
 def combine_step(call: str, level: str, combined: Iterable[_ReasonLike], setting_only: bool):
