@@ -243,14 +243,13 @@ def _call_for(
                     r.label += f" (and setting: {_setting_name(e)})"
                 r.evidence = r.evidence + de.evidence
     steps += [s for s in (trace.setting_step(reasons),) if s]
-    counted_r = [r for r in reasons if r.counted]
+    counted_r = combined = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
     if counted_r and any(r.call != "unknown" for r in counted_r):
         call = max((r.call for r in counted_r), key=_WORST.get)
         stated = {r.call for r in counted_r} - {"unknown"}
         conflicting = any(r.conflicting for r in counted_r) or len(stated) > 1
         level = _combined_level(call, counted_r)
-        steps.append(trace.combine_step(call, level, counted_r, setting_only=False))
     else:
         # every counted finding is silent on this drug: the treatment setting speaks
         for e in ctx.settings:
@@ -267,13 +266,15 @@ def _call_for(
                     after_progression=de.after_progression,
                 )
             )
-        setting_r = [r for r in reasons if r.catalogue_id in {e.id for e in ctx.settings}]
+        setting_r = combined = [
+            r for r in reasons if r.catalogue_id in {e.id for e in ctx.settings}
+        ]
         if setting_r:
             call = max((r.call for r in setting_r), key=_WORST.get)
             level = _combined_level(call, setting_r) or min(
                 (r.level for r in setting_r), key=LEVEL_RANK.get
             )
-        steps.append(trace.combine_step(call, level, setting_r, setting_only=True))
+    steps.append(trace.combine_step(call, level, combined, setting_only=combined is not counted_r))
     progressed_on = drug.id in progressed
     if progressed_on and not any(r.after_progression for r in reasons if r.call == call):
         reasons.append(
