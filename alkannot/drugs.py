@@ -129,8 +129,9 @@ def build_drug_matrix(
                 "kinase-domain variant(s) of unknown significance present (no effect on calls): "
                 + ", ".join(f.alteration for f in vus)
             )
-        held = trace.held_back_step(findings, drug.id, catalogue.entries)
-        steps = dc.trace + ((held,) if held else ())
+        steps = dc.trace + trace.matrix_steps(
+            findings, drug.id, catalogue.entries, ctx.notes.get(drug.id, ())
+        )
         out.append(replace(dc, note="; ".join(dict.fromkeys(note)), trace=steps))
     return _rank(out, catalogue, ctx)
 

@@ -133,6 +133,24 @@ def held_back_step(findings: Iterable[Finding], drug: str, entries: dict) -> Tra
     )
 
 
+def matrix_steps(
+    findings: Iterable[Finding], drug: str, entries: dict, context_notes: Iterable[str]
+) -> tuple[TraceStep, ...]:
+    """The steps of the matrix as a whole: held-back findings, and context statements (CNS and
+    the like: ranking and wording, never the call)."""
+    steps = [held_back_step(findings, drug, entries)]
+    notes = tuple(context_notes)
+    if notes:
+        steps.append(
+            TraceStep(
+                "context",
+                "context statements (CNS involvement, the treatment setting) change the ranking "
+                "and the wording, never the call: " + " | ".join(notes),
+            )
+        )
+    return tuple(s for s in steps if s)
+
+
 def rank_step(rank: int | None, group: str, key: Iterable[tuple[str, object]]) -> TraceStep:
     """Rule 6: the ranking block and key, and the rank given."""
     rule = (

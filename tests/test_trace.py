@@ -95,6 +95,15 @@ def test_history_and_evidence_steps_name_their_sources(example_calls):
     assert cited and all(": " in ev for ev in cited)
 
 
+def test_cns_context_is_traced_beside_the_call(example_calls):
+    # P04 has CNS metastases (resources/examples/samples.tsv): the CNS statements change ranking
+    # and wording; the trace says so without a call of its own
+    p04 = next(r for r in example_calls if r["sample"] == "P04")
+    context = [s for dc in p04["drugs"] for s in dc["trace"] if s["step"] == "context"]
+    assert context and all(not s["call"] for s in context)
+    assert any("CNS" in s["rule"] for s in context)
+
+
 def test_trace_survives_the_json_round_trip(example_calls):
     result = result_from_dict(example_calls[0])
     assert result.drugs[0].trace[0].step == "evidence"
