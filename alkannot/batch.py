@@ -168,13 +168,12 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
     sample_dir = outdir / row.sample
     error_file = sample_dir / f"{row.sample}.error.txt"
     try:
-        result = annotate_sample(
-            row.vcf,
-            **row.annotate_kwargs(),
+        thresholds = Thresholds(
             min_vaf=settings["min_vaf"],
             min_depth=settings["min_depth"],
             min_alt_reads=settings["min_alt_reads"],
         )
+        result = annotate_sample(row.request(thresholds))
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
         status, error = "annotated", None

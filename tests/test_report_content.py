@@ -274,9 +274,10 @@ def test_sample_sheet_carries_the_clinical_columns(tmp_path):
         "sample\tvcf\tspecimen_type\ttumour_type\ttime_on_therapy\n"
         f"A\t{vcf}\tplasma\tadenocarcinoma\tcrizotinib=14;alectinib=3\n"
     )
-    kw = read_samplesheet(sheet)[0].annotate_kwargs()
-    assert kw["specimen_type"] == "plasma" and kw["tumour_type"] == "adenocarcinoma"
-    assert kw["time_on_therapy"] == {"crizotinib": "14", "alectinib": "3"}
+    request = read_samplesheet(sheet)[0].request()
+    assert request.rebiopsy.specimen_type == "plasma"
+    assert request.context.tumour_type == "adenocarcinoma"
+    assert request.context.time_on_therapy == {"crizotinib": 14.0, "alectinib": 3.0}
     sheet.write_text(f"sample\tvcf\tspecimen_type\nA\t{vcf}\tbone\n")
     with pytest.raises(ConfigError, match="row 2.*specimen-type"):
         read_samplesheet(sheet)

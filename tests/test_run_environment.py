@@ -174,10 +174,10 @@ def test_batch_goes_on_after_an_unexpected_exception(tmp_path, monkeypatch):
     sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\nB\t{GOOD_VCF}\n")
     real = api.annotate_sample
 
-    def flaky(vcf, **kw):
-        if kw.get("sample_name") == "A":
+    def flaky(request):
+        if request.sample_name == "A":
             raise RuntimeError("a bug\nover two lines")
-        return real(vcf, **kw)
+        return real(request)
 
     monkeypatch.setattr(api, "annotate_sample", flaky)
     failed = run_batch(sheet, tmp_path / "out", formats=("json",))

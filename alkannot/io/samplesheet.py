@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.models import Thresholds
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
+from alkannot.request import (
+    SampleRequest,
+    check_specimen_type,
+    check_time_on_therapy,
+    parse_time_on_therapy,
+    sample_request,
+)
 
 #: columns naming input files (paths relative to the sheet's base)
 FILE_COLUMNS = (
@@ -77,9 +85,14 @@ class SampleRow:
     rna_bam: str | None = None
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
 
-    def annotate_kwargs(self) -> dict:
-        """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
-        return dict(
+    def request(self, thresholds: Thresholds | None = None) -> SampleRequest:
+        """The row as a :class:`~alkannot.request.SampleRequest` (its files must exist).
+
+        ``thresholds`` are the batch's support rules (default: the defaults); ``purity`` and
+        ``ploidy`` apply to both time points, as on the command line.
+        """
+        request = sample_request(
+            self.vcf,
             sample_name=self.sample,
             build=self.build,
             cnv=self.cnv,
@@ -100,6 +113,7 @@ class SampleRow:
             tumour_type=self.tumour_type,
             time_on_therapy=dict(self.time_on_therapy),
         )
+        return request if thresholds is None else replace(request, thresholds=thresholds)
 
 
 _BOOL = {
@@ -231,14 +245,13 @@ def read_samplesheet(
                 )
             values[col] = x
         values["build"] = rec.get("build") or None
-        from alkannot.api import clinical_context, parse_time_on_therapy
-
         values["specimen_type"] = rec.get("specimen_type") or None
         values["tumour_type"] = rec.get("tumour_type") or None
         for col in ("specimen_type", "time_on_therapy"):  # checked before any job
             try:
                 times = parse_time_on_therapy(rec.get("time_on_therapy"))
-                clinical_context(values["specimen_type"], None, times)
+                check_specimen_type(values["specimen_type"])
+                check_time_on_therapy(times)
             except ConfigError as exc:
                 if col == "specimen_type" and "specimen" not in str(exc):
                     continue
