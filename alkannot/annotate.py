@@ -177,8 +177,8 @@ def _as_observation(f: Finding) -> Finding:
 
 
 def _annotation_check(v: Variant, gene: str, short: str) -> str:
+    from alkannot.consequence import choose_annotation
     from alkannot.hgvs import normalise_protein_change
-    from alkannot.io.annotations import choose_annotation
 
     ext = choose_annotation(v.annotations, gene) if v.annotations else None
     if ext is None:
@@ -250,8 +250,8 @@ def annotate_bypass(
     v: Variant, gene: str, build: str, catalogue, passed: bool, notes: tuple[str, ...]
 ) -> Finding | SkippedRecord:
     """Name a variant in a bypass-track gene: curated hotspot allele, else the VCF's annotation."""
+    from alkannot.consequence import choose_annotation
     from alkannot.hgvs import normalise_protein_change, one_to_three
-    from alkannot.io.annotations import choose_annotation
 
     short = hgvsp = hgvsc = consequence = how = ""
     for h in bypass_hotspots(build):

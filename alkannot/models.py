@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 from alkannot.errors import ConfigError
 
+#: version of the per-sample JSON layout (alkannot/report/schema/sample_result.schema.json):
+#: written by :mod:`alkannot.report.json`, checked by :mod:`alkannot.io.results`
+SCHEMA_VERSION = "2.1.0"
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]

@@ -180,7 +180,7 @@ def test_detect_build_from_liftover_lines():
 
 
 def test_build_from_ref_bases_needs_agreement_and_enough_bases():
-    from alkannot.genome.build import build_from_bases
+    from alkannot.genome.refbases import build_from_bases
 
     # GRCh37 KRAS codon 12 is ACC at 12:25398283-25398285 (plus strand; G12C REF C at 25398285)
     assert build_from_bases([("12", 25398283, "ACC"), ("12", 25398285, "C")])[0] == "GRCh37"
