@@ -15,7 +15,7 @@ from alkannot.genome.sequence import ReferenceSequence
 from alkannot.resources import resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from tests.shared_data import SHARED, needs_shared  # noqa: E402
 
 # Standard genetic code, written out here so the check does not use the program's own table.
 _AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
@@ -129,7 +129,7 @@ def test_reference_outside_slice_raises():
         ReferenceSequence("GRCh38").fetch("chr2", 29919993, 29919995)  # ALK exon 1
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ reference tables not available")
+@needs_shared("reference")
 def test_resources_are_reproducible_from_shared_reference(tmp_path):
     subprocess.run(
         [
@@ -149,7 +149,7 @@ def test_resources_are_reproducible_from_shared_reference(tmp_path):
             assert bundled.read_bytes() == built.read_bytes(), bundled
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ reference tables not available")
+@needs_shared("reference")
 def test_slice_bases_equal_the_shared_plus_strand_table():
     rows = [
         line.split("\t")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pysam
-import pytest
 
 from alkannot.reads.bam import open_alignments
 from alkannot.reads.fusion_reads import find_fusion, junction_check
 from tests.reads_helpers import SHARED, BamBuilder, random_seq, revcomp
+from tests.shared_data import needs_shared
 
 B3, B5 = 29224000, 42299000
 ALK_SEQ = random_seq(400, 1)  # invented bases standing for ALK intron 19 before B3
@@ -114,9 +114,7 @@ def test_junction_check_lost_versus_not_covered(tmp_path):
 
 
 DNAFUSION = SHARED / "wild" / "dnafusion"
-needs_dnafusion = pytest.mark.skipif(
-    not (DNAFUSION / "H3122_EML4.bam").is_file(), reason="shared/wild/dnafusion not present"
-)
+needs_dnafusion = needs_shared("wild", "dnafusion", "H3122_EML4.bam")
 
 
 def _exon_bounds(gene_file: str, build_col: str = "GRCh38") -> dict[int, tuple[int, int]]:
@@ -210,7 +208,7 @@ def test_baseline_bam_junction_decides_lost_or_not_covered(tmp_path):
 SPLITFUSION = SHARED / "wild" / "splitfusion" / "Lib001.consolidated.bam"
 
 
-@pytest.mark.skipif(not SPLITFUSION.is_file(), reason="shared/wild/splitfusion not present")
+@needs_shared("wild", "splitfusion", "Lib001.consolidated.bam")
 def test_grch37_rna_library_split_reads_end_at_the_eml4_exon_table():
     # an RNA-derived library: junction reads join exon ends. SplitFusion's own result for this
     # library (Zheng-NGS-Lab/SplitFusion inst/data/example_data/output/Lib001/Lib001.brief.summary)

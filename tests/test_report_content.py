@@ -20,15 +20,11 @@ from alkannot.errors import ConfigError
 from alkannot.report.cohort import relative_link, wilson_interval
 from alkannot.report.firstscreen import drug_blocks, not_seen
 from alkannot.report.tsv import cell
+from tests.shared_data import SHARED, needs_shared
 from tests.test_reports import BIDI_PARTNER, BIDI_SAMPLE, bidi_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "resources" / "examples" / "GRCh38"
-# shared/ sits beside the checkout (main, CI); a worktree one level deeper finds it further up
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
-    ROOT.parent / "shared",
-)
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -169,7 +165,7 @@ def test_citations_resolve_to_links():
     assert refs["47"]["pmid"] == ""
 
 
-@pytest.mark.skipif(not (SHARED / "review").is_dir(), reason="shared/ not present")
+@needs_shared("review")
 def test_review_reference_table_is_built_from_the_review_text():
     import sys
 
