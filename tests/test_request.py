@@ -133,3 +133,27 @@ def test_stages_read_compare_and_agree_on_their_own():
     base.build = "GRCh37"
     with pytest.raises(ConfigError, match="baseline VCF is GRCh37 but the re-biopsy is GRCh38"):
         check_same_build(now, base, "b.vcf")
+
+
+def test_fusion_absence_stage_on_its_own():
+    """README "Drug matrix": "fusion not detected" is a loss only beside a fusion-positive
+    baseline and adequate tumour content (review 2.3 [47]); beside a kinase-domain mutation, which
+    needs the fusion, it is a contradiction to resolve (said as a warning)."""
+    from alkannot.annotate import add_fusion_absence
+    from alkannot.models import Finding
+
+    cat, th = load_catalogue(), Thresholds()
+    same, none = add_fusion_absence([], "present", cat, "present", purity=0.5, thresholds=th)
+    assert (same, none) == ([], [])  # the fusion was detected: nothing to add
+    (lost,), warnings = add_fusion_absence([], "absent", cat, "present", purity=0.5, thresholds=th)
+    assert (lost.alteration, lost.drives_calls, warnings) == ("fusion lost", True, [])
+    (low,), _ = add_fusion_absence([], "absent", cat, "present", purity=0.1, thresholds=th)
+    assert low.alteration == "fusion not detected (unconfirmed)" and not low.drives_calls
+    g1202r = Finding(
+        "mutation", "ALK", "G1202R", catalogue_id="ALK_G1202R", mechanism="on_target_mutation"
+    )
+    both, warnings = add_fusion_absence(
+        [g1202r], "absent", cat, "present", purity=0.5, thresholds=th
+    )
+    assert both[0] is g1202r and both[1].alteration == "fusion not detected (contradiction)"
+    assert len(warnings) == 1 and warnings[0].startswith("CONTRADICTION")
