@@ -39,9 +39,17 @@ def _no_constants(name: str) -> None:
 
 
 @cache
-def _schema() -> dict:
+def _validator():
+    """One compiled validator for every result of a run (compiling it per file cost more than
+    annotating a sample); ``schema_version`` is checked apart, by major version."""
+    import jsonschema
+
     path = Path(__file__).resolve().parents[1] / "report" / "schema" / "sample_result.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"] = {**schema["properties"], "schema_version": {"type": "string"}}
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def read_result_json(path: str | Path):
@@ -82,10 +90,10 @@ def read_result_json(path: str | Path):
             " results: annotate the sample again with this version",
             path=str(p),
         )
-    schema = dict(_schema())
-    schema["properties"] = {**schema["properties"], "schema_version": {"type": "string"}}
     try:
-        jsonschema.validate(data, schema)
+        error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+        if error is not None:
+            raise error
         return result_from_dict(data)
     except RecursionError:
         raise InputFormatError(f"JSON nested too deeply; {what}", path=str(p)) from None
