@@ -285,6 +285,7 @@ def annotate_sample(
     """
     from alkannot.catalogue import load_catalogue
     from alkannot.drugs import build_drug_matrix
+    from alkannot.lines import board_context
     from alkannot.outdir import check_sample_id
 
     vcf = _require_file(vcf, "VCF")
@@ -484,6 +485,7 @@ def annotate_sample(
                 **run_configuration(cat, now.build, catalogue is not None),
             },
             reads=reads,
+            board_context=board_context(findings, metadata, cat),
         )
     finally:
         hasher.cancel()
@@ -557,6 +559,7 @@ def run_configuration(cat, build: str, local: bool) -> dict:
             "version": cat.version,
             "path": str(cat.path) if local else "bundled",
             "sha256": file_checksum(cat.path).sha256,
+            "changes": cat.change_log_text(),
         },
     }
 

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from alkannot.models import (
+    BoardNote,
     DrugCall,
     DrugReason,
     Evidence,
@@ -29,7 +30,7 @@ from alkannot.models import (
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 
 @cache
@@ -76,7 +77,14 @@ def _make(cls, data: dict):
     names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in data.items() if k in names}
     for k, v in kwargs.items():
-        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy", "progressed_on"):
+        if isinstance(v, list) and k in (
+            "filter",
+            "notes",
+            "prior_therapy",
+            "progressed_on",
+            "recommend",
+            "look_for",
+        ):
             kwargs[k] = tuple(v)
     return cls(**kwargs)
 
@@ -114,6 +122,7 @@ def result_from_dict(d: dict) -> SampleResult:
         catalogue_version=d.get("catalogue_version", ""),
         settings=dict(d.get("settings", {})),
         reads=_reads_from_dict(d.get("reads")),
+        board_context=[_make(BoardNote, b) for b in d.get("board_context", [])],
     )
 
 
