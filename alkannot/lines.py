@@ -10,6 +10,7 @@ entry (every statement carries its citation, from ``resources/catalogue/sources_
   catalogue's existing settings (review section 3 and the approvals) and has no line note.
 - **Prognostic context**: EML4-ALK variant 3 (Lin 2018) and a TP53 mutation (CROWN) predict
   earlier resistance, not which drug works.
+- **Compound class** of a counted compound finding: G1202R-based or I1171-based.
 - **Histologic re-review**: the ALK fusion is retained, no counted on- or off-target mechanism
   was found, and both TP53 and RB1 carry a passing protein-altering change.
 """
@@ -148,10 +149,27 @@ def fusion_retained(findings: Iterable[Finding]) -> bool:
     )
 
 
+def compound_class_notes(findings: list[Finding], catalogue: Catalogue) -> list[BoardNote]:
+    """The class of each counted compound finding (G1202R-based or I1171-based, Shiba-Ishii 2022).
+
+    The class says where a compound belongs; its calls stay the entry's own.
+    """
+    out = []
+    for f in findings:
+        entry = catalogue.entries.get(f.catalogue_id)
+        if not (f.drives_calls and entry is not None and entry.compound_class):
+            continue
+        title = f"ALK {f.alteration}: {entry.compound_class} compound mutation"
+        src = (entry.class_source,) if entry.class_source else ()
+        out.append(BoardNote("compound_class", title, (), _lines(src), entry.id))
+    return out
+
+
 def board_context(
     findings: list[Finding], metadata: SampleMetadata, catalogue: Catalogue
 ) -> list[BoardNote]:
-    """Every board note of a sample: line of therapy, prognostic context, histology."""
-    notes = [line_note(metadata, catalogue), *prognostic_notes(findings, catalogue)]
+    """Every board note of a sample: line of therapy, compound class, prognosis, histology."""
+    notes = [line_note(metadata, catalogue), *compound_class_notes(findings, catalogue)]
+    notes += prognostic_notes(findings, catalogue)
     notes.append(histology_note(findings, catalogue))
     return [n for n in notes if n is not None]

@@ -314,7 +314,7 @@ class SampleMetadata:
 class BoardNote:
     """A sourced statement for the board that changes no call and no rank.
 
-    ``topic`` is ``line_of_therapy``, ``prognostic`` or ``histology``; ``title`` names the
+    ``topic`` is ``line_of_therapy``, ``compound_class``, ``prognostic`` or ``histology``; ``title`` names the
     setting or marker; each line of ``recommend`` and ``look_for`` ends with its citation.
     """
 
