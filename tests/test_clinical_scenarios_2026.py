@@ -407,3 +407,15 @@ def test_catalogue_is_3_0_0_with_a_change_log_in_the_report(tmp_path, cat):
     assert "Line of therapy and context" in html
     build = [sys.executable, str(ROOT / "scripts" / "build_catalogue_3.py"), "--check"]
     assert subprocess.run(build, cwd=ROOT, capture_output=True).returncode == 0
+
+
+def test_catalogue_readme_lists_every_source():
+    """resources/catalogue/README.md names every source of sources_2026.tsv: its PMID, DOI or
+    PMC id, or (for rows without one) the source's first word (author, agency or site)."""
+    readme = (ROOT / "resources" / "catalogue" / "README.md").read_text()
+    for r in source_rows().values():
+        ids = [r[k] for k in ("pmid", "doi", "pmc") if r[k] not in ("-", "")]
+        if ids:
+            assert any(i in readme for i in ids), r["fact"]
+        else:
+            assert r["source"].split()[0].rstrip(",;") in readme, r["fact"]
