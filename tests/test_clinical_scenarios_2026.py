@@ -216,15 +216,23 @@ def test_i1171n_plus_l1196m_keeps_its_lorlatinib_response(tmp_path):
     assert "I1171-based" in cls.title
 
 
-def test_recondo_compounds_are_their_own_entries(tmp_path):
-    """L1196M + D1203N (Recondo 2020, PMID 31585938, F29): the source reports only "differential
-    susceptibility" to lorlatinib, so the compound is its own finding and L1196M's own lorlatinib
-    call (Lin 2017 Table 2: targeted) is not inherited - its reason is marked superseded."""
-    records = [G38.alk_snv("L1196M", alt_reads=90), G38.alk_snv("D1203N", alt_reads=85)]
-    res = annotate(tmp_path, G38, records, prior_therapy=["alectinib"])
-    assert any(f.catalogue_id == "ALK_L1196M+D1203N" for f in res.findings)
+@pytest.mark.parametrize(
+    ("parts", "entry", "part_id", "history"),
+    [
+        (("L1196M", "D1203N"), "ALK_L1196M+D1203N", "ALK_L1196M", ["alectinib"]),
+        (("C1156Y", "G1269A"), "ALK_C1156Y+G1269A", "ALK_C1156Y", ["crizotinib"]),
+    ],
+)
+def test_recondo_compounds_are_their_own_entries(tmp_path, parts, entry, part_id, history):
+    """L1196M + D1203N and C1156Y + G1269A (Recondo 2020, PMID 31585938, F29/F30): the source
+    reports only "differential susceptibility" to lorlatinib, so each compound is its own finding
+    and its part's own lorlatinib call (L1196M: Lin 2017 Table 2; C1156Y: CIViC EID842) is not
+    inherited - the part's reason is marked superseded."""
+    records = [G38.alk_snv(parts[0], alt_reads=90), G38.alk_snv(parts[1], alt_reads=85)]
+    res = annotate(tmp_path, G38, records, prior_therapy=history)
+    assert any(f.catalogue_id == entry for f in res.findings)
     lor = drugs(res)["lorlatinib"]
-    part = [r for r in lor.reasons if r.catalogue_id == "ALK_L1196M"]
+    part = [r for r in lor.reasons if r.catalogue_id == part_id]
     assert part and all("superseded" in r.finding for r in part)
 
 
@@ -405,6 +413,10 @@ def test_catalogue_is_3_0_0_with_a_change_log_in_the_report(tmp_path, cat):
     html = render_html(res)
     assert "ALK_I1171N+L1198H / lorlatinib: no entry -&gt; resistant" in html
     assert "Line of therapy and context" in html
+    from alkannot.report.json import result_from_dict, result_to_dict
+
+    back = result_from_dict(result_to_dict(res))
+    assert back.board_context == res.board_context and res.board_context
     build = [sys.executable, str(ROOT / "scripts" / "build_catalogue_3.py"), "--check"]
     assert subprocess.run(build, cwd=ROOT, capture_output=True).returncode == 0
 
