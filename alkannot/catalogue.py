@@ -326,6 +326,21 @@ class Catalogue:
         return [e for e in self.entries.values() if not e.detectable_in_dna]
 
 
+def statement_lines(entry: Entry) -> list[str]:
+    """The sourced non-call statements of an entry, one line each, labelled by role."""
+    out = []
+    if entry.compound_class:
+        src = f" [{entry.class_source.cite}]" if entry.class_source else ""
+        out.append(f"compound class: {entry.compound_class}{src}")
+    for role, items in (
+        ("recommend", entry.recommend),
+        ("look for", entry.look_for),
+        ("source", entry.statements),
+    ):
+        out += [f"{role}: {s.text} [{s.cite}; {s.level or 'no level'}]" for s in items]
+    return out
+
+
 def _evidence(e: dict) -> Evidence:
     return Evidence(
         call=e["call"],

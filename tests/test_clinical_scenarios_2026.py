@@ -431,3 +431,16 @@ def test_catalogue_readme_lists_every_source():
             assert any(i in readme for i in ids), r["fact"]
         else:
             assert r["source"].split()[0].rstrip(",;") in readme, r["fact"]
+
+
+def test_catalogue_show_prints_a_line_with_its_sources():
+    """`alkannot catalogue show` prints a line-of-therapy entry's statements with their sources
+    (CROWN 5-year, PMID 38819031, F01) and a compound's class (Shiba-Ishii 2022, PMC9732888)."""
+    from click.testing import CliRunner
+
+    from alkannot.cli import cli
+
+    out = CliRunner().invoke(cli, ["catalogue", "show", "LINE_TREATMENT_NAIVE"]).output
+    assert "recommend:" in out and "PMID 38819031" in out
+    out = CliRunner().invoke(cli, ["catalogue", "show", "ALK_I1171N+L1198H"]).output
+    assert "I1171-based" in out and "doi:10.1038/s41467-021-21396-w" in out
