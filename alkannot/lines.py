@@ -70,8 +70,14 @@ def _lines(statements: Iterable) -> tuple[str, ...]:
     return tuple(f"{s.text} [{s.cite}; {s.level or 'no level'}]" for s in statements)
 
 
-def line_note(metadata: SampleMetadata, catalogue: Catalogue) -> BoardNote | None:
-    """The line-of-therapy note: what the sources recommend and what to look for."""
+def line_note(
+    metadata: SampleMetadata, catalogue: Catalogue, findings: Iterable[Finding] = ()
+) -> BoardNote | None:
+    """The line-of-therapy note: what the sources recommend and what to look for.
+
+    After a second-generation inhibitor, a plasma sample without a counted ALK mutation says that
+    a tissue biopsy may still find one (Shaw 2019: a plasma negative is weaker evidence).
+    """
     key = line_of_therapy(metadata, catalogue)
     entry = next((e for e in catalogue.entries_of_kind("line") if e.line == key), None)
     if entry is None:
@@ -79,6 +85,11 @@ def line_note(metadata: SampleMetadata, catalogue: Catalogue) -> BoardNote | Non
     title = entry.summary
     if key == "treatment_naive":
         title += " - no ALK inhibitor recorded; give --prior-therapy if one was received"
+    on_target = any(f.drives_calls and f.mechanism == "on_target_mutation" for f in findings)
+    if key == "after_first_line_second_generation" and not on_target:
+        title += " - no ALK mutation found"
+        if metadata.specimen_type == "plasma":
+            title += " in plasma: a tissue biopsy may still show one"
     return BoardNote(
         "line_of_therapy", title, _lines(entry.recommend), _lines(entry.look_for), entry.id
     )
@@ -169,7 +180,7 @@ def board_context(
     findings: list[Finding], metadata: SampleMetadata, catalogue: Catalogue
 ) -> list[BoardNote]:
     """Every board note of a sample: line of therapy, compound class, prognosis, histology."""
-    notes = [line_note(metadata, catalogue), *compound_class_notes(findings, catalogue)]
+    notes = [line_note(metadata, catalogue, findings), *compound_class_notes(findings, catalogue)]
     notes += prognostic_notes(findings, catalogue)
     notes.append(histology_note(findings, catalogue))
     return [n for n in notes if n is not None]

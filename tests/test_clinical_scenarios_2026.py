@@ -130,7 +130,7 @@ def test_after_first_line_alectinib_with_an_alk_mutation(tmp_path, specimen):
     assert d["alectinib"].rank is None and d["alectinib"].call == "resistant"
     (line,) = notes(res, "line_of_therapy")
     assert line.title.startswith("Progression on first-line alectinib")
-    assert "doi:10.1200/JCO.18.02236" in note_text(line)
+    assert "doi:10.1200/JCO.18.02236" in note_text(line) and "no ALK mutation" not in line.title
 
 
 @pytest.mark.parametrize("specimen", ["tissue", "plasma"])
@@ -147,6 +147,8 @@ def test_after_first_line_alectinib_without_an_alk_mutation(tmp_path, specimen):
     text = note_text(line)
     assert "plasma negative is weaker than a tissue negative" in text
     assert "after crizotinib alone it made no difference" in text
+    assert "no ALK mutation found" in line.title
+    assert ("tissue biopsy may still show one" in line.title) == (specimen == "plasma")
     assert drugs(res)["alectinib"].rank is None
 
 
