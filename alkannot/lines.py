@@ -8,8 +8,8 @@ entry (every statement carries its citation, from ``resources/catalogue/sources_
   first-line alectinib, brigatinib, ensartinib (or ceritinib) and nothing else; first-line
   lorlatinib and nothing else; two or more different ALK inhibitors. Crizotinib alone keeps the
   catalogue's existing settings (review section 3 and the approvals) and has no line note.
-- **Prognostic context**: EML4-ALK variant 3 (Lin 2018) and a TP53 mutation (CROWN) predict
-  earlier resistance, not which drug works.
+- **Prognostic context**: the EML4-ALK variant (Lin 2018: variant 3 against variant 1) and a TP53
+  mutation (CROWN) bear on earlier resistance, not on which drug works.
 - **Compound class** of a counted compound finding: G1202R-based or I1171-based.
 - **Histologic re-review**: the ALK fusion is retained, no counted on- or off-target mechanism
   was found, and both TP53 and RB1 carry a passing protein-altering change.
@@ -117,15 +117,21 @@ def altered(findings: Iterable[Finding], gene: str, truncating_only: bool = Fals
 
 
 def prognostic_notes(findings: list[Finding], catalogue: Catalogue) -> list[BoardNote]:
-    """Prognostic context for variant 3 and TP53 (never a reason for a call or a rank)."""
+    """Prognostic context of the fusion variant and TP53 (never a reason for a call or a rank).
+
+    The variant source (Lin 2018) compares variant 3 with variant 1, so v1 and v3 get its note;
+    v2 has no prognostic source here and gets none.
+    """
+    variant = fusion_variant(findings)
     present = {
-        "PROGNOSTIC_EML4ALK_V3": fusion_variant(findings).startswith("v3"),
+        "PROGNOSTIC_EML4ALK_V3": variant.startswith(("v1", "v3")),
         "PROGNOSTIC_TP53": altered(findings, "TP53"),
     }
     out = []
     for e in catalogue.entries_of_kind("prognostic"):
         if present.get(e.id):
-            title = f"{e.alteration}: prognostic, not predictive - no call or rank changes"
+            what = f"EML4-ALK {variant}" if e.id == "PROGNOSTIC_EML4ALK_V3" else e.alteration
+            title = f"{what}: prognostic, not predictive - no call or rank changes"
             out.append(BoardNote("prognostic", title, (), _lines(e.statements), e.id))
     return out
 

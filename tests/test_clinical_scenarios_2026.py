@@ -296,8 +296,13 @@ def test_prognostic_context_changes_no_call_or_rank(cat, base):
     with_context = [*base, fusion("v3a/v3b"), tp53, rb1]
     assert _matrix(with_context, cat) == _matrix([*base, fusion("v1")], cat)
     meta = SampleMetadata("S1", prior_therapy=("alectinib",))
-    ids = {n.catalogue_id for n in board_context(with_context, meta, cat)}
-    assert {"PROGNOSTIC_EML4ALK_V3", "PROGNOSTIC_TP53"} <= ids
+    got = {n.catalogue_id: n.title for n in board_context(with_context, meta, cat)}
+    assert {"PROGNOSTIC_EML4ALK_V3", "PROGNOSTIC_TP53"} <= set(got)
+    assert got["PROGNOSTIC_EML4ALK_V3"].startswith("EML4-ALK v3a/v3b: prognostic, not predictive")
+    # Lin 2018 compares v3 with v1: v1 gets the note too, v2 (no source here) does not
+    v1 = {n.catalogue_id for n in board_context([fusion("v1")], meta, cat)}
+    v2 = {n.catalogue_id for n in board_context([fusion("v2")], meta, cat)}
+    assert "PROGNOSTIC_EML4ALK_V3" in v1 and "PROGNOSTIC_EML4ALK_V3" not in v2
 
 
 def test_met_fusion_needs_alk_and_met_blocked(cat):
