@@ -572,11 +572,14 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
     return out
 
 
-def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
-    """Findings for ALK fusions present in the sample (context, not resistance by themselves)."""
+def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding]:
+    """Findings for ALK fusions present in the sample (context, not resistance by themselves),
+    and for MET fusions (a bypass track when a catalogue entry names the partner)."""
     out = []
     for c in calls:
         if "ALK" not in (c.gene3, c.gene5):
+            if c.gene3 == "MET":
+                out.append(met_fusion_finding(c, catalogue))
             continue
         notes = [
             x
@@ -603,6 +606,36 @@ def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
             )
         )
     return out
+
+
+def met_fusion_finding(c: FusionCall, catalogue=None) -> Finding:
+    """A MET fusion: the catalogue's MET rearrangement entry when it names this partner (ST7-MET,
+    Dagogo-Jack 2020), otherwise an observation (no ALK-context source for that partner)."""
+    entry = None
+    if catalogue is not None:
+        entry = next(
+            (
+                e
+                for e in catalogue.entries_of_kind("rearrangement")
+                if e.gene == "MET" and f"({c.gene5}-MET)" in e.alteration
+            ),
+            None,
+        )
+    return Finding(
+        kind="fusion",
+        gene="MET",
+        alteration=c.name,
+        chrom=c.chrom3,
+        pos=c.pos3,
+        filter=c.filter,
+        catalogue_id=entry.id if entry else "",
+        mechanism=entry.mechanism if entry else "",
+        significance="catalogued bypass-track alteration (MET fusion)"
+        if entry
+        else f"MET fusion with {c.gene5}: no ALK-context source for this partner; shown, not a call",
+        passed_filters=c.filter in (("PASS",), (".",), ()),
+        source="fusions",
+    )
 
 
 #: The review's caution on fusion loss (section 2.3), quoted for the headline.

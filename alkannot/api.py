@@ -186,7 +186,7 @@ def _read_timepoint(
         out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
         out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
         out.fusion_status = summarise_fusion_status(fd)
-        out.findings += fusion_findings(out.fusions)
+        out.findings += fusion_findings(out.fusions, catalogue)
     return out, reference
 
 

@@ -451,3 +451,23 @@ def test_catalogue_show_prints_a_line_with_its_sources():
     assert "recommend:" in out and "PMID 38819031" in out
     out = CliRunner().invoke(cli, ["catalogue", "show", "ALK_I1171N+L1198H"]).output
     assert "I1171-based" in out and "doi:10.1038/s41467-021-21396-w" in out
+
+
+def test_st7_met_fusion_read_from_the_fusion_table(tmp_path):
+    """A fusion table with EML4-ALK and ST7-MET after first-line alectinib (Dagogo-Jack 2020:
+    ST7-MET in 2 post-treatment specimens, ALK-inhibitor resistance reversed by dual ALK/MET
+    inhibition, F34/F35): the MET fusion is a counted bypass finding, ALK + MET inhibition is
+    sensitive and an ALK inhibitor alone (brigatinib, not named by the source) is reduced. A MET
+    fusion with a partner no source names (KIF5B-MET here) is shown, never a call."""
+    res = annotate(tmp_path, G38, [], fusions=["EML4-ALK", "ST7-MET"], prior_therapy=["alectinib"])
+    met = [f for f in res.findings if f.gene == "MET" and f.kind == "fusion"]
+    assert [(f.alteration, f.catalogue_id) for f in met] == [("ST7::MET", "MET_FUSION")]
+    d = drugs(res)
+    assert d[COMBO_MET].call == "sensitive" and d["brigatinib"].call == "reduced"
+    assert res.fusion_status == "present"  # the ALK fusion, not the MET one
+    (tmp_path / "kif5b").mkdir()
+    other = annotate(
+        tmp_path / "kif5b", G38, [], fusions=["EML4-ALK", "KIF5B-MET"], prior_therapy=["alectinib"]
+    )
+    (kif,) = [f for f in other.findings if f.gene == "MET" and f.kind == "fusion"]
+    assert not kif.drives_calls and "no ALK-context source" in kif.significance
