@@ -592,20 +592,24 @@ def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding
             if x
         ]
         out.append(
-            Finding(
-                kind="fusion",
-                gene="ALK",
-                alteration=c.name,
-                chrom=c.chrom3,
-                pos=c.pos3,
-                filter=c.filter,
-                significance="ALK fusion detected",
-                notes=tuple(notes),
-                passed_filters=c.filter in (("PASS",), (".",), ()),
-                source="fusions",
-            )
+            _fusion_finding(c, "ALK", significance="ALK fusion detected", notes=tuple(notes))
         )
     return out
+
+
+def _fusion_finding(c: FusionCall, gene: str, **kw) -> Finding:
+    """A fusion finding of ``gene`` at the call's 3' breakpoint (PASS or unfiltered passes)."""
+    return Finding(
+        kind="fusion",
+        gene=gene,
+        alteration=c.name,
+        chrom=c.chrom3,
+        pos=c.pos3,
+        filter=c.filter,
+        passed_filters=c.filter in (("PASS",), (".",), ()),
+        source="fusions",
+        **kw,
+    )
 
 
 def met_fusion_finding(c: FusionCall, catalogue=None) -> Finding:
@@ -621,20 +625,14 @@ def met_fusion_finding(c: FusionCall, catalogue=None) -> Finding:
             ),
             None,
         )
-    return Finding(
-        kind="fusion",
-        gene="MET",
-        alteration=c.name,
-        chrom=c.chrom3,
-        pos=c.pos3,
-        filter=c.filter,
+    return _fusion_finding(
+        c,
+        "MET",
         catalogue_id=entry.id if entry else "",
         mechanism=entry.mechanism if entry else "",
         significance="catalogued bypass-track alteration (MET fusion)"
         if entry
         else f"MET fusion with {c.gene5}: no ALK-context source for this partner; shown, not a call",
-        passed_filters=c.filter in (("PASS",), (".",), ()),
-        source="fusions",
     )
 
 
