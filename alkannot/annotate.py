@@ -11,7 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from alkannot.errors import BuildMismatchError
-from alkannot.genome.models import bypass_hotspots, gene_spans, hotspot_codons
+from alkannot.genome.models import (
+    ANNOTATION_GENES,
+    bypass_hotspots,
+    gene_spans,
+    hotspot_codons,
+)
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
 from alkannot.models import (
     Finding,
@@ -295,7 +300,9 @@ def annotate_bypass(
             significance="at a recurrent hotspot codon; allele not in the curated list, "
             "protein change not determined (no annotation)",
         )
-    entry = catalogue.match_mutation(gene, short)
+    entry = catalogue.match_mutation(gene, short) or loss_of_function_entry(
+        gene, consequence, catalogue
+    )
     check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
     return replace(
         _base_finding(v, gene, passed, notes),
@@ -312,6 +319,39 @@ def annotate_bypass(
         ),
         annotation_check=check,
         notes=notes + ((how,) if how else ()),
+    )
+
+
+#: Consequence words of a truncating change (VEP/SnpEff SO terms and MAF classifications).
+TRUNCATING = (
+    "stop_gained",
+    "nonsense",
+    "frameshift",
+    "frame_shift",
+    "splice_donor",
+    "splice_acceptor",
+)
+
+
+def annotation_gene(v: Variant) -> str | None:
+    """The gene of :data:`ANNOTATION_GENES` a variant's own annotation names (MAF rows), or None."""
+    return next((a.gene for a in v.annotations if a.gene in ANNOTATION_GENES), None)
+
+
+def loss_of_function_entry(gene: str, consequence: str, catalogue):
+    """The gene's "loss of function" entry (NF2, Recondo 2020) for a truncating change, or None.
+
+    Only truncating changes count: a missense change is not known to inactivate the gene.
+    """
+    if not any(w in consequence.lower() for w in TRUNCATING):
+        return None
+    return next(
+        (
+            e
+            for e in catalogue.entries.values()
+            if e.gene == gene and e.kind == "mutation" and e.alteration == "loss of function"
+        ),
+        None,
     )
 
 
@@ -332,7 +372,7 @@ def variant_findings(
     out = VariantAnnotation()
     th = thresholds or Thresholds()
     for v in variants:
-        gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1)
+        gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1) or annotation_gene(v)
         if gene is None:
             continue  # the reader returns only target-region records; a stray one is not ours
         passed, notes = _passes(v, th)

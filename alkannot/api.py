@@ -30,6 +30,7 @@ from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.codons import check_codon_reference
+from alkannot.genome.models import ANNOTATION_GENES
 from alkannot.genome.sequence import ReferenceSequence
 from alkannot.models import (
     Finding,
@@ -669,7 +670,12 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
         out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
     read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
     for entry in catalogue.entries.values():
-        if entry.detectable_in_dna and entry.gene and entry.gene not in read:
+        if entry.detectable_in_dna and entry.gene in ANNOTATION_GENES:
+            out.append(
+                f"{entry.gene} {entry.alteration}: assessed only in MAF input (rows naming "
+                f"{entry.gene}); a VCF is not searched for {entry.gene} ({entry.summary})"
+            )
+        elif entry.detectable_in_dna and entry.gene and entry.gene not in read:
             out.append(
                 f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
                 f"genes alkannot reads ({entry.summary})"

@@ -471,3 +471,45 @@ def test_st7_met_fusion_read_from_the_fusion_table(tmp_path):
     )
     (kif,) = [f for f in other.findings if f.gene == "MET" and f.kind == "fusion"]
     assert not kif.drives_calls and "no ALK-context source" in kif.significance
+
+
+def test_tp53_from_a_maf_row_is_prognostic_context(tmp_path):
+    """A MAF row naming TP53 is read by its Hugo_Symbol (TP53 has no bundled model): the row is
+    the OncoKB example MAF's TP53 R248Q (shared/wild/oncokb/example_maf_grch38.txt, GRCh38
+    17:7674220 C>T). It is an observation with the CROWN prognostic note (F39), never a call."""
+    head = (
+        "Hugo_Symbol\tNCBI_Build\tChromosome\tStart_Position\tEnd_Position\t"
+        "Variant_Classification\tReference_Allele\tTumor_Seq_Allele1\tTumor_Seq_Allele2\t"
+        "Tumor_Sample_Barcode\tt_depth\tt_ref_count\tt_alt_count\tHGVSp_Short\n"
+    )
+    row = (
+        "TP53\tGRCh38\t17\t7674220\t7674220\tMissense_Mutation\tC\tC\tT\tS1\t200\t120\t80\tp.R248Q"
+    )
+    maf = tmp_path / "in.maf"
+    maf.write_text("#version 2.4\n" + head + row + "\n")
+    from alkannot.api import annotate_sample
+
+    res = annotate_sample(str(maf), prior_therapy=["lorlatinib"])
+    (tp53,) = [f for f in res.findings if f.gene == "TP53"]
+    assert tp53.alteration == "R248Q" and not tp53.drives_calls
+    assert "PROGNOSTIC_TP53" in {n.catalogue_id for n in res.board_context}
+
+
+def test_nf2_truncating_change_is_the_nf2_loss_of_function_bypass(cat):
+    """NF2 has no bundled model: a truncating change named by its annotation is "NF2 loss of
+    function" (Recondo 2020, PMID 31585938: lorlatinib resistance, mTOR inhibitors in models);
+    a missense change is not read as loss. (The position is not checked: no NF2 sequence is
+    bundled, the name comes from the annotation.)"""
+    from alkannot.annotate import annotate_bypass
+    from alkannot.models import ExternalAnnotation, Variant
+
+    def nf2(consequence: str, hgvsp: str) -> Finding:
+        ann = ExternalAnnotation("MAF", "T", "NF2", "HGVSp_Short", consequence, hgvsp=hgvsp)
+        v = Variant("22", 1000, "C", "T", vaf=0.3, depth=300, alt_depth=90, annotations=(ann,))
+        return annotate_bypass(v, "NF2", "GRCh38", cat, True, ())
+
+    stop = nf2("Nonsense_Mutation", "p.Arg57Ter")
+    assert stop.catalogue_id == "NF2_LOF" and stop.drives_calls
+    assert nf2("Missense_Mutation", "p.Leu46Arg").catalogue_id == ""
+    d = {x[0]: x for x in _matrix([stop], cat, prior=("alectinib", "lorlatinib"))}
+    assert d["lorlatinib"][1] == "resistant" and d["mTOR inhibitor"][1] == "sensitive"
