@@ -19,26 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from alkannot.annotate import TRUNCATING
 from alkannot.catalogue import Catalogue, Entry
 from alkannot.models import BoardNote, Finding, SampleMetadata
 
+#: Truncating changes (annotate.TRUNCATING plus MAF's Splice_Site). A missense or in-frame RB1
+#: change is not read as loss: no source here says it inactivates RB1.
+_TRUNCATING = (*TRUNCATING, "splice_site")
 #: Consequence words that alter the protein (VEP/SnpEff/MAF terms, lower-cased).
-_ALTERING = (
-    "missense",
-    "stop_gained",
-    "nonsense",
-    "frameshift",
-    "frame_shift",
-    "splice_donor",
-    "splice_acceptor",
-    "splice_site",
-    "inframe",
-    "in_frame",
-    "start_lost",
-)
-#: Truncating changes only: RB1 is a tumour suppressor whose missense changes are rarely shown
-#: to inactivate it, so a missense RB1 variant is not read as loss.
-_TRUNCATING = tuple(w for w in _ALTERING if w not in ("missense", "inframe", "in_frame"))
+_ALTERING = (*_TRUNCATING, "missense", "inframe", "in_frame", "start_lost")
 
 
 def line_of_therapy(metadata: SampleMetadata, catalogue: Catalogue) -> str:
