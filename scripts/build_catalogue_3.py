@@ -247,7 +247,8 @@ def change_log(added: list[dict], drugs: list[str]) -> list[dict]:
                 {
                     "entry": e["id"],
                     "drug": drug,
-                    "old_call": "no entry",
+                    # before 3.0.0 a sample with both parts got each part's own call
+                    "old_call": "each part's own call" if e["kind"] == "compound" else "no entry",
                     "new_call": de["call"],
                     "why": f"new entry from {ev['source_row']} ({ev['level']})",
                     "source": ev["citation"] + (f", doi:{ev['doi']}" if ev.get("doi") else ""),

@@ -418,7 +418,7 @@ def test_catalogue_is_3_0_0_with_a_change_log_in_the_report(tmp_path, cat):
     from alkannot.report.html import render_html
 
     html = render_html(res)
-    assert "ALK_I1171N+L1198H / lorlatinib: no entry -&gt; resistant" in html
+    assert "ALK_I1171N+L1198H / lorlatinib: each part&#39;s own call -&gt; resistant" in html
     assert "Line of therapy and context" in html
     from alkannot.report.json import result_from_dict, result_to_dict
 
