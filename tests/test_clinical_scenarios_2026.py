@@ -384,27 +384,32 @@ def test_every_new_fact_has_a_row_and_every_call_a_primary_source(cat):
     assert used - {""} <= set(rows)
 
 
-def test_validation_rejects_a_call_without_a_primary_source(tmp_path):
-    """A call resting only on a news summary (source_kind secondary, no PMID/DOI) is refused."""
+@pytest.mark.parametrize(
+    "pointer",
+    [{}, {"url": "https://biobriefs.com/nuvalent-posts-alk-response-rates"}],
+    ids=["no pointer", "news page"],
+)
+def test_validation_rejects_a_call_without_a_primary_source(pointer):
+    """A call resting only on a citation with no PMID/DOI/PMC/page, or only on a news page
+    (source_kind secondary, as F43), is refused; the same news page may inform a status."""
     data = yaml.safe_load(CATALOGUE.read_text())
     entry = next(e for e in data["entries"] if e["id"] == "ALK_I1171N+L1198H")
-    entry["drugs"]["ensartinib"] = {
+    item = {
         "call": "sensitive",
-        "conflicting": False,
-        "evidence": [
-            {
-                "call": "sensitive",
-                "source": "literature",
-                "citation": "a company press release",
-                "level": "clinical",
-                "statement": "responses reported",
-                "source_kind": "secondary",
-            }
-        ],
+        "source": "literature",
+        "citation": "a company press release",
+        "level": "clinical",
+        "statement": "responses reported",
+        "source_kind": "secondary",
+        **pointer,
     }
+    entry["drugs"]["ensartinib"] = {"call": "sensitive", "conflicting": False, "evidence": [item]}
     validate_catalogue_data(data, "x.yaml")  # the schema accepts it ...
     with pytest.raises(CatalogueError, match="no primary source"):
         Catalogue("x.yaml", data)  # ... the semantic check does not
+    item["source_kind"] = "primary"
+    if pointer:  # the same page as a primary (publisher/registry) page would be accepted
+        Catalogue("x.yaml", data)
 
 
 def test_catalogue_is_3_0_0_with_a_change_log_in_the_report(tmp_path, cat):
