@@ -21,7 +21,7 @@ LAYERS = [
     ("api", ["alkannot.api", "alkannot.batch", "alkannot.patient", "alkannot.versions"]),
     ("stages", ["alkannot.timepoint", "alkannot.reads.integrate"]),
     ("decision", ["alkannot.annotate", "alkannot.drugs", "alkannot.catalogue",
-                  "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline"]),
+                  "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline", "alkannot.lines"]),
     ("readers", ["alkannot.io", "alkannot.reads"]),
     ("writers", ["alkannot.report", "alkannot.exchange"]),
     ("sequence", ["alkannot.consequence", "alkannot.hgvs", "alkannot.genome", "alkannot.request"]),
