@@ -82,7 +82,7 @@ def _vrs_ms() -> float:
     import json
 
     from alkannot.exchange.vrs import add_vrs_ids
-    from alkannot.report.json import result_from_dict
+    from alkannot.io.results import result_from_dict
 
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(

@@ -21,7 +21,7 @@ from fhirpathpy import evaluate
 from fhirpathpy.models import models
 
 from alkannot.exchange import fhir
-from alkannot.report.json import result_from_dict
+from alkannot.io.results import result_from_dict
 from tests.exchange_helpers import ROOT, compound_result, example_batch, load  # noqa: F401
 
 R4 = models["r4"]

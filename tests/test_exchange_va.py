@@ -107,7 +107,7 @@ def test_catalogue_export_va_spec(tmp_path):
 
 
 def test_same_result_same_bytes(example_batch):  # noqa: F811
-    from alkannot.report.json import result_from_dict
+    from alkannot.io.results import result_from_dict
 
     result = result_from_dict(load(example_batch, "P01", "json"))
     written = (example_batch["P01"] / "P01.va.json").read_text(encoding="utf-8")

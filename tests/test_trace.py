@@ -14,7 +14,7 @@ import ast
 
 import pytest
 
-from alkannot.report.json import result_from_dict
+from alkannot.io.results import result_from_dict
 from tests.exchange_helpers import example_batch, load  # noqa: F401 (a fixture)
 
 WORST = {"sensitive": 0, "unknown": 1, "reduced": 2, "resistant": 3}
