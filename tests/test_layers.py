@@ -25,7 +25,7 @@ LAYERS = [
     ("readers", ["alkannot.io", "alkannot.reads"]),
     ("writers", ["alkannot.report", "alkannot.exchange"]),
     ("sequence", ["alkannot.consequence", "alkannot.hgvs", "alkannot.genome", "alkannot.request"]),
-    ("base", ["alkannot.models", "alkannot.errors", "alkannot.resources", "alkannot.cache",
+    ("base", ["alkannot.models", "alkannot.frames", "alkannot.errors", "alkannot.resources", "alkannot.cache",
               "alkannot.outdir", "alkannot.checksums", "alkannot"]),
 ]  # fmt: skip
 #: decision, readers and writers are one layer, side by side
