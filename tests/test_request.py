@@ -158,3 +158,18 @@ def test_fusion_absence_stage_on_its_own():
     )
     assert both[0] is g1202r and both[1].alteration == "fusion not detected (contradiction)"
     assert len(warnings) == 1 and warnings[0].startswith("CONTRADICTION")
+
+
+def test_read_warnings_stage_on_its_own():
+    from alkannot.models import ReadEvidence
+    from alkannot.reads.integrate import read_warnings
+
+    reads = ReadEvidence("GRCh38", warnings=["low coverage"], compounds_rephased=True)
+    vcf_only = "ALK G1202R and L1196M: not treated as the compound (phase unknown)"
+    out = read_warnings(["kept", vcf_only], reads, bam_sample="S2", vcf_sample="S1")
+    # the VCF-only compound verdict is replaced by the reads' phase; a BAM of another sample is
+    # said; the reads' own warnings follow, marked
+    assert out[0] == "kept" and vcf_only not in out
+    assert "@RG SM S2" in out[1] and "(S1)" in out[1]
+    assert out[2] == "reads: low coverage" and len(out) == 3
+    assert read_warnings([], reads, bam_sample="S1", vcf_sample="S1") == ["reads: low coverage"]
