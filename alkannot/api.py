@@ -170,6 +170,7 @@ def _assemble(request, sample, context, now, findings, cat) -> SampleResult:
     """The decision (mechanisms, drug matrix) and the result, without skipped, warnings,
     reads and inputs, which the caller adds."""
     from alkannot.drugs import build_drug_matrix
+    from alkannot.lines import board_context
 
     tp = request.rebiopsy
     metadata = SampleMetadata(
@@ -192,6 +193,7 @@ def _assemble(request, sample, context, now, findings, cat) -> SampleResult:
             "sample_name": request.sample_name or now.vcf_sample,
             **run_configuration(cat, now.build, request.options.catalogue is not None),
         },
+        board_context=board_context(findings, metadata, cat),
     )  # fmt: skip
 
 
@@ -216,6 +218,7 @@ def run_configuration(cat, build: str, local: bool) -> dict:
             "version": cat.version,
             "path": str(cat.path) if local else "bundled",
             "sha256": file_checksum(cat.path).sha256,
+            "changes": cat.change_log_text(),
         },
     }
 

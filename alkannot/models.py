@@ -14,7 +14,7 @@ from alkannot.errors import ConfigError
 
 #: version of the per-sample JSON layout (alkannot/report/schema/sample_result.schema.json):
 #: written by :mod:`alkannot.report.json`, checked by :mod:`alkannot.io.results`
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
@@ -193,6 +193,12 @@ class Evidence:
     statement: str = ""  # the quoted sentence or the row's wording
     fusion_context: str = ""
     civic_level: str = ""  # CIViC's own A-E level, for CIViC items
+    doi: str = ""
+    pmc: str = ""
+    url: str = ""  # the publisher's or registry's page, when there is no PMID or DOI
+    locator: str = ""  # where in the source: table, figure, section
+    source_kind: str = ""  # "primary", "registry", "approval table" or "secondary"
+    source_row: str = ""  # the fact's id in resources/catalogue/sources_2026.tsv
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +349,21 @@ class SampleMetadata:
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
 
 
+@dataclass(frozen=True, slots=True)
+class BoardNote:
+    """A sourced statement for the board that changes no call and no rank.
+
+    ``topic`` is ``line_of_therapy``, ``compound_class``, ``prognostic`` or ``histology``; ``title`` names the
+    setting or marker; each line of ``recommend`` and ``look_for`` ends with its citation.
+    """
+
+    topic: str
+    title: str
+    recommend: tuple[str, ...] = ()
+    look_for: tuple[str, ...] = ()
+    catalogue_id: str = ""
+
+
 @dataclass(slots=True)
 class SampleResult:
     """Everything known about one sample after annotation; the reports only render this."""
@@ -365,6 +386,8 @@ class SampleResult:
     catalogue_version: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # thresholds used (min VAF, depth, CN)
     reads: ReadEvidence | None = None  # evidence from --bam / --rna-bam, when given
+    # line of therapy, prognostic context and histology notes (alkannot.lines): never a call
+    board_context: list[BoardNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ PKG = Path(__file__).resolve().parent.parent / "alkannot"
 #: top to bottom; a module belongs to the first group with a matching prefix (longest first)
 LAYERS = [
     ("cli", ["alkannot.cli", "alkannot.__main__"]),
-    ("api", ["alkannot.api", "alkannot.batch", "alkannot.patient"]),
+    ("api", ["alkannot.api", "alkannot.batch", "alkannot.patient", "alkannot.versions"]),
     ("stages", ["alkannot.timepoint", "alkannot.reads.integrate"]),
     ("decision", ["alkannot.annotate", "alkannot.drugs", "alkannot.catalogue",
-                  "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline"]),
+                  "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline", "alkannot.lines"]),
     ("readers", ["alkannot.io", "alkannot.reads"]),
     ("writers", ["alkannot.report", "alkannot.exchange"]),
     ("sequence", ["alkannot.consequence", "alkannot.hgvs", "alkannot.genome", "alkannot.request"]),
