@@ -200,7 +200,9 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
     path = reports["out"] / sample / f"{sample}.html"
     expected_next, outside = _expected_blocks(data)
     page, events = _open(browser, path)
-    shown = page.eval_on_selector_all("#next-options li", "els => els.map(e => e.dataset.drug)")
+    shown = page.eval_on_selector_all(
+        "#next-options ol > li", "els => els.map(e => e.dataset.drug)"
+    )
     assert shown == expected_next
     if sample == "P01":
         # P01 carries ALK G1202R only: lorlatinib is the supported option (Lin 2017 Table 2
@@ -208,7 +210,7 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
         assert shown and shown[0] == "lorlatinib"
     assert not set(shown) & outside  # no unknown/reduced/resistant drug among the options
     by_drug = {d["drug"]: d for d in data["drugs"]}
-    for li in page.locator("#next-options li").all():
+    for li in page.locator("#next-options ol > li").all():
         d = by_drug[li.get_attribute("data-drug")]
         text = li.inner_text()
         assert d["level"] and d["level"] in text  # the evidence level is printed
@@ -216,23 +218,38 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
         if d["amp_tier"]:
             assert d["amp_tier"] in text
         assert "Review" in text or "PMID" in text or "Lin" in text or "CIViC" in text
+    # a guideline drug with a positive call that is not ranked (chemotherapy beside a ranked
+    # inhibitor) leaves the "no source supports them" box for its own heading among the options
+    guideline = page.eval_on_selector_all(
+        "#guideline-options li", "els => els.map(e => e.dataset.drug)"
+    )
+    assert all(by_drug[g]["call"] == "sensitive" for g in guideline)
+    assert page.locator("#guideline-options h4").all_inner_texts() == (
+        ["; ".join(f"guideline: {g}" for g in guideline)] if guideline else []
+    )
     groups = {
-        "unranked": "#unranked li",
+        "unranked": "#unranked li, #guideline-options li",
         "investigational": "#investigational li",
-        "avoid": "#avoid li",
     }
     for group, selector in groups.items():
         shown_group = page.eval_on_selector_all(selector, "els => els.map(e => e.dataset.drug)")
         assert sorted(shown_group) == sorted(
             d["drug"] for d in data["drugs"] if d.get("group") == group
         ), group
+    # the avoid box names approved and guideline drugs (grouped by a shared reason) and counts
+    # the other agents: together exactly the JSON's avoid group
+    avoid = page.eval_on_selector_all("#avoid li", "els => els.map(e => e.dataset.drugs)")
+    shown_avoid = [x for line in avoid for x in line.split("|")]
+    assert sorted(shown_avoid) == sorted(
+        d["drug"] for d in data["drugs"] if d.get("group") == "avoid"
+    )
     # the unranked block is visibly separate: its own box, below the options, not overlapping
     nb, ub = page.locator("#next-options").bounding_box(), page.locator("#unranked").bounding_box()
     assert ub["y"] >= nb["y"] + nb["height"]
     # first screen: mechanisms and the next-options box are visible without scrolling
     assert page.locator("#next-options").bounding_box()["y"] < 900
     # no rank number for a drug outside the next options in the matrix
-    for row in page.locator("#drug-summary tbody tr").all():
+    for row in page.locator("#drug-summary tbody tr.main").all():
         cells = row.locator("td").all_inner_texts()
         if cells[0] not in expected_next:
             assert cells[2].strip() == "", cells

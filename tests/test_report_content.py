@@ -330,7 +330,13 @@ def test_not_seen_uses_the_reads_when_given(tmp_path):
     assert row.state == "not detected"
     assert "300 fragments" in row.basis and "detectable from" in row.basis
     html = write_sample_reports(r, tmp_path / "o", formats=("html",))["html"].read_text()
-    assert 'id="read-evidence"' in html and "G1202R not detected: 0/300 fragments" in html
+    # the first screen has one line (how many catalogued sites, their limits); the per-site
+    # table further down has G1202R's own row: 300 fragments, 0 with the ALT (as built above)
+    line = html.split('id="read-evidence"')[1].split("</p>")[0]
+    assert "catalogued site" in line and "not detected, limits" in line
+    site = html.split('id="read-site-table"')[1].split("</table>")[0]
+    g1202r = next(r for r in site.split("<tr>") if ">G1202R<" in r)
+    assert ">300<" in g1202r and ">0<" in g1202r and "not detected" in g1202r
 
 
 def test_support_names_the_phase_from_the_reads(tmp_path):
