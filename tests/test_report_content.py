@@ -357,3 +357,39 @@ def test_per_gene_amplification_thresholds_are_printed_per_gene(tmp_path):
     r = annotate_sample(EX / "P02.rebiopsy.vcf.gz", cnv=EX / "P02.cns", sample_name="P02")
     html = write_sample_reports(r, tmp_path, formats=("html",))["html"].read_text()
     assert "MET 5×" in html and "amplification ≥ 5" in html and "amplification ≥ 2.2" in html
+
+
+def test_cohort_proportions_count_only_the_samples_that_assessed_each_mechanism(tmp_path):
+    from alkannot.api import annotate_cohort
+
+    # From resources/examples/samples.tsv: P04 has copy number (.cns) and no fusion input, P05 a
+    # fusion table and no copy number, P06 neither. So ALK amplification was assessed in P04
+    # alone (found there: fold 4, truth.tsv), the ALK fusion in P05 alone (EML4-ALK present,
+    # not lost), and a sample without copy number or fusion input is "not assessed" there.
+    g37 = ROOT / "resources" / "examples" / "GRCh37"
+    kw = {"P04": {"cnv": g37 / "P04.cns"}, "P05": {"fusions": g37 / "P05.fusions.tsv"}, "P06": {}}
+    jsons = []
+    for s, extra in kw.items():
+        r = annotate_sample(
+            g37 / f"{s}.rebiopsy.vcf.gz", sample_name=s, prior_therapy=["crizotinib"], **extra
+        )
+        jsons.append(write_sample_reports(r, tmp_path / s, formats=("json", "html"))["json"])
+    paths = annotate_cohort(jsons, tmp_path / "cohort")
+    rows = {
+        r.split("\t")[0]: r.split("\t")
+        for r in paths["mechanisms_tsv"].read_text().splitlines()[1:]
+    }
+    header = paths["mechanisms_tsv"].read_text().splitlines()[0].split("\t")
+    col = {h: i for i, h in enumerate(header)}
+    amp = rows["ALK amplification"]
+    assert (amp[col["samples"]], amp[col["of"]], amp[col["not_assessed"]]) == ("1", "1", "2")
+    loss = rows["ALK fusion lost / not detected"]
+    assert (loss[col["samples"]], loss[col["of"]], loss[col["not_assessed"]]) == ("0", "1", "2")
+    # every sample has a VCF: ALK secondary mutations were assessed in all three
+    assert rows["ALK secondary (on-target) mutation"][col["of"]] == "3"
+    page = paths["index_html"].read_text()
+    # the oncoprint draws not assessed apart from not detected: P05 and P06 for amplification,
+    # P04 and P06 for the fusion
+    # (all three have a mechanism, so "no mechanism" is known to be false for each)
+    assert page.count('class="na"') == 4
+    assert "catalogue 2." in page and "made with alkannot" in page
