@@ -337,6 +337,17 @@ def test_not_seen_uses_the_reads_when_given(tmp_path):
     site = html.split('id="read-site-table"')[1].split("</table>")[0]
     g1202r = next(r for r in site.split("<tr>") if ">G1202R<" in r)
     assert ">300<" in g1202r and ">0<" in g1202r and "not detected" in g1202r
+    # the spreadsheet carries the same per-site rows (a "reads" sheet) and the read line
+    from openpyxl import load_workbook
+
+    book = load_workbook(write_sample_reports(r, tmp_path / "x", formats=("xlsx",))["xlsx"])
+    sheet = list(book["reads"].iter_rows(values_only=True))
+    col = {h: i for i, h in enumerate(sheet[0])}
+    row = next(x for x in sheet[1:] if x[col["alteration"]] == "G1202R")
+    assert (str(row[col["fragments"]]), str(row[col["alt_fragments"]])) == ("300", "0")
+    assert row[col["status"]] == "not_detected" and row[col["detection_limit"]]
+    first = list(book["first screen"].iter_rows(values_only=True))
+    assert any(x[0] == "reads" and "not detected, limits" in x[2] for x in first)
 
 
 def test_support_names_the_phase_from_the_reads(tmp_path):

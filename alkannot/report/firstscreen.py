@@ -461,9 +461,16 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                     "detail": support(f, result),
                 }
             )
+    seen = not_seen(result)
+    line = read_line(result)
+    if line:
+        rows.append({"section": "reads", "item": "read evidence", "detail": line})
+    for c in caveats(result, seen):
+        rows.append({"section": "caveat", "item": "", "detail": c})
     blocks = drug_blocks(result.drugs)
     for section, drugs in (
         ("next option", blocks.next_options),
+        ("guideline option", blocks.guideline),
         ("avoid", blocks.avoid),
         ("not ranked", blocks.other),
         ("investigational or discontinued", blocks.investigational),
@@ -486,7 +493,7 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                 if x
             )
             rows.append({"section": section, "item": d.drug, "detail": detail})
-    for s in not_seen(result):
+    for s in seen:
         rows.append(
             {"section": "seen / not seen", "item": s.mechanism, "detail": f"{s.state}: {s.basis}"}
         )
