@@ -538,7 +538,8 @@ def test_first_screen_holds_the_answer_at_1366x768(browser, board_pages, case):
     for sel in ("#read-site-table", "#not-seen-basis"):
         if page.locator(sel).count():
             assert page.locator(sel).bounding_box()["y"] >= boxes["y"] + boxes["height"]
-    _screenshot(page, f"board_{case}.png")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"board_{case}.png"))  # the first screen only
     page.close()
 
 

@@ -521,8 +521,12 @@ def caveats(result: SampleResult, seen: list[Seen]) -> list[str]:
     for s in seen:
         if s.state == "not assessed":
             missing.setdefault(s.short or s.basis, []).append(s.mechanism)
-    for why, mechanisms in missing.items():
-        out.append(f"Not assessed ({why}): {', '.join(mechanisms)}.")
+    if missing:
+        out.append(
+            "Not assessed, so not ruled out: "
+            + "; ".join(f"{', '.join(m)} ({why})" for why, m in missing.items())
+            + "."
+        )
     return list(dict.fromkeys(out))
 
 
