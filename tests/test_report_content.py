@@ -33,7 +33,8 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _drug(name, call, rank=None, **extra):
-    return SimpleNamespace(drug=name, call=call, rank=rank, reasons=(), note="", **extra)
+    extra.setdefault("reasons", ())
+    return SimpleNamespace(drug=name, call=call, rank=rank, note="", **extra)
 
 
 def test_drug_blocks_follow_rank_call_status_and_history():
@@ -54,6 +55,75 @@ def test_drug_blocks_follow_rank_call_status_and_history():
     assert {d.drug for d in b.avoid} == {"ceritinib", "crizotinib", "brigatinib"}
     assert {d.drug for d in b.investigational} == {"hsp90", "asp3026"}
     assert {d.drug for d in b.other} == {"ensartinib", "unranked"}
+
+
+def _reason(finding, call, citation):
+    from alkannot.models import DrugReason, Evidence
+
+    ev = Evidence(call=call, source="review", citation=citation, level="case", statement="x")
+    return DrugReason(finding=finding, catalogue_id="X", call=call, evidence=(ev,))
+
+
+def test_avoid_list_names_approved_drugs_once_per_reason_and_counts_the_rest():
+    from alkannot.report.firstscreen import avoid_summary
+
+    met = _reason("MET amplification", "reduced", "Dagogo-Jack 2020")
+    drugs = [
+        _drug("X-376", "reduced", group="avoid", status="investigational", reasons=(met,)),
+        _drug("ceritinib", "reduced", group="avoid", status="approved", reasons=(met,)),
+        _drug("Brigatinib", "reduced", group="avoid", status="approved", reasons=(met,)),
+        _drug(
+            "alectinib",
+            "resistant",
+            group="avoid",
+            status="approved",
+            reasons=(_reason("ALK I1171T", "resistant", "Review [60]"),),
+        ),
+        _drug("ASP3026", "resistant", group="avoid", status="discontinued", reasons=(met,)),
+        _drug(
+            "chemotherapy",
+            "sensitive",
+            group="unranked",
+            status="guideline",
+            reasons=(_reason("setting", "sensitive", "Lee 2011"),),
+        ),
+    ]
+    b = drug_blocks(drugs)
+    lines, others = avoid_summary(b.avoid)
+    # named: approved drugs only, by name whatever the case ("Brigatinib" before "ceritinib");
+    # the MET reason they share is printed once
+    assert [[d.drug for d in line.drugs] for line in lines] == [
+        ["alectinib"],
+        ["Brigatinib", "ceritinib"],
+    ]
+    assert [line.text for line in lines] == ["ALK I1171T: resistant", "MET amplification: reduced"]
+    assert [d.drug for d in others] == ["ASP3026", "X-376"]  # counted, not named
+    # a guideline option with a positive call is an option under its own heading, not "other"
+    assert [d.drug for d in b.guideline] == ["chemotherapy"] and not b.other
+
+
+def test_where_next_names_only_trials_a_source_names():
+    from alkannot.report.firstscreen import where_next
+
+    r = annotate_sample(
+        EX / "P01.rebiopsy.vcf.gz", sample_name="P01", prior_therapy=["crizotinib", "lorlatinib"]
+    )
+    b = drug_blocks(r.drugs)
+    w = where_next(r, b)
+    assert w is not None  # G1202R after lorlatinib: no approved drug has a positive call here
+    catalogue = (ROOT / "resources" / "catalogue" / "catalogue.yaml").read_text()
+    trials = {t: c for _, ts in w.agents for t, c in ts}
+    # the catalogue quotes the review: "a phase 1 trial (NCT01922752) is ongoing using CEP-37440"
+    # and "Although a phase 1/2 study (NCT02048488) is ongoing" (TSR-011), both in section 5
+    assert trials.get("NCT01922752") == "Review, section 5"
+    for t in trials:
+        assert t in catalogue
+    assert all(d.call not in ("resistant", "reduced") for d, _ in w.agents)
+    # with an approved positive option there is no "where next" block
+    r2 = annotate_sample(
+        EX / "P01.rebiopsy.vcf.gz", sample_name="P01", prior_therapy=["crizotinib"]
+    )
+    assert where_next(r2, drug_blocks(r2.drugs)) is None
 
 
 def test_drug_blocks_take_the_decision_layers_group_first():
