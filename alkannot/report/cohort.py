@@ -202,7 +202,10 @@ def write_cohort(
                 d.drug, {c: 0 for c in ("sensitive", "reduced", "unknown", "resistant")}
             )
             drug_counts[d.drug][d.call] += 1
-    drug_rows = [{"drug": d, **counts} for d, counts in sorted(drug_counts.items())]
+    drug_rows = [
+        {"drug": d, **counts}
+        for d, counts in sorted(drug_counts.items(), key=lambda t: t[0].casefold())
+    ]
     paths = {
         "cohort_tsv": outdir / "cohort.tsv",
         "mechanisms_tsv": outdir / "mechanisms.tsv",
