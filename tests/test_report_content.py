@@ -474,3 +474,28 @@ def test_cohort_proportions_count_only_the_samples_that_assessed_each_mechanism(
     # (all three have a mechanism, so "no mechanism" is known to be false for each)
     assert page.count('class="na"') == 4
     assert "catalogue 2." in page and "made with alkannot" in page
+
+
+def test_caveats_put_negatives_in_context():
+    from alkannot.report.firstscreen import caveats
+
+    # P07 (truth.tsv: nothing planted) with no copy-number or fusion input: every negative is
+    # qualified. Plasma: a negative does not rule out; 10 % tumour content is below the 20 % the
+    # fusion rule asks for (review 2.3 [47]: specimens must contain sufficient cancer cells)
+    r = annotate_sample(
+        EX / "P07.rebiopsy.vcf.gz", sample_name="P07", specimen_type="plasma", purity=0.1
+    )
+    text = " ".join(caveats(r, not_seen(r)))
+    assert "Plasma" in text and "tissue" in text
+    assert "Tumour content 10%" in text
+    assert "ALK amplification" in text and "ALK fusion" in text  # not assessed, not ruled out
+    # a tissue sample with enough tumour and every input: no caveat at all
+    r = annotate_sample(
+        EX / "P07.rebiopsy.vcf.gz",
+        sample_name="P07",
+        cnv=EX / "P07.cns",
+        fusions=EX / "P07.fusions.tsv",
+        specimen_type="tissue",
+        purity=0.6,
+    )
+    assert not [c for c in caveats(r, not_seen(r)) if "Plasma" in c or "Tumour content" in c]
