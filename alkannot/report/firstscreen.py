@@ -508,8 +508,8 @@ def caveats(result: SampleResult, seen: list[Seen]) -> list[str]:
     meta = result.metadata
     if (meta.specimen_type or "").lower() == "plasma" and negative:
         out.append(
-            "Plasma (cell-free DNA): a negative does not rule a mechanism out, since tumour DNA "
-            "may be too scarce to show it; consider a tissue re-biopsy."
+            "Plasma (cell-free DNA): a negative result does not rule out a resistance mechanism "
+            "(tumour DNA may be too scarce to show it); consider a tissue re-biopsy."
         )
     floor = result.settings.get("min_fusion_purity", 0.2)
     if meta.purity is not None and meta.purity < floor and negative:
