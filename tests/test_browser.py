@@ -231,6 +231,7 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
     groups = {
         "unranked": "#unranked li, #guideline-options li",
         "investigational": "#investigational li",
+        "discuss": "#discuss li",
     }
     for group, selector in groups.items():
         shown_group = page.eval_on_selector_all(selector, "els => els.map(e => e.dataset.drug)")
@@ -239,7 +240,7 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
         ), group
     # the avoid box names approved and guideline drugs (grouped by a shared reason) and counts
     # the other agents: together exactly the JSON's avoid group
-    avoid = page.eval_on_selector_all("#avoid li", "els => els.map(e => e.dataset.drugs)")
+    avoid = page.eval_on_selector_all("#avoid > ul > li", "els => els.map(e => e.dataset.drugs)")
     shown_avoid = [x for line in avoid for x in line.split("|")]
     assert sorted(shown_avoid) == sorted(
         d["drug"] for d in data["drugs"] if d.get("group") == "avoid"
@@ -577,7 +578,7 @@ def test_avoid_list_is_compact_and_sorted_case_insensitively(browser, board_page
     data = json.loads(board_pages["P02"].with_suffix(".json").read_text())
     page = _open_at(browser, board_pages["P02"])
     lines = page.eval_on_selector_all(
-        "#avoid li:not(#avoid-others)",
+        "#avoid > ul > li:not(#avoid-others)",
         "els => els.map(li => [...li.querySelectorAll('b.v')].map(b => b.textContent))",
     )
     named = [d for line in lines for d in line]
@@ -596,7 +597,7 @@ def test_avoid_list_is_compact_and_sorted_case_insensitively(browser, board_page
     )
     if n_others:
         assert f"{n_others} other agent" in others.inner_text()
-    reasons = page.locator("#avoid .why").all_inner_texts()
+    reasons = page.locator("#avoid > ul .why").all_inner_texts()
     assert len(reasons) == len(set(reasons))  # a reason shared by drugs is printed once
     page.close()
 

@@ -128,6 +128,7 @@ def test_where_next_names_only_trials_a_source_names():
 
 def test_drug_blocks_take_the_decision_layers_group_first():
     drugs = [
+        _drug("f", "reduced", None, group="discuss"),
         _drug("a", "sensitive", 2, group="next_option"),
         _drug("b", "sensitive", 1, group="next_option"),
         _drug("c", "sensitive", None, group="investigational"),
@@ -138,6 +139,7 @@ def test_drug_blocks_take_the_decision_layers_group_first():
     assert [d.drug for d in b.next_options] == ["b", "a"]
     assert [d.drug for d in b.investigational] == ["c"] and [d.drug for d in b.avoid] == ["d"]
     assert [d.drug for d in b.other] == ["e"]
+    assert [d.drug for d in b.discuss] == ["f"]  # sources disagree: discussed, not avoided
 
 
 def test_not_seen_tells_not_assessed_from_not_detected():

@@ -90,6 +90,7 @@ class DrugBlocks:
     next_options: list[DrugCall] = field(default_factory=list)
     guideline: list[DrugCall] = field(default_factory=list)
     avoid: list[DrugCall] = field(default_factory=list)
+    discuss: list[DrugCall] = field(default_factory=list)  # reduced, sources disagree (issue 20)
     investigational: list[DrugCall] = field(default_factory=list)
     other: list[DrugCall] = field(default_factory=list)
 
@@ -99,6 +100,7 @@ _GROUPS = {
     "avoid": "avoid",
     "investigational": "investigational",
     "unranked": "other",
+    "discuss": "discuss",
 }
 
 
@@ -126,6 +128,7 @@ def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
     # sorted case-insensitively (a code name in capitals does not jump ahead of a drug name)
     out.next_options.sort(key=lambda d: (drug_rank(d) or 10**6, d.drug.casefold()))
     out.avoid.sort(key=lambda d: (d.call != "resistant", d.drug.casefold()))
+    out.discuss.sort(key=lambda d: d.drug.casefold())
     out.investigational.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold()))
     out.other.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold()))
     return out
@@ -147,6 +150,16 @@ class AvoidLine:
     text: str
     citation: str
     pmid: str
+
+
+def explanations(result: SampleResult) -> list[tuple[str, str]]:
+    """(drug, explanation) for each drug the tumour progressed on whose call says whether the
+    findings explain that progression (the decision layer's ``explains_progression``)."""
+    return [
+        (d.drug, str(getattr(d, "explains_progression", "") or ""))
+        for d in result.drugs
+        if progressed_on(d) and getattr(d, "explains_progression", "")
+    ]
 
 
 def avoid_summary(avoid: list[DrugCall]) -> tuple[list[AvoidLine], list[DrugCall]]:
@@ -462,6 +475,8 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                 }
             )
     seen = not_seen(result)
+    for drug, text in explanations(result):
+        rows.append({"section": "explains progression", "item": drug, "detail": text})
     line = read_line(result)
     if line:
         rows.append({"section": "reads", "item": "read evidence", "detail": line})
@@ -472,6 +487,7 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
         ("next option", blocks.next_options),
         ("guideline option", blocks.guideline),
         ("avoid", blocks.avoid),
+        ("discuss: sources disagree", blocks.discuss),
         ("not ranked", blocks.other),
         ("investigational or discontinued", blocks.investigational),
     ):

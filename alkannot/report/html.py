@@ -194,6 +194,7 @@ def render_html(
         avoid_lines=avoid_lines,
         avoid_others=avoid_others,
         caveats=fs.caveats(result, not_seen),
+        explains=fs.explanations(result),
         where_next=fs.where_next(result, blocks),
         fusion_caution=FUSION_CAUTION if fs.fusion_caution_applies(result) else "",
         fusion_finding=next(
