@@ -95,7 +95,9 @@ def build_drug_matrix(
     counted = [
         f
         for f in counted_findings(findings)
-        if catalogue.entries[f.catalogue_id].kind not in ("context", "setting")
+        # prognostic markers and lines of therapy never change a call (catalogue 3.0.0)
+        if catalogue.entries[f.catalogue_id].kind
+        not in ("context", "setting", "prognostic", "line")
     ]
     entries = {f.catalogue_id: catalogue.entries[f.catalogue_id] for f in counted}
     superseded = _superseded(counted, entries)
