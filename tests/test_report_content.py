@@ -483,7 +483,10 @@ def test_cohort_proportions_count_only_the_samples_that_assessed_each_mechanism(
     # P04 and P06 for the fusion
     # (all three have a mechanism, so "no mechanism" is known to be false for each)
     assert page.count('class="na"') == 4
-    assert "catalogue 2." in page and "made with alkannot" in page
+    from alkannot import __version__
+    from alkannot.catalogue import load_catalogue
+
+    assert f"made with alkannot {__version__}; catalogue {load_catalogue().version}" in page
 
 
 def test_caveats_put_negatives_in_context():
