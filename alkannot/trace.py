@@ -155,12 +155,13 @@ def rank_step(rank: int | None, group: str, key: Iterable[tuple[str, object]]) -
     """Rule 6: the ranking block and key, and the rank given."""
     rule = (
         "only sensitive calls are ranked: approved drugs first, then combinations with an "
-        "approved ALK part; within a block by level, status, sourced activity in this setting, "
-        "CNS and other context, then the catalogue's order"
+        "approved ALK part; within a block by level, status, support from a finding of this "
+        "sample before a setting statement alone, sourced activity in this setting, CNS and "
+        "other context, then the drug's name"
     )
     return TraceStep(
         "rank",
         rule + f" -> {group.replace('_', ' ')}",
-        key=tuple(f"{k}={v}" for k, v in key),
+        key=tuple(f"{k}={v!r}" for k, v in key),
         rank=rank,
     )
