@@ -31,7 +31,10 @@ from alkannot.api import DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, DEFAULT_MIN_V
     help="Annotate only these samples (repeatable, or comma-separated).",
 )
 @click.option(
-    "--formats", default="tsv,json,html,xlsx", show_default=True, help="Reports to write."
+    "--formats",
+    default="tsv,json,html,xlsx",
+    show_default=True,
+    help="Reports to write; also va (GA4GH VA-Spec statements), fhir (HL7 FHIR bundle).",
 )
 @click.option("--min-vaf", type=float, default=DEFAULT_MIN_VAF, show_default=True)
 @click.option("--min-depth", type=int, default=DEFAULT_MIN_DEPTH, show_default=True)
