@@ -174,3 +174,28 @@ def test_ids_are_stable_and_set_on_findings():
     once = vrs.add_vrs_ids([f, fusion], "GRCh38")
     again = vrs.add_vrs_ids([f, fusion], "GRCh38")
     assert once == again and once[0].vrs_id.startswith("ga4gh:VA.") and once[1].vrs_id == ""
+
+
+def test_reference_fasta_supplies_the_bases_the_windows_lack(tmp_path):
+    # the duplication of the last base of KRAS codon 12 needs the base after the window: a FASTA
+    # holding the bundled window and a known base after it lets both implementations finish
+    import pysam
+
+    r = next(
+        r
+        for r in read_table(resource_path("genome", "GRCh38", "bypass_codons.tsv"))
+        if r["span"] == "KRAS_G12"
+    )
+    start, end, bases = int(r["start"]), int(r["end"]), r["bases"]
+    after = "G" if bases[-1] != "G" else "T"  # a base that stops the roll
+    fasta = tmp_path / "chr12.fa"
+    fasta.write_text(">chr12\n" + "N" * (start - 1) + bases + after + "N" * 9 + "\n")
+    pysam.faidx(str(fasta))
+    ours, why = vrs.vcf_allele(
+        vrs.GenomeBases("GRCh38", fasta), "chr12", end, bases[-1], bases[-1] * 2
+    )
+    assert ours is not None, why
+    acc = vrs.refget_accession("GRCh38", "chr12")
+    known = {start - 1 + i: b for i, b in enumerate(bases + after)}
+    proxy = _WindowProxy({acc: known})
+    assert ours["id"] == _reference_id(proxy, acc, end, bases[-1], bases[-1] * 2)
