@@ -269,3 +269,13 @@ def test_round_trip_write_read_compare(example_batch, tmp_path):  # noqa: F811
     again = json.loads(back.model_dump_json(exclude_none=True))
     assert again == json.loads(path.read_text(encoding="utf-8"))
     assert fhir.to_fhir_json(result) == path.read_text(encoding="utf-8")  # same bytes again
+
+
+def test_specimen_says_tissue_or_plasma(example_batch):  # noqa: F811
+    import dataclasses
+
+    result = result_from_dict(load(example_batch, "P01", "json"))
+    for kind, text in (("plasma", "plasma (cell-free DNA)"), ("tissue", "tumour tissue")):
+        result.metadata = dataclasses.replace(result.metadata, specimen_type=kind)
+        specimen = _select(fhir.build_bundle(result), "Specimen")[0]
+        assert specimen["type"]["text"] == f"re-biopsy: {text}"
