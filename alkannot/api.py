@@ -105,6 +105,7 @@ def _read_timepoint(
     catalogue,
     table_sample: str | None = None,
     input_format: str | None = None,
+    specimen: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
     from alkannot.io.maf import is_maf, read_maf
     from alkannot.io.vcf import read_vcf
@@ -134,7 +135,9 @@ def _read_timepoint(
         check_codon_reference(data.variants, data.build, vcf)
         eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
         rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
-        va = variant_findings(rest, data.build, reference, catalogue, thresholds, purity=purity)
+        va = variant_findings(
+            rest, data.build, reference, catalogue, thresholds, purity=purity, specimen=specimen
+        )
         out.findings += va.findings
         out.warnings += [f"{label}: {w}" for w in va.warnings]
         role = "maf" if data.caller == "MAF" else "vcf"
@@ -366,6 +369,7 @@ def annotate_sample(
             reference=None,
             cnv=paths["cnv"],
             fusions=paths["fusions"],
+            specimen=context["specimen_type"],
             **common,
         )
         findings = now.findings
@@ -434,8 +438,9 @@ def annotate_sample(
                 and f.baseline_status != "lost"
             ]
             absent = fusion_absent_finding(
-                cat, base_fusion, purity=purity, thresholds=thresholds, kinase_domain_mutations=kd
-            )
+                cat, base_fusion, purity=purity, thresholds=thresholds,
+                kinase_domain_mutations=kd, specimen=context["specimen_type"],
+            )  # fmt: skip
             findings.append(absent)
             if "contradiction" in absent.alteration:
                 warnings.append(absent.significance)

@@ -115,14 +115,21 @@ def build_drug_matrix(
         for f in findings
         if f.significance.startswith("kinase-domain variant of unknown") and f.passed_filters
     ]
+    held_back = _held_back(findings, catalogue)
     out = []
     for drug in drugs:
         dc = calls[drug.id]
         note = list(ctx.notes.get(drug.id, ()))
         if dc.note:
             note.insert(0, dc.note)
+        note[:0] = _caveats(dc, held_back, catalogue)
         if not counted:
-            note.insert(0, "no catalogued resistance mechanism found in the assessed inputs")
+            note.insert(
+                0,
+                "no catalogued resistance mechanism passed the support rules in the assessed inputs"
+                if held_back
+                else "no catalogued resistance mechanism found in the assessed inputs",
+            )
         if vus:
             note.append(
                 "kinase-domain variant(s) of unknown significance present (no effect on calls): "
@@ -130,6 +137,43 @@ def build_drug_matrix(
             )
         out.append(replace(dc, note="; ".join(dict.fromkeys(note))))
     return _rank(out, catalogue, ctx)
+
+
+def _held_back(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
+    """Catalogued resistance findings kept out of the calls (below the support rules, subclonal,
+    read evidence only): shown, and a caveat on every call they contradict."""
+    return [
+        f
+        for f in findings
+        if f.catalogue_id in catalogue.entries
+        and not f.drives_calls
+        and f.kind == "mutation"
+        and f.baseline_status != "lost"
+        and catalogue.entries[f.catalogue_id].kind in ("mutation", "compound")
+    ]
+
+
+def _caveats(dc: DrugCall, held_back: list[Finding], catalogue: Catalogue) -> list[str]:
+    """A held-back allele whose sources call the drug reduced/resistant caveats a positive call."""
+    if dc.call != "sensitive":
+        return []
+    out = []
+    for f in held_back:
+        de = catalogue.entries[f.catalogue_id].drugs.get(dc.drug)
+        if de is None or de.call not in ("reduced", "resistant"):
+            continue
+        vaf = f" at VAF {f.vaf:.2%}" if f.vaf is not None else ""
+        why = "subclonal" if f.subclonal else "below the support rules"
+        out.append(
+            f"CAVEAT: {f.gene} {f.alteration}{vaf} was found {why} (shown, not a call); its "
+            f"sources call {dc.drug} {de.call} [{_citations(de)}]: confirm before relying on "
+            "this call"
+        )
+    return out
+
+
+def _citations(de: DrugEntry) -> str:
+    return "; ".join(dict.fromkeys(ev.citation for ev in de.evidence if ev.call == de.call))
 
 
 def _superseded(counted: list[Finding], entries: dict) -> dict[str, set[str]]:

@@ -81,6 +81,10 @@ class Variant:
     allele_index: int = 1  # 1-based index of this ALT in the record
     record: str = ""  # locator for messages, e.g. "line 204" or "chr2:29220765"
     annotations: tuple[ExternalAnnotation, ...] = ()
+    # the caller's phase (VCF 4.2 section 1.6.2): phase set id ("PS:29443695", "PID:..." or "*"
+    # for phased genotypes without PS) and the haplotypes (0, 1) carrying this ALT; () unphased
+    phase_set: str = ""
+    haplotypes: tuple[int, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -218,6 +222,8 @@ class Finding:
     source: str = ""  # input role: "vcf", "cnv", "fusions"
     alt_reads: int | None = None  # reads supporting the ALT allele, when the caller gives them
     subclonal: bool = False  # VAF far below what the purity implies: shown, never drives a call
+    phase_set: str = ""  # the caller's phase set (Variant.phase_set), "" when unphased
+    haplotypes: tuple[int, ...] = ()  # haplotypes carrying the ALT within ``phase_set``
 
     @property
     def drives_calls(self) -> bool:
@@ -231,6 +237,7 @@ class Finding:
         d = asdict(self)
         d["filter"] = list(self.filter)
         d["notes"] = list(self.notes)
+        d["haplotypes"] = list(self.haplotypes)
         return d
 
 
@@ -274,6 +281,12 @@ class Thresholds:
     whose segment spans 10 Mb or more is broad (arm-level/polysomy), not focal amplification;
     ``min_fusion_purity``: below 20 % tumour content a fusion that is not detected is unconfirmed,
     never "lost" (review 2.3 [47]).
+
+    Plasma (cell-free DNA) has its own rule (:data:`PLASMA_SUPPORT`): no 2 % VAF floor, since
+    tumour DNA is diluted in normal cell-free DNA; ``min_alt_reads`` supporting fragments, the
+    depth, and ``plasma_min_vaf`` 0.1 %, the analytic sensitivity reported for a plasma NGS panel
+    (Lanman et al. 2015, PLoS One 10:e0140712, PMC4608804: "Analytic sensitivity down to 0.1%
+    mutant allele fraction"). Below it a plasma call is outside what the assay was validated for.
     """
 
     min_vaf: float = 0.02
@@ -282,6 +295,7 @@ class Thresholds:
     subclonal_fraction: float = 0.2
     focal_max_bp: int = 10_000_000
     min_fusion_purity: float = 0.2
+    plasma_min_vaf: float = 0.001
 
     def as_dict(self) -> dict[str, float]:
         """Plain dict for reports."""

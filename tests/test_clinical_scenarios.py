@@ -1518,9 +1518,9 @@ def test_purity_adjusted_alk_copy_number(tmp_path):
 
 def test_fusion_lost_without_purity_says_to_confirm_adequacy(tmp_path):
     """EML4-ALK at baseline, none at re-biopsy, purity not given, no kinase-domain mutation: rule 8
-    checks tumour content only "when purity is given", so the fusion is lost, and the finding asks
-    to confirm the sample's adequacy (review 2.3 [47]: "whether the specimens contain sufficient
-    cancer cells for analysis").
+    (issue 20 point 2) needs a *stated*, adequate tumour content for "lost" (review 2.3 [47]:
+    "whether the specimens contain sufficient cancer cells for analysis"), so the fusion is "not
+    detected (unconfirmed)", not a mechanism, and the finding asks for the tumour content.
     """
     res = annotate(
         tmp_path,
@@ -1532,7 +1532,7 @@ def test_fusion_lost_without_purity_says_to_confirm_adequacy(tmp_path):
         prior_therapy=["crizotinib"],
     )
     f = fusion_loss_finding(res)
-    assert f.alteration == "fusion lost" and f.mechanism == "fusion_loss"
+    assert f.alteration == "fusion not detected (unconfirmed)" and not f.mechanism
     assert "tumour content" in text_of(f) or "purity" in text_of(f)
 
 

@@ -27,7 +27,7 @@ from alkannot.genome.build import (
     normalise_build,
 )
 from alkannot.io.annotations import annotation_fields, parse_annotations
-from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
+from alkannot.io.callers import choose_tumour, detect_caller, read_phase, read_vaf_depth
 from alkannot.models import SkippedRecord, Variant
 
 Regions = dict[str, list[tuple[int, int]]]
@@ -637,6 +637,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             )
             continue
         vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        phase_set, haplotypes = read_phase(fmt, i)
         anns = ()
         for f in ann_fields:
             value = rec.INFO.get(f.info_id) if f.info_id in info_text else None
@@ -659,5 +660,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 allele_index=i,
                 record=locus,
                 annotations=anns,
+                phase_set=phase_set,
+                haplotypes=haplotypes,
             )
         )

@@ -29,7 +29,7 @@ from alkannot.models import (
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 
 @cache
@@ -76,7 +76,13 @@ def _make(cls, data: dict):
     names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in data.items() if k in names}
     for k, v in kwargs.items():
-        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy", "progressed_on"):
+        if isinstance(v, list) and k in (
+            "filter",
+            "notes",
+            "prior_therapy",
+            "progressed_on",
+            "haplotypes",
+        ):
             kwargs[k] = tuple(v)
     return cls(**kwargs)
 

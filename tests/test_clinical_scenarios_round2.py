@@ -1,0 +1,346 @@
+"""Clinical scenarios, round 2 (issue 20): the caller's phase, plasma, evidence that fits the allele,
+whether the findings explain the progression, copy number by level, read evidence.
+
+Each scenario is a small re-biopsy written as the program receives it (``tests/clinical_inputs.py``:
+alleles from the bundled reference tables and the genetic code) and annotated end to end; a few
+call a decision function directly. Expected values are written from the sources named in each
+docstring, never from the program's output:
+
+- "VCF 4.2 s1.6.2": the VCF v4.2 specification, section 1.6.2 (Genotype fields): ``|`` = phased;
+  "PS ... Phased genotypes for an individual that are on the same chromosome and have the same PS
+  value are in the same phased set ... All phased genotypes that do not contain a PS subfield are
+  assumed to belong to the same phased set"; GATK's header lines for ``PGT`` ("Physical phasing
+  haplotype information, describing how the alternate alleles are phased in relation to one
+  another") and ``PID`` ("Physical phasing ID information, where each unique ID within a given
+  sample ... connects records within a phasing group"), as in
+  shared/formats/somatic_vcf/mutect2/gatk_cfdna-unfiltered.mutect2.vcf.
+- "EIDnnnn": a CIViC evidence item (shared/literature/civic_01-Aug-2024_ALK_context_evidence.tsv);
+  "review N.N [n]": section and reference of the review (shared/review/000_690d235e66a3fb30.txt);
+  "Lin 2017": Lin, Riely & Shaw 2017, Table 2 (shared/literature/lin2017_table2_...tsv).
+- "Lanman 2015": PLoS One 10:e0140712 (PMC4608804), "Analytic sensitivity down to 0.1% mutant
+  allele fraction"; "Cui 2017": Oncotarget 8:2771 (doi:10.18632/oncotarget.13741), plasma ALK
+  fusion found in 13 of 24 tissue-positive patients (54.2%).
+- "rule": a rule of the decision layer as written in resources/catalogue/README.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from alkannot.models import DrugCall, SampleResult
+from tests.clinical_inputs import Build, Record
+from tests.test_clinical_scenarios import annotate as _annotate
+
+G38 = Build("GRCh38")
+G37 = Build("GRCh37")
+SAMPLE = "S1"
+SECOND_GEN_APPROVED = ("ceritinib", "alectinib", "brigatinib")
+
+
+def annotate(tmp_path: Path, records: list[Record], build: Build = G38, **kw) -> SampleResult:
+    """The round-1 helper (write the files, annotate through the public API), records first."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    return _annotate(tmp_path, build, records, **kw)
+
+
+def drugs(res: SampleResult) -> dict[str, DrugCall]:
+    return {d.drug: d for d in res.drugs}
+
+
+def ranked(res: SampleResult) -> list[str]:
+    return [d.drug for d in sorted((d for d in res.drugs if d.rank), key=lambda d: d.rank)]
+
+
+def compounds(res: SampleResult) -> list:
+    return [f for f in res.findings if f.consequence == "compound"]
+
+
+def one(res: SampleResult, gene: str, alteration: str):
+    hits = [f for f in res.findings if f.gene == gene and f.alteration == alteration]
+    assert len(hits) == 1, [(f.gene, f.alteration) for f in res.findings]
+    return hits[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# 1. Phase from the caller
+# ----------------------------------------------------------------------------------------------
+
+
+def _pair(gt_a: str, gt_b: str, alt_a: int = 90, alt_b: int = 90, **kw) -> list[Record]:
+    """G1202R and L1196M (18 bp apart, as the issue says) with the tumour genotypes given."""
+    return [
+        G38.alk_snv("G1202R", depth=400, alt_reads=alt_a, gt=gt_a, **kw),
+        G38.alk_snv("L1196M", depth=400, alt_reads=alt_b, gt=gt_b, **kw),
+    ]
+
+
+def test_two_mutations_are_18_bp_apart():
+    """The issue's premise, from the bundled slice: codons 1196 and 1202 are 6 codons = 18 bp."""
+    a, b = _pair("0/1", "0/1")
+    assert abs(a.pos - b.pos) in range(15, 21)
+
+
+def test_phased_trans_refutes_the_compound(tmp_path):
+    """G1202R ``0|1`` and L1196M ``1|0`` in one phase set (PS) after crizotinib and alectinib.
+
+    VCF 4.2 s1.6.2: same PS, opposite haplotypes: the two mutations are on different copies
+    (trans), so they are not the compound of EID11113/EID11114 ("G1202R ... in cis with L1196M").
+    Each keeps its own profile: lorlatinib is active against each alone (Lin 2017 lists G1202R
+    and L1196M as targeted by lorlatinib), so lorlatinib is sensitive and first, never the
+    compound's lorlatinib resistance (EID11114) with chemotherapy first.
+    """
+    res = annotate(
+        tmp_path, _pair("0|1", "1|0", ps="29220000"), prior_therapy=["crizotinib", "alectinib"]
+    )
+    assert compounds(res) == []
+    assert any("trans" in w and "caller" in w for w in res.warnings), res.warnings
+    assert drugs(res)["lorlatinib"].call == "sensitive"
+    assert ranked(res)[0] == "lorlatinib"
+
+
+def test_phased_cis_confirms_the_compound(tmp_path):
+    """The same pair ``0|1`` and ``0|1`` in one phase set: cis (VCF 4.2 s1.6.2), the compound
+    exists; lorlatinib is resistant (G1202R + a second ALK mutation, EID11114) and not offered."""
+    res = annotate(
+        tmp_path, _pair("0|1", "0|1", ps="29220000"), prior_therapy=["crizotinib", "alectinib"]
+    )
+    (c,) = compounds(res)
+    assert set(c.alteration.split("+")) == {"G1202R", "L1196M"}
+    assert any("cis from the caller" in n for n in c.notes), c.notes
+    d = drugs(res)["lorlatinib"]
+    assert d.call == "resistant" and d.rank is None
+
+
+def test_phased_cis_with_unequal_vafs_is_a_flagged_subclonal_compound(tmp_path):
+    """Cis in one phase set, G1202R at 30 % and L1196M at 5 %: without phase these VAFs (ratio
+    1/6) would be split into two clones, with lorlatinib first next to a lorlatinib-resistant
+    compound (the issue's failure). Cis says the compound exists (VCF 4.2 s1.6.2), in a subclone
+    of the G1202R clone: flagged subclonal, and lorlatinib resistant (EID11114)."""
+    res = annotate(
+        tmp_path,
+        _pair("0|1", "0|1", alt_a=120, alt_b=20, ps="29220000"),
+        prior_therapy=["crizotinib", "alectinib"],
+    )
+    (c,) = compounds(res)
+    assert "subclonal compound" in c.significance
+    assert any("subclonal compound" in w for w in res.warnings), res.warnings
+    assert drugs(res)["lorlatinib"].call == "resistant"
+    assert "lorlatinib" not in ranked(res)
+
+
+def test_unequal_vafs_without_phase_stay_separate(tmp_path):
+    """The same VAFs unphased (``0/1``): no phase, and a sixfold VAF difference does not fit one
+    clone (rule 6: the smaller VAF at least half the larger): no compound, a warning."""
+    res = annotate(
+        tmp_path,
+        _pair("0/1", "0/1", alt_a=120, alt_b=20),
+        prior_therapy=["crizotinib", "alectinib"],
+    )
+    assert compounds(res) == []
+    assert any("do not fit one clone" in w for w in res.warnings)
+
+
+def test_pgt_pid_trans_refutes_the_compound(tmp_path):
+    """GATK physical phase beside an unphased GT: same PID, PGT ``0|1`` and ``1|0``: the ALT
+    alleles lie on different haplotypes of one phasing group (GATK's PGT/PID header): trans."""
+    recs = [
+        G38.alk_snv("G1202R", depth=400, alt_reads=90, pgt="0|1", pid="29220001_C_G"),
+        G38.alk_snv("L1196M", depth=400, alt_reads=90, pgt="1|0", pid="29220001_C_G"),
+    ]
+    res = annotate(tmp_path, recs, prior_therapy=["crizotinib", "alectinib"])
+    assert compounds(res) == []
+    assert drugs(res)["lorlatinib"].call == "sensitive"
+
+
+def test_pgt_pid_cis_confirms_the_compound(tmp_path):
+    """Same PID and the same PGT ``0|1``: the same haplotype (GATK's PGT/PID header): cis."""
+    recs = [
+        G38.alk_snv("G1202R", depth=400, alt_reads=120, pgt="0|1", pid="29220001_C_G"),
+        G38.alk_snv("L1196M", depth=400, alt_reads=20, pgt="0|1", pid="29220001_C_G"),
+    ]
+    res = annotate(tmp_path, recs, prior_therapy=["crizotinib", "alectinib"])
+    assert len(compounds(res)) == 1
+    assert drugs(res)["lorlatinib"].call == "resistant"
+
+
+def test_different_phase_sets_say_nothing(tmp_path):
+    """Different PS values are different phase sets (VCF 4.2 s1.6.2): their haplotypes cannot be
+    compared, so the phase is unknown and the VAF rule decides (equal VAFs: one clone, the
+    compound with lorlatinib resistant, EID11114)."""
+    recs = [
+        G38.alk_snv("G1202R", depth=400, alt_reads=90, gt="0|1", ps="100"),
+        G38.alk_snv("L1196M", depth=400, alt_reads=90, gt="1|0", ps="200"),
+    ]
+    res = annotate(tmp_path, recs, prior_therapy=["crizotinib", "alectinib"])
+    (c,) = compounds(res)
+    assert any("VAFs fit one clone" in n for n in c.notes)
+
+
+def test_phased_genotypes_without_ps_are_one_phase_set(tmp_path):
+    """VCF 4.2 s1.6.2: "All phased genotypes that do not contain a PS subfield are assumed to
+    belong to the same phased set": ``0|1`` and ``1|0`` without PS are trans."""
+    res = annotate(tmp_path, _pair("0|1", "1|0"), prior_therapy=["crizotinib", "alectinib"])
+    assert compounds(res) == []
+
+
+def test_reads_decide_when_they_disagree_with_the_caller(tmp_path):
+    """The caller says cis (same PS, same haplotype); the reads, with every cell above the error
+    threshold, say trans: a disagreement is a warning and the fragments spanning both sites decide
+    (issue 20 point 1; README "phase")."""
+    from alkannot.annotate import compound_findings
+    from alkannot.catalogue import load_catalogue
+
+    res = annotate(tmp_path, _pair("0|1", "0|1", ps="7"))
+    singles = [f for f in res.findings if f.alteration in ("G1202R", "L1196M")]
+    cat = load_catalogue()
+    out, warnings = compound_findings(singles, cat, {frozenset(("G1202R", "L1196M")): "trans"})
+    assert out == []
+    assert any("caller's phase" in w and "reads say trans" in w for w in warnings), warnings
+    agree, warnings = compound_findings(singles, cat, {frozenset(("G1202R", "L1196M")): "cis"})
+    assert len(agree) == 1 and not any("reads say" in w for w in warnings)
+
+
+def test_compound_no_source_names_is_warned(tmp_path):
+    """L1196M + G1269A at equal VAFs (one clone by rule 6): no catalogue entry names this compound
+    (the sourced compounds are C1156Y+L1198F, I1171N+L1196M, G1202R+I1171N+L1196M, G1202R + a
+    second mutation, E1210K+S1206C, E1210K+D1203N): a warning says the parts were combined."""
+    recs = [
+        G38.alk_snv("L1196M", depth=400, alt_reads=90),
+        G38.alk_snv("G1269A", depth=400, alt_reads=90),
+    ]
+    res = annotate(tmp_path, recs, prior_therapy=["crizotinib"])
+    assert compounds(res) == []
+    assert any("no source names" in w and "L1196M" in w and "G1269A" in w for w in res.warnings)
+
+
+def test_fragments_with_both_mutations_forbid_trans():
+    """A 2x2 table with each single mutant well above threshold and 1 fragment carrying both: a
+    both-mutant clone cannot be excluded, so the phase is never ``trans`` (issue 20 point 6)."""
+    from alkannot.reads.phase import classify
+
+    table = Counter(both=1, a_only=60, b_only=55, neither=300)
+    phase, _ = classify(table, error_rate=0.001, alpha=0.01, min_support=2)
+    assert phase in ("mixed", "cis")
+    table["both"] = 0
+    assert classify(table, error_rate=0.001, alpha=0.01, min_support=2)[0] == "trans"
+
+
+def test_real_mutect2_phase_fields_are_read():
+    """shared/formats/somatic_vcf/mutect2/gatk_cfdna-unfiltered.mutect2.vcf, 2:29451790 T>C
+    (copied here): tumour ``0|1`` with PS 29451790 and PGT ``0|1`` / PID 29451790_T_C."""
+    from alkannot.io.callers import read_phase
+
+    keys = ["GT", "AD", "AF", "DP", "F1R2", "F2R1", "PGT", "PID", "PS", "SB"]
+    values = "0|1:268,64:0.015:332:233,40:0,0:0|1:29451790_T_C:29451790:47,221,64,0"
+    fmt = {k: v.split(",") for k, v in zip(keys, values.split(":"), strict=True)}
+    assert read_phase(fmt, 1) == ("PS:29451790", (1,))
+    fmt["GT"], fmt["PS"] = ["0/1"], ["."]
+    assert read_phase(fmt, 1) == ("PID:29451790_T_C", (1,))
+    assert read_phase({"GT": ["0/1"]}, 1) == ("", ())
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. Specimen-aware decisions
+# ----------------------------------------------------------------------------------------------
+
+
+def test_plasma_g1202r_below_one_percent_counts(tmp_path):
+    """Plasma, G1202R at 0.8 % (24 of 3000 fragments) after alectinib: above the plasma rule
+    (5 supporting fragments; Lanman 2015: sensitivity down to 0.1 %), so it is a mechanism:
+    alectinib and ceritinib resistant (review 2.1 [34,45,46]: "cells with the G1202R mutation
+    were insensitive to ceritinib and alectinib"), lorlatinib sensitive (Lin 2017) and first."""
+    rec = G38.alk_snv("G1202R", depth=3000, alt_reads=24)
+    res = annotate(tmp_path, [rec], prior_therapy=["alectinib"], specimen_type="plasma")
+    f = one(res, "ALK", "G1202R")
+    assert f.drives_calls
+    d = drugs(res)
+    assert d["ceritinib"].call == "resistant"
+    assert ranked(res)[0] == "lorlatinib"
+    assert "no catalogued resistance mechanism" not in d["lorlatinib"].note
+
+
+def test_same_g1202r_in_tissue_is_shown_and_caveats_the_calls_it_contradicts(tmp_path):
+    """The same 0.8 % G1202R in tissue: below the 2 % tissue floor (rule 1), shown, not a call.
+    It never vanishes: every positive call that its sources contradict (ceritinib, review 2.1)
+    carries a caveat naming it."""
+    rec = G38.alk_snv("G1202R", depth=3000, alt_reads=24)
+    res = annotate(tmp_path, [rec], prior_therapy=["crizotinib"], specimen_type="tissue")
+    f = one(res, "ALK", "G1202R")
+    assert not f.drives_calls
+    d = drugs(res)
+    assert d["ceritinib"].call == "sensitive"  # the after-crizotinib setting [27]
+    assert "G1202R" in d["ceritinib"].note and "below the support rules" in d["ceritinib"].note
+    assert "G1202R" not in d["lorlatinib"].note  # lorlatinib: G1202R's sources say sensitive
+
+
+def test_plasma_below_the_detection_limit_is_not_a_call(tmp_path):
+    """Plasma, 6 of 10000 fragments (0.06 %): under the 0.1 % the assay was validated for
+    (Lanman 2015): shown, not a call."""
+    rec = G38.alk_snv("G1202R", depth=10000, alt_reads=6)
+    res = annotate(tmp_path, [rec], prior_therapy=["alectinib"], specimen_type="plasma")
+    f = one(res, "ALK", "G1202R")
+    assert not f.drives_calls and any("detection limit" in n for n in f.notes)
+
+
+def test_plasma_with_few_fragments_is_not_a_call(tmp_path):
+    """Plasma, 3 of 200 fragments (1.5 %): fewer than 5 supporting fragments (rule 1)."""
+    rec = G38.alk_snv("G1202R", depth=200, alt_reads=3)
+    res = annotate(tmp_path, [rec], prior_therapy=["alectinib"], specimen_type="plasma")
+    assert not one(res, "ALK", "G1202R").drives_calls
+
+
+def test_plasma_vaf_is_not_judged_subclonal_by_tissue_purity(tmp_path):
+    """Plasma VAF reflects the tumour fraction of cell-free DNA, not the tissue purity: a 1 %
+    G1202R with purity 0.8 given is not "subclonal" (2 x 0.01 / 0.8 = 0.025 would be, in tissue)."""
+    rec = G38.alk_snv("G1202R", depth=2000, alt_reads=20)
+    res = annotate(tmp_path, [rec], prior_therapy=["alectinib"], specimen_type="plasma", purity=0.8)
+    f = one(res, "ALK", "G1202R")
+    assert not f.subclonal and f.drives_calls
+
+
+def test_plasma_fusion_negative_is_never_lost(tmp_path):
+    """Plasma without an ALK fusion after a fusion-positive tissue baseline: a plasma negative
+    does not rule out (Cui 2017: 13 of 24 tissue-positive found, 54.2 %): never "lost", never a
+    mechanism; the finding says so with the figure and recommends tissue. ALK inhibitors are not
+    made resistant by it (the fusion-loss entry, EID4288, does not apply)."""
+    res = annotate(
+        tmp_path,
+        [],
+        fusions=["KIF5B-RET"],
+        baseline=[],
+        baseline_fusions=["EML4-ALK"],
+        prior_therapy=["alectinib"],
+        specimen_type="plasma",
+        purity=0.5,
+    )
+    (f,) = [f for f in res.findings if f.kind == "fusion_loss"]
+    assert "lost" not in f.alteration and not f.drives_calls
+    assert "54.2%" in f.significance and "tissue" in f.significance
+    assert "fusion_loss" not in res.mechanisms
+    assert drugs(res)["lorlatinib"].call == "sensitive"
+
+
+def test_tissue_fusion_negative_without_purity_is_unconfirmed(tmp_path):
+    """Tissue, fusion-positive baseline, no fusion now, tumour content not stated: "lost" needs
+    a stated adequate tumour content (review 2.3 [47]: detection depends on tumour content), so
+    it is "not detected (unconfirmed)", not a mechanism."""
+    res = annotate(
+        tmp_path, [], fusions=["KIF5B-RET"], baseline=[], baseline_fusions=["EML4-ALK"],
+        prior_therapy=["alectinib"], specimen_type="tissue",
+    )  # fmt: skip
+    (f,) = [f for f in res.findings if f.kind == "fusion_loss"]
+    assert f.alteration == "fusion not detected (unconfirmed)" and not f.drives_calls
+    assert "fusion_loss" not in res.mechanisms
+
+
+def test_tissue_fusion_negative_with_adequate_purity_is_lost(tmp_path):
+    """Tissue, fusion-positive baseline, tumour content 60 % (>= 20 %, rule 8): lost, a
+    mechanism (Doebele 2012, EID4288): ALK inhibitors resistant."""
+    res = annotate(
+        tmp_path, [], fusions=["KIF5B-RET"], baseline=[], baseline_fusions=["EML4-ALK"],
+        prior_therapy=["alectinib"], specimen_type="tissue", purity=0.6,
+    )  # fmt: skip
+    (f,) = [f for f in res.findings if f.kind == "fusion_loss"]
+    assert f.alteration == "fusion lost" and f.drives_calls
+    assert drugs(res)["lorlatinib"].call == "resistant"
