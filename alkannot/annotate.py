@@ -214,6 +214,21 @@ def _annotation_check(v: Variant, gene: str, short: str) -> str:
     return f"DISAGREES with {where}: {ext.hgvsp} (computed {short or 'no protein change'})"
 
 
+def _alk_significance(pc, catalogued: bool) -> str:
+    """The class of an ALK change: known resistance mutation, kinase-domain (splice) VUS, ..."""
+    if catalogued:
+        return "known resistance mutation"
+    if pc.consequence == "synonymous_variant":
+        return "synonymous: not a resistance mutation"
+    if pc.in_kinase_domain and pc.consequence.startswith("splice_"):
+        return "kinase-domain splice variant of unknown significance"
+    if pc.in_kinase_domain and any(w in pc.consequence for w in _PROTEIN_ALTERING_WORDS):
+        return "kinase-domain variant of unknown significance"
+    if pc.consequence in _NON_CODING or not pc.hgvsp:
+        return "not protein-altering"
+    return "ALK variant outside the kinase domain, not in the catalogue"
+
+
 def annotate_alk(
     v: Variant, reference: ReferenceSequence, catalogue, passed: bool, notes: tuple[str, ...]
 ) -> Finding | SkippedRecord:
@@ -240,16 +255,13 @@ def annotate_alk(
             "not a resistance mechanism",
         )
     entry = catalogue.match_mutation("ALK", pc.short) if pc.short else None
-    if entry is not None:
-        significance = "known resistance mutation"
-    elif pc.consequence == "synonymous_variant":
-        significance = "synonymous: not a resistance mutation"
-    elif pc.in_kinase_domain and any(w in pc.consequence for w in _PROTEIN_ALTERING_WORDS):
-        significance = "kinase-domain variant of unknown significance"
-    elif pc.consequence in _NON_CODING or not pc.hgvsp:
-        significance = "not protein-altering"
+    if entry is not None and not any(de.call != "unknown" for de in entry.drugs.values()):
+        entry = None  # catalogued without a sourced drug call (G1202del): not a mechanism
+        significance = (
+            "kinase-domain variant of unknown significance (catalogued, no sourced drug call)"
+        )
     else:
-        significance = "ALK variant outside the kinase domain, not in the catalogue"
+        significance = _alk_significance(pc, entry is not None)
     return replace(
         _base_finding(v, "ALK", passed, notes),
         alteration=pc.short or pc.hgvsc,

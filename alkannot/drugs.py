@@ -50,6 +50,8 @@ class _Reason:
     counted: bool = True
     after_progression: bool = False
     conflicting: bool = False
+    population: bool = False  # a treatment-setting statement, not evidence about the allele
+    no_data: str = ""  # the found alteration(s) the statement fills in for ("no data for ...")
 
 
 @dataclass
@@ -108,13 +110,10 @@ def build_drug_matrix(
     # ALK inhibitors first: combinations choose their ALK part from these calls
     for drug in sorted(drugs, key=lambda d: not d.alk_inhibitor):
         calls[drug.id] = _call_for(
-            drug, counted, entries, superseded, on_target, ctx, progressed, catalogue, calls
-        )
-    vus = [
-        f
-        for f in findings
-        if f.significance.startswith("kinase-domain variant of unknown") and f.passed_filters
-    ]
+            drug, counted, entries, superseded, on_target, ctx, progressed, catalogue, calls,
+            _unstudied(findings),
+        )  # fmt: skip
+    vus = [f for f in findings if f.significance.startswith("kinase-domain") and f.passed_filters]
     held_back = _held_back(findings, catalogue)
     out = []
     for drug in drugs:
@@ -137,6 +136,17 @@ def build_drug_matrix(
             )
         out.append(replace(dc, note="; ".join(dict.fromkeys(note))))
     return _rank(out, catalogue, ctx)
+
+
+def _unstudied(findings: list[Finding]) -> str:
+    """ALK kinase-domain variants without sourced calls (VUS): a setting statement made for
+    ALK-positive NSCLC is not evidence about them."""
+    return ", ".join(
+        f"ALK {f.alteration}"
+        for f in findings
+        if f.gene == "ALK" and f.kind == "mutation" and f.passed_filters
+        and f.significance.startswith("kinase-domain")
+    )  # fmt: skip
 
 
 def _held_back(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
@@ -227,6 +237,7 @@ def _call_for(
     progressed: set[str],
     catalogue: Catalogue,
     done: dict[str, DrugCall],
+    unstudied: str = "",
 ) -> DrugCall:
     reasons: list[_Reason] = []
     alk_part = ""
@@ -260,28 +271,7 @@ def _call_for(
             reasons.append(r)
             continue
         reasons.append(_reason_for(f, e, drug))
-    # a finding whose sources are silent on the drug is covered by a treatment-setting statement
-    # that holds "whatever the mechanism" (review: second-generation inhibitors after crizotinib)
-    setting_calls = [
-        (e, e.drugs[drug.id])
-        for e in ctx.settings
-        if drug.id in e.drugs and e.drugs[drug.id].call != "unknown"
-    ]
-    setting_calls.sort(key=lambda t: LEVEL_RANK[t[1].level])
-    if setting_calls and any(r.call != "unknown" for r in reasons if r.counted):
-        e, de = setting_calls[0]
-        for r in reasons:
-            if r.counted and r.call == "unknown":
-                r.label += f" (no source on this finding; setting: {_setting_name(e)})"
-                r.call, r.evidence, r.level = de.call, de.evidence, de.level
-                r.catalogue_id = e.id
-            elif r.counted and r.call == "sensitive" == de.call and not r.conflicting:
-                # (a conflicting call keeps its own, low level: sources disagree on this finding)
-                # the setting's statement holds whatever the mechanism: it supports this too
-                if LEVEL_RANK[de.level] < LEVEL_RANK.get(r.level, 9):
-                    r.level = de.level
-                    r.label += f" (and setting: {_setting_name(e)})"
-                r.evidence = r.evidence + de.evidence
+    _fill_from_settings(reasons, drug, ctx, entries, catalogue)
     counted_r = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
     if counted_r and any(r.call != "unknown" for r in counted_r):
@@ -289,23 +279,11 @@ def _call_for(
         stated = {r.call for r in counted_r} - {"unknown"}
         conflicting = any(r.conflicting for r in counted_r) or len(stated) > 1
         level = _combined_level(call, counted_r)
-    else:
-        # every counted finding is silent on this drug: the treatment setting speaks
-        for e in ctx.settings:
-            de = e.drugs.get(drug.id)
-            if de is None or de.call == "unknown":
-                continue
-            reasons.append(
-                _Reason(
-                    f"setting: {_setting_name(e)}",
-                    e.id,
-                    de.call,
-                    de.evidence,
-                    de.level,
-                    after_progression=de.after_progression,
-                )
-            )
-        setting_r = [r for r in reasons if r.catalogue_id in {e.id for e in ctx.settings}]
+    elif not counted:
+        # no counted finding: the treatment setting speaks; beside a kinase-domain variant no
+        # source has studied, only at population level ("no data for ...")
+        setting_r = _setting_reasons(drug, ctx, unstudied)
+        reasons += setting_r
         if setting_r:
             call = max((r.call for r in setting_r), key=_WORST.get)
             level = _combined_level(call, setting_r) or min(
@@ -337,6 +315,7 @@ def _call_for(
             )
             if x
         )
+    basis = _basis([r for r in reasons if r.counted and r.call == call], call)
     reasons.sort(key=lambda r: (not r.counted, -_WORST[r.call], r.label))
     return DrugCall(
         drug=drug.id,
@@ -350,7 +329,108 @@ def _call_for(
         approval=drug.approval_text,
         progressed_on=progressed_on,
         alk_part=alk_part,
+        basis=basis,
     )
+
+
+def _basis(deciding: list[_Reason], call: str) -> str:
+    """What the call rests on: ``history``; ``population`` (a setting statement filling in for a
+    found alteration with no data); ``setting`` (no alteration found: the statement is about
+    ALK-positive NSCLC in this setting, the patient's own population); or ``allele``."""
+    if call == "unknown" or not deciding:
+        return ""
+    if any(r.label.startswith("treatment history") for r in deciding):
+        return "history"
+    if all(r.population for r in deciding):
+        return "population" if any(r.no_data for r in deciding) else "setting"
+    return "allele"
+
+
+def _setting_reasons(drug: Drug, ctx: _Context, unstudied: str = "") -> list[_Reason]:
+    """The applicable treatment-setting statements on ``drug``, as population-level reasons."""
+    out = []
+    label = f" (no data for {unstudied}; population level)" if unstudied else ""
+    for e in ctx.settings:
+        de = e.drugs.get(drug.id)
+        if de is None or de.call == "unknown":
+            continue
+        out.append(
+            _Reason(
+                f"setting: {_setting_name(e)}{label}",
+                e.id,
+                de.call,
+                de.evidence,
+                de.level,
+                after_progression=de.after_progression,
+                population=True,
+                no_data=unstudied,
+            )
+        )
+    return out
+
+
+def _class_contradicts(entry, drug: Drug, catalogue: Catalogue) -> bool:
+    """The allele's own sources call every other named inhibitor of the drug's generation
+    reduced/resistant: a population statement about that class does not fit this allele."""
+    if drug.generation is None:
+        return False
+    peers = [
+        de.call
+        for d, de in entry.drugs.items()
+        if d != drug.id
+        and (peer := catalogue.drug_by_id.get(d)) is not None
+        and peer.generation == drug.generation
+        and peer.alk_inhibitor
+    ]
+    return bool(peers) and all(c in ("reduced", "resistant") for c in peers)
+
+
+def _no_fill(entry, drug: Drug, catalogue: Catalogue) -> str:
+    """Why a setting statement may not fill this allele's silence on ``drug`` ("" when it may).
+
+    Not when the allele's sources call the drug's class (generation) reduced or resistant, and
+    not for an investigational or discontinued agent: its early-phase series are not extended to
+    an allele it was not tested against (TSR-011 for G1202R, issue 20 point 7).
+    """
+    if drug.status in ("investigational", "discontinued"):
+        return f"{drug.status} agent, not tested against this alteration in the sources"
+    if entry is not None and _class_contradicts(entry, drug, catalogue):
+        return (
+            f"its sources call the other generation-{drug.generation} inhibitors reduced or "
+            "resistant"
+        )
+    return ""
+
+
+def _fill_from_settings(
+    reasons: list[_Reason], drug: Drug, ctx: _Context, entries: dict, catalogue: Catalogue
+) -> None:
+    """Fill a finding's silence on ``drug`` from the treatment setting, at population level.
+
+    Not where :func:`_no_fill` says why not. A setting statement never raises an
+    allele-specific reason's level; it is listed beside it.
+    """
+    settings = _setting_reasons(drug, ctx)
+    if not settings:
+        return
+    settings.sort(key=lambda r: LEVEL_RANK[r.level])
+    best = settings[0]
+    name = best.label.split(" (")[0]
+    for r in list(reasons):
+        if not r.counted:
+            continue
+        alteration = r.label.split(" (")[0]
+        entry = entries.get(r.catalogue_id)
+        if r.call == "unknown":
+            why = _no_fill(entry, drug, catalogue)
+            if why:
+                r.label += f" (no data for {alteration}; {name} not applied: {why})"
+                continue
+            r.label += f" (no data for {alteration}; {name}, population level)"
+            r.call, r.evidence, r.level = best.call, best.evidence, best.level
+            r.catalogue_id, r.population, r.no_data = best.catalogue_id, True, alteration
+        elif r.call == "sensitive" == best.call and not r.conflicting:
+            reasons.append(replace(best, counted=False, label=best.label + ", beside the allele"))
 
 
 def _setting_name(e) -> str:
@@ -488,11 +568,16 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         drug = catalogue.drug_by_id[dc.drug]
         if drug.fallback and not alk_directed and _rankable(dc, drug, catalogue) is not None:
             blocks[dc.drug] = 0
+    by_id = {c.drug: c for c in calls}
     ranked = sorted(
         blocks,
         key=lambda d: (
             blocks[d],
-            LEVEL_RANK.get(next(c.level for c in calls if c.drug == d), 9),
+            # the strongest support of either kind, and at equal strength allele-specific
+            # support before a treatment-setting statement alone (README "ranking")
+            min(LEVEL_RANK.get(by_id[d].level, 9), ctx.setting_support(d)[0]),
+            by_id[d].basis == "population",
+            LEVEL_RANK.get(by_id[d].level, 9),
             _STATUS_RANK.get(catalogue.drug_by_id[d].status, 9),
             ctx.setting_support(d),
             ctx.boosts.get(d, len(order)),
@@ -506,6 +591,8 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         r = rank.get(dc.drug)
         if r is not None:
             group = "next_option"
+        elif dc.call == "reduced" and dc.conflicting and not dc.progressed_on:
+            group = "discuss"  # sources disagree: for the board to weigh, not to avoid outright
         elif dc.call in ("resistant", "reduced") or dc.progressed_on:
             group = "avoid"
         elif dc.call == "sensitive" and drug.status in ("investigational", "discontinued"):
@@ -523,21 +610,23 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
     return out
 
 
-_GROUP_ORDER = {"next_option": 0, "avoid": 1, "investigational": 2, "unranked": 3}
+_GROUP_ORDER = {"next_option": 0, "discuss": 1, "avoid": 2, "investigational": 3, "unranked": 4}
 
 
 def evidence_tiers(dc: DrugCall, drug: Drug) -> tuple[str, str]:
-    """Map a call's level to the AMP/ASCO/CAP tier and an OncoKB-style level.
+    """Map a call's level to the AMP/ASCO/CAP tier and alkannot's OncoKB-style level.
 
-    The mapping (resources/catalogue/README.md): guideline -> Tier I, Level A and OncoKB 1
-    (approved drug) or 2 (guideline); clinical -> Tier I, Level B and 3A (R2 for resistance);
-    an investigational agent with clinical evidence -> Tier II, Level C; case -> Tier II, Level D
-    and 4 (no resistance level: OncoKB's R2 asks for compelling clinical evidence);
-    preclinical -> Tier II, Level D and 4; inferential, unknown or treatment history -> none.
+    The tier is the deciding reason's: a call decided by the treatment history or resting on a
+    treatment-setting statement alone (``basis`` ``history``/``population``: no sourced
+    alteration-drug pair) gets none, so never Tier I or level 1. Otherwise (README "Mapping"):
+    guideline -> Tier I, Level A and 1 (approved drug) or 2 (guideline); clinical -> Tier I,
+    Level B and 3A (R2 for resistance); an investigational agent with clinical evidence -> Tier II,
+    Level C; case, preclinical -> Tier II, Level D and 4 (no resistance level); inferential or
+    unknown -> none. The levels are alkannot's mapping, not OncoKB's own published levels.
     """
     if dc.call == "unknown" or not dc.level or dc.level == "inferential":
         return "", ""
-    if dc.progressed_on and dc.call == "resistant" and not dc.reasons[-1].catalogue_id:
+    if dc.basis in ("history", "population"):
         return "", ""
     positive = dc.call == "sensitive"
     investigational = drug.status in ("investigational", "discontinued")

@@ -267,8 +267,13 @@ class DrugCall:
     progressed_on: bool = False  # the tumour progressed on this drug (treatment history)
     amp_tier: str = ""  # AMP/ASCO/CAP tier and level, e.g. "Tier I, Level B"
     oncokb_level: str = ""  # OncoKB-style level: 1, 2, 3A, 4, R1, R2
-    group: str = ""  # next_option, avoid, investigational, unranked (report blocks)
+    group: str = ""  # next_option, avoid, discuss, investigational, unranked (report blocks)
     alk_part: str = ""  # a combination's ALK inhibitor chosen from the on-target profile
+    # what the call rests on: "allele" (sources on the alteration), "population" (a treatment-
+    # setting statement only: no data for the alteration), "history" (progressed on it), ""
+    basis: str = ""
+    # for a drug progressed on: "yes", "no" or "unknown", then a sentence (see drugs.py)
+    explains_progression: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,6 +145,18 @@ class Build:
             name=f"{PROTEIN[n - 1]}{n}dup",
         )
 
+    def alk_codon_del(self, n: int, depth: int = 300, alt_reads: int = 60) -> Record:
+        """The in-frame deletion of ALK codon ``n``: its three plus-strand bases ``low..low+2``
+        removed after the anchor base ``low - 1`` (VCF indel convention)."""
+        _, positions = self.codon(n)
+        low = min(positions)
+        anchor = low - 1
+        ref = "".join(self.base[p] for p in range(anchor, low + 3))
+        return Record(
+            self.chr + "2", anchor, ref, self.base[anchor], depth, alt_reads,
+            name=f"{PROTEIN[n - 1]}{n}del",
+        )  # fmt: skip
+
     def hotspot(self, gene: str, protein: str, depth: int = 300, alt_reads: int = 60) -> Record:
         """A curated bypass hotspot allele (DoCM table) by position and allele."""
         row = next(r for r in self.hotspots if r["gene"] == gene and r["protein"] == protein)

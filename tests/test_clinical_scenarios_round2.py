@@ -344,3 +344,79 @@ def test_tissue_fusion_negative_with_adequate_purity_is_lost(tmp_path):
     (f,) = [f for f in res.findings if f.kind == "fusion_loss"]
     assert f.alteration == "fusion lost" and f.drives_calls
     assert drugs(res)["lorlatinib"].call == "resistant"
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. Evidence that fits the allele
+# ----------------------------------------------------------------------------------------------
+
+
+def test_g1202del_without_evidence_is_a_kinase_domain_variant(tmp_path):
+    """G1202del (residues 1201-1202 are both Gly in UniProt Q9UM73, so the codon deletion is
+    named G1202del by the HGVS 3' rule): the catalogue names it but no retrieved source gives a
+    drug call (its entry: "no per-drug call in the retrieved sources"), so it is a kinase-domain
+    variant of unknown significance (issue 20 point 8), not a "known resistance mutation" and not
+    a mechanism."""
+    res = annotate(tmp_path, [G38.alk_codon_del(1202)], prior_therapy=["crizotinib"])
+    f = one(res, "ALK", "G1202del")
+    assert f.significance.startswith("kinase-domain variant of unknown significance")
+    assert not f.mechanism and "on_target_mutation" not in res.mechanisms
+
+
+def test_setting_fills_g1202del_only_at_population_level(tmp_path):
+    """After crizotinib with G1202del: ceritinib's support is the after-crizotinib statement
+    (review 3 [27]: ceritinib in crizotinib-pretreated patients), made for ALK-positive NSCLC, not
+    for G1202del: a population-level call, labelled "no data for ALK G1202del", never AMP Tier I /
+    OncoKB-style level 1 (those need a sourced alteration-drug pair; issue 20 point 3)."""
+    res = annotate(tmp_path, [G38.alk_codon_del(1202)], prior_therapy=["crizotinib"])
+    cer = drugs(res)["ceritinib"]
+    assert cer.call == "sensitive" and cer.basis == "population"
+    assert any("no data for ALK G1202del" in r.finding for r in cer.reasons)
+    assert not cer.amp_tier.startswith("Tier I,") and cer.oncokb_level != "1"
+
+
+def test_after_crizotinib_with_nothing_found_keeps_the_setting_tier(tmp_path):
+    """Nothing found after crizotinib: the after-crizotinib statements are about this patient's own
+    population (ALK-positive NSCLC progressing on crizotinib; alectinib: EMA/FDA approval after
+    crizotinib, guideline rows), so alectinib keeps guideline level and Tier I, Level A (README
+    mapping), with basis "setting", not "population"."""
+    res = annotate(tmp_path, [], fusions=["EML4-ALK"], prior_therapy=["crizotinib"])
+    alec = drugs(res)["alectinib"]
+    assert alec.basis == "setting" and alec.amp_tier == "Tier I, Level A"
+
+
+def test_tsr011_for_g1202r_is_unknown(tmp_path):
+    """G1202R after crizotinib: the review's TSR-011 sentence (section 5 [68]: responses in
+    crizotinib-pretreated patients) says nothing of G1202R, and G1202R's own sources call the other
+    second-generation inhibitors resistant (review 2.1: "insensitive to ceritinib and alectinib"):
+    TSR-011 is unknown for G1202R (issue 20 point 7), with no positive call and no level 3A."""
+    res = annotate(tmp_path, [G38.alk_snv("G1202R", alt_reads=90)], prior_therapy=["crizotinib"])
+    tsr = drugs(res)["TSR-011"]
+    assert tsr.call == "unknown" and tsr.oncokb_level == "" and tsr.rank is None
+
+
+def test_setting_never_raises_an_allele_level(tmp_path):
+    """L1196M after crizotinib: ceritinib's L1196M evidence is preclinical (EID1341, review 3 [46]
+    "a preclinical study"); the after-crizotinib guideline statement is about the population, so
+    the call keeps the allele's level (not guideline) and is not Tier I (issue 20 point 3), while
+    the setting statement is listed beside it."""
+    res = annotate(tmp_path, [G38.alk_snv("L1196M", alt_reads=90)], prior_therapy=["crizotinib"])
+    cer = drugs(res)["ceritinib"]
+    assert cer.call == "sensitive" and cer.basis == "allele"
+    assert cer.level != "guideline" and not cer.amp_tier.startswith("Tier I,")
+    assert any("beside the allele" in r.finding for r in cer.reasons)
+
+
+def test_progressed_on_lorlatinib_shows_no_tier_of_a_sensitive_reason(tmp_path):
+    """G1202R after crizotinib, alectinib and lorlatinib: lorlatinib is resistant for this patient
+    because it progressed on it (rule 4), while G1202R's own source says lorlatinib is active
+    (Lin 2017): the tier shown is the deciding reason's, the history, which has none (issue 20
+    point 3), never the sensitive reason's Tier II / level 4."""
+    res = annotate(
+        tmp_path,
+        [G38.alk_snv("G1202R", alt_reads=90)],
+        prior_therapy=["crizotinib", "alectinib", "lorlatinib"],
+    )
+    lor = drugs(res)["lorlatinib"]
+    assert lor.call == "resistant" and lor.basis == "history"
+    assert (lor.amp_tier, lor.oncokb_level) == ("", "")

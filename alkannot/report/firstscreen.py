@@ -97,6 +97,7 @@ _GROUPS = {
     "avoid": "avoid",
     "investigational": "investigational",
     "unranked": "other",
+    "discuss": "other",  # reduced with conflicting sources: not "avoid" (issue 20)
 }
 
 
