@@ -134,7 +134,12 @@ def build_drug_matrix(
                 "kinase-domain variant(s) of unknown significance present (no effect on calls): "
                 + ", ".join(f.alteration for f in vus)
             )
-        out.append(replace(dc, note="; ".join(dict.fromkeys(note))))
+        explains = explain_progression(dc, counted, catalogue)
+        if explains.startswith("no:"):
+            note.insert(0, f"the findings do not explain progression on {drug.id}")
+        out.append(
+            replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains)
+        )
     return _rank(out, catalogue, ctx)
 
 
@@ -640,3 +645,44 @@ def evidence_tiers(dc: DrugCall, drug: Drug) -> tuple[str, str]:
         amp = "Tier II, Level D"
         onc = "4" if positive else ""
     return amp, onc
+
+
+def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> str:
+    """Do the counted findings explain progression on ``dc.drug``? ``yes``/``no``/``unknown``.
+
+    ``no`` when every counted finding's own sources call the drug ``sensitive``: the findings
+    are not why the tumour progressed on it, and the sentence names what to look for next
+    (compound mutations and their phase, bypass tracks, histologic transformation) and the
+    mechanisms DNA sequencing cannot show. ``yes`` when a finding's sources call it reduced or
+    resistant; ``unknown`` otherwise (nothing found, or no source on the finding and the drug).
+    """
+    if not dc.progressed_on:
+        return ""
+    allele = [
+        r
+        for r in dc.reasons
+        if r.catalogue_id in catalogue.entries
+        and catalogue.entries[r.catalogue_id].kind not in ("setting", "context")
+        and "superseded" not in r.finding
+    ]
+    unseen = ", ".join(
+        " ".join(x for x in (e.gene, e.alteration) if x) for e in catalogue.not_detectable_in_dna()
+    )
+    look = (
+        "look for a compound ALK mutation (and its phase), a bypass track (MET, EGFR, KRAS, KIT) "
+        f"and histologic transformation; not assessed from DNA: {unseen}"
+    )
+    against = [r for r in allele if r.call in ("reduced", "resistant")]
+    if against:
+        names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in against))
+        return f"yes: {names} (sources: {dc.drug} {against[0].call})"
+    if not counted:
+        return f"unknown: no catalogued mechanism found to explain progression on {dc.drug}; {look}"
+    covered = {r.finding.split(" (")[0] for r in allele if r.call == "sensitive"}
+    names = [f"{f.gene} {f.alteration}".strip() for f in counted]
+    if allele and all(n in covered for n in names):
+        return (
+            f"no: the sources report {dc.drug} active against {', '.join(names)}; these findings "
+            f"do not explain progression on {dc.drug}: {look}"
+        )
+    return f"unknown: no source on {', '.join(names)} with {dc.drug}; {look}"

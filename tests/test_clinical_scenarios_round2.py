@@ -420,3 +420,51 @@ def test_progressed_on_lorlatinib_shows_no_tier_of_a_sensitive_reason(tmp_path):
     lor = drugs(res)["lorlatinib"]
     assert lor.call == "resistant" and lor.basis == "history"
     assert (lor.amp_tier, lor.oncokb_level) == ("", "")
+
+
+# ----------------------------------------------------------------------------------------------
+# 4. Does it explain the progression?
+# ----------------------------------------------------------------------------------------------
+
+
+def test_g1202r_does_not_explain_progression_on_lorlatinib(tmp_path):
+    """G1202R is the only finding after crizotinib, alectinib and lorlatinib. Lin 2017 lists G1202R
+    as targeted by lorlatinib, so G1202R does not explain progression on lorlatinib: the call says
+    so first and names what to look for (compound mutations, bypass tracks, histologic
+    transformation; issue 20 point 4). It does explain progression on alectinib (review 2.1:
+    "insensitive to ceritinib and alectinib") and on crizotinib (EID441)."""
+    res = annotate(
+        tmp_path,
+        [G38.alk_snv("G1202R", alt_reads=90)],
+        prior_therapy=["crizotinib", "alectinib", "lorlatinib"],
+    )
+    d = drugs(res)
+    lor = d["lorlatinib"]
+    assert lor.explains_progression.startswith("no:")
+    assert "compound" in lor.explains_progression and "histologic" in lor.explains_progression
+    assert lor.note.startswith("the findings do not explain progression on lorlatinib")
+    assert d["alectinib"].explains_progression.startswith("yes:")
+    assert d["crizotinib"].explains_progression.startswith("yes:")
+    assert d["ceritinib"].explains_progression == ""  # not progressed on
+
+
+def test_nothing_found_leaves_progression_unexplained(tmp_path):
+    """Nothing catalogued found after alectinib: the progression is unexplained ("unknown"), and
+    the sentence lists the mechanisms DNA cannot show (catalogue entries not detectable in DNA,
+    e.g. small-cell transformation: bypass row 'Small-cell/histologic transformation')."""
+    res = annotate(tmp_path, [], fusions=["EML4-ALK"], prior_therapy=["alectinib"])
+    alec = drugs(res)["alectinib"]
+    assert alec.explains_progression.startswith("unknown:")
+    assert "histologic transformation" in alec.explains_progression
+
+
+def test_l1196m_explains_crizotinib_but_not_alectinib(tmp_path):
+    """L1196M after crizotinib then alectinib: crizotinib resistant (EID237, EID442, review 2.1
+    gatekeeper): explains progression on crizotinib; alectinib is active against L1196M (review 6:
+    "alectinib ... might be effective"; EID141), so L1196M does not explain progression on it."""
+    res = annotate(
+        tmp_path, [G38.alk_snv("L1196M", alt_reads=90)], prior_therapy=["crizotinib", "alectinib"]
+    )
+    d = drugs(res)
+    assert d["crizotinib"].explains_progression.startswith("yes:")
+    assert d["alectinib"].explains_progression.startswith("no:")
