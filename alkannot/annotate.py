@@ -666,17 +666,17 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
         broad = "broad gain" in c.note
         unverifiable = c.call == "amplification" and c.fold_change is None
         if unverifiable:
-            # a tool's discrete call (GISTIC/cBioPortal 2): neither the sourced level nor a focal
-            # segment can be checked, so it is shown and never a mechanism
-            entry = None
-            alteration = "amplification (tool's call, level not verifiable)"
+            # a tool's discrete high-level call (GISTIC/cBioPortal 2, "Amplification"): counted
+            # as amplification (issue 20 point 5), but the sourced level cannot be checked
+            alteration = "amplification"
             significance = (
-                f"{c.gene} amplification by the tool's discrete call; the sourced amplification "
-                "level and focality cannot be checked from it: an observation, not a mechanism"
+                f"{c.gene} amplification by the tool's discrete high-level call: level not "
+                "verifiable (the sourced amplification level cannot be checked from it)"
             )
+            th_note += "; level not verifiable: confirm the level (FISH or absolute copy number)"
         elif c.call == "amplification":
             significance = (
-                "catalogued copy-number mechanism (focal amplification)"
+                "catalogued copy-number mechanism (amplification)"
                 if entry
                 else f"{c.gene} amplification, not in the catalogue"
             )

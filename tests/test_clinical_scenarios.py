@@ -756,15 +756,15 @@ def test_met_low_gain_on_30_mb_segment_is_an_observation(tmp_path):
         assert not reasons_from(d[drug], "MET"), drug
 
 
-@pytest.mark.parametrize("log2", [0.585, 2.5], ids=["single-copy", "high-level"])
-def test_whole_7q_gain_is_not_met_amplification(tmp_path, log2):
-    """A 97-Mb segment over MET (most of chromosome 7q) at log2 0.585 (3 copies) or 2.5 (5.7-fold,
-    above MET's 5-fold): an arm-level gain or polysomy, never focal amplification (issue 11 item 7;
-    rule 7: segments of 10 Mb or more are broad). After alectinib: no drug has a MET reason;
-    lorlatinib is first (EMA after alectinib as first ALK TKI; NCCN 2019; ASCO/Ontario 2L).
+def test_whole_7q_gain_is_not_met_amplification(tmp_path):
+    """A 97-Mb segment over MET (most of chromosome 7q) at log2 0.585 (3 copies): an arm-level gain
+    or polysomy, never amplification (issue 11 item 7; rule 7). After alectinib: no drug has a MET
+    reason; lorlatinib is first (EMA after alectinib as first ALK TKI; NCCN 2019; ASCO/Ontario 2L).
+    The same segment at a level of MET's 5-fold or more is amplification (issue 20 point 5: a level
+    at or above the threshold times the ploidy is never polysomy), tests/test_clinical_scenarios_round2.py.
     """
     chrom, start, end = G38.span("MET")
-    segs = [(chrom, 10_001, 61_999_999, 0.0), (chrom, 62_000_000, 159_000_000, log2)]
+    segs = [(chrom, 10_001, 61_999_999, 0.0), (chrom, 62_000_000, 159_000_000, 0.585)]
     res = annotate(tmp_path, G38, [], segments=segs, prior_therapy=["alectinib"])
     f = finding(res, "MET", kind="copy_number")
     assert f.alteration != "amplification" and f.mechanism == ""
@@ -790,13 +790,12 @@ def test_met_three_fold_focal_is_below_the_sourced_threshold(tmp_path):
     assert drugs(res)["alectinib"].call == "sensitive"
 
 
-def test_discrete_amplification_without_a_level_is_not_the_met_mechanism(tmp_path):
+def test_discrete_amplification_counts_with_level_not_verifiable(tmp_path):
     """A cBioPortal/GISTIC discrete table (``Hugo_Symbol, Entrez_Gene_Id, sample``; 2 = "high-level
-    amplification" by the caller's own cut-off) says MET 2, after alectinib. Rule 7 (issue 11 item
-    7): amplification needs the gene's sourced threshold (MET 5-fold: CIViC EID1713/EID735) AND a
-    focal segment; a discrete value gives neither a fold change nor a segment size, so it cannot
-    show that the MET level is reached: an observation, not the bypass mechanism, and crizotinib
-    is not ranked on it (it would be on a verified MET amplification, review 4 [31]).
+    amplification" by the caller's own cut-off) says MET 2, after alectinib. Issue 20 point 5: a
+    tool's discrete high-level call counts as amplification, marked "level not verifiable" (the
+    sourced MET 5-fold, CIViC EID1713/EID735, cannot be checked from it). So it is the MET bypass
+    mechanism and crizotinib, which "strongly inhibits MET" (review 4 [31]), is first.
     """
     table = tmp_path / "data_CNA.txt"
     table.write_text(f"Hugo_Symbol\tEntrez_Gene_Id\t{SAMPLE}\nMET\t4233\t2\nALK\t238\t0\n")
@@ -806,22 +805,21 @@ def test_discrete_amplification_without_a_level_is_not_the_met_mechanism(tmp_pat
     )
     _RESULTS.append(res)
     f = finding(res, "MET", kind="copy_number")
-    assert not f.drives_calls
-    assert drugs(res)["crizotinib"].rank is None
+    assert f.drives_calls and "level not verifiable" in text_of(f)
+    assert ranked(res)[0] == "crizotinib"
 
 
-def test_alk_arm_level_gain_is_not_alk_amplification(tmp_path):
-    """ALK 2.5-fold on a 25-Mb segment of 2p after crizotinib: above the review's 2.2-fold but
-    arm-level (rule 7, >= 10 Mb): a broad gain, an observation. Crizotinib is not offered only
-    because the tumour progressed on it; no drug has an ALK copy-number reason.
+def test_alk_arm_level_high_gain_is_alk_amplification(tmp_path):
+    """ALK 2.5-fold on a 25-Mb segment of 2p after crizotinib: above the review's 2.2-fold (review
+    2.2 [32]); a level at or above the threshold times the ploidy is never polysomy (issue 20 point
+    5), and it is 2.5 x the rest of chromosome 2: ALK amplification, a mechanism, though not focal.
     """
     chrom, start, end = G38.span("ALK")
     segs = [(chrom, 10_001, 19_999_999, 0.0), (chrom, 20_000_000, 45_000_000, log2_of(2.5))]
     res = annotate(tmp_path, G38, [], segments=segs, prior_therapy=["crizotinib"])
     f = finding(res, "ALK", kind="copy_number")
-    assert f.alteration != "amplification" and f.mechanism == ""
-    assert not any(reasons_from(dc, "ALK") for dc in res.drugs)
-    assert drugs(res)["alectinib"].call == "sensitive"
+    assert f.alteration == "amplification" and f.mechanism == "on_target_amplification"
+    assert "not polysomy" in text_of(f)
 
 
 # ----------------------------------------------------------------------------------------------

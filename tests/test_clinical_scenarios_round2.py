@@ -25,6 +25,7 @@ docstring, never from the program's output:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -468,3 +469,93 @@ def test_l1196m_explains_crizotinib_but_not_alectinib(tmp_path):
     d = drugs(res)
     assert d["crizotinib"].explains_progression.startswith("yes:")
     assert d["alectinib"].explains_progression.startswith("no:")
+
+
+# ----------------------------------------------------------------------------------------------
+# 5. Copy number by level
+# ----------------------------------------------------------------------------------------------
+
+
+def _met_arm(log2: float) -> list[tuple]:
+    """Chromosome 7: a neutral 7p part and one long segment over MET (7q), as panel
+    segmentation often yields (round-1 scenario 'whole 7q')."""
+    chrom, _, _ = G38.span("MET")
+    return [(chrom, 10_001, 61_999_999, 0.0), (chrom, 62_000_000, 159_000_000, log2)]
+
+
+def test_met_ten_copies_on_a_long_segment_is_amplification(tmp_path):
+    """MET at 5.5-fold (11 copies at ploidy 2) on a 97-Mb segment after alectinib: polysomy cannot
+    reach the MET threshold times the ploidy (MET:CEP7 >= 5, EID1713), so it is MET amplification
+    (issue 20 point 5), not "broad gain": the bypass mechanism, ALK inhibitor monotherapy reduced
+    (Dagogo-Jack 2020, bypass row) and crizotinib, which "strongly inhibits MET", first (review 4
+    [31])."""
+    res = annotate(tmp_path, [], segments=_met_arm(math.log2(5.5)), prior_therapy=["alectinib"])
+    f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
+    assert f.alteration == "amplification" and f.drives_calls
+    d = drugs(res)
+    assert d["brigatinib"].call == "reduced"
+    assert ranked(res)[0] == "crizotinib"
+
+
+def test_met_relative_to_its_chromosome_is_amplification(tmp_path):
+    """MET focal at 2.5-fold on a chromosome 7 whose other segments are at 0.45-fold: below MET's
+    5-fold over ploidy, but 5.6 x its chromosome's median level, the sequencing analogue of
+    MET:CEP7 >= 5 (EID1713): amplification judged against the chromosome's own level."""
+    chrom, start, end = G38.span("MET")
+    low = math.log2(0.45)
+    segs = [
+        (chrom, 10_001, start - 500_001, low),
+        (chrom, start - 500_000, end + 500_000, math.log2(2.5)),
+        (chrom, end + 500_001, 159_000_000, low),
+    ]
+    res = annotate(tmp_path, [], segments=segs, prior_therapy=["alectinib"])
+    f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
+    assert f.alteration == "amplification"
+    assert any("chromosome's median" in n for n in f.notes), f.notes
+
+
+def test_met_three_fold_on_a_neutral_chromosome_stays_a_gain(tmp_path):
+    """MET 3-fold focal on an otherwise neutral chromosome 7: 3 < 5 over ploidy and 3 x the
+    chromosome's level (< 5; EID1713): a gain, an observation."""
+    chrom, start, end = G38.span("MET")
+    segs = [
+        (chrom, 10_001, start - 500_001, 0.0),
+        (chrom, start - 500_000, end + 500_000, math.log2(3.0)),
+        (chrom, end + 500_001, 159_000_000, 0.0),
+    ]
+    res = annotate(tmp_path, [], segments=segs, prior_therapy=["alectinib"])
+    f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
+    assert f.alteration == "gain" and not f.drives_calls
+
+
+def test_discrete_low_level_gain_stays_an_observation(tmp_path):
+    """cBioPortal discrete MET 1 ("gain", the format's low-level value): an observation (issue 20
+    point 5: a low-level gain stays an observation)."""
+    table = tmp_path / "data_CNA.txt"
+    table.write_text(f"Hugo_Symbol\tEntrez_Gene_Id\t{SAMPLE}\nMET\t4233\t1\n")
+    res = annotate(tmp_path, [], cnv=str(table), prior_therapy=["alectinib"])
+    f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
+    assert not f.drives_calls and f.alteration != "amplification"
+
+
+def test_baseline_gain_now_amplified_is_acquired(tmp_path):
+    """MET 3-fold focal at baseline (a gain: below 5, EID1713), 8-fold focal now: the amplification
+    is acquired (increased) under treatment, with the baseline level shown (issue 20 point 5),
+    not "pre-existing"."""
+    chrom, start, end = G38.span("MET")
+
+    def focal(fold):
+        return [
+            (chrom, 10_001, start - 500_001, 0.0),
+            (chrom, start - 500_000, end + 500_000, math.log2(fold)),
+            (chrom, end + 500_001, 159_000_000, 0.0),
+        ]
+
+    res = annotate(
+        tmp_path, [], segments=focal(8.0), baseline=[], baseline_segments=focal(3.0),
+        prior_therapy=["alectinib"],
+    )  # fmt: skip
+    f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
+    assert f.alteration == "amplification" and f.baseline_status == "acquired"
+    assert "increased" in f.notes
+    assert any(n.startswith("baseline: MET gain") and "fold 3" in n for n in f.notes), f.notes
