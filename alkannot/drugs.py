@@ -59,6 +59,7 @@ class _Context:
     """What the history and the findings say about the setting of this patient."""
 
     settings: list = field(default_factory=list)  # applicable setting entries
+    current_alk: str = ""  # the last ALK inhibitor received (the one the tumour is on now)
     boosts: dict[str, int] = field(default_factory=dict)  # context rank: lower first (CNS order)
     notes: dict[str, list[str]] = field(default_factory=dict)  # context wording per drug
 
@@ -122,6 +123,7 @@ def build_drug_matrix(
         if dc.note:
             note.insert(0, dc.note)
         note[:0] = _caveats(dc, held_back, catalogue)
+        note += _compound_cautions(dc, counted, catalogue)
         if not counted:
             note.insert(
                 0,
@@ -137,9 +139,7 @@ def build_drug_matrix(
         explains = explain_progression(dc, counted, catalogue)
         if explains.startswith("no:"):
             note.insert(0, f"the findings do not explain progression on {drug.id}")
-        out.append(
-            replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains)
-        )
+        out.append(replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains))
     return _rank(out, catalogue, ctx)
 
 
@@ -187,6 +187,32 @@ def _caveats(dc: DrugCall, held_back: list[Finding], catalogue: Catalogue) -> li
     return out
 
 
+def _compound_cautions(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> list[str]:
+    """A found single mutation that is part of a sourced compound reported reduced/resistant to
+    the drug: a caution to look for the other part (E1210K and brigatinib, Lin 2017)."""
+    found = {f.alteration for f in counted if f.gene == "ALK"}
+    compounds = {f.catalogue_id for f in counted}
+    out = []
+    for e in catalogue.entries.values():
+        de = e.drugs.get(dc.drug)
+        if e.kind != "compound" or e.id in compounds or de is None:
+            continue
+        if de.call not in ("reduced", "resistant"):
+            continue
+        named = [p for p in e.parts if p != "*"]
+        present = [p for p in named if p in found]
+        missing = [p for p in named if p not in found] + (
+            ["a second ALK mutation"] if "*" in e.parts else []
+        )
+        if present and missing:
+            out.append(
+                f"caution: {e.alteration} is reported {de.call} to {dc.drug} "
+                f"[{_citations(de)}]; {', '.join(present)} was found: look for "
+                f"{', '.join(missing)}"
+            )
+    return out
+
+
 def _citations(de: DrugEntry) -> str:
     return "; ".join(dict.fromkeys(ev.citation for ev in de.evidence if ev.call == de.call))
 
@@ -213,12 +239,34 @@ def _alk_part_kind(drug: Drug) -> str:
     return drug.components[0] if drug.components else ""
 
 
-def _reason_for(f: Finding, entry, drug: Drug) -> _Reason:
+def _general_rule(entry, drug: Drug, catalogue: Catalogue | None):
+    """The general compound rule ("G1202R + a second ALK mutation") a named compound containing
+    its named parts falls back to for a drug the named compound is silent on."""
+    if catalogue is None or entry.kind != "compound" or "*" in entry.parts:
+        return None
+    for e in catalogue.entries.values():
+        named = set(e.parts) - {"*"}
+        if (
+            e.kind == "compound"
+            and "*" in e.parts
+            and named <= set(entry.parts)
+            and drug.id in e.drugs
+        ):
+            return e
+    return None
+
+
+def _reason_for(f: Finding, entry, drug: Drug, catalogue: Catalogue | None = None) -> _Reason:
     label = f"{f.gene} {f.alteration}".strip()
     de: DrugEntry | None = entry.drugs.get(drug.id)
     if de is None and entry.monotherapy is not None and drug.alk_inhibitor:
         de = entry.monotherapy
         label += " (ALK inhibitor alone)"
+    if de is None and (general := _general_rule(entry, drug, catalogue)) is not None:
+        # a specific compound silent on the drug does not erase what the general rule says
+        de = general.drugs[drug.id]
+        label += f" (general rule: {general.alteration})"
+        entry = general
     if de is None:
         return _Reason(label, entry.id, "unknown", (), "")
     return _Reason(
@@ -275,7 +323,7 @@ def _call_for(
                 )
             reasons.append(r)
             continue
-        reasons.append(_reason_for(f, e, drug))
+        reasons.append(_reason_for(f, e, drug, catalogue))
     _fill_from_settings(reasons, drug, ctx, entries, catalogue)
     counted_r = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
@@ -456,11 +504,18 @@ def _combined_level(call: str, reasons: list[_Reason]) -> str:
 def _choose_alk_part(
     done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Context, has_on_target: bool
 ) -> str:
-    """The approved ALK inhibitor (not progressed on) that the on-target profile supports best.
+    """The ALK part of "ALK inhibitor + X" (issue 20 point 7).
 
-    With on-target findings: one that every on-target finding leaves ``sensitive``; without:
-    one the patient's treatment setting supports. "" when there is none.
+    Without on-target findings (a bypass track alone): the current, last ALK inhibitor, kept
+    with the bypass inhibitor added (the sources name "ALK TKI + MET inhibitor" without a
+    particular ALK inhibitor: Dagogo-Jack 2020, bypass row); the progressed-on rule does not
+    exclude it here. Without a history: one the patient's treatment setting supports. With
+    on-target findings: the approved ALK inhibitor, not progressed on, that every on-target
+    finding leaves ``sensitive``, strongest level first. "" when there is none.
     """
+    current = catalogue.drug_by_id.get(ctx.current_alk)
+    if not has_on_target and current is not None and current.status == "approved":
+        return current.id
     candidates: list[DrugCall] = []
     for dc in done.values():
         drug = catalogue.drug_by_id[dc.drug]
@@ -510,6 +565,7 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
     alk_prior = [d for d in prior if d.alk_inhibitor]
     alterations = {(f.gene, f.alteration) for f in counted}
     last = alk_prior[-1].id if alk_prior else ""
+    ctx.current_alk = last
     applies = {
         # ALK-positive NSCLC at relapse: only with a treatment history (without one, "no ALK
         # inhibitor supported" would mean "nothing known", not "none works")

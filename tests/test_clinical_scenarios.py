@@ -579,10 +579,10 @@ def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_pa
 def test_met_amplification_after_crizotinib_then_alectinib_combination_part(tmp_path):
     """Focal MET amplification after crizotinib then alectinib. Crizotinib is not offered (progressed
     on; review 4 [31] speaks of "crizotinib-naive tumors"). The combination "ALK inhibitor + MET
-    inhibitor" (Dagogo-Jack 2020) is the option; its ALK part is lorlatinib, the inhibitor the
-    sources support after crizotinib and a second-generation inhibitor (EMA lorlatinib "crizotinib
-    and at least one other ALK TKI"; ESMO "lorlatinib after 2nd-gen ALK TKI (III,A)"; NCCN 2019),
-    not ceritinib, whose only support here is the inferential review 6 sentence.
+    inhibitor" (Dagogo-Jack 2020) is the option; its ALK part is the current ALK inhibitor,
+    alectinib, with the MET inhibitor added: the source names "ALK TKI + MET inhibitor" without a
+    particular ALK inhibitor, and issue 20 point 7 settles that the ALK part is then the current
+    (last) one, which the progressed-on rule does not exclude there.
     """
     res = annotate(
         tmp_path,
@@ -595,7 +595,7 @@ def test_met_amplification_after_crizotinib_then_alectinib_combination_part(tmp_
     assert d["crizotinib"].progressed_on and d["crizotinib"].rank is None
     combo = d[COMBO_MET]
     assert combo.call == "sensitive" and combo.rank == 1
-    assert combo.alk_part == "lorlatinib"
+    assert combo.alk_part == "alectinib"
 
 
 def test_kit_amplification_needs_its_ligand_and_imatinib_only_as_add_on(tmp_path):
@@ -1458,8 +1458,9 @@ def test_met_amplification_after_crizotinib_offers_the_combination(tmp_path):
     ALK-inhibitor monotherapy reduced (Dagogo-Jack 2020: both pathways must be blocked);
     alectinib, which the MET entry names itself (review 4 [31]: MET amplification "observed in
     alectinib-refractory tumors"), resistant or reduced, not offered either. The
-    option is "ALK inhibitor + MET inhibitor" (Dagogo-Jack 2020), ranked, its ALK part an approved
-    inhibitor the tumour did not progress on.
+    option is "ALK inhibitor + MET inhibitor" (Dagogo-Jack 2020), ranked, its ALK part the current
+    ALK inhibitor, crizotinib (issue 20 point 7: the current inhibitor unless a source says
+    otherwise; the progressed-on rule does not exclude it there).
     """
     res = annotate(
         tmp_path, G38, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["crizotinib"]
@@ -1471,7 +1472,7 @@ def test_met_amplification_after_crizotinib_offers_the_combination(tmp_path):
     assert d["alectinib"].call in ("reduced", "resistant") and d["alectinib"].rank is None
     combo = d[COMBO_MET]
     assert combo.call == "sensitive" and combo.rank is not None
-    assert combo.alk_part in APPROVED_ALK and combo.alk_part != "crizotinib"
+    assert combo.alk_part == "crizotinib"
 
 
 @pytest.mark.parametrize(

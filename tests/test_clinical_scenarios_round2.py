@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from alkannot.models import DrugCall, SampleResult
-from tests.clinical_inputs import Build, Record
+from tests.clinical_inputs import ROOT, Build, Record
 from tests.test_clinical_scenarios import annotate as _annotate
 
 G38 = Build("GRCh38")
@@ -625,3 +625,118 @@ def test_not_evaluable_says_why(tmp_path):
         b.read(f"f{i}", 29220720, ref(29220720, 29220779))
     g = _read_genotypes(b.write(tmp_path / "narrow.bam"))
     assert g["G1269A"].fragments == 0 and "no reads within" in g["G1269A"].note
+
+
+# ----------------------------------------------------------------------------------------------
+# 7. Settled calls
+# ----------------------------------------------------------------------------------------------
+
+
+def test_e1210k_after_crizotinib_second_generation_at_population_level(tmp_path):
+    """E1210K after crizotinib: its only sources are Lin 2017 (crizotinib resistance, lorlatinib
+    targeted). The second-generation calls come from the after-crizotinib statements (review 3
+    [27] ceritinib, [53] alectinib, [64] brigatinib) at population level, labelled "no data for
+    ALK E1210K" (issue 20 point 7); brigatinib carries the caution that E1210K with S1206C or with
+    D1203N is reported brigatinib-resistant (Lin 2017 Table 2)."""
+    res = annotate(tmp_path, [G38.alk_snv("E1210K", alt_reads=90)], prior_therapy=["crizotinib"])
+    d = drugs(res)
+    for drug in SECOND_GEN_APPROVED:
+        assert d[drug].call == "sensitive" and d[drug].basis == "population", drug
+        assert any("no data for ALK E1210K" in r.finding for r in d[drug].reasons), drug
+        assert not d[drug].amp_tier.startswith("Tier I,"), drug
+    assert "E1210K+S1206C" in d["brigatinib"].note and "E1210K+D1203N" in d["brigatinib"].note
+    assert d["lorlatinib"].basis == "allele"
+
+
+def test_reduced_conflicting_goes_to_discuss_not_avoid(tmp_path):
+    """G1202R after crizotinib: brigatinib is reduced because the sources disagree (Fontana 2015,
+    EID1351, resistant; Lin 2017 "some activity against G1202R"): a call for the board to weigh
+    (group "discuss"), not "avoid"; ceritinib, resistant without dissent (review 2.1), is avoid."""
+    res = annotate(tmp_path, [G38.alk_snv("G1202R", alt_reads=90)], prior_therapy=["crizotinib"])
+    d = drugs(res)
+    assert d["brigatinib"].call == "reduced" and d["brigatinib"].conflicting
+    assert d["brigatinib"].group == "discuss"
+    assert d["ceritinib"].group == "avoid"
+
+
+def test_met_only_after_alectinib_combines_with_the_current_inhibitor(tmp_path):
+    """Focal MET amplification, no on-target finding, after alectinib: the combination's ALK part
+    is the current inhibitor, alectinib (issue 20 point 7; the source names "ALK TKI + MET
+    inhibitor", Dagogo-Jack 2020 bypass row), although the tumour progressed on alectinib."""
+    from tests.clinical_inputs import focal_segments
+
+    res = annotate(
+        tmp_path, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["alectinib"]
+    )
+    combo = drugs(res)["ALK inhibitor + MET inhibitor"]
+    assert combo.call == "sensitive" and combo.alk_part == "alectinib" and combo.rank is not None
+
+
+def test_kinase_domain_splice_variant_is_a_kinase_domain_splice_vus(tmp_path):
+    """A splice-acceptor change (intron position -1) before the exon holding codon 1202: the
+    exon encodes kinase-domain residues (UniProt Q9UM73 kinase domain 1116-1392), so it is a
+    kinase-domain splice variant of unknown significance, not "outside the kinase domain"."""
+    _, positions = G38.codon(1202)
+    # the exon's 3'-most transcript base on the minus strand is its lowest plus-strand position;
+    # walk up from codon 1202 to the exon's first transcript base (highest plus position)
+    pos = max(positions)
+    while pos + 1 in G38.c_to_pos.values():
+        pos += 1
+    acceptor = pos + 1  # intron base -1 (minus strand: the base after the exon on the plus strand)
+    ref = G38.base[acceptor]
+    alt = "A" if ref != "A" else "G"
+    rec = Record("chr2", acceptor, ref, alt, 300, 60, name="splice")
+    res = annotate(tmp_path, [rec], prior_therapy=["crizotinib"])
+    (f,) = [f for f in res.findings if f.gene == "ALK" and f.kind == "mutation"]
+    assert "splice" in f.consequence
+    assert f.significance == "kinase-domain splice variant of unknown significance"
+
+
+def test_specific_compound_silent_on_a_drug_keeps_the_general_rule(tmp_path):
+    """A local catalogue adds a hypothetical named compound G1202R+L1196M that states only a
+    crizotinib call. For lorlatinib it is silent, so the general "G1202R + second ALK mutation"
+    rule (EID11114, resistant) still applies to lorlatinib, labelled as the general rule (issue
+    20 point 7), instead of the silence erasing it."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "resources" / "catalogue" / "catalogue.yaml").read_text())
+    data["entries"].append(
+        {
+            "id": "TEST_G1202R+L1196M",
+            "gene": "ALK",
+            "alteration": "G1202R+L1196M",
+            "kind": "compound",
+            "mechanism": "on_target_mutation",
+            "summary": "Hypothetical named compound for a test (states crizotinib only).",
+            "detectable_in_dna": True,
+            "drugs": {
+                "crizotinib": {
+                    "call": "resistant",
+                    "conflicting": False,
+                    "evidence": [
+                        {
+                            "call": "resistant",
+                            "source": "civic",
+                            "citation": "Katayama 2012; CIViC EID441",
+                            "pmid": "22277784",
+                            "civic_eid": "EID441",
+                            "level": "preclinical",
+                            "assay": "test",
+                            "statement": "G1202R confers crizotinib resistance",
+                        }
+                    ],
+                }
+            },
+            "parts": ["G1202R", "L1196M"],
+        }
+    )
+    local = tmp_path / "local.yaml"
+    local.write_text(yaml.safe_dump(data, sort_keys=False))
+    res = annotate(
+        tmp_path, _pair("0/1", "0/1"), prior_therapy=["crizotinib"], catalogue=str(local)
+    )
+    (c,) = compounds(res)
+    assert c.catalogue_id == "TEST_G1202R+L1196M"
+    lor = drugs(res)["lorlatinib"]
+    assert lor.call == "resistant"
+    assert any("general rule" in r.finding for r in lor.reasons)
