@@ -660,6 +660,8 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
             )
             if threshold.get("borrowed"):
                 th_note += f"; no {c.gene} level in the sources: the ALK level is borrowed"
+            if threshold.get("provenance"):
+                th_note += f"; provenance: {threshold['provenance']}"
         if entry is not None and entry.ligand_note is not None and c.call == "amplification":
             ln = entry.ligand_note
             th_note += f"; {ln.statement} [{ln.citation}]: DNA sequencing cannot show the ligand"

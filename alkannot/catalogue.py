@@ -62,12 +62,18 @@ class DrugEntry:
     after_progression: bool = False  # a source reports activity after progression on this drug
     alk_part: str = ""  # "choose": the ALK inhibitor of a combination follows the on-target profile
     note: str = ""
+    tier: str = ""  # a curated AMP/ASCO/CAP tier, checked against the evidence (tier_for)
 
     @property
     def level(self) -> str:
-        """The strongest level behind the call (for a conflicting call: behind any item)."""
-        lv = strongest_level(self.evidence, None if self.conflicting else self.call)
-        return lv or strongest_level(self.evidence)
+        """The strongest level among the items pointing the call's way (a ``reduced`` or
+        ``resistant`` call: the items saying the drug loses activity), never an item that says
+        the opposite; for ``unknown`` the strongest of any item."""
+        same_way = {"sensitive": ("sensitive",), "reduced": ("reduced", "resistant")}
+        calls = same_way.get(self.call, ("resistant", "reduced"))
+        if self.call == "unknown":
+            return strongest_level(self.evidence)
+        return strongest_level(ev for ev in self.evidence if ev.call in calls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +163,7 @@ class Catalogue:
                         f"entry {entry.id}: unknown drug {drug!r}; add it to the drugs list",
                         path=path,
                     )
-            _check_calls(entry, path)
+            _check_calls(entry, path, self.drug_by_id)
             self.entries[entry.id] = entry
             if entry.kind == "mutation":
                 protein = alk if entry.gene == "ALK" else None
@@ -280,6 +286,7 @@ def _drug_entry(drug: str, d: dict) -> DrugEntry:
         after_progression=d.get("after_progression", False),
         alk_part=d.get("alk_part", ""),
         note=d.get("note", ""),
+        tier=d.get("tier", ""),
     )
 
 
@@ -328,10 +335,50 @@ def _entry(raw: dict, drug_list: list[Drug] = ()) -> Entry:
     )
 
 
-def _check_calls(entry: Entry, path: str) -> None:
-    """A curated call must be the one its evidence implies (:func:`derived_call`)."""
+def tier_for(call: str, level: str, status: str) -> tuple[str, str]:
+    """The AMP/ASCO/CAP tier and alkannot's OncoKB-style level of a call at ``level``.
+
+    guideline -> Tier I, Level A and 1 (approved drug) or 2, R1 for resistance; clinical ->
+    Tier I, Level B (an investigational agent: Tier II, Level C) and 3A, R2 for resistance;
+    case, preclinical -> Tier II, Level D and 4 (no resistance level); inferential or unknown ->
+    none (resources/catalogue/README.md, "Mapping to recognised scales").
+    """
+    if call == "unknown" or not level or level == "inferential":
+        return "", ""
+    positive = call == "sensitive"
+    if level == "guideline":
+        return "Tier I, Level A", ("1" if status == "approved" else "2") if positive else "R1"
+    if level == "clinical":
+        amp = (
+            "Tier II, Level C"
+            if status in ("investigational", "discontinued")
+            else "Tier I, Level B"
+        )
+        return amp, "3A" if positive else "R2"
+    return "Tier II, Level D", "4" if positive else ""
+
+
+def _check_tier(entry: Entry, de: DrugEntry, path: str, drugs: dict) -> None:
+    """A curated tier must be the one the items pointing the call's way map to."""
+    if not de.tier:
+        return
+    status = drugs[de.drug].status if de.drug in drugs else "investigational"
+    expected, _ = tier_for(de.call, de.level, status)
+    if de.tier != expected:
+        raise CatalogueError(
+            f"entry {entry.id}, {de.drug}: tier {de.tier!r} contradicts its reason: the "
+            f"{de.call} call rests on {de.level or 'no'}-level evidence pointing its way, which "
+            f"maps to {expected or 'no tier'}; fix the tier or the evidence",
+            path=path,
+        )
+
+
+def _check_calls(entry: Entry, path: str, drugs: dict | None = None) -> None:
+    """A curated call must be the one its evidence implies (:func:`derived_call`), and a curated
+    tier the one its deciding evidence maps to (:func:`tier_for`)."""
     des = list(entry.drugs.values()) + ([entry.monotherapy] if entry.monotherapy else [])
     for de in des:
+        _check_tier(entry, de, path, drugs or {})
         call, conflicting = derived_call(de.evidence)
         if (de.call, de.conflicting) != (call, conflicting):
             raise CatalogueError(

@@ -31,7 +31,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from alkannot.catalogue import LEVEL_RANK, STATUSES, Catalogue, Drug, DrugEntry, strongest_level
+from alkannot.catalogue import (
+    LEVEL_RANK,
+    STATUSES,
+    Catalogue,
+    Drug,
+    DrugEntry,
+    strongest_level,
+    tier_for,
+)
 from alkannot.models import DrugCall, DrugReason, Evidence, Finding, SampleMetadata
 
 _WORST = {"sensitive": 0, "unknown": 1, "reduced": 2, "resistant": 3}
@@ -675,32 +683,16 @@ _GROUP_ORDER = {"next_option": 0, "discuss": 1, "avoid": 2, "investigational": 3
 
 
 def evidence_tiers(dc: DrugCall, drug: Drug) -> tuple[str, str]:
-    """Map a call's level to the AMP/ASCO/CAP tier and alkannot's OncoKB-style level.
+    """The AMP/ASCO/CAP tier and alkannot's OncoKB-style level of a call (:func:`tier_for`).
 
     The tier is the deciding reason's: a call decided by the treatment history or resting on a
-    treatment-setting statement alone (``basis`` ``history``/``population``: no sourced
-    alteration-drug pair) gets none, so never Tier I or level 1. Otherwise (README "Mapping"):
-    guideline -> Tier I, Level A and 1 (approved drug) or 2 (guideline); clinical -> Tier I,
-    Level B and 3A (R2 for resistance); an investigational agent with clinical evidence -> Tier II,
-    Level C; case, preclinical -> Tier II, Level D and 4 (no resistance level); inferential or
-    unknown -> none. The levels are alkannot's mapping, not OncoKB's own published levels.
+    treatment-setting statement that fills in for an alteration without data (``basis``
+    ``history``/``population``: no sourced alteration-drug pair) gets none, so never Tier I or
+    level 1. The levels are alkannot's mapping, not OncoKB's own published levels.
     """
-    if dc.call == "unknown" or not dc.level or dc.level == "inferential":
-        return "", ""
     if dc.basis in ("history", "population"):
         return "", ""
-    positive = dc.call == "sensitive"
-    investigational = drug.status in ("investigational", "discontinued")
-    if dc.level == "guideline":
-        amp = "Tier I, Level A"
-        onc = ("1" if drug.status == "approved" else "2") if positive else "R1"
-    elif dc.level == "clinical":
-        amp = "Tier II, Level C" if investigational else "Tier I, Level B"
-        onc = "3A" if positive else "R2"
-    else:  # case, preclinical
-        amp = "Tier II, Level D"
-        onc = "4" if positive else ""
-    return amp, onc
+    return tier_for(dc.call, dc.level, drug.status)
 
 
 def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> str:

@@ -740,3 +740,116 @@ def test_specific_compound_silent_on_a_drug_keeps_the_general_rule(tmp_path):
     lor = drugs(res)["lorlatinib"]
     assert lor.call == "resistant"
     assert any("general rule" in r.finding for r in lor.reasons)
+
+
+# ----------------------------------------------------------------------------------------------
+# 8. Catalogue corrections and validation
+# ----------------------------------------------------------------------------------------------
+
+
+def _catalogue_data() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "resources" / "catalogue" / "catalogue.yaml").read_text())
+
+
+def _drug_entry(data: dict, entry_id: str, drug: str) -> dict:
+    return next(e for e in data["entries"] if e["id"] == entry_id)["drugs"][drug]
+
+
+def _validate(tmp_path: Path, data: dict):
+    import yaml
+    from click.testing import CliRunner
+
+    from alkannot.cli import cli
+
+    path = tmp_path / "cat.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return CliRunner().invoke(cli, ["catalogue", "validate", str(path)])
+
+
+def test_validate_rejects_a_tier_that_contradicts_its_reason(tmp_path):
+    """G1202R/lorlatinib rests on Lin 2017 Table 2, graded preclinical (README evidence levels):
+    a curated "Tier I, Level A" contradicts it (preclinical maps to Tier II, Level D, README
+    mapping) and `catalogue validate` refuses the file (issue 20 "Done when"); the tier the
+    evidence maps to is accepted."""
+    data = _catalogue_data()
+    _drug_entry(data, "ALK_G1202R", "lorlatinib")["tier"] = "Tier I, Level A"
+    bad = _validate(tmp_path, data)
+    assert bad.exit_code == 2 and "contradicts its reason" in bad.output
+    _drug_entry(data, "ALK_G1202R", "lorlatinib")["tier"] = "Tier II, Level D"
+    assert _validate(tmp_path, data).exit_code == 0
+
+
+def test_validate_rejects_a_resistant_tier_from_a_sensitive_item(tmp_path):
+    """G1202R/brigatinib is reduced and conflicting (Fontana 2015 resistant vs Lin 2017 targeted):
+    its tier must come from the items saying it loses activity, never from the sensitive one."""
+    data = _catalogue_data()
+    de = _drug_entry(data, "ALK_G1202R", "brigatinib")
+    de["evidence"][1]["level"] = "guideline"  # make the *sensitive* item the strongest
+    de["tier"] = "Tier I, Level A"
+    assert _validate(tmp_path, data).exit_code == 2
+
+
+def test_alk_amplification_and_fusion_loss_are_case_level():
+    """Review 2.2: "Doeble et al. also reported an ALK copy number gain in two re-biopsied samples
+    [32]" and 2.3: "Two of nine ALK-positive NSCLC tumors lost the EML4-ALK fusion gene": two
+    patients each, "case" by the catalogue's rule (one to three patients; README levels)."""
+    from alkannot.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    assert cat.entries["ALK_AMP"].drugs["crizotinib"].level == "case"
+    assert cat.entries["ALK_FUSION_LOSS"].drugs["crizotinib"].level == "case"
+
+
+def test_i1171t_asp3026_is_conflicting():
+    """Review section 4 says both: "tumors harboring V1180L and I1171T mutations could be
+    suppressed by ... ASP3026" and "ASP3026 seemed to be inactive against I1171T Ba/F3 murine
+    cells [51]": sensitive against resistant is reduced and conflicting (README curated-call rule)."""
+    from alkannot.catalogue import load_catalogue
+
+    de = load_catalogue().entries["ALK_I1171T"].drugs["ASP3026"]
+    assert (de.call, de.conflicting) == ("reduced", True)
+
+
+def test_section3_phase1_sentence_cites_reference_27():
+    """Review section 3: the phase 1 study is reference [27] ("In a phase 1 study of patients with
+    advanced NSCLC harboring ALK rearrangements, ceritinib demonstrated ... [27]")."""
+    from alkannot.catalogue import load_catalogue
+
+    evs = load_catalogue().entries["ALK_T1151dup"].drugs["ceritinib"].evidence
+    phase1 = [e for e in evs if e.statement.startswith("In a phase 1 study")]
+    assert phase1 and all("[27]" in e.citation for e in phase1)
+
+
+def test_cns_context_cites_no_reference_its_sentence_lacks():
+    """Review section 6: "In contrast, ceritinib, alectinib, AP26113, or PF-06463922 might be
+    preferred in crizotinib-refractory patients with brain metastasis." carries no reference number,
+    so its items cite none."""
+    from alkannot.catalogue import load_catalogue
+
+    for de in load_catalogue().entries["CONTEXT_CNS"].drugs.values():
+        for e in de.evidence:
+            if e.statement.startswith("In contrast, ceritinib, alectinib"):
+                assert "[" not in e.citation, e.citation
+
+
+def test_v1180l_alectinib_quote_is_limited_to_v1180l():
+    """The V1180L/alectinib item quotes only the V1180L part of the review 4 sentence (the I1171T
+    part is I1171T's evidence)."""
+    from alkannot.catalogue import load_catalogue
+
+    for e in load_catalogue().entries["ALK_V1180L"].drugs["alectinib"].evidence:
+        assert "I1171T" not in e.statement
+
+
+def test_met_threshold_states_its_provenance(tmp_path):
+    """The MET 5-fold threshold is a FISH MET:CEP7 ratio from case reports (EID1713, EID735); the
+    finding says so beside the threshold (issue 20 point 8)."""
+    from tests.clinical_inputs import focal_segments
+
+    res = annotate(
+        tmp_path, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["alectinib"]
+    )
+    f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
+    assert any("FISH ratio" in n and "provenance" in n for n in f.notes), f.notes
