@@ -853,3 +853,37 @@ def test_met_threshold_states_its_provenance(tmp_path):
     )
     f = [f for f in res.findings if f.gene == "MET" and f.kind == "copy_number"][0]
     assert any("FISH ratio" in n and "provenance" in n for n in f.notes), f.notes
+
+
+def test_i1171n_l1196m_compound_is_alectinib_resistant_from_its_own_case(tmp_path):
+    """I1171N + L1196M in cis (same PS and haplotype) after alectinib: the compound's own source
+    now names alectinib (Hu 2020, EID11115: progression on alectinib with I1171N and L1196M), so
+    the alectinib call rests on the compound entry, and lorlatinib stays sensitive (EID11113: PR
+    on lorlatinib)."""
+    recs = [
+        G38.alk_snv("I1171N", depth=400, alt_reads=80, gt="0|1", ps="5"),
+        G38.alk_snv("L1196M", depth=400, alt_reads=80, gt="0|1", ps="5"),
+    ]
+    res = annotate(tmp_path, recs, prior_therapy=["alectinib"])
+    (c,) = compounds(res)
+    assert c.catalogue_id == "ALK_I1171N+L1196M"
+    alec = drugs(res)["alectinib"]
+    assert any(
+        r.catalogue_id == "ALK_I1171N+L1196M" and any(e.civic_eid == "EID11115" for e in r.evidence)
+        for r in alec.reasons
+    )
+    assert drugs(res)["lorlatinib"].call == "sensitive"
+
+
+def test_after_crizotinib_settings_cite_the_trials():
+    """The after-crizotinib statements carry the trials CIViC grades A/B for the ALK fusion:
+    ASCEND-5 ceritinib (EID7285), alectinib phase 2 (EID1282), ALTA brigatinib (EID4835)."""
+    from alkannot.catalogue import load_catalogue
+
+    e = load_catalogue().entries["CONTEXT_CRIZOTINIB_REFRACTORY"]
+    for drug, eid in (
+        ("ceritinib", "EID7285"),
+        ("alectinib", "EID1282"),
+        ("brigatinib", "EID4835"),
+    ):
+        assert any(ev.civic_eid == eid for ev in e.drugs[drug].evidence), drug
