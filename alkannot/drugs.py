@@ -12,19 +12,27 @@ Each rule here is written out, with its source, in ``resources/catalogue/README.
    are judged on its ALK part (fixed, or chosen from the on-target profile) and bypass findings on
    the combination itself. The combined call is the worst reason: ``resistant`` > ``reduced`` >
    ``unknown`` > ``sensitive``. A compound entry replaces its parts' reasons for the drugs it names.
-3. **Treatment setting.** When every counted finding is silent on a drug (or none was found), the
-   treatment-history statements that apply to this patient (after crizotinib, after ceritinib,
-   after a second-generation inhibitor; chemotherapy in ALK-positive NSCLC) supply the call.
+3. **Treatment setting.** A finding's silence on a drug is filled by the treatment-history
+   statements that apply (after crizotinib, after ceritinib, after a second-generation inhibitor;
+   chemotherapy in ALK-positive NSCLC) only at population level ("no data for <alteration>",
+   ``basis`` ``population``, no tier), never for an investigational agent or a class the allele's
+   sources call resistant, never raising an allele-specific level. With no counted finding the
+   settings give the call alone (``basis`` ``setting``).
 4. **History.** A drug the tumour progressed on is called ``resistant`` for this patient (the
    tumour's own history), flagged ``progressed_on`` and never offered, unless a source reports
    activity after progression on it (crizotinib for C1156Y+L1198F; crizotinib + imatinib).
 5. **Level.** A call carries the strongest level behind it, per finding; a ``sensitive`` call over
-   several findings carries the weakest of those (each finding must be covered).
+   several findings carries the weakest of those (each finding must be covered). The tier is the
+   deciding reason's (none for the history or a population-level fill).
 6. **Ranking.** Only ``sensitive`` calls are ranked. Approved (and guideline) drugs first, then
    combinations whose ALK part is an approved inhibitor; investigational agents alone are never
-   ranked (their own block). Within a block: level, then status, then sourced activity in this
-   patient's setting, then CNS and other context statements, then the catalogue's order. The
-   fallback (chemotherapy) is ranked only when no ALK-directed option has a positive call.
+   ranked (their own block). Within a block: the strongest support of either kind, allele-specific
+   before population-level at equal strength, level, status, sourced activity in this patient's
+   setting, CNS and other context statements, the catalogue's order. The fallback (chemotherapy)
+   is ranked only when no ALK-directed option has a positive call. Reduced calls with conflicting
+   sources form the ``discuss`` group.
+7. **Explanation.** For each drug progressed on: do the counted findings explain it
+   (:func:`explain_progression`)?
 """
 
 from __future__ import annotations
