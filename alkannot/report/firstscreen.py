@@ -366,7 +366,7 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                     f"rank {drug_rank(d)}" if section == "next option" else "",
                     level["level"] and f"level {level['level']}",
                     level["amp"] and f"AMP/ASCO/CAP {level['amp']}",
-                    level["oncokb"] and f"OncoKB-style {level['oncokb']}",
+                    level["oncokb"] and f"OncoKB-style {level['oncokb']} (alkannot mapping)",
                     " ".join(x for x in (status, details) if x),
                     "progressed on" if progressed_on(d) else "",
                     f"{why['text']} ({why['citation']})" if why["citation"] else why["text"],
