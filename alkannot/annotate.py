@@ -276,6 +276,25 @@ def annotate_alk(
     )
 
 
+#: The sourced role of bypass genes whose found allele has no catalogue entry of its own.
+_BYPASS_ROLE = {
+    "KRAS": "KRAS mutations are a reported bypass mechanism (review 2.6: G12C or G12V in two of 11 "
+    "crizotinib-resistant patients [32]; bypass row 'KRAS mutation', Doebele 2012)",
+    "EGFR": "EGFR activation is a reported bypass mechanism (review 2.4; bypass row 'EGFR "
+    "activation / EGFR-mutant outgrowth', Doebele 2012, EID4288)",
+}
+
+
+def _bypass_role(gene: str, short: str) -> str:
+    """A found bypass-gene variant without its own entry: found, with the gene's sourced role."""
+    role = _BYPASS_ROLE.get(gene)
+    if role is None:
+        return f"{gene} variant not in the catalogue"
+    return (
+        f"{gene} {short} found: {role}, but the sources give no data for {short}: shown, not a call"
+    )
+
+
 def annotate_bypass(
     v: Variant, gene: str, build: str, catalogue, passed: bool, notes: tuple[str, ...]
 ) -> Finding | SkippedRecord:
@@ -335,11 +354,7 @@ def annotate_bypass(
         consequence=consequence,
         catalogue_id=entry.id if entry else "",
         mechanism=entry.mechanism if entry else "",
-        significance=(
-            "catalogued bypass-track alteration"
-            if entry
-            else f"{gene} variant not in the catalogue"
-        ),
+        significance="catalogued bypass-track alteration" if entry else _bypass_role(gene, short),
         annotation_check=check,
         notes=notes + ((how,) if how else ()),
     )

@@ -887,3 +887,19 @@ def test_after_crizotinib_settings_cite_the_trials():
         ("brigatinib", "EID4835"),
     ):
         assert any(ev.civic_eid == eid for ev in e.drugs[drug].evidence), drug
+
+
+def test_found_kras_g12d_is_shown_as_found_never_not_detected(tmp_path):
+    """KRAS c.35G>A (G12D: codon 12 GGT -> GAT; KRAS is on the minus strand, so the plus-strand
+    change at the second base of codon 12, chr12:25245350 in GRCh38 per the bundled hotspot table's
+    G12V neighbour, is C>T). Only G12C and G12V are named by the review (2.6 [32]): G12D is found,
+    with the gene's sourced role, not a call, and the first screen never says "KRAS mutation: not
+    detected" (issue 20 point 7)."""
+    from alkannot.report.firstscreen import not_seen
+
+    rec = Record("chr12", 25245350, "C", "T", 300, 90, name="KRAS G12D")
+    res = annotate(tmp_path, [rec], prior_therapy=["crizotinib"])
+    f = one(res, "KRAS", "G12D")
+    assert not f.mechanism and "review 2.6" in f.significance and "found" in f.significance
+    (row,) = [s for s in not_seen(res) if s.mechanism.startswith("KRAS mutation")]
+    assert row.state != "not detected" and "G12D" in row.basis

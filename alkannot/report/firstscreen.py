@@ -268,6 +268,17 @@ def not_seen(result: SampleResult) -> list[Seen]:
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
         if hit:
             rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+        elif other := [
+            f
+            for f in result.findings
+            if f.gene == gene and f.kind == "mutation" and f.alteration and not f.mechanism
+        ]:
+            # found, but not a counted mechanism: never "not detected" (issue 20 point 7)
+            rows.append(
+                Seen(label, "found (not a call)", "; ".join(
+                    f"{gene} {f.alteration}: {f.significance}" for f in other
+                ))
+            )  # fmt: skip
         elif _read_rows(result, gene):
             rows.append(_from_reads(label, _read_rows(result, gene)))
         else:
