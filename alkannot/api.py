@@ -337,7 +337,10 @@ def annotate_sample(
     hasher = BackgroundChecksums({role: p for role, p in roles.items() if p}, full_checksums)
     try:
         cat = load_catalogue(catalogue)
-        therapies = tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+        naive = [t.strip().lower() for t in prior_therapy if t.strip()] == [NAIVE]
+        therapies = (
+            () if naive else tuple(cat.canonical_drug(t) for t in prior_therapy if t.strip())
+        )
         progressed = (
             tuple(cat.canonical_drug(t) for t in progressed_on if t.strip())
             if progressed_on is not None
@@ -457,6 +460,7 @@ def annotate_sample(
             ploidy=ploidy,
             build=now.build,
             time_on_therapy=months,
+            treatment_naive=naive,
             **context,
         )
         inputs = []
@@ -495,6 +499,8 @@ def annotate_sample(
 
 
 SPECIMEN_TYPES = ("tissue", "plasma")
+#: ``--prior-therapy none``: a stated treatment-naive patient (first-line statements apply).
+NAIVE = "none"
 
 
 def parse_time_on_therapy(text: str | None) -> dict[str, str]:

@@ -96,6 +96,9 @@ class Entry:
     monotherapy: DrugEntry | None = None  # bypass: the call of ALK inhibitors not named in drugs
     threshold: dict | None = None  # amplification: {"fold", "citation", "statement", "borrowed"}
     ligand_note: Evidence | None = None
+    # kind "setting": a sourced order of preference among its drugs (ties share a group), with
+    # its citation: {"order": [["alectinib"], ["ceritinib", "brigatinib"], ...], "citation", ...}
+    preference: dict | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +335,7 @@ def _entry(raw: dict, drug_list: list[Drug] = ()) -> Entry:
         monotherapy=_drug_entry("ALK inhibitor monotherapy", mono) if mono else None,
         threshold=raw.get("threshold"),
         ligand_note=_evidence(ligand) if ligand else None,
+        preference=raw.get("preference"),
     )
 
 

@@ -586,6 +586,8 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
         # ALK-positive NSCLC at relapse: only with a treatment history (without one, "no ALK
         # inhibitor supported" would mean "nothing known", not "none works")
         "any": bool(alk_prior),
+        # a stated treatment-naive patient (never an unstated history): first-line statements
+        "first_line": metadata.treatment_naive and not alk_prior,
         "after_crizotinib": bool(alk_prior) and {d.id for d in alk_prior} == {"crizotinib"},
         "after_ceritinib": last == "ceritinib",
         "after_second_generation": any(d.generation == 2 for d in alk_prior),
@@ -597,6 +599,9 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
     for e in catalogue.setting_entries():
         if applies.get(e.setting):
             ctx.settings.append(e)
+            for rank, group in enumerate((e.preference or {}).get("order", ())):
+                for drug in group:  # a sourced order of preference (first line: NCCN)
+                    ctx.boosts[drug] = min(ctx.boosts.get(drug, rank), rank)
     context_ids = [e.id for e in ctx.settings if e.id.startswith("CONTEXT_")]
     if metadata.cns_metastases:
         context_ids.append("CONTEXT_CNS")

@@ -321,6 +321,7 @@ class SampleMetadata:
     specimen_type: str | None = None  # "tissue" or "plasma" (cell-free DNA), when given
     tumour_type: str | None = None  # free text as given, e.g. "lung adenocarcinoma"
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
+    treatment_naive: bool = False  # stated: no prior ALK inhibitor (--prior-therapy none)
 
 
 @dataclass(slots=True)

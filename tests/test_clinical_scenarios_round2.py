@@ -903,3 +903,25 @@ def test_found_kras_g12d_is_shown_as_found_never_not_detected(tmp_path):
     assert not f.mechanism and "review 2.6" in f.significance and "found" in f.significance
     (row,) = [s for s in not_seen(res) if s.mechanism.startswith("KRAS mutation")]
     assert row.state != "not detected" and "G12D" in row.basis
+
+
+def test_treatment_naive_ranks_the_first_line_inhibitors(tmp_path):
+    """A stated treatment-naive patient (``--prior-therapy none``) with EML4-ALK and nothing else:
+    the first-line statements apply (ALEX, EID7284 / AID34; ALTA-1L, EID11121; EID7286; EMA and
+    FDA first-line approvals; ESMO 1L row). The order follows the sourced NCCN 1L row: alectinib
+    (preferred), then ceritinib and brigatinib (other recommended), then crizotinib (useful in
+    certain circumstances) (issue 20 point 7). Chemotherapy, the fallback, is not ranked."""
+    res = annotate(tmp_path, [], fusions=["EML4-ALK"], prior_therapy=["none"])
+    order = ranked(res)
+    assert order[0] == "alectinib"
+    assert set(order[1:3]) == {"ceritinib", "brigatinib"}
+    assert order.index("crizotinib") > 2
+    assert "chemotherapy (pemetrexed-based)" not in order
+    assert res.metadata.treatment_naive and res.metadata.prior_therapy == ()
+
+
+def test_unstated_history_is_not_treatment_naive(tmp_path):
+    """No --prior-therapy at all: the history is unknown, not "naive"; no first-line statement
+    applies and no ALK inhibitor is ranked from a setting (README rule 3)."""
+    res = annotate(tmp_path, [], fusions=["EML4-ALK"])
+    assert ranked(res) == [] and not res.metadata.treatment_naive

@@ -61,7 +61,8 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option(
     "--prior-therapy",
     callback=_split_csv,
-    help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib).",
+    help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib); "
+    "'none' for a treatment-naive patient.",
 )
 @click.option(
     "--progressed-on",
