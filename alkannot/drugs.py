@@ -673,7 +673,7 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         r = rank.get(dc.drug)
         if r is not None:
             group = "next_option"
-        elif dc.call == "reduced" and dc.conflicting and not dc.progressed_on:
+        elif dc.call == "reduced" and _sources_disagree(dc) and not dc.progressed_on:
             group = "discuss"  # sources disagree: for the board to weigh, not to avoid outright
         elif dc.call in ("resistant", "reduced") or dc.progressed_on:
             group = "avoid"
@@ -690,6 +690,18 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         out.append(replace(dc, rank=r, group=group, note=note, amp_tier=amp, oncokb_level=oncokb))
     out.sort(key=lambda dc: (dc.rank is None, dc.rank or 0, _GROUP_ORDER[dc.group], order[dc.drug]))
     return out
+
+
+def _sources_disagree(dc: DrugCall) -> bool:
+    """A ``reduced`` call whose every reduced reason is a finding whose own sources disagree
+    (sensitive against reduced/resistant items); one agreed reduced reason (a bypass track that
+    needs both pathways blocked) makes it "avoid"."""
+    reduced = [r for r in dc.reasons if r.call == "reduced" and "superseded" not in r.finding]
+    return bool(reduced) and all(
+        any(ev.call == "sensitive" for ev in r.evidence)
+        and any(ev.call in ("reduced", "resistant") for ev in r.evidence)
+        for r in reduced
+    )
 
 
 _GROUP_ORDER = {"next_option": 0, "discuss": 1, "avoid": 2, "investigational": 3, "unranked": 4}
@@ -739,11 +751,14 @@ def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalog
         return f"yes: {names} (sources: {dc.drug} {against[0].call})"
     if not counted:
         return f"unknown: no catalogued mechanism found to explain progression on {dc.drug}; {look}"
-    covered = {r.finding.split(" (")[0] for r in allele if r.call == "sensitive"}
-    names = [f"{f.gene} {f.alteration}".strip() for f in counted]
-    if allele and all(n in covered for n in names):
+    silent = [r.finding.split(" (")[0] for r in allele if r.call == "unknown"]
+    if allele and not silent:
+        names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in allele))
         return (
-            f"no: the sources report {dc.drug} active against {', '.join(names)}; these findings "
-            f"do not explain progression on {dc.drug}: {look}"
+            f"no: the sources report {dc.drug} active against {names}; these findings do not "
+            f"explain progression on {dc.drug}: {look}"
         )
-    return f"unknown: no source on {', '.join(names)} with {dc.drug}; {look}"
+    names = ", ".join(dict.fromkeys(silent)) or ", ".join(
+        f"{f.gene} {f.alteration}" for f in counted
+    )
+    return f"unknown: no source on {names} with {dc.drug}; {look}"

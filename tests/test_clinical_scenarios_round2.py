@@ -925,3 +925,29 @@ def test_unstated_history_is_not_treatment_naive(tmp_path):
     applies and no ALK inhibitor is ranked from a setting (README rule 3)."""
     res = annotate(tmp_path, [], fusions=["EML4-ALK"])
     assert ranked(res) == [] and not res.metadata.treatment_naive
+
+
+def test_bypass_reduced_call_is_avoid_not_discuss(tmp_path):
+    """T1151dup with EGFR L858R after crizotinib: alectinib is reduced because a bypass track needs
+    both pathways blocked (review 2.4: EGFR activation "partially retain[s] ALK survival
+    signaling"), a reason the sources agree on, so it is "avoid", although T1151dup's own alectinib
+    sources disagree (review 4 sensitive, EID1347 resistant); "discuss" is only for a call whose
+    every reduced reason is such a disagreement (README report groups)."""
+    recs = [G38.alk_codon_dup(1151, alt_reads=60), G38.hotspot("EGFR", "p.L858R", alt_reads=60)]
+    res = annotate(tmp_path, recs, prior_therapy=["crizotinib"])
+    alec = drugs(res)["alectinib"]
+    assert alec.call == "reduced" and alec.group == "avoid"
+
+
+def test_compound_resensitising_crizotinib_does_not_explain_crizotinib(tmp_path):
+    """C1156Y + L1198F (one clone) after crizotinib then lorlatinib: the compound is reported
+    lorlatinib-resistant and re-sensitised to crizotinib (Shaw 2016, the compound's entry), so it
+    explains progression on lorlatinib ("yes") and not on crizotinib ("no"), never "no source"."""
+    recs = [
+        G38.alk_snv("C1156Y", alt_reads=60),
+        G38.alk_snv("L1198F", alt_reads=57),
+    ]
+    res = annotate(tmp_path, recs, prior_therapy=["crizotinib", "lorlatinib"])
+    d = drugs(res)
+    assert d["lorlatinib"].explains_progression.startswith("yes:")
+    assert d["crizotinib"].explains_progression.startswith("no:")
