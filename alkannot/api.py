@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alkannot import __version__
@@ -419,7 +419,7 @@ def annotate_sample(
 
             reads, findings, base_fusion = add_read_evidence(
                 bams, now, base, findings, ref, cat, fasta=fasta, vcf_given=bool(vcf),
-                base_fusion=base_fusion, thresholds=thresholds,
+                base_fusion=base_fusion, thresholds=specimen_thresholds(thresholds, context),
                 min_mapq=min_mapq, min_base_quality=min_base_quality,
                 max_detection_limit=max_detection_limit,
             )  # fmt: skip
@@ -499,6 +499,15 @@ def annotate_sample(
 
 
 SPECIMEN_TYPES = ("tissue", "plasma")
+
+
+def specimen_thresholds(thresholds: Thresholds, context: dict) -> Thresholds:
+    """The support rule of the specimen: in plasma the VAF floor is the assay's detection limit."""
+    if context.get("specimen_type") == "plasma":
+        return replace(thresholds, min_vaf=thresholds.plasma_min_vaf)
+    return thresholds
+
+
 #: ``--prior-therapy none``: a stated treatment-naive patient (first-line statements apply).
 NAIVE = "none"
 

@@ -951,3 +951,28 @@ def test_compound_resensitising_crizotinib_does_not_explain_crizotinib(tmp_path)
     d = drugs(res)
     assert d["lorlatinib"].explains_progression.startswith("yes:")
     assert d["crizotinib"].explains_progression.startswith("no:")
+
+
+def test_bam_trans_overrides_a_cis_caller_phase(tmp_path):
+    """The VCF phases G1202R and L1196M in cis (``0|1``, ``0|1``, one PS); the BAM's 400 fragments
+    spanning both codons show 100 with G1202R alone, 100 with L1196M alone and none with both
+    (built here): the reads say trans, they decide (issue 20 point 1: read evidence wins with
+    enough spanning fragments), the disagreement is a warning, and there is no compound."""
+    from tests.reads_helpers import BamBuilder, mutate, ref
+
+    start = 29220720
+    wt = ref(start, start + 59)
+    g = mutate(wt, start, {29220747: "T"})
+    m = mutate(wt, start, {29220765: "T"})
+    b = BamBuilder()
+    for i, seq in enumerate([g] * 100 + [m] * 100 + [wt] * 200):
+        b.read(f"f{i}", start, seq)
+    bam = b.write(tmp_path / "reads.bam")
+    res = annotate(
+        tmp_path,
+        _pair("0|1", "0|1", alt_a=100, alt_b=100, ps="29220747"),
+        prior_therapy=["crizotinib", "alectinib"],
+        bam=str(bam),
+    )
+    assert compounds(res) == []
+    assert any("reads say trans" in w for w in res.warnings), res.warnings
