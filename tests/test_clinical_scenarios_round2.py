@@ -976,3 +976,15 @@ def test_bam_trans_overrides_a_cis_caller_phase(tmp_path):
     )
     assert compounds(res) == []
     assert any("reads say trans" in w for w in res.warnings), res.warnings
+
+
+def test_population_support_never_ranks_above_allele_support_of_the_same_strength(tmp_path):
+    """I1171N after crizotinib: ceritinib has I1171N's own support (EID1368: "I1171N responded to
+    ceritinib") beside the after-crizotinib guideline statements; brigatinib has only those
+    statements (no I1171N data). Both reach guideline strength through the setting, so the
+    allele-specific ceritinib ranks above the population-level brigatinib (issue 20 point 3)."""
+    res = annotate(tmp_path, [G38.alk_snv("I1171N", alt_reads=90)], prior_therapy=["crizotinib"])
+    d = drugs(res)
+    assert d["ceritinib"].basis == "allele" and d["brigatinib"].basis == "population"
+    order = ranked(res)
+    assert order.index("ceritinib") < order.index("brigatinib")
