@@ -412,6 +412,10 @@ def _basis(deciding: list[_Reason], call: str) -> str:
         return "history"
     if all(r.population for r in deciding):
         return "population" if any(r.no_data for r in deciding) else "setting"
+    if call == "sensitive" and any(r.no_data for r in deciding):
+        # a sensitive call must cover every finding: one covered only by a setting statement
+        # leaves the call at population level for that finding
+        return "population"
     return "allele"
 
 

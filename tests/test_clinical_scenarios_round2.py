@@ -988,3 +988,19 @@ def test_population_support_never_ranks_above_allele_support_of_the_same_strengt
     assert d["ceritinib"].basis == "allele" and d["brigatinib"].basis == "population"
     order = ranked(res)
     assert order.index("ceritinib") < order.index("brigatinib")
+
+
+def test_sensitive_call_partly_covered_by_a_setting_is_population_level(tmp_path):
+    """E1210K with focal ALK amplification (4-fold) after crizotinib: ceritinib is supported for
+    ALK amplification by review 2.2 [33,34] ("a second-generation ALK inhibitor ... might abrogate
+    this resistance") but has no E1210K data; a sensitive call must cover every finding (rule 5),
+    and for E1210K only the after-crizotinib statement does, so the call is population level: no
+    AMP/ASCO/CAP tier (issue 20 point 3)."""
+    from tests.clinical_inputs import focal_segments
+
+    res = annotate(
+        tmp_path, [G38.alk_snv("E1210K", alt_reads=90)],
+        segments=focal_segments(G38, "ALK", 2.0), prior_therapy=["crizotinib"],
+    )  # fmt: skip
+    cer = drugs(res)["ceritinib"]
+    assert cer.call == "sensitive" and cer.basis == "population" and cer.amp_tier == ""
