@@ -503,7 +503,13 @@ def _fill_from_settings(
             r.call, r.evidence, r.level = best.call, best.evidence, best.level
             r.catalogue_id, r.population, r.no_data = best.catalogue_id, True, alteration
         elif r.call == "sensitive" == best.call and not r.conflicting:
-            reasons.append(replace(best, counted=False, label=best.label + ", beside the allele"))
+            reasons.append(
+                replace(
+                    best,
+                    counted=False,
+                    label=f"{best.label} (population level, beside the allele's own evidence)",
+                )
+            )
 
 
 def _setting_name(e) -> str:

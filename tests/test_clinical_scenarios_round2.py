@@ -405,7 +405,7 @@ def test_setting_never_raises_an_allele_level(tmp_path):
     cer = drugs(res)["ceritinib"]
     assert cer.call == "sensitive" and cer.basis == "allele"
     assert cer.level != "guideline" and not cer.amp_tier.startswith("Tier I,")
-    assert any("beside the allele" in r.finding for r in cer.reasons)
+    assert any("beside the allele's own evidence" in r.finding for r in cer.reasons)
 
 
 def test_progressed_on_lorlatinib_shows_no_tier_of_a_sensitive_reason(tmp_path):
