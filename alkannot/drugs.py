@@ -26,11 +26,14 @@ Each rule here is written out, with its source, in ``resources/catalogue/README.
    deciding reason's (none for the history or a population-level fill).
 6. **Ranking.** Only ``sensitive`` calls are ranked. Approved (and guideline) drugs first, then
    combinations whose ALK part is an approved inhibitor; investigational agents alone are never
-   ranked (their own block). Within a block: the strongest support of either kind, allele-specific
-   before population-level at equal strength, level, status, sourced activity in this patient's
-   setting, CNS and other context statements, the catalogue's order. The fallback (chemotherapy)
-   is ranked only when no ALK-directed option has a positive call. Reduced calls with conflicting
-   sources form the ``discuss`` group.
+   ranked (their own block). Within a block: the strongest support of either kind (the call's
+   level or an applicable setting statement), allele-specific before population-level at equal
+   strength, then the call's level, status (approval), support from a finding of this sample
+   before the treatment setting alone, sourced activity in this patient's setting, CNS activity
+   when CNS is involved (and other context statements); options still tied go by name,
+   case-insensitively, never by their position in the catalogue file. The fallback
+   (chemotherapy) is ranked only when no ALK-directed option has a positive call. Reduced calls
+   whose sources disagree form the ``discuss`` group.
 7. **Explanation.** For each drug progressed on: do the counted findings explain it
    (:func:`explain_progression`)?
 """
@@ -111,7 +114,9 @@ def build_drug_matrix(
     counted = [
         f
         for f in counted_findings(findings)
-        if catalogue.entries[f.catalogue_id].kind not in ("context", "setting")
+        # prognostic markers and lines of therapy never change a call (catalogue 3.0.0)
+        if catalogue.entries[f.catalogue_id].kind
+        not in ("context", "setting", "prognostic", "line")
     ]
     entries = {f.catalogue_id: catalogue.entries[f.catalogue_id] for f in counted}
     superseded = _superseded(counted, entries)
@@ -660,20 +665,21 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         drug = catalogue.drug_by_id[dc.drug]
         if drug.fallback and not alk_directed and _rankable(dc, drug, catalogue) is not None:
             blocks[dc.drug] = 0
-    by_id = {c.drug: c for c in calls}
+    by_drug = {c.drug: c for c in calls}
     ranked = sorted(
         blocks,
         key=lambda d: (
             blocks[d],
             # the strongest support of either kind, and at equal strength allele-specific
             # support before a treatment-setting statement alone (README "ranking")
-            min(LEVEL_RANK.get(by_id[d].level, 9), ctx.setting_support(d)[0]),
-            by_id[d].basis == "population",
-            LEVEL_RANK.get(by_id[d].level, 9),
+            min(LEVEL_RANK.get(by_drug[d].level, 9), ctx.setting_support(d)[0]),
+            by_drug[d].basis == "population",
+            LEVEL_RANK.get(by_drug[d].level, 9),
             _STATUS_RANK.get(catalogue.drug_by_id[d].status, 9),
+            not _finding_specific(by_drug[d], catalogue),
             ctx.setting_support(d),
             ctx.boosts.get(d, len(order)),
-            order[d],
+            d.casefold(),  # a documented tie rule, never the catalogue file's order
         ),
     )
     rank = {d: i for i, d in enumerate(ranked, start=1)}
@@ -712,6 +718,15 @@ def _sources_disagree(dc: DrugCall) -> bool:
         and any(ev.call in ("reduced", "resistant") for ev in r.evidence)
         for r in reduced
     )
+
+
+def _finding_specific(dc: DrugCall, catalogue: Catalogue) -> bool:
+    """A finding of this sample (not the treatment setting alone) supports the positive call."""
+    for r in dc.reasons:
+        entry = catalogue.entries.get(r.catalogue_id)
+        if r.call == "sensitive" and entry is not None and entry.kind not in ("setting", "context"):
+            return True
+    return False
 
 
 _GROUP_ORDER = {"next_option": 0, "discuss": 1, "avoid": 2, "investigational": 3, "unranked": 4}

@@ -907,15 +907,15 @@ def test_found_kras_g12d_is_shown_as_found_never_not_detected(tmp_path):
 
 def test_treatment_naive_ranks_the_first_line_inhibitors(tmp_path):
     """A stated treatment-naive patient (``--prior-therapy none``) with EML4-ALK and nothing else:
-    the first-line statements apply (ALEX, EID7284 / AID34; ALTA-1L, EID11121; EID7286; EMA and
-    FDA first-line approvals; ESMO 1L row). The order follows the sourced NCCN 1L row: alectinib
-    (preferred), then ceritinib and brigatinib (other recommended), then crizotinib (useful in
-    certain circumstances) (issue 20 point 7). Chemotherapy, the fallback, is not ranked."""
+    the first-line statements apply (AID3, AID34, EMA/FDA first-line approvals, ESMO 1L row). The
+    inhibitors with a randomised first-line trial showing longer PFS than crizotinib come first:
+    alectinib (ALEX, EID7284, HR 0.47), brigatinib (ALTA-1L, EID11121, HR 0.49), ensartinib
+    (eXALT3, FDA row, HR 0.56), lorlatinib (CROWN, Solomon 2024, HR 0.19); then ceritinib and
+    crizotinib, the comparator (issue 20 point 7). Chemotherapy, the fallback, is not ranked."""
     res = annotate(tmp_path, [], fusions=["EML4-ALK"], prior_therapy=["none"])
     order = ranked(res)
-    assert order[0] == "alectinib"
-    assert set(order[1:3]) == {"ceritinib", "brigatinib"}
-    assert order.index("crizotinib") > 2
+    assert set(order[:4]) == {"alectinib", "brigatinib", "ensartinib", "lorlatinib"}
+    assert set(order[4:6]) == {"ceritinib", "crizotinib"}
     assert "chemotherapy (pemetrexed-based)" not in order
     assert res.metadata.treatment_naive and res.metadata.prior_therapy == ()
 

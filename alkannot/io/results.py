@@ -15,6 +15,7 @@ from pathlib import Path
 from alkannot.errors import InputFileError, InputFormatError
 from alkannot.models import (
     SCHEMA_VERSION,
+    BoardNote,
     DrugCall,
     DrugReason,
     Evidence,
@@ -117,6 +118,8 @@ def _make(cls, data: dict):
             "prior_therapy",
             "progressed_on",
             "haplotypes",
+            "recommend",
+            "look_for",
         ):
             kwargs[k] = tuple(v)
     return cls(**kwargs)
@@ -155,6 +158,7 @@ def result_from_dict(d: dict) -> SampleResult:
         catalogue_version=d.get("catalogue_version", ""),
         settings=dict(d.get("settings", {})),
         reads=_reads_from_dict(d.get("reads")),
+        board_context=[_make(BoardNote, b) for b in d.get("board_context", [])],
     )
 
 
