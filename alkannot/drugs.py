@@ -135,33 +135,38 @@ def build_drug_matrix(
             drug, counted, entries, superseded, on_target, ctx, progressed, catalogue, calls,
             _unstudied(findings),
         )  # fmt: skip
-    vus = [f for f in findings if f.significance.startswith("kinase-domain") and f.passed_filters]
-    held_back = _held_back(findings, catalogue)
-    out = []
-    for drug in drugs:
-        dc = calls[drug.id]
-        note = list(ctx.notes.get(drug.id, ()))
-        if dc.note:
-            note.insert(0, dc.note)
-        note[:0] = _caveats(dc, held_back, catalogue)
-        note += _compound_cautions(dc, counted, catalogue)
-        if not counted:
-            note.insert(
-                0,
-                "no catalogued resistance mechanism passed the support rules in the assessed inputs"
-                if held_back
-                else "no catalogued resistance mechanism found in the assessed inputs",
-            )
-        if vus:
-            note.append(
-                "kinase-domain variant(s) of unknown significance present (no effect on calls): "
-                + ", ".join(f.alteration for f in vus)
-            )
-        explains = explain_progression(dc, counted, catalogue)
-        if explains.startswith("no:"):
-            note.insert(0, f"the findings do not explain progression on {drug.id}")
-        out.append(replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains))
+    out = [_with_notes(calls[d.id], findings, counted, ctx, catalogue) for d in drugs]
     return _rank(out, catalogue, ctx)
+
+
+def _with_notes(
+    dc: DrugCall, findings: list[Finding], counted: list[Finding], ctx: _Context, catalogue
+) -> DrugCall:
+    """The call with its notes (caveats, cautions, context, VUS) and whether the counted
+    findings explain progression on the drug (first in the note when they do not)."""
+    held_back = _held_back(findings, catalogue)
+    note = list(ctx.notes.get(dc.drug, ()))
+    if dc.note:
+        note.insert(0, dc.note)
+    note[:0] = _caveats(dc, held_back, catalogue)
+    note += _compound_cautions(dc, counted, catalogue)
+    if not counted:
+        note.insert(
+            0,
+            "no catalogued resistance mechanism passed the support rules in the assessed inputs"
+            if held_back
+            else "no catalogued resistance mechanism found in the assessed inputs",
+        )
+    vus = [f for f in findings if f.significance.startswith("kinase-domain") and f.passed_filters]
+    if vus:
+        note.append(
+            "kinase-domain variant(s) of unknown significance present (no effect on calls): "
+            + ", ".join(f.alteration for f in vus)
+        )
+    explains = explain_progression(dc, counted, catalogue)
+    if explains.startswith("no:"):
+        note.insert(0, f"the findings do not explain progression on {dc.drug}")
+    return replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains)
 
 
 def _unstudied(findings: list[Finding]) -> str:
