@@ -335,19 +335,7 @@ def _call_for(
             continue
         if drug.components and f in on_target and drug.id not in e.drugs:
             # a combination is judged on its ALK part for on-target findings
-            part = done.get(alk_part)
-            if part is None:
-                r = _Reason(f"{f.gene} {f.alteration}", e.id, "unknown", (), "")
-            else:
-                src = next((x for x in part.reasons if x.catalogue_id == e.id), None)
-                r = _Reason(
-                    f"{f.gene} {f.alteration} (ALK part: {alk_part})",
-                    e.id,
-                    src.call if src else "unknown",
-                    src.evidence if src else (),
-                    strongest_level(src.evidence, src.call) if src else "",
-                )
-            reasons.append(r)
+            reasons.append(_part_reason(f, e, alk_part, done))
             continue
         reasons.append(_reason_for(f, e, drug, catalogue))
     _fill_from_settings(reasons, drug, ctx, entries, catalogue)
@@ -369,28 +357,18 @@ def _call_for(
                 (r.level for r in setting_r), key=LEVEL_RANK.get
             )
     progressed_on = drug.id in progressed
-    if progressed_on and not any(r.after_progression for r in reasons if r.call == call):
-        reasons.append(
-            _Reason(
-                f"treatment history: progressed on {drug.id}",
-                "",
-                "resistant",
-                (),
-                "clinical",
-            )
-        )
-        call, level = "resistant", "clinical"
-        note = f"progressed on {drug.id}: not offered again (no source reports activity after it)"
-    elif progressed_on:
-        note = f"progressed on {drug.id}; a source reports activity after progression on it"
+    call, level, note = _history(drug, progressed_on, reasons, call, level)
     if part_kind == "choose":
+        why = (
+            f"ALK part chosen from the on-target profile: {alk_part}"
+            if on_target
+            else f"ALK part: the current ALK inhibitor, {alk_part}, with the other inhibitor added"
+        )
         note = "; ".join(
             x
             for x in (
                 note,
-                f"ALK part chosen from the on-target profile: {alk_part}"
-                if alk_part
-                else "no ALK inhibitor with a positive call for the ALK part",
+                why if alk_part else "no ALK inhibitor with a positive call for the ALK part",
             )
             if x
         )
@@ -410,6 +388,41 @@ def _call_for(
         alk_part=alk_part,
         basis=basis,
     )
+
+
+def _part_reason(f: Finding, e, alk_part: str, done: dict[str, DrugCall]) -> _Reason:
+    """A combination's reason for an on-target finding: its ALK part's reason."""
+    part = done.get(alk_part)
+    if part is None:
+        return _Reason(f"{f.gene} {f.alteration}", e.id, "unknown", (), "")
+    src = next((x for x in part.reasons if x.catalogue_id == e.id), None)
+    return _Reason(
+        f"{f.gene} {f.alteration} (ALK part: {alk_part})",
+        e.id,
+        src.call if src else "unknown",
+        src.evidence if src else (),
+        strongest_level(src.evidence, src.call) if src else "",
+    )
+
+
+def _history(
+    drug: Drug, progressed_on: bool, reasons: list[_Reason], call: str, level: str
+) -> tuple[str, str, str]:
+    """Rule 4: a drug progressed on is resistant for this patient (level clinical, no tier)
+    unless a source reports activity after progression on it. Returns call, level and note."""
+    if not progressed_on:
+        return call, level, ""
+    if any(r.after_progression for r in reasons if r.call == call):
+        return (
+            call,
+            level,
+            f"progressed on {drug.id}; a source reports activity after progression on it",
+        )
+    reasons.append(
+        _Reason(f"treatment history: progressed on {drug.id}", "", "resistant", (), "clinical")
+    )
+    note = f"progressed on {drug.id}: not offered again (no source reports activity after it)"
+    return "resistant", "clinical", note
 
 
 def _basis(deciding: list[_Reason], call: str) -> str:

@@ -1004,3 +1004,16 @@ def test_sensitive_call_partly_covered_by_a_setting_is_population_level(tmp_path
     )  # fmt: skip
     cer = drugs(res)["ceritinib"]
     assert cer.call == "sensitive" and cer.basis == "population" and cer.amp_tier == ""
+
+
+def test_bypass_only_combination_note_names_the_current_inhibitor(tmp_path):
+    """MET amplification alone after alectinib: the combination's note says its ALK part is the
+    current inhibitor kept with the MET inhibitor added, not "chosen from the on-target profile"
+    (there is no on-target finding; README rule 5)."""
+    from tests.clinical_inputs import focal_segments
+
+    res = annotate(
+        tmp_path, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["alectinib"]
+    )
+    note = drugs(res)["ALK inhibitor + MET inhibitor"].note
+    assert "current ALK inhibitor, alectinib" in note and "on-target profile" not in note
