@@ -1017,3 +1017,25 @@ def test_bypass_only_combination_note_names_the_current_inhibitor(tmp_path):
     )
     note = drugs(res)["ALK inhibitor + MET inhibitor"].note
     assert "current ALK inhibitor, alectinib" in note and "on-target profile" not in note
+
+
+def test_plasma_reads_alone_use_the_plasma_support_rule(tmp_path):
+    """A plasma BAM alone (no VCF): 20 of 2000 fragments carry G1202R (1 %, built here). With no
+    VCF the reads are the caller and meet the specimen's support rule: in plasma 5 fragments and
+    the 0.1 % detection limit (Lanman 2015), not the 2 % tissue floor, so G1202R drives the calls;
+    in tissue the same reads stay below the rules (README "Specimen")."""
+    from alkannot.api import annotate_sample
+    from tests.reads_helpers import BamBuilder, mutate, ref
+
+    start = 29220720
+    wt = ref(start, start + 59)
+    g = mutate(wt, start, {29220747: "T"})
+    b = BamBuilder()
+    for i, seq in enumerate([g] * 20 + [wt] * 1980):
+        b.read(f"f{i}", start, seq)
+    bam = str(b.write(tmp_path / "plasma.bam"))
+    plasma = annotate_sample(bam=bam, sample_name="p", specimen_type="plasma")
+    tissue = annotate_sample(bam=bam, sample_name="t", specimen_type="tissue")
+    (fp,) = [f for f in plasma.findings if f.alteration == "G1202R"]
+    (ft,) = [f for f in tissue.findings if f.alteration == "G1202R"]
+    assert fp.drives_calls and not ft.drives_calls
