@@ -106,7 +106,8 @@ def _read_timepoint(
     table_sample: str | None = None,
     input_format: str | None = None,
 ) -> tuple[_Inputs, ReferenceSequence]:
-    from alkannot.io.maf import is_maf, read_maf
+    from alkannot.io.maf import input_format as choose_format
+    from alkannot.io.maf import read_maf
     from alkannot.io.vcf import read_vcf
 
     out = _Inputs()
@@ -116,9 +117,7 @@ def _read_timepoint(
             reference = ReferenceSequence(out.build, fasta)
     else:
         regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
-        if input_format not in (None, "vcf", "maf"):
-            raise ConfigError(f"--input-format must be vcf or maf, not {input_format!r}")
-        if input_format == "maf" or (input_format is None and is_maf(vcf)):
+        if choose_format(vcf, input_format) == "maf":
             data = read_maf(
                 vcf, regions, sample=vcf_sample or table_sample, build=build, fasta=fasta
             )
@@ -197,6 +196,7 @@ def annotate_sample(
     vcf_sample: str | None = None,
     build: str | None = None,
     reference: str | Path | None = None,
+    baseline_sample: str | None = None,
     cnv: str | Path | None = None,
     cnv_format: str | None = None,
     fusions: str | Path | None = None,
@@ -235,6 +235,10 @@ def annotate_sample(
         Sample id for reports and file names; default: the VCF's tumour sample name.
     vcf_sample
         The VCF column holding the tumour (default: found from the header or sample names).
+    baseline_sample
+        The baseline's sample in multi-sample baseline files (MAF ``Tumor_Sample_Barcode``,
+        copy-number and fusion tables), chosen independently of ``sample_name``; default: the
+        only sample of such a file, else an error naming its samples.
     build
         ``GRCh37``/``GRCh38`` (aliases hg19, hg38, ...); default: detected from the VCF header.
     reference
@@ -356,13 +360,13 @@ def annotate_sample(
             catalogue=cat,
             cnv_format=cnv_format,
             fusion_format=fusion_format,
-            table_sample=sample_name,
             input_format=input_format,
         )
         now, ref = _read_timepoint(
             vcf,
             label="re-biopsy",
             vcf_sample=vcf_sample,
+            table_sample=sample_name,
             reference=None,
             cnv=paths["cnv"],
             fusions=paths["fusions"],
@@ -378,6 +382,7 @@ def annotate_sample(
                 paths["baseline_vcf"],
                 label="baseline",
                 vcf_sample=None,
+                table_sample=baseline_sample,
                 reference=ref,
                 cnv=paths["baseline_cnv"],
                 fusions=paths["baseline_fusions"],
@@ -566,13 +571,14 @@ def _other_sample(
 ) -> list[str]:
     """A single-sample table of another sample id: refused when the user named the sample,
     else used and said so (the default name comes from the VCF, whose ids often differ)."""
+    option = "--baseline-sample" if what.startswith("baseline") else "--sample-name"
     if requested and used and used != requested:
         if explicit:
             from alkannot.errors import SampleNotFoundError
 
             raise SampleNotFoundError(
                 f"sample {requested!r} is not in the {what.split(' ', 1)[-1]} file; its only "
-                f"sample is {used!r}; pass the matching --sample-name or the right file",
+                f"sample is {used!r}; pass the matching {option} or the right file",
                 path=path,
             )
         return [f"{what}: the file's only sample is {used!r}, not {requested!r}; it was used"]

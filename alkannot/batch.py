@@ -72,6 +72,7 @@ def sample_settings(
         "purity": row.purity,
         "ploidy": row.ploidy,
         "build": row.build,
+        "baseline_sample": row.baseline_sample,
         "specimen_type": row.specimen_type,
         "tumour_type": row.tumour_type,
         "time_on_therapy": dict(row.time_on_therapy),

@@ -6,7 +6,8 @@ import click
 
 from alkannot.api import DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF, REPORT_FORMATS
 
-_FILE = click.Path(dir_okay=False)
+# existence and "is a file" are checked by the API, so a directory is one line, not click's usage
+_FILE = click.Path()
 
 
 def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -58,6 +59,11 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 )
 @click.option("--baseline-cnv", type=_FILE, help="Pre-treatment copy-number calls.")
 @click.option("--baseline-fusions", type=_FILE, help="Pre-treatment fusion calls.")
+@click.option(
+    "--baseline-sample",
+    help="The baseline's sample in multi-sample baseline files (MAF, copy-number, fusion "
+    "tables), independent of --sample-name [default: the file's only sample].",
+)
 @click.option(
     "--prior-therapy",
     callback=_split_csv,

@@ -5,16 +5,21 @@ The build comes from ``NCBI_Build`` (one value for the whole file, or an error),
 ``Tumor_Sample_Barcode`` (one sample or an error naming them), the VAF from
 ``t_alt_count / (t_alt_count + t_ref_count)`` and the depth from ``t_depth``. Coordinates are
 converted to VCF alleles (an indel needs its anchor base: from the bundled ALK slice or
-``--reference``) and re-annotated by the engine like any VCF record; ``HGVSp_Short`` is kept
-as an external annotation and cross-checked, as VEP's is. Rows without coordinates are listed in
-the skipped table, never read from their protein change alone.
+``--reference``) and re-annotated by the engine like any VCF record; the protein change of the
+first of :data:`PROTEIN_COLUMNS` the file has (``HGVSp_Short`` of GDC/vcf2maf, ``Protein_Change``
+of TCGA/maftools, ``amino_acid_change``, the long ``HGVSp``) is kept as an external annotation and
+cross-checked, as VEP's is. Rows without coordinates are listed in the skipped table, never read
+from their protein change alone. A MAF is recognised by its header also through gzip/bgzip
+(``.maf.gz`` as GDC, TCGA and maftools ship them).
 """
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from collections.abc import Callable
 
-from alkannot.errors import BuildMismatchError, InputFormatError
+from alkannot.errors import BuildMismatchError, ConfigError, InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig, normalise_build
 from alkannot.genome.sequence import OutsideSliceError
 from alkannot.hgvs import normalise_protein_change, one_to_three
@@ -31,6 +36,8 @@ REQUIRED = (
     "Tumor_Seq_Allele2",
     "Tumor_Sample_Barcode",
 )
+#: Columns holding the protein change, in order of preference; the first one a row fills is used.
+PROTEIN_COLUMNS = ("HGVSp_Short", "Protein_Change", "amino_acid_change", "HGVSp")
 
 
 def _header(lines: list[str]) -> tuple[int, list[str]]:
@@ -45,7 +52,10 @@ def is_maf(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
-    except OSError:
+        if head[:2] == b"\x1f\x8b":  # gzip or BGZF: look at the text inside
+            with gzip.open(path, "rb") as gz:
+                head = gz.read(1 << 16)
+    except (OSError, EOFError, zlib.error):
         return False
     for line in head.decode("utf-8", errors="replace").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -56,6 +66,28 @@ def is_maf(path: str) -> bool:
                 "chromosome",
             } <= cols
     return False
+
+
+def input_format(path: str, forced: str | None = None) -> str:
+    """``"maf"`` or ``"vcf"``: what the annotate input is, from its content or checked against it.
+
+    Raises
+    ------
+    ConfigError
+        ``forced`` is neither ``vcf`` nor ``maf``.
+    InputFormatError
+        ``forced`` is ``vcf`` but the file starts with a MAF header.
+    """
+    if forced not in (None, "vcf", "maf"):
+        raise ConfigError(f"--input-format must be vcf or maf, not {forced!r}")
+    found = is_maf(path)
+    if forced == "vcf" and found:
+        raise InputFormatError(
+            "--input-format vcf, but the file starts with a MAF header (Hugo_Symbol ... "
+            "Tumor_Sample_Barcode), not '##fileformat=VCF'; use --input-format maf or leave it out",
+            path=path,
+        )
+    return forced or ("maf" if found else "vcf")
 
 
 def _int(text: str) -> int | None:
@@ -93,14 +125,14 @@ def read_maf(
     missing = [c for c in REQUIRED if c.lower() not in low]
     if missing:
         raise InputFormatError(
-            f"missing MAF column(s) {', '.join(missing)}; is this a MAF (--input-format)?",
+            f"expected a MAF header with {', '.join(REQUIRED)}; missing {', '.join(missing)} "
+            f"(found: {' '.join(cols[:6])[:80]!r}); is this a MAF (--input-format)?",
             path=path,
             record=f"line {h + 1}",
         )
     rows = [(n, x.split("\t")) for n, x in enumerate(lines[h + 1 :], start=h + 2)]
     rows = [(n, r) for n, r in rows if "".join(r).strip() and not r[0].startswith("#")]
-    if not rows:
-        raise InputFormatError("the MAF has a header but no rows", path=path)
+    # a header and no rows is a valid empty result (no mutation called), as a header-only VCF
 
     def get(row: list[str], name: str) -> str:
         i = idx.get(name, low.get(name.lower()))
@@ -126,8 +158,9 @@ def read_maf(
     elif declared:
         build, evidence = declared, "NCBI_Build column"
     else:
+        what = "no NCBI_Build values" if rows else "a header and no rows, so no NCBI_Build value"
         raise BuildMismatchError(
-            "the MAF has no NCBI_Build values; pass --build GRCh37 or --build GRCh38", path=path
+            f"the MAF has {what}; pass --build GRCh37 or --build GRCh38", path=path
         )
     data = VcfData(
         path=path,
@@ -136,7 +169,7 @@ def read_maf(
         sample=chosen,
         normal_sample=None,
         caller="MAF",
-        annotator="MAF HGVSp_Short" if "hgvsp_short" in low else "",
+        annotator=next((f"MAF {c}" for c in PROTEIN_COLUMNS if c.lower() in low), ""),
     )
     target = regions(build)
     reference = ReferenceSequence(build, fasta)
@@ -146,6 +179,14 @@ def read_maf(
     return data
 
 
+def _protein(row: list[str], get) -> tuple[str, str]:
+    """(column, protein change as written) from the first protein column the row fills."""
+    for column in PROTEIN_COLUMNS:
+        if value := get(row, column):
+            return column, value
+    return "", ""
+
+
 def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference) -> None:
     gene = get(row, "Hugo_Symbol")
     chrom_raw, start = get(row, "Chromosome"), _int(get(row, "Start_Position"))
@@ -153,7 +194,8 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
     alt = get(row, "Tumor_Seq_Allele2").upper()
     if alt == ref:
         alt = get(row, "Tumor_Seq_Allele1").upper()
-    label = f"line {n} ({gene} {get(row, 'HGVSp_Short') or ''})".replace(" )", ")")
+    column, written = _protein(row, get)
+    label = f"line {n} ({gene} {written})".replace(" )", ")")
     if not chrom_raw or start is None or not ref:
         data.skipped.append(
             SkippedRecord(
@@ -209,14 +251,14 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             SkippedRecord(data.path, f"{locus} {ref}>{alt}", "alleles are not DNA", "malformed")
         )
         return
-    short = normalise_protein_change(get(row, "HGVSp_Short") or get(row, "HGVSp"))
+    short = normalise_protein_change(written)
     # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported as such
-    hgvsp = one_to_three(short) if short else get(row, "HGVSp_Short") or get(row, "HGVSp")
+    hgvsp = one_to_three(short) if short else written
     ann = ExternalAnnotation(
         source="MAF",
         allele=alt,
         gene=gene,
-        transcript=get(row, "Transcript_ID") or "HGVSp_Short",
+        transcript=get(row, "Transcript_ID") or column or "MAF",
         consequence=get(row, "Variant_Classification"),
         hgvsc=get(row, "HGVSc"),
         hgvsp=hgvsp,

@@ -1,7 +1,7 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference,
+baseline_sample, prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference,
 specimen_type, tumour_type, time_on_therapy``; only ``sample`` and ``vcf`` are required, the others
 may be missing or blank (``vcf`` may be blank when ``bam`` is given). Paths are relative to the
 sheet's ``base`` directory (the workflow's working directory). Every problem names the row; nothing
@@ -34,6 +34,7 @@ FILE_COLUMNS = (
 COLUMNS = (
     "sample",
     *FILE_COLUMNS[:6],
+    "baseline_sample",
     "prior_therapy",
     "cns_metastases",
     "purity",
@@ -76,6 +77,7 @@ class SampleRow:
     baseline_bam: str | None = None
     rna_bam: str | None = None
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
+    baseline_sample: str | None = None  # the baseline's sample in multi-sample baseline files
 
     def annotate_kwargs(self) -> dict:
         """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
@@ -87,6 +89,7 @@ class SampleRow:
             baseline_vcf=self.baseline_vcf,
             baseline_cnv=self.baseline_cnv,
             baseline_fusions=self.baseline_fusions,
+            baseline_sample=self.baseline_sample,
             prior_therapy=self.prior_therapy,
             cns_metastases=self.cns_metastases,
             purity=self.purity,
@@ -231,6 +234,7 @@ def read_samplesheet(
                 )
             values[col] = x
         values["build"] = rec.get("build") or None
+        values["baseline_sample"] = rec.get("baseline_sample") or None
         from alkannot.api import clinical_context, parse_time_on_therapy
 
         values["specimen_type"] = rec.get("specimen_type") or None

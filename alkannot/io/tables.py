@@ -98,11 +98,13 @@ def choose_sample(samples: list[str], requested: str | None, path: str, what: st
     if requested:
         raise SampleNotFoundError(
             f"sample {requested!r} is not in the {what}; its samples are: {shown}; pass the "
-            "matching id with --sample-name (or the sample sheet)",
+            "matching id with --sample-name (--baseline-sample for a baseline file; or the "
+            "sample sheet)",
             path=path,
         )
     raise SampleNotFoundError(
         f"the {what} holds {len(samples)} samples ({shown}) and none was chosen; pass "
-        "--sample-name (or the sample sheet's sample) matching one of them",
+        "--sample-name (--baseline-sample for a baseline file; or the sample sheet's columns) "
+        "matching one of them",
         path=path,
     )

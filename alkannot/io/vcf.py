@@ -142,7 +142,8 @@ def _validate_head(path: str, text: str) -> tuple[int, str]:
             break
     if stray >= len(lines) or stray > 3:
         raise InputFormatError(
-            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF",
+            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF, or a "
+            "MAF (a Hugo_Symbol ... Tumor_Sample_Barcode header; --input-format maf)",
             path=path,
             record="line 1",
         )

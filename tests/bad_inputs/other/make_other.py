@@ -11,6 +11,7 @@ the outputs must contain, extra CLI arguments.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from alkannot.report.json import SCHEMA_VERSION
@@ -63,6 +64,14 @@ def main() -> None:
         "KRAS\tGRCh37\t12\t25398285\t25398285\tC\tC\tA\tP1\t50\t50\n", "error", "several builds")
     add("g1202r.maf", "maf", maf_head + "ALK\tGRCh38\tchr2\t29220747\t29220747\tC\tC\tT\tP1\t80\t20\n",
         "ok", "G1202R")
+    g1202r = maf_head + "ALK\tGRCh38\tchr2\t29220747\t29220747\tC\tC\tT\tP1\t80\t20\n"
+    add("g1202r.maf.gz", "maf", gzip.compress(g1202r.encode(), mtime=0), "ok", "G1202R")
+    add("maf_forced_vcf.maf", "maf", g1202r, "error", "--input-format vcf, but the file starts "
+        "with a MAF header", "--input-format vcf")
+    add("kit_protein_change.maf", "maf", maf_head.replace("t_alt_count", "t_alt_count\tProtein_Change")
+        + "KIT\tGRCh38\tchr4\t54733155\t54733155\tA\tA\tT\tP1\t50\t50\tp.D816V\n", "ok", "D816V")
+    add("header_only.maf", "maf", maf_head, "error", "a header and no rows")
+    add("header_only_with_build.maf", "maf", maf_head, "ok", "", "--build GRCh38")
     # sample sheets (alkannot batch)
     sheet = f"sample\tvcf\nP1\t{GOOD_VCF}\n"
     add("utf16_sheet.tsv", "samplesheet", sheet.encode("utf-16"), "error", "UTF-16")
