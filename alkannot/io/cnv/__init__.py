@@ -8,9 +8,15 @@ PURPLE ``.purple.cnv.somatic.tsv`` and ``.purple.cnv.gene.tsv``, allele-specific
 (cBioPortal/GISTIC/OncoKB discrete -2..2, wide or long). Every reader returns 1-based inclusive
 :class:`~alkannot.models.Segment` rows on canonical contigs, of one sample.
 
-After reading, :func:`read_cnv` checks what the file yielded: something (a reader that reads
-nothing from a non-empty file is an error), one sample, no overlaps, and the build: the build
-the file declares, and the genes it names on its rows, must agree with the build in use.
+After reading, :func:`read_cnv` checks what the file yielded: something, one sample, no
+overlaps, and the build: the build the file declares, and the genes it names on its rows, must
+agree with the build in use. "Empty" follows the fusion files' rule where a tool can write an
+empty file: a CNV VCF lists only the changes called, so one with a header and no record is a
+valid result (no copy-number change called; the genes are then not assessed, never "normal").
+Segment tables cannot be empty: CNVkit, GATK, SEG, PURPLE, ASCAT and PCGR write a segment for
+every region they covered, normal ones included, and gene tables a row per profiled gene, so a
+header without rows is a failed or truncated run and an error, as is a file whose rows were all
+unusable.
 """
 
 from __future__ import annotations
@@ -113,17 +119,42 @@ def read_cnv(
         )
     data = _READERS[fmt](path, build, sample)
     if not data.segments:
-        first = (
-            f" (first: {data.skipped[0].record}: {data.skipped[0].reason})" if data.skipped else ""
-        )
-        raise InputFormatError(
-            f"no usable copy-number record was read as {fmt} ({len(data.skipped)} skipped"
-            f"{first}); check the file and --cnv-format",
-            path=path,
-        )
+        _empty_result(data, fmt)
     check_cnv_build(data, build)
     _check_overlaps(data)
     return data
+
+
+def _data_rows(data: CnvData, fmt: str) -> int:
+    """Data rows of the file, usable or not (blank, ``#`` and header lines aside)."""
+    lines = lines_of(data.path)
+    if fmt == "vcf":
+        return sum(1 for x in lines if x.strip() and not x.startswith("#"))
+    h, _, _ = header(lines, data.path)
+    return sum(1 for x in lines[h + 1 :] if x.strip() and not x.startswith("#"))
+
+
+def _empty_result(data: CnvData, fmt: str) -> None:
+    """Accept a CNV VCF without records (nothing called); refuse every other empty result."""
+    rows = _data_rows(data, fmt)
+    if fmt == "vcf" and rows == 0:
+        data.warnings.append(
+            "no copy-number change called: the CNV VCF has a header and no record (the genes "
+            "are not assessed)"
+        )
+        return
+    if rows == 0:
+        raise InputFormatError(
+            f"a header and no rows: a {fmt} file always lists segments (or genes), normal ones "
+            "included, so an empty one is a failed or truncated run; check the caller's output",
+            path=data.path,
+        )
+    first = f" (first: {data.skipped[0].record}: {data.skipped[0].reason})" if data.skipped else ""
+    raise InputFormatError(
+        f"no usable copy-number record was read as {fmt}: none of its {rows} data row(s) could "
+        f"be used{first}; check the file and --cnv-format",
+        path=data.path,
+    )
 
 
 def check_cnv_build(data: CnvData, build: str) -> None:

@@ -6,9 +6,11 @@ structural variants, and plain tables (``sample, fusion`` in any notation; OncoK
 ``GeneA/GeneB``; PCGR ``FusionGene``). Only calls involving ALK are kept; every other row is
 counted in a warning, not dropped silently.
 
-After reading, :func:`read_fusions` checks what the file yielded: at least one record (a reader
-that reads nothing from a non-empty file is an error) and the build: the file's declared build,
-and every named breakpoint, which must fall in its named gene in the build in use.
+After reading, :func:`read_fusions` checks what the file yielded. "Empty" means two things: a
+recognised file with no data rows is a valid result (no fusion called by the tool: the ALK fusion
+is "not detected", with the usual caution), while a file with data rows none of which could be
+used is an error. Then the build: the file's declared build, and every named breakpoint, which
+must fall in its named gene in the build in use.
 """
 
 from __future__ import annotations
@@ -100,11 +102,19 @@ def read_fusions(
             f"unknown --fusion-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
         )
     data = _READERS[fmt](path, build, sample)
-    if data.records == 0:
+    if data.records == 0 and data.data_rows == 0:
+        data.warnings.append(
+            f"no fusion called by {data.format}: the file has a header and no data rows (read as "
+            "ALK fusion not detected)"
+        )
+    elif data.records == 0:
+        first = (
+            f" (first: {data.skipped[0].record}: {data.skipped[0].reason})" if data.skipped else ""
+        )
         raise InputFormatError(
-            f"no fusion or SV record was read as {fmt} ({len(data.skipped)} line(s) not "
-            "usable); an empty result cannot say the ALK fusion is absent: check the file and "
-            "--fusion-format",
+            f"no fusion or SV record was read as {fmt}: none of its {data.data_rows} data row(s) "
+            f"could be used{first}; such a file cannot say the ALK fusion is absent: check the "
+            "file and --fusion-format",
             path=path,
         )
     check_fusion_build(data, build)

@@ -26,8 +26,10 @@ class FusionData:
     skipped: list[SkippedRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     alk_assessed: bool = True
-    #: rows or records read (ALK or not): zero from a non-empty file is an error
+    #: rows or records interpreted (ALK or not); malformed ones are skipped and not counted
     records: int = 0
+    #: data rows or records in the file (any sample), usable or not: zero is a valid empty result
+    data_rows: int = 0
     sample: str = ""
     declared_build: str = ""
     build_evidence: str = ""
@@ -132,6 +134,7 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
     isample = col(spec.sample)
     rows = [(n, line.split("\t")) for n, line in enumerate(lines[h + 1 :], start=h + 2)]
     rows = [(n, r) for n, r in rows if "".join(r).strip() and not r[0].startswith("#")]
+    out.data_rows = len(rows)
     samples: dict[str, None] = {}
     if isample is not None:
         for _, r in rows:
@@ -144,7 +147,6 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
     for n, row in rows:
         if chosen is not None and (isample >= len(row) or row[isample].strip() != chosen):  # type: ignore[operator]
             continue
-        out.records += 1
         if iname is not None and iname < len(row):
             g5, g3 = split_pair(row[iname])
         elif i5 is not None and i3 is not None and max(i5, i3) < len(row):
@@ -152,6 +154,7 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
         else:
             out.skipped.append(SkippedRecord(path, f"line {n}", "too few columns", "malformed"))
             continue
+        out.records += 1
         g5, g3 = ("" if g5 in NULL_TOKENS else g5), ("" if g3 in NULL_TOKENS else g3)
         if "ALK" not in (g5, g3):
             other += 1

@@ -44,6 +44,7 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
         )
     out = FusionData(path, "cBioPortal SV")
     rows = [(n, x.split("\t")) for n, x in enumerate(lines[1:], start=2) if x.strip()]
+    out.data_rows = len(rows)
 
     def get(row: list[str], name: str) -> str:
         i = idx.get(name)

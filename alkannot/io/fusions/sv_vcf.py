@@ -77,6 +77,7 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
                 out.format = f"SV VCF ({line.split('=', 1)[1].split()[0]})"
             continue
         row = line.split("\t")
+        out.data_rows += 1
         if len(row) < 8 or not row[1].isdigit():
             out.skipped.append(
                 SkippedRecord(

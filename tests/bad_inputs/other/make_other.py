@@ -28,11 +28,23 @@ def main() -> None:
         files[name] = data if isinstance(data, bytes) else data.encode()
         manifest.append((name, kind, outcome, word, args))
 
+    arriba_cols = ("#gene1 gene2 strand1(gene/fusion) strand2(gene/fusion) breakpoint1 breakpoint2 "
+                   "site1 site2 type split_reads1 split_reads2 discordant_mates coverage1 coverage2 "
+                   "confidence")
+    ARRIBA_HEAD = arriba_cols.replace(" ", "\t") + "\n"  # noqa: N806
     cns = "chromosome\tstart\tend\tgene\tlog2\nchr2\t29192000\t29922000\tALK\t1.5\n"
     # copy number
     add("gzip_garbage.cns.gz", "cnv", b"\x1f\x8b\x08\x00" + b"garbage" * 20, "error", "inflate")
     add("utf16.cns", "cnv", cns.encode("utf-16"), "error", "UTF-16")
-    add("header_only.cns", "cnv", "chromosome\tstart\tend\tgene\tlog2\n", "error", "no usable")
+    # CNVkit always writes segments: a header alone is a failed run (an error); a CNV VCF lists
+    # only the changes called, so a header alone is a valid empty result
+    add("header_only.cns", "cnv", "chromosome\tstart\tend\tgene\tlog2\n", "error",
+        "a header and no rows")
+    add("rows_none_usable.cns", "cnv", "chromosome\tstart\tend\tgene\tlog2\n"
+        "chrUn_gl000220\t1\t1000\t-\t0.1\n", "error", "none of its 1 data row(s) could be used")
+    add("header_only_cnv.vcf", "cnv", "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP02_T\n", "ok",
+        "no copy-number change called")
     add("cnvkit_forced_ascat.cns", "cnv", cns, "error", "nMajor", "--cnv-format ascat")
     add("cnvkit_forced_seg.cns", "cnv", cns, "error", "not a SEG header", "--cnv-format seg")
     add("cnvkit_forced_gene_table.cns", "cnv", cns, "error", "--cnv-format", "--cnv-format gene_table")
@@ -44,7 +56,14 @@ def main() -> None:
         "7\t116312250\t116438431\tMET\t1.5\n", "error", "GRCh37")  # GRCh37 MET, GRCh38 VCF
     add("bom.cns", "cnv", "\ufeff" + cns, "ok", "")
     # fusions
-    add("header_only_fusions.tsv", "fusions", "sample\tfusion\n", "error", "no fusion or SV record")
+    # a recognised file with a header and no rows: no fusion called (not detected, with caution);
+    # data rows none of which could be used: an error
+    add("header_only_fusions.tsv", "fusions", "sample\tfusion\n", "ok", "no fusion called by table")
+    add("header_only_arriba.tsv", "fusions", ARRIBA_HEAD, "ok", "no fusion called by Arriba")
+    add("header_only_sv.vcf", "fusions", "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n", "ok", "no fusion called by SV VCF")
+    add("arriba_rows_none_usable.tsv", "fusions", ARRIBA_HEAD + "EML4\n", "error",
+        "none of its 1 data row(s) could be used")
     add("table_forced_vcf.tsv", "fusions", "sample\tfusion\nP\tEML4::ALK\n", "error",
         "no fusion or SV record", "--fusion-format vcf")
     add("grch37_breakpoints.tsv", "fusions", "FusionGene\tLeftBreakpoint\tRightBreakpoint\n"
