@@ -82,3 +82,90 @@ def test_copy_number_empty_rule(tmp_path):
     )
     data = read_cnv(vcf, "GRCh38", fmt="vcf")
     assert data.segments == [] and "no copy-number change called" in data.warnings[0]
+
+
+# --- malformed records are never half-used ------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_broken_arriba_breakpoint_keeps_no_position_and_says_so(tmp_path):
+    from alkannot.fusion import type_alk_fusion
+    from alkannot.io.fusions import read_fusions
+
+    row = "EML4\tALK\t+/+\t-/-\tchr2:4229x5516\tchr2:29223528\tsplice-site\tsplice-site\t"
+    path = _write(tmp_path, "f.tsv", ARRIBA_HEAD + row + "inversion\t12\t9\t4\t100\t80\thigh\n")
+    data = read_fusions(path, "GRCh38")
+    (call,) = [type_alk_fusion(c, "GRCh38") for c in data.calls]
+    assert (call.name, call.pos5, call.pos3, call.junction) == ("EML4::ALK", None, None, "")
+    assert "malformed breakpoint 'chr2:4229x5516': no position kept" in call.note
+    assert call.supporting_reads == 12 + 9 + 4
+
+
+def test_arriba_strands_check_the_orientation(tmp_path):
+    from alkannot.fusion import type_alk_fusion
+    from alkannot.io.fusions import read_fusions
+
+    tail = (
+        "\tchr2:42295516\tchr2:29223528\tsplice-site\tsplice-site\tinversion\t1\t1\t1\t9\t9\thigh\n"
+    )
+    # EML4 (+) read on +, ALK (-) read on -: both sense -> orientation kept (the usual EML4-ALK)
+    # line 3: ALK's gene strand '-' but the transcript read on '+': antisense to ALK
+    path = _write(
+        tmp_path,
+        "f.tsv",
+        ARRIBA_HEAD + "EML4\tALK\t+/+\t-/-" + tail + "EML4\tALK\t+/+\t-/+" + tail,
+    )
+    calls = {c.record: type_alk_fusion(c, "GRCh38") for c in read_fusions(path, "GRCh38").calls}
+    assert calls["line 2"].orientation_ok is True and calls["line 2"].variant == "v1"
+    assert calls["line 3"].orientation_ok is False
+    assert "ALK strand -/+: the fusion transcript runs antisense to ALK" in calls["line 3"].note
+
+
+def test_a_one_sided_fusion_name_is_a_skipped_row_or_an_error(tmp_path):
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.fusions import read_fusions
+
+    path = _write(tmp_path, "t.tsv", "sample\tfusion\nP1\tEML4-\nP1\tKIF5B::RET\n")
+    data = read_fusions(path, "GRCh38")
+    assert [(s.record, s.category) for s in data.skipped] == [("line 2", "malformed")]
+    assert "'EML4-' names one partner only" in data.skipped[0].reason
+    assert data.warnings == ["1 fusion(s) not involving ALK were not used"]  # KIF5B::RET
+    alone = _write(tmp_path, "u.tsv", "sample\tfusion\nP1\tEML4-\n")
+    with pytest.raises(InputFormatError, match="none of its 1 data row"):
+        read_fusions(alone, "GRCh38")
+
+
+VCF_HEAD = (
+    "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+)
+
+
+def test_a_malformed_breakend_alt_is_skipped_never_used(tmp_path):
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.fusions import read_fusions
+
+    # mixed brackets (]p[) and bases on both sides (t]p]t) break the VCF 4.2 breakend grammar
+    rows = (
+        "chr2\t29224000\tb1\tA\tA]chr2:42295554[\t.\tPASS\tSVTYPE=BND\n"
+        "chr2\t29224100\tb2\tA\tA]chr2:42295554]A\t.\tPASS\tSVTYPE=BND\n"
+    )
+    with pytest.raises(InputFormatError, match="none of its 2 data row"):
+        read_fusions(_write(tmp_path, "a.vcf", VCF_HEAD + rows), "GRCh38")
+    good = "chr2\t29224000\tm1\tA\tA]chr2:42295554]\t.\tPASS\tSVTYPE=BND\n"
+    data = read_fusions(_write(tmp_path, "b.vcf", VCF_HEAD + rows + good), "GRCh38")
+    assert [c.record for c in data.calls] == ["line 6"]
+    assert [(s.record, s.category) for s in data.skipped] == [
+        ("line 4 (chr2:29224000)", "malformed"),
+        ("line 5 (chr2:29224100)", "malformed"),
+    ]
+    assert "malformed breakend ALT 'A]chr2:42295554['" in data.skipped[0].reason

@@ -15,9 +15,17 @@ from alkannot.genome.build import BUILDS, canonical_contig, detect_build
 from alkannot.io.fusions.base import FusionData, gene_at, lines_of
 from alkannot.models import FusionCall, SkippedRecord
 
+#: A breakend ALT (VCF 4.x 5.4): t[p[, t]p], ]p]t or [p[t: one bracket kind on both sides of the
+#: mate's position, and bases on exactly one side (checked in :func:`bnd_alt`)
 _BND = re.compile(
-    r"^(?P<pre>[A-Za-z.]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P<b2>[\[\]])(?P<post>[A-Za-z.]*)$"
+    r"^(?P<pre>[A-Za-z]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P=b1)(?P<post>[A-Za-z]*)$"
 )
+
+
+def bnd_alt(alt: str) -> re.Match | None:
+    """The parts of a well-formed breakend ALT, or None."""
+    m = _BND.match(alt)
+    return m if m and bool(m.group("pre")) != bool(m.group("post")) else None
 
 
 def looks_like_vcf_row(line: str) -> bool:
@@ -48,7 +56,7 @@ def _other_build_hits(out: FusionData, order: list[dict], build: str) -> None:
     here_only, there_only = [], []
     for rec in order:
         ends = [(rec["file_chrom"], rec["pos"])]
-        m = _BND.match(rec["alt"])
+        m = bnd_alt(rec["alt"])
         if m:
             ends.append((m.group("chrom"), int(m.group("pos"))))
         elif rec["info"].get("END", "").isdigit():
@@ -121,7 +129,7 @@ def _record(out: FusionData, rec: dict, records: dict, used: set[str], build: st
     where = f"line {rec['n']} ({rec['file_chrom']}:{rec['pos']})"
     in_alk = gene_at(build, rec["chrom"], rec["pos"]) == "ALK"
     mate = None
-    m = _BND.match(alt)
+    m = bnd_alt(alt)
     if m:
         chrom2, pos2 = canonical_contig(m.group("chrom"), build), int(m.group("pos"))
         mate = records.get(info.get("MATEID", "\0"))
@@ -146,6 +154,18 @@ def _record(out: FusionData, rec: dict, records: dict, used: set[str], build: st
                 )
             )
         return in_alk
+    elif "[" in alt or "]" in alt or svtype == "BND":
+        # never half-used: a breakend whose ALT does not follow the grammar has no usable mate
+        out.records -= 1  # not interpreted (a file of such records only is an error)
+        out.skipped.append(
+            SkippedRecord(
+                out.path,
+                where,
+                f"malformed breakend ALT {alt!r} (expected t[p[, t]p], ]p]t or [p[t)",
+                "malformed",
+            )
+        )
+        return True
     else:
         # sequence-resolved insertions (DELLY SVTYPE=INS) and other records: no partner gene
         if in_alk:

@@ -62,6 +62,16 @@ def main() -> None:
     add("header_only_arriba.tsv", "fusions", ARRIBA_HEAD, "ok", "no fusion called by Arriba")
     add("header_only_sv.vcf", "fusions", "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n", "ok", "no fusion called by SV VCF")
+    arriba_tail = "splice-site\tsplice-site\tinversion\t12\t9\t4\t100\t80\thigh\n"
+    add("arriba_broken_breakpoint.tsv", "fusions", ARRIBA_HEAD + "EML4\tALK\t+/+\t-/-\t"
+        "chr2:4229x5516\tchr2:29223528\t" + arriba_tail, "ok", "malformed breakpoint")
+    add("arriba_antisense.tsv", "fusions", ARRIBA_HEAD + "EML4\tALK\t+/+\t-/+\t"
+        "chr2:42295516\tchr2:29223528\t" + arriba_tail, "ok", "antisense to ALK")
+    add("table_one_sided.tsv", "fusions", "sample\tfusion\nP02_T\tEML4-\n", "error",
+        "none of its 1 data row(s) could be used (first: line 2: fusion name 'EML4-'")
+    add("bnd_malformed.vcf", "fusions", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\t"
+        "FILTER\tINFO\nchr2\t29224000\tb1\tA\tA]chr2:42295554[\t.\tPASS\tSVTYPE=BND\n", "error",
+        "malformed breakend ALT")
     add("arriba_rows_none_usable.tsv", "fusions", ARRIBA_HEAD + "EML4\n", "error",
         "none of its 1 data row(s) could be used")
     add("table_forced_vcf.tsv", "fusions", "sample\tfusion\nP\tEML4::ALK\n", "error",
