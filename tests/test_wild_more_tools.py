@@ -86,3 +86,143 @@ def test_vcf2maf_outputs():
     # test_b38_output.maf: 25 GRCh38 rows of sample TUMOR, none in the six genes
     res = annotate_sample(MORE / "vcf2maf" / "test_b38_output.maf")
     assert (res.build, res.sample, mutations(res)) == ("GRCh38", "TUMOR", {})
+
+
+# --- fusion callers -----------------------------------------------------------------------------
+# Exon tables (shared/reference): GRCh38 EML4 exon 13 = 42295381-42295516, exon 14 =
+# 42301241-42301392; ALK (minus strand) exon 20 = 29223342-29223528, so a position above 29223528
+# lies in intron 19 and keeps exon 20. An intronic 5' breakpoint keeps the exon before it.
+
+
+def fusions(rel: str, build: str = "GRCh38", fmt: str | None = None):
+    from alkannot.fusion import type_alk_fusion
+    from alkannot.io.fusions import detect_fusion_format, read_fusions
+
+    data = read_fusions(MORE / rel, build, fmt=fmt)
+    return detect_fusion_format(MORE / rel), data, [type_alk_fusion(c, build) for c in data.calls]
+
+
+def test_jaffal_long_reads_eml4_alk_v1():
+    # line 91: "...,EML4:ALK,chr2,42295512,+,chr2,29223524,-,13071.988,0,68,NA,FALSE,TRUE,...,
+    # LowConfidence,Yes": EML4 exon 13, ALK exon 20 -> E13;A20 (v1), 0 + 68 reads; EML4 read on +
+    # and ALK on - are their genes' own strands; 1402 rows in all
+    fmt, data, (call,) = fusions("jaffa/SeraCarev4Fusion.bc08.MASseq_jaffal_results.csv.gz")
+    assert fmt == "jaffa"
+    assert (call.name, call.pos5, call.pos3, call.junction, call.variant) == (
+        "EML4::ALK", 42295512, 29223524, "E13;A20", "v1"
+    )  # fmt: skip
+    assert (call.supporting_reads, call.orientation_ok, call.record) == (68, True, "line 91")
+    assert "LowConfidence" in call.note
+    assert data.warnings == ["1401 fusion(s) not involving ALK were not used"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "fmt", "record", "pos5", "pos3", "others", "note"),
+    [
+        # pbfusion line 3330: "chr2 42295519 42295520 chr2 29223522 29223523 BP125 MEDIUM + -
+        # RC=68;...;GN=EML4,ALK": 1-based breakpoints are the 1-bp intervals' ends; 5602 lines =
+        # 21 '##' lines, the '#chr1' header and 5580 rows
+        (
+            "pbfusion/SeraCarev4Fusion.bc08.MASseq_pbfusion.breakpoints.groups.bed.gz",
+            "pbfusion", "line 3330", 42295520, 29223523, 5579, "pbfusion MEDIUM FUSION:68",
+        ),
+        # FusionSeeker line 1264: "GF01275 ALK EML4 68 chr2 29223529 chr2 42295519 ...": no
+        # 5'/3' order in this format, so ALK is taken as 3'; 22828 rows
+        (
+            "fusionseeker/SeraCarev4Fusion.bc08.MASseq_output.confident_genefusion.txt.gz",
+            "fusionseeker", "line 1264", 42295519, 29223529, 22827, "ALK taken as 3' partner",
+        ),
+        # LongGF line 766: "SumGF<TAB>EML4:ALK 68 chr2:42295514 chr2:29223528"; 2269 SumGF lines
+        (
+            "longgf/SeraCarev4Fusion.bc08.MASseq_longgf.out.gz",
+            "longgf", "line 766", 42295514, 29223528, 2268, "ALK taken as 3' partner",
+        ),
+    ],
+)  # fmt: skip
+def test_long_read_callers_eml4_alk_v1(rel, fmt, record, pos5, pos3, others, note):
+    # every EML4 position above lies in exon 13 or just after it (intron 13), every ALK one in
+    # exon 20 or just before it (intron 19): E13;A20 = v1, 68 reads each (the SeraCare control)
+    found, data, (call,) = fusions(rel)
+    assert (found, call.record, call.name, call.pos5, call.pos3) == (
+        fmt, record, "EML4::ALK", pos5, pos3
+    )  # fmt: skip
+    assert (call.junction, call.variant, call.supporting_reads) == ("E13;A20", "v1", 68)
+    assert note in call.note and call.orientation_ok is True
+    assert data.warnings == [f"{others} fusion(s) not involving ALK were not used"]
+
+
+def test_fusion_report_arriba_eml4_alk_e14_a20():
+    # line 11: "EML4 ALK +/+ -/- 2:42301394 2:29223584 splice-site 5'UTR inversion ... 1 3 3":
+    # EML4 42301394 is 2 bp after exon 14 (intron 14), ALK 29223584 in intron 19 -> E14;A20, not
+    # a named variant; both partners read on their own strands; 1 + 3 + 3 reads; 14 rows
+    fmt, data, (call,) = fusions("arriba/fusion-report_arriba.tsv")
+    assert fmt == "arriba"
+    assert (call.name, call.junction, call.variant, call.supporting_reads) == (
+        "EML4::ALK", "E14;A20", "", 7
+    )  # fmt: skip
+    assert call.orientation_ok is True
+    assert data.warnings == ["13 fusion(s) not involving ALK were not used"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "fmt", "rows"),
+    [
+        # each file's rows, counted by hand; none names ALK
+        ("ericscript/fusion-report_ericscript.tsv", "ericscript", 12),
+        ("pizzly/fusion-report_pizzly.tsv", "pizzly", 8),
+        ("squid/fusion-report_squid.txt", "squid", 9),
+        ("jaffa/fusion-report_jaffa.csv", "jaffa", 12),
+        ("dragen/fusion-report_dragen.tsv", "table", 5),
+    ],
+)
+def test_short_read_callers_without_alk(rel, fmt, rows):
+    found, data, calls = fusions(rel)
+    assert (found, calls) == (fmt, [])
+    assert data.warnings == [f"{rows} fusion(s) not involving ALK were not used"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "names"),
+    [
+        # STAR-Fusion line 10 "EML4--ALK ... 2:42301394:+ ... 2:29223584:-" (4 + 4 reads), line 13
+        # "NPM1--ALK ... 5:171391799:+ ... 2:29223528:-" (1 + 2); CTAT-LR-Fusion the same pairs
+        ("star_fusion/fusion-report_starfusion.tsv", ["EML4::ALK", "NPM1::ALK"]),
+        ("ctat_lr_fusion/fusion-report_ctat_lr_fusion.tsv", ["EML4::ALK", "NPM1::ALK"]),
+        # FusionCatcher line 20 "EML4 ALK ... 2:42301391:+ 2:29223587:-", line 23 "NPM1 ALK"
+        ("fusioncatcher/fusion-report_fusioncatcher.txt", ["EML4::ALK", "NPM1::ALK"]),
+    ],
+)
+def test_fusion_report_short_read_alk_fusions(rel, names):
+    _, _, calls = fusions(rel)
+    assert [c.name for c in calls] == names
+    assert calls[0].junction == "E14;A20"  # EML4 intron 14, ALK intron 19 in each file
+
+
+def test_svaba_header_only_vcf_is_no_fusion_called():
+    # the file has a VCF header and no record: a valid empty result
+    from alkannot.fusion import summarise_fusion_status
+
+    fmt, data, calls = fusions("svaba/am.svaba.germline.sv.vcf")
+    assert (fmt, calls, summarise_fusion_status(data)) == ("vcf", [], "absent")
+    assert data.warnings[0].startswith("no fusion called by SV VCF")
+
+
+@pytest.mark.parametrize(
+    ("rel", "build"),
+    [
+        ("gridss/COLO829v003T.purple.sv.vcf", "GRCh37"),
+        ("gridss/DO52605T.purple.sv.vcf", "GRCh37"),
+        ("manta/umccrise_manta.vcf.gz", "GRCh38"),
+    ],
+)
+def test_sv_vcfs_without_an_alk_join(rel, build):
+    # no record of these files has an end in ALK (grep of the ALK span finds none)
+    fmt, data, calls = fusions(rel, build)
+    assert (fmt, calls, data.skipped) == ("vcf", [], [])
+
+
+def test_linx_fusions_without_alk():
+    # 92 lines: the header and 91 fusions, none with ALK as geneStart or geneEnd
+    fmt, data, calls = fusions("linx/SEQCII_50pc.linx.fusion.tsv.gz")
+    assert (fmt, calls) == ("linx", [])
+    assert data.warnings == ["91 fusion(s) not involving ALK were not used"]

@@ -2,8 +2,9 @@
 
 Formats (detected; ``fmt=`` overrides): SV VCF (Manta, DELLY, GRIDSS, FusionCatcher, SnpEff test
 files), Arriba ``fusions.tsv``, STAR-Fusion and CTAT-LR-Fusion, FusionCatcher, LINX, cBioPortal
-structural variants, and plain tables (``sample, fusion`` in any notation; OncoKB ``Fusion`` and
-``GeneA/GeneB``; PCGR ``FusionGene``). Only calls involving ALK are kept; every other row is
+structural variants, plain tables (``sample, fusion`` in any notation; OncoKB ``Fusion`` and
+``GeneA/GeneB``; PCGR ``FusionGene``), and one module each for JAFFA/JAFFAL, pbfusion,
+FusionSeeker, LongGF, EricScript, pizzly, SQUID and generic BEDPE. Only calls involving ALK are kept; every other row is
 counted in a warning, not dropped silently.
 
 After reading, :func:`read_fusions` checks what the file yielded. "Empty" means two things: a
@@ -21,6 +22,16 @@ from pathlib import Path
 from alkannot.errors import BuildMismatchError, InputFormatError
 from alkannot.genome.build import BUILDS
 from alkannot.genome.models import gene_spans
+from alkannot.io.fusions import (
+    bedpe,
+    ericscript,
+    fusionseeker,
+    jaffa,
+    longgf,
+    pbfusion,
+    pizzly,
+    squid,
+)
 from alkannot.io.fusions.base import FusionData, lines_of
 from alkannot.io.fusions.callers import (
     read_arriba,
@@ -42,26 +53,64 @@ _READERS: dict[str, Callable[[str, str, str | None], FusionData]] = {
     "linx": read_linx,
     "cbioportal": read_cbioportal_sv,
     "table": read_plain_table,
+    "jaffa": jaffa.read_jaffa,
+    "pbfusion": pbfusion.read_pbfusion,
+    "fusionseeker": fusionseeker.read_fusionseeker,
+    "longgf": longgf.read_longgf,
+    "ericscript": ericscript.read_ericscript,
+    "pizzly": pizzly.read_pizzly,
+    "squid": squid.read_squid,
+    "bedpe": bedpe.read_bedpe,
 }
 FORMATS = tuple(_READERS)
+#: Header columns (lower case) that each table format writes: which formats could fit a file
+SIGNATURES: dict[str, tuple[str, ...]] = {
+    "arriba": ("gene1", "gene2", "breakpoint1", "breakpoint2", "split_reads1", "discordant_mates"),
+    "star-fusion": ("fusionname", "leftgene", "rightgene", "leftbreakpoint", "rightbreakpoint"),
+    "fusioncatcher": (
+        "gene_1_symbol(5end_fusion_partner)",
+        "gene_2_symbol(3end_fusion_partner)",
+        "spanning_pairs",
+    ),
+    "linx": ("name", "reportedtype", "genestart", "geneend", "fiveprimebreakendid"),
+    "cbioportal": ("sample_id", "site1_hugo_symbol", "site2_hugo_symbol"),
+    "table": ("sample", "fusion", "fusiongene", "genea", "geneb"),
+    "jaffa": jaffa.REQUIRED,
+    "pbfusion": pbfusion.REQUIRED,
+    "fusionseeker": fusionseeker.REQUIRED,
+    "ericscript": ericscript.REQUIRED,
+    "pizzly": pizzly.REQUIRED,
+    "squid": squid.REQUIRED,
+    "bedpe": bedpe.COLUMNS,
+}
 #: How far outside its named gene a breakpoint may fall (promoter-side DNA breakpoints) before
 #: the row is checked against the other build; the builds differ by ~223 kb at ALK and ~227 kb at
 #: EML4 (shared/reference exon tables).
 BREAKPOINT_MARGIN = 20_000
 
 
+def header_columns(lines: list[str]) -> tuple[str, set[str]]:
+    """The first line that is not a ``##`` meta line, and its cells (lower case, ``#`` stripped;
+    split on tabs, or on commas when it has none)."""
+    first = next((x for x in lines if x.strip() and not x.startswith("##")), "")
+    sep = "\t" if "\t" in first else ","
+    return first, {c.strip().lstrip("#").strip().lower() for c in first.split(sep)}
+
+
 def detect_fusion_format(path: str | Path) -> str:
-    """Name the format of a fusion/SV file from its first lines."""
+    """Name the format of a fusion/SV file from its content."""
     lines = lines_of(str(path))
-    first = next(x for x in lines if x.strip())
+    first, cols = header_columns(lines)
     low = first.lower()
-    cols = [c.strip().lower() for c in first.lstrip("#").split("\t")]
     if (
-        first.startswith("##fileformat=VCF")
+        lines[0].startswith("##fileformat=VCF")
         or first.startswith("#CHROM")
         or looks_like_vcf_row(first)
     ):
         return "vcf"
+    found = _detect_new(lines, cols)
+    if found:
+        return found
     if low.startswith("#gene1"):
         return "arriba"
     if low.startswith("#fusionname") or {"leftgene", "rightgene", "leftbreakpoint"} <= set(cols):
@@ -74,11 +123,40 @@ def detect_fusion_format(path: str | Path) -> str:
         return "cbioportal"
     if {"fusion", "fusiongene"} & set(cols) or {"genea", "geneb"} <= set(cols):
         return "table"
+    fits = could_fit(cols)
     raise InputFormatError(
-        f"unknown fusion format (first line: {first[:60]!r}); pass "
-        f"--fusion-format one of {', '.join(FORMATS)}",
+        f"unknown fusion format (first line: {first[:60]!r}); "
+        + (
+            f"formats sharing its columns: {', '.join(fits)}; pass --fusion-format"
+            if fits
+            else f"no known format has its columns; --fusion-format is one of {', '.join(FORMATS)}"
+        ),
         path=str(path),
     )
+
+
+def _detect_new(lines: list[str], cols: set[str]) -> str:
+    """The long-read and BEDPE formats (their meta lines, logs or headers), or ""."""
+    if pbfusion.is_pbfusion(lines):
+        return "pbfusion"
+    if longgf.is_longgf(lines):
+        return "longgf"
+    for name, test in (
+        ("jaffa", jaffa.is_jaffa),
+        ("fusionseeker", fusionseeker.is_fusionseeker),
+        ("ericscript", ericscript.is_ericscript),
+        ("pizzly", pizzly.is_pizzly),
+        ("squid", squid.is_squid),
+    ):
+        if test(cols):
+            return name
+    return "bedpe" if bedpe.is_bedpe(lines) else ""
+
+
+def could_fit(cols: set[str]) -> list[str]:
+    """Formats sharing header columns with a file, most shared first."""
+    shared = {f: len(cols & set(sig)) for f, sig in SIGNATURES.items()}
+    return sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
 
 
 def read_fusions(

@@ -1,0 +1,84 @@
+"""Generic BEDPE (``chrom1 start1 end1 chrom2 start2 end2 [name score strand1 strand2 ...]``).
+
+Each end is a 0-based half-open interval: a 1-bp interval gives the 1-based breakpoint ``end``;
+a wider one (a caller's confidence interval) gives no position, and the call says so. BEDPE names
+no genes: an end lying in a bundled gene span (ALK, EML4, ...) is named by it, any other by its
+locus; the file gives no 5'/3' order, so ALK is taken as the 3' partner. A header line starting
+with ``#chrom1`` is optional.
+"""
+
+from __future__ import annotations
+
+from alkannot.genome.build import canonical_contig
+from alkannot.genome.models import gene_spans
+from alkannot.io.fusions.base import (
+    FusionData,
+    Pair,
+    add_pair,
+    count_other,
+    integer,
+    lines_of,
+)
+from alkannot.models import SkippedRecord
+
+COLUMNS = ("chrom1", "start1", "end1", "chrom2", "start2", "end2")
+
+
+def is_bedpe_row(cells: list[str]) -> bool:
+    """Six or more cells with whole-number starts and ends (start <= end) in BEDPE's places."""
+    if len(cells) < 6:
+        return False
+    nums = [integer(cells[i]) for i in (1, 2, 4, 5)]
+    return None not in nums and nums[0] <= nums[1] and nums[2] <= nums[3]  # type: ignore[operator]
+
+
+def is_bedpe(lines: list[str]) -> bool:
+    """A ``#chrom1 start1 end1 chrom2 start2 end2`` header, or a first row of that shape."""
+    first = next((x for x in lines if x.strip() and not x.startswith("##")), "")
+    cells = [c.strip().lstrip("#").strip().lower() for c in first.split("\t")]
+    return tuple(cells[:6]) == COLUMNS or (not first.startswith("#") and is_bedpe_row(cells))
+
+
+def interval_end(build: str, chrom: str, start: str, end: str) -> tuple[str, int | None, str]:
+    """(contig, 1-based breakpoint or None, the bundled gene the interval overlaps or "")."""
+    s, e = integer(start), integer(end)
+    contig = canonical_contig(chrom, build)
+    if s is None or e is None:
+        return contig, None, ""
+    gene = next(
+        (
+            g
+            for g, sp in gene_spans(build).items()
+            if sp.chrom == contig and s < sp.end and e > sp.start
+        ),
+        "",
+    )
+    return contig, (e if e - s == 1 else None), gene
+
+
+def read_bedpe(path: str, build: str, sample: str | None = None) -> FusionData:
+    """Read the ALK joins of a generic BEDPE file (one sample per file)."""
+    out = FusionData(path, "BEDPE")
+    lines = lines_of(path)
+    rows = [(n, x.split("\t")) for n, x in enumerate(lines, start=1)]
+    rows = [(n, r) for n, r in rows if "".join(r).strip() and not r[0].startswith("#")]
+    out.data_rows = len(rows)
+    other = 0
+    for n, row in rows:
+        if not is_bedpe_row(row):
+            reason = "not a BEDPE row (chrom, start, end twice; whole numbers, start <= end)"
+            out.skipped.append(SkippedRecord(path, f"line {n}", reason, "malformed"))
+            continue
+        ends = [interval_end(build, *row[i : i + 3]) for i in (0, 3)]
+        notes = []
+        if any(p is None for _, p, _ in ends):
+            notes.append("a breakpoint given as an interval: no position kept, junction not typed")
+        genes = [g or (f"{c}:{p}" if p else c) for c, p, g in ends]
+        strands = [row[i].strip() if len(row) > i else "" for i in (8, 9)]
+        pair = Pair(
+            f"line {n}", genes[0], genes[1], ends[0][0], ends[0][1], ends[1][0], ends[1][1],
+            strand5=strands[0], strand3=strands[1], ordered=False, note="; ".join(notes),
+        )  # fmt: skip
+        other += add_pair(out, build, pair) is False
+    count_other(out, other)
+    return out
