@@ -169,3 +169,106 @@ def test_a_malformed_breakend_alt_is_skipped_never_used(tmp_path):
         ("line 5 (chr2:29224100)", "malformed"),
     ]
     assert "malformed breakend ALT 'A]chr2:42295554['" in data.skipped[0].reason
+
+
+# --- the new fusion readers, on fixtures written in each tool's shape ---------------------------
+# GRCh38 exon tables: EML4 exon 6 ends at 42264731, exon 13 at 42295516; ALK exon 20 starts (minus
+# strand) at 29223528. So 42264731/29223528 is E6;A20 (v3a/v3b) and 42295516/29223528 E13;A20 (v1).
+
+
+def _typed(name: str, sample: str | None = None):
+    from alkannot.fusion import type_alk_fusion
+    from alkannot.io.fusions import detect_fusion_format, read_fusions
+
+    data = read_fusions(FIX / name, "GRCh38", sample=sample)
+    calls = {c.record: type_alk_fusion(c, "GRCh38") for c in data.calls}
+    return detect_fusion_format(FIX / name), data, calls
+
+
+def test_jaffa_fixture_sample_strands_and_variant():
+    import pytest
+
+    from alkannot.errors import SampleNotFoundError
+
+    # line 2 "P1,EML4:ALK,chr2,42264731,+,chr2,29223528,-,...,3,10,...,HighConfidence": v3, 3 + 10
+    # line 3 "P1,EML4:ALK,chr2,42295516,+,chr2,29223528,+,...": ALK read on + (its gene is on -)
+    # line 4 is sample P2's KIF5B:RET
+    fmt, data, calls = _typed("GRCh38.jaffa.csv", sample="P1")
+    assert fmt == "jaffa" and set(calls) == {"line 2", "line 3"}
+    assert (calls["line 2"].variant, calls["line 2"].supporting_reads) == ("v3a/v3b", 13)
+    assert calls["line 2"].orientation_ok is True
+    assert calls["line 3"].orientation_ok is False and "antisense to ALK" in calls["line 3"].note
+    with pytest.raises(SampleNotFoundError, match="2 samples"):
+        _typed("GRCh38.jaffa.csv")
+
+
+def test_pbfusion_fixture_chain_is_skipped_with_its_reason():
+    # line 4 "chr2 42295515 42295516 chr2 29223527 29223528 BP1 HIGH + - RC=20;GN=EML4,ALK": v1
+    # line 5 "GN=EML4,GENEX,ALK": a three-gene chain; line 6 KIF5B,RET
+    fmt, data, calls = _typed("GRCh38.pbfusion.bed")
+    assert fmt == "pbfusion" and list(calls) == ["line 4"]
+    assert (calls["line 4"].variant, calls["line 4"].supporting_reads) == ("v1", 20)
+    assert [(s.record, s.category) for s in data.skipped] == [("line 5", "chain")]
+    assert data.warnings == ["1 fusion(s) not involving ALK were not used"]
+
+
+def test_fusionseeker_fixture_order_and_a_broken_breakpoint():
+    # line 2 "GF01 ALK EML4 12 chr2 29223528 chr2 42295516": turned round to EML4::ALK, v1
+    # line 3 "GF02 EML4 ALK 3 chr2 42295x16 chr2 29223528": the fusion stands, no position kept
+    fmt, _, calls = _typed("GRCh38.fusionseeker.txt")
+    assert fmt == "fusionseeker"
+    assert (calls["line 2"].name, calls["line 2"].variant, calls["line 2"].supporting_reads) == (
+        "EML4::ALK",
+        "v1",
+        12,
+    )
+    broken = calls["line 3"]
+    assert (broken.name, broken.pos5, broken.pos3, broken.junction) == ("EML4::ALK", None, None, "")
+    assert "malformed breakpoint 'chr2:42295x16'" in broken.note
+
+
+def test_longgf_fixture_sumgf_lines_only():
+    # line 3 "SumGF EML4:ALK 9 chr2:42295516 chr2:29223528": v1, 9 reads; line 4 has "nine"
+    # reads (malformed); line 5 RET:KIF5B; the GF line 2 is detail, not a call
+    fmt, data, calls = _typed("GRCh38.longgf.out")
+    assert fmt == "longgf" and list(calls) == ["line 3"]
+    assert (calls["line 3"].variant, calls["line 3"].supporting_reads) == ("v1", 9)
+    assert [(s.record, s.category) for s in data.skipped] == [("line 4", "malformed")]
+    assert data.warnings == ["1 fusion(s) not involving ALK were not used"]
+
+
+def test_ericscript_pizzly_squid_fixtures():
+    # EricScript line 2 "EML4 ALK 2 42295516 + 2 29223528 - ... 10 5": v1, 10 + 5 reads
+    fmt, _, calls = _typed("GRCh38.ericscript.tsv")
+    assert (fmt, calls["line 2"].variant, calls["line 2"].supporting_reads) == (
+        "ericscript",
+        "v1",
+        15,
+    )
+    # pizzly line 2 "EML4 ... ALK ... 6 3": transcript coordinates only -> no junction, 9 reads
+    fmt, _, calls = _typed("GRCh38.pizzly.tsv")
+    assert (fmt, calls["line 2"].name, calls["line 2"].junction) == ("pizzly", "EML4::ALK", "")
+    assert calls["line 2"].supporting_reads == 9
+    # SQUID line 2 "2 29223400 29223528 2 42295300 42295516 . 14 - + fusion-gene EML4:ALK":
+    # aligned segments, not breakpoints -> no position; score 14 = reads
+    fmt, _, calls = _typed("GRCh38.squid.txt")
+    assert (fmt, calls["line 2"].name, calls["line 2"].pos3, calls["line 2"].supporting_reads) == (
+        "squid",
+        "EML4::ALK",
+        None,
+        14,
+    )
+
+
+def test_generic_bedpe_fixture():
+    # line 1 "chr2 42295515 42295516 chr2 29223527 29223528": 1-bp ends in EML4 and ALK -> v1,
+    #   ALK taken as 3' (BEDPE has no gene order)
+    # line 2 "chr2 29223000 29223600 chr7 1000 1100": a 600-bp interval in ALK, the partner
+    #   outside the bundled genes -> named by its 1-based locus chr7:1001-1100, no position
+    # line 3 chr1/chr3: not ALK
+    fmt, data, calls = _typed("GRCh38.bedpe")
+    assert fmt == "bedpe"
+    assert (calls["line 1"].name, calls["line 1"].variant) == ("EML4::ALK", "v1")
+    assert (calls["line 2"].name, calls["line 2"].pos3) == ("chr7:1001-1100::ALK", None)
+    assert "interval" in calls["line 2"].note
+    assert data.warnings == ["1 fusion(s) not involving ALK were not used"]

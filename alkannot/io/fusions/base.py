@@ -432,7 +432,7 @@ def both_ends(
                 None,
                 "",
                 None,
-                (f"malformed breakpoint {chrom}:{pos!r}: no position kept, junction not typed"),
+                (f"malformed breakpoint '{chrom}:{pos}': no position kept, junction not typed"),
             )
         ends += [canonical_contig(chrom, build), p]
     return ends[0], ends[1], ends[2], ends[3], ""

@@ -73,11 +73,13 @@ def read_bedpe(path: str, build: str, sample: str | None = None) -> FusionData:
         notes = []
         if any(p is None for _, p, _ in ends):
             notes.append("a breakpoint given as an interval: no position kept, junction not typed")
-        genes = [g or (f"{c}:{p}" if p else c) for c, p, g in ends]
-        strands = [row[i].strip() if len(row) > i else "" for i in (8, 9)]
+        # a partner outside the bundled genes is named by its locus (1-based, as the report)
+        spans = [f"{row[i].strip()}:{int(row[i + 1]) + 1}-{row[i + 2].strip()}" for i in (0, 3)]
+        genes = [g or (f"{c}:{p}" if p else s) for (c, p, g), s in zip(ends, spans, strict=True)]
+        # BEDPE strands are the SV's orientation, not the strand a transcript is read from: unused
         pair = Pair(
             f"line {n}", genes[0], genes[1], ends[0][0], ends[0][1], ends[1][0], ends[1][1],
-            strand5=strands[0], strand3=strands[1], ordered=False, note="; ".join(notes),
+            ordered=False, note="; ".join(notes),
         )  # fmt: skip
         other += add_pair(out, build, pair) is False
     count_other(out, other)
