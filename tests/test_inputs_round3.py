@@ -272,3 +272,58 @@ def test_generic_bedpe_fixture():
     assert (calls["line 2"].name, calls["line 2"].pos3) == ("chr7:1001-1100::ALK", None)
     assert "interval" in calls["line 2"].note
     assert data.warnings == ["1 fusion(s) not involving ALK were not used"]
+
+
+# --- a forced format is checked against the content ---------------------------------------------
+
+
+def test_forced_fusion_formats_that_do_not_fit_name_expected_and_found():
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.fusions import read_fusions
+
+    cases = [
+        # (fixture, forced, what the message names as found)
+        ("GRCh38.bedpe", "vcf", "the content is bedpe"),
+        ("GRCh38.fusionseeker.txt", "arriba", "the content is fusionseeker"),
+        ("GRCh38.jaffa.csv", "star-fusion", "the content is jaffa"),
+        ("GRCh38.arriba.tsv", "pbfusion", "the content is arriba"),
+        ("GRCh38.table.tsv", "vcf", "the content is table"),
+    ]
+    for name, forced, found in cases:
+        with pytest.raises(InputFormatError) as exc:
+            read_fusions(FIX / name, "GRCh38", fmt=forced, sample="P1")
+        line = exc.value.one_line()
+        assert f"--fusion-format {forced} does not fit: expected" in line and found in line
+    # the detected format, forced, is of course accepted
+    assert read_fusions(FIX / "GRCh38.bedpe", "GRCh38", fmt="bedpe").calls
+
+
+def test_forced_cnv_format_that_does_not_fit(tmp_path):
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.cnv import read_cnv
+
+    purple = _write(
+        tmp_path,
+        "p.tsv",
+        "chromosome\tstart\tend\tcopyNumber\nchr2\t1\t242193529\t2.1\n",
+    )
+    with pytest.raises(InputFormatError, match="--cnv-format cnvkit does not fit: expected "
+                       "chromosome, start, end, log2.*the content is purple"):  # fmt: skip
+        read_cnv(purple, "GRCh38", fmt="cnvkit")
+
+
+def test_unknown_fusion_format_lists_the_formats_that_could_fit(tmp_path):
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.fusions import read_fusions
+
+    path = _write(tmp_path, "x.tsv", "Gene1\tGene2\tReads\nEML4\tALK\t5\n")
+    with pytest.raises(
+        InputFormatError, match="formats sharing its columns: arriba, fusionseeker;"
+    ):
+        read_fusions(path, "GRCh38")

@@ -85,6 +85,42 @@ def detect_cnv_format(path: str | Path) -> str:
     )
 
 
+#: What each format's header holds, for the forced-format message
+EXPECTED = {
+    "cnvkit": "chromosome, start, end, log2 (CNVkit .cns/.cnr)",
+    "gatk": "'@' SAM-style lines, then CONTIG, START, END (GATK .seg)",
+    "seg": "ID/sample, chrom, loc.start, loc.end, ..., seg.mean (SEG)",
+    "purple": "chromosome, start, end, copyNumber (PURPLE .cnv.somatic.tsv)",
+    "purple_gene": "gene, minCopyNumber, maxCopyNumber (PURPLE .cnv.gene.tsv)",
+    "ascat": "chr/chromosome, startpos/start, endpos/end, nMajor, nMinor (ASCAT, PCGR)",
+    "vcf": "a VCF ('##fileformat=VCF', '#CHROM')",
+    "gene_table": "a gene column (Hugo_Symbol, gene) and values per sample, without start/end",
+}
+
+
+def check_forced_format(path: str, fmt: str) -> None:
+    """A forced format must fit the content: one error naming what was expected and found."""
+    if fmt not in _READERS:
+        raise InputFormatError(
+            f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
+    try:
+        found = detect_cnv_format(path)
+    except InputFormatError:
+        return  # unknown content: the reader checks its own columns
+    # PURPLE's gene table is read by the gene-table reader: both names fit it
+    if found == fmt or {found, fmt} == {"purple_gene", "gene_table"}:
+        return
+    lines = lines_of(path)
+    _, cols, _ = header(lines, path) if not lines[0].startswith("##") else (0, lines[:1], [])
+    raise InputFormatError(
+        f"--cnv-format {fmt} does not fit: expected {EXPECTED[fmt]}; the content is {found} "
+        f"(header: {' '.join(cols[:6])[:80]!r}); leave --cnv-format out or use --cnv-format "
+        f"{found}",
+        path=path,
+    )
+
+
 def read_cnv(
     path: str | Path, build: str, fmt: str | None = None, sample: str | None = None
 ) -> CnvData:
@@ -112,11 +148,10 @@ def read_cnv(
         The file declares another build, or names genes where the build has none.
     """
     path = str(path)
-    fmt = fmt or detect_cnv_format(path)
-    if fmt not in _READERS:
-        raise InputFormatError(
-            f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
-        )
+    if fmt:
+        check_forced_format(path, fmt)
+    else:
+        fmt = detect_cnv_format(path)
     data = _READERS[fmt](path, build, sample)
     if not data.segments:
         _empty_result(data, fmt)

@@ -159,6 +159,42 @@ def could_fit(cols: set[str]) -> list[str]:
     return sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
 
 
+def expected(fmt: str) -> str:
+    """What a file of ``fmt`` starts with, for messages."""
+    if fmt == "vcf":
+        return "a VCF ('##fileformat=VCF', '#CHROM', or records with a numeric POS and SVTYPE)"
+    if fmt == "longgf":
+        return "LongGF output (its log lines and 'SumGF' result lines)"
+    return f"a {fmt} header with {', '.join(SIGNATURES[fmt][:5])}"
+
+
+def check_forced_format(path: str, fmt: str) -> None:
+    """A forced format must fit the content: one error naming what was expected and found.
+
+    The content is identified as without ``--fusion-format``; a file identified as another
+    format, or (for ``vcf``) one whose first line is not VCF, is refused rather than misread
+    (a BEDPE file read as VCF records would be "SVs not involving ALK").
+    """
+    if fmt not in _READERS:
+        raise InputFormatError(
+            f"unknown --fusion-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
+    first, _ = header_columns(lines_of(path))
+    try:
+        found = detect_fusion_format(path)
+    except InputFormatError:
+        found = ""
+    if found == fmt or (not found and fmt != "vcf"):
+        return  # unknown content: the reader checks its own columns
+    what = f"the content is {found}" if found else "the content is not VCF"
+    raise InputFormatError(
+        f"--fusion-format {fmt} does not fit: expected {expected(fmt)}; {what} (first line: "
+        f"{first[:60]!r}); leave --fusion-format out"
+        + (f" or use --fusion-format {found}" if found else ""),
+        path=path,
+    )
+
+
 def read_fusions(
     path: str | Path, build: str, fmt: str | None = None, sample: str | None = None
 ) -> FusionData:
@@ -174,11 +210,10 @@ def read_fusions(
         The file declares another build, or its breakpoints fit their genes only in the other.
     """
     path = str(path)
-    fmt = fmt or detect_fusion_format(path)
-    if fmt not in _READERS:
-        raise InputFormatError(
-            f"unknown --fusion-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
-        )
+    if fmt:
+        check_forced_format(path, fmt)
+    else:
+        fmt = detect_fusion_format(path)
     data = _READERS[fmt](path, build, sample)
     if data.records == 0 and data.data_rows == 0:
         data.warnings.append(

@@ -158,8 +158,8 @@ def _columns(line: str, spec: TableSpec, path: str, h: int) -> dict:
     cols["reads"] = [i for i in (col((r,)) for r in spec.reads) if i is not None]
     if (cols["gene5"] is None or cols["gene3"] is None) and cols["name"] is None:
         raise InputFormatError(
-            f"missing gene columns ({' / '.join(spec.gene5 + spec.name)}); is this the right "
-            "--fusion-format?",
+            f"expected {spec.fmt} gene columns ({' / '.join(spec.gene5 + spec.gene3 + spec.name)});"
+            f" found {' '.join(low[:6])[:80]!r}; is this the right --fusion-format?",
             path=path,
             record=f"line {h + 1}",
         )

@@ -46,7 +46,8 @@ def main() -> None:
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP02_T\n", "ok",
         "no copy-number change called")
     add("cnvkit_forced_ascat.cns", "cnv", cns, "error", "nMajor", "--cnv-format ascat")
-    add("cnvkit_forced_seg.cns", "cnv", cns, "error", "not a SEG header", "--cnv-format seg")
+    add("cnvkit_forced_seg.cns", "cnv", cns, "error", "--cnv-format seg does not fit: expected "
+        "ID/sample, chrom", "--cnv-format seg")
     add("cnvkit_forced_gene_table.cns", "cnv", cns, "error", "--cnv-format", "--cnv-format gene_table")
     add("cnvkit_forced_purple_gene.cns", "cnv", cns, "error", "--cnv-format", "--cnv-format purple_gene")
     add("two_samples.seg", "cnv", "ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n"
@@ -75,7 +76,17 @@ def main() -> None:
     add("arriba_rows_none_usable.tsv", "fusions", ARRIBA_HEAD + "EML4\n", "error",
         "none of its 1 data row(s) could be used")
     add("table_forced_vcf.tsv", "fusions", "sample\tfusion\nP\tEML4::ALK\n", "error",
-        "no fusion or SV record", "--fusion-format vcf")
+        "--fusion-format vcf does not fit: expected a VCF", "--fusion-format vcf")
+    # a forced format is checked against the content (the two misreadings)
+    bedpe = "chr2\t42295515\t42295516\tchr2\t29223527\t29223528\tsv1\t60\t+\t-\n"
+    add("bedpe_forced_vcf.bedpe", "fusions", bedpe, "error", "the content is bedpe",
+        "--fusion-format vcf")
+    add("fusionseeker_forced_arriba.txt", "fusions", "ID\tGene1\tGene2\tNumSupp\tChrom1\t"
+        "Breakpoint1\tChrom2\tBreakpoint2\tSupportingReads\nGF01\tALK\tEML4\t68\tchr2\t29223529\t"
+        "chr2\t42295519\tr1\n", "error", "the content is fusionseeker", "--fusion-format arriba")
+    add("bedpe.bedpe", "fusions", bedpe, "ok", "EML4::ALK")
+    add("unknown_partner_columns.tsv", "fusions", "Gene1\tGene2\tReads\nEML4\tALK\t5\n", "error",
+        "formats sharing its columns: arriba, fusionseeker")
     add("grch37_breakpoints.tsv", "fusions", "FusionGene\tLeftBreakpoint\tRightBreakpoint\n"
         "EML4--ALK\t2:42522694\t2:29446394\n", "error", "GRCh37")
     add("three_samples.tsv", "fusions", "sample\tfusion\nA\tEML4::ALK\nB\tKIF5B::RET\nC\tEML4::ALK\n",
