@@ -327,3 +327,43 @@ def test_unknown_fusion_format_lists_the_formats_that_could_fit(tmp_path):
         InputFormatError, match="formats sharing its columns: arriba, fusionseeker;"
     ):
         read_fusions(path, "GRCh38")
+
+
+def test_egfr_exon19_deletion_hgvs_is_the_corrected_reference_row(tmp_path):
+    # shared/reference/bypass_hotspot_variants.tsv, row 11: "EGFR p.E746_A750del
+    # ENST00000275493:c.2235_2249del ... chr7:55174771:AGGAATTAAGAGAAGC>A" (the row once carried
+    # a provenance note instead of its c. change)
+    from alkannot.api import annotate_sample
+
+    vcf = _write(
+        tmp_path,
+        "egfr.vcf",
+        "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="AD">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+        "chr7\t55174771\t.\tAGGAATTAAGAGAAGC\tA\t.\tPASS\t.\tGT:AD\t0/1:70,30\n",
+    )
+    (egfr,) = [f for f in annotate_sample(vcf).findings if f.gene == "EGFR"]
+    assert (egfr.alteration, egfr.hgvsc) == ("E746_A750del", "ENST00000275493:c.2235_2249del")
+
+
+def test_a_header_mixing_builds_is_refused_unless_build_is_given(tmp_path):
+    import pytest
+
+    from alkannot.api import annotate_sample
+    from alkannot.errors import BuildMismatchError
+
+    # chr2 242193529 is GRCh38's (reference README), chr7 159138663 GRCh37's (the GRCh37 header
+    # the bundled lengths come from); GRCh38's chr7 is 159345973
+    vcf = _write(
+        tmp_path,
+        "mixed.vcf",
+        "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        "##contig=<ID=chr7,length=159138663>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+        "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n",
+    )
+    with pytest.raises(BuildMismatchError, match=r"chr2: GRCh38; chr7: GRCh37"):
+        annotate_sample(vcf)

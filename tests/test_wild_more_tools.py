@@ -226,3 +226,51 @@ def test_linx_fusions_without_alk():
     fmt, data, calls = fusions("linx/SEQCII_50pc.linx.fusion.tsv.gz")
     assert (fmt, calls) == ("linx", [])
     assert data.warnings == ["91 fusion(s) not involving ALK were not used"]
+
+
+# --- somatic VCFs -------------------------------------------------------------------------------
+
+
+def test_radia_names_its_two_tumour_columns():
+    # "#CHROM ... FORMAT DNA_NORMAL DNA_TUMOR RNA_TUMOR": two tumour-named columns, no header line
+    # saying which is the tumour; the message names them and the DNA one
+    path = MORE / "radia" / "vcf2maf_test_radia.vcf"
+    with pytest.raises(SampleNotFoundError) as exc:
+        annotate_sample(path, build="GRCh37")
+    line = exc.value.one_line()
+    assert "2 samples are named as tumours: DNA_TUMOR, RNA_TUMOR" in line
+    assert "--sample DNA_TUMOR" in line and "no tumour/normal names" not in line
+    assert annotate_sample(path, build="GRCh37", vcf_sample="DNA_TUMOR").sample == "DNA_TUMOR"
+
+
+def test_mutect2_cfdna_alk_records_outside_the_slice_need_the_reference():
+    # the four ALK records 2:29451790, 29451793, 29451798, 29455267 lie upstream of exon 20
+    # (GRCh37 ALK exon 20 ends at 29446394, minus strand), outside the bundled codons 1058-1388;
+    # 15:99460026 G>C is in IGF1R without an annotation
+    res = annotate_sample(MORE / "mutect2" / "cfdna-unfiltered.trimmed.vcf")
+    assert (res.build, res.sample, mutations(res)) == ("GRCh37", "TUMOR", {})
+    assert [(s.record.split()[0], s.category) for s in res.skipped] == [
+        ("2:29451790", "needs_reference"),
+        ("2:29451793", "needs_reference"),
+        ("2:29451798", "needs_reference"),
+        ("2:29455267", "needs_reference"),
+        ("15:99460026", "unannotated_bypass_gene"),
+    ]
+
+
+def test_vcf2maf_test_vcf_met_exon14_hotspot_codon():
+    # "7 116412043 . G C ... GT:AD:DP 0/1:25,22:47": in the MET_D1010 codon of the GRCh37 hotspot
+    # BED (7:116412042-116412043); no build line, so --build is needed
+    res = annotate_sample(MORE / "vcf2maf" / "test.vcf", build="GRCh37")
+    (met,) = [f for f in res.findings if f.kind == "mutation"]
+    assert (met.gene, met.depth) == ("MET", 47) and "D1010" in met.alteration
+    assert met.vaf == pytest.approx(22 / 47)
+
+
+def test_bcbio_ensemble_kras_g12r():
+    # "chr12 25245351 rs121913530 C G ... 0/1:101,11:...:113:..." in the tumour column
+    # CCR170115b_MH17T002P033: GRCh38 KRAS c.34G>C (minus strand) = G12R; AF field 0.0893
+    res = annotate_sample(MORE / "bcbio_ensemble" / "umccrise_somatic-ensemble-PASS.vcf.gz")
+    assert res.sample == "CCR170115b_MH17T002P033"
+    (kras,) = [f for f in res.findings if f.kind == "mutation"]
+    assert (kras.gene, kras.alteration, kras.depth) == ("KRAS", "G12R", 113)
