@@ -274,3 +274,65 @@ def test_bcbio_ensemble_kras_g12r():
     assert res.sample == "CCR170115b_MH17T002P033"
     (kras,) = [f for f in res.findings if f.kind == "mutation"]
     assert (kras.gene, kras.alteration, kras.depth) == ("KRAS", "G12R", 113)
+
+
+# --- copy number --------------------------------------------------------------------------------
+# ALK spans GRCh37 2:29415640-30144452 and GRCh38 chr2:29192774-29921586 (bundled genes.tsv).
+
+
+def alk_segments(rel: str, build: str, sample: str | None = None):
+    from alkannot.io.cnv import read_cnv
+
+    data = read_cnv(MORE / rel, build, sample=sample)
+    span = (29415640, 30144452) if build == "GRCh37" else (29192774, 29921586)
+    rows = [s for s in data.segments if s.chrom.removeprefix("chr") == "2"]
+    return data, [(s.start, s.end) for s in rows if s.start <= span[1] and s.end >= span[0]]
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        # "chr2 10500 87074702 ...,ALK,... 0.314795 855": 0-based start -> 10501
+        ("cnvkit/cl_seq.cns", [(10501, 87074702)]),
+        # "chr2 121979 29419757 ...,ALK 0.0254643", "chr2 29420355 30003054 ALK 0.189636" and
+        # "chr2 30142806 30557914 ALK 0.0919073"
+        (
+            "cnvkit/p2-9_2.call.cns",
+            [(121980, 29419757), (29420356, 30003054), (30142807, 30557914)],
+        ),
+        # "chr2 10500 92267022 ...,ALK,... 0.011528 794"
+        ("cnvkit/tr95t.cns", [(10501, 92267022)]),
+        # SEG, 1-based: "TCGA-AB-3009 2 18180370 33058768 9257 0.007"
+        ("seg/TCGA.AB.3009.hg19.seg.txt", [(18180370, 33058768)]),
+    ],
+)
+def test_grch37_segment_tables_over_alk(rel, expected):
+    _, segments = alk_segments(rel, "GRCh37")
+    assert segments == expected
+
+
+def test_cnvkit_bins_over_alk():
+    # amplicon.cnr: 30 bins of chr2 overlap ALK (awk over columns 1-3 of the file)
+    _, bins = alk_segments("cnvkit/amplicon.cnr", "GRCh37")
+    assert len(bins) == 30
+
+
+def test_purple_somatic_copy_number_over_alk():
+    # "chr2 1 93139350 2.0105 ...": one PURPLE segment (1-based) covers GRCh38 ALK, 2.01 copies
+    data, segments = alk_segments("purple/SEQCII_50pc.purple.cnv.somatic.tsv", "GRCh38")
+    assert segments == [(1, 93139350)]
+    (alk,) = [s for s in data.segments if s.start == 1 and s.chrom == "chr2"]
+    assert alk.copy_number == pytest.approx(2.0105)
+
+
+def test_gatk_model_final_seg_has_no_alk_and_says_grch37():
+    # '@SQ SN:20 LN:63025520 ... AS:GRCh37': chromosome 20 only, of GRCh37's length (the bundled
+    # GRCh37 header's chr20; GRCh38's is 64444167), so a GRCh38 VCF's build is refused
+    from alkannot.errors import BuildMismatchError
+    from alkannot.io.cnv import read_cnv
+
+    rel = "gatk_cnv/single-sample-cr-ac-nac.modelFinal.seg"
+    data, segments = alk_segments(rel, "GRCh37")
+    assert segments == [] and {s.chrom for s in data.segments} == {"20"}
+    with pytest.raises(BuildMismatchError):
+        read_cnv(MORE / rel, "GRCh38")

@@ -171,6 +171,13 @@ def detect_build(
         for name, length in contig_lengths.items():
             if name.lower().removeprefix("chr") == "2" and length in _chr2_lengths():
                 return _chr2_lengths()[length], f"length of contig {name} ({length})"
+        # no chromosome 2 (a GATK segment file of one chromosome): another primary contig's
+        # length, when it names one build only
+        known = _primary_lengths()
+        for name, length in contig_lengths.items():
+            fits = known.get(name.removeprefix("chr").removeprefix("CHR").upper(), {}).get(length)
+            if fits and len(fits) == 1:
+                return next(iter(fits)), f"length of contig {name} ({length})"
     header_lines = list(header_lines)
     lifted = liftover_build(header_lines)
     if lifted[0]:
