@@ -336,3 +336,12 @@ def test_gatk_model_final_seg_has_no_alk_and_says_grch37():
     assert segments == [] and {s.chrom for s in data.segments} == {"20"}
     with pytest.raises(BuildMismatchError):
         read_cnv(MORE / rel, "GRCh38")
+
+
+def test_purple_somatic_vcf_alk_records_are_intronic():
+    # 15 records lie in GRCh38 ALK (chr2:29192774-29921586), each with a first CSQ block
+    # "...|intron_variant" (grep of the file): skipped as not protein-altering, none a finding
+    res = annotate_sample(MORE / "purple" / "SEQCII_50pc.purple.somatic.vcf.gz")
+    alk = [s for s in res.skipped if s.record.startswith("chr2:")]
+    assert len(alk) == 15 and {s.category for s in alk} == {"non_coding"}
+    assert mutations(res) == {}
