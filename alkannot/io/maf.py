@@ -187,6 +187,24 @@ def _protein(row: list[str], get) -> tuple[str, str]:
     return "", ""
 
 
+def _vcf_alleles(reference, chrom: str, start: int, ref: str, alt: str):
+    """(pos, REF, ALT) in VCF form (an indel gains its anchor base), or why it cannot be."""
+    pos = start
+    if "-" in (ref, alt):
+        try:
+            pos = start - 1 if alt == "-" else start
+            anchor = reference.fetch(chrom, pos, pos)
+        except OutsideSliceError:
+            return (
+                "MAF indel: its VCF anchor base is outside the bundled ALK slice; pass "
+                "--reference genome.fa"
+            )
+        ref, alt = (anchor + ref, anchor) if alt == "-" else (anchor, anchor + alt)
+    if set(ref + alt) - set("ACGT"):
+        return "alleles are not DNA"
+    return pos, ref, alt
+
+
 def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference) -> None:
     gene = get(row, "Hugo_Symbol")
     chrom_raw, start = get(row, "Chromosome"), _int(get(row, "Start_Position"))
@@ -226,31 +244,20 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             path=data.path,
             record=f"line {n} ({locus})",
         )
-    if "-" in (ref, alt):
-        try:
-            pos = start - 1 if alt == "-" else start
-            anchor = reference.fetch(chrom, pos, pos)
-        except OutsideSliceError:
-            data.skipped.append(
-                SkippedRecord(
-                    data.path,
-                    f"{locus} {ref}>{alt}",
-                    "MAF indel: its VCF anchor base is outside the bundled ALK slice; pass "
-                    "--reference genome.fa",
-                    "needs_reference",
-                    vaf=vaf,
-                    depth=depth,
-                )
-            )
-            return
-        ref, alt = (anchor + ref, anchor) if alt == "-" else (anchor, anchor + alt)
-    else:
-        pos = start
-    if set(ref + alt) - set("ACGT"):
+    alleles = _vcf_alleles(reference, chrom, start, ref, alt)
+    if isinstance(alleles, str):
         data.skipped.append(
-            SkippedRecord(data.path, f"{locus} {ref}>{alt}", "alleles are not DNA", "malformed")
+            SkippedRecord(
+                data.path,
+                f"{locus} {ref}>{alt}",
+                alleles,
+                "needs_reference" if "--reference" in alleles else "malformed",
+                vaf=vaf,
+                depth=depth,
+            )
         )
         return
+    pos, ref, alt = alleles
     short = normalise_protein_change(written)
     # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported as such
     hgvsp = one_to_three(short) if short else written

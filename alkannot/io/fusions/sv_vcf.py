@@ -122,62 +122,45 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
     return out
 
 
+def _other_end(out: FusionData, rec: dict, build: str) -> tuple[str, int] | bool:
+    """The partner end of a record (contig, position), or, when it has none, whether the
+    record was an ALK one (then skipped here with its reason) for the caller to count."""
+    info, alt = rec["info"], rec["alt"]
+    svtype = info.get("SVTYPE", "")
+    in_alk = gene_at(build, rec["chrom"], rec["pos"]) == "ALK"
+    m = bnd_alt(alt)
+    if m:
+        return canonical_contig(m.group("chrom"), build), int(m.group("pos"))
+    reason, category = f"{svtype or 'sequence'} record within ALK: not a fusion", "intragenic"
+    if alt in ("<INV>", "<DEL>", "<DUP>", "<DUP:TANDEM>") or svtype in ("INV", "DEL", "DUP"):
+        if info.get("END", "").isdigit():
+            return canonical_contig(info.get("CHR2", rec["file_chrom"]), build), int(info["END"])
+        reason, category = f"{svtype or alt} in ALK without END", "malformed"
+    elif alt.endswith(".") or alt.startswith("."):
+        reason, category = "single breakend in ALK: partner unknown", "single_breakend"
+    elif "[" in alt or "]" in alt or svtype == "BND":
+        # never half-used: a breakend whose ALT does not follow the grammar has no usable mate
+        out.records -= 1  # not interpreted (a file of such records only is an error)
+        reason = f"malformed breakend ALT {alt!r} (expected t[p[, t]p], ]p]t or [p[t)"
+        category, in_alk = "malformed", True
+    # else: sequence-resolved insertions (DELLY SVTYPE=INS) and other records: no partner gene
+    if in_alk:
+        where = f"line {rec['n']} ({rec['file_chrom']}:{rec['pos']})"
+        out.skipped.append(SkippedRecord(out.path, where, reason, category))
+    return in_alk
+
+
 def _record(out: FusionData, rec: dict, records: dict, used: set[str], build: str) -> bool:
     """Handle one record; False when it does not involve ALK (counted by the caller)."""
     info, alt = rec["info"], rec["alt"]
     svtype = info.get("SVTYPE", "")
     where = f"line {rec['n']} ({rec['file_chrom']}:{rec['pos']})"
-    in_alk = gene_at(build, rec["chrom"], rec["pos"]) == "ALK"
-    mate = None
+    end = _other_end(out, rec, build)
+    if isinstance(end, bool):
+        return end
+    chrom2, pos2 = end
     m = bnd_alt(alt)
-    if m:
-        chrom2, pos2 = canonical_contig(m.group("chrom"), build), int(m.group("pos"))
-        mate = records.get(info.get("MATEID", "\0"))
-    elif alt in ("<INV>", "<DEL>", "<DUP>", "<DUP:TANDEM>") or svtype in ("INV", "DEL", "DUP"):
-        if "END" not in info or not info["END"].isdigit():
-            if in_alk:
-                out.skipped.append(
-                    SkippedRecord(
-                        out.path, where, f"{svtype or alt} in ALK without END", "malformed"
-                    )
-                )
-            return in_alk
-        chrom2, pos2 = (
-            canonical_contig(info.get("CHR2", rec["file_chrom"]), build),
-            int(info["END"]),
-        )
-    elif alt.endswith(".") or alt.startswith("."):
-        if in_alk:
-            out.skipped.append(
-                SkippedRecord(
-                    out.path, where, "single breakend in ALK: partner unknown", "single_breakend"
-                )
-            )
-        return in_alk
-    elif "[" in alt or "]" in alt or svtype == "BND":
-        # never half-used: a breakend whose ALT does not follow the grammar has no usable mate
-        out.records -= 1  # not interpreted (a file of such records only is an error)
-        out.skipped.append(
-            SkippedRecord(
-                out.path,
-                where,
-                f"malformed breakend ALT {alt!r} (expected t[p[, t]p], ]p]t or [p[t)",
-                "malformed",
-            )
-        )
-        return True
-    else:
-        # sequence-resolved insertions (DELLY SVTYPE=INS) and other records: no partner gene
-        if in_alk:
-            out.skipped.append(
-                SkippedRecord(
-                    out.path,
-                    where,
-                    f"{svtype or 'sequence'} record within ALK: not a fusion",
-                    "intragenic",
-                )
-            )
-        return in_alk
+    mate = records.get(info.get("MATEID", "\0")) if m else None
     used.add(rec["id"])
     if mate is not None:
         used.add(mate["id"])
