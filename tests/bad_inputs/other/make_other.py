@@ -85,6 +85,22 @@ def main() -> None:
         "Breakpoint1\tChrom2\tBreakpoint2\tSupportingReads\nGF01\tALK\tEML4\t68\tchr2\t29223529\t"
         "chr2\t42295519\tr1\n", "error", "the content is fusionseeker", "--fusion-format arriba")
     add("bedpe.bedpe", "fusions", bedpe, "ok", "EML4::ALK")
+    # the long-read and BEDPE readers: a call, an empty result, rows none usable
+    jaffa_head = ("sample,fusion genes,chrom1,base1,strand1,chrom2,base2,strand2,gap (kb),"
+                  "spanning pairs,spanning reads,inframe,aligns,rearrangement,contig,contig break,"
+                  "classification,known\n")
+    add("jaffal_quoted_crlf.csv", "fusions", (jaffa_head + '"P02_T","EML4:ALK","chr2",42295516,"+",'
+        '"chr2",29223528,"-",13072,0,68,TRUE,TRUE,TRUE,"c1",400,"HighConfidence","Yes"\n')
+        .replace("\n", "\r\n"), "ok", "EML4::ALK")
+    add("jaffa_short_row.csv", "fusions", jaffa_head + "P02_T,EML4:ALK,chr2\n", "error",
+        "none of its 1 data row(s) could be used (first: line 2: 3 columns")
+    add("longgf_no_fusion.out", "fusions", "Open sam file (s.bam).\nRead sam file (s.bam) for "
+        "scanning multiple-mapped reads.\n", "ok", "no fusion called by LongGF")
+    add("pbfusion_header_only.bed", "fusions", "##VERSION=0.4.0\n##SAMPLE=P02_T\n#chr1\tstart1\t"
+        "end1\tchr2\tstart2\tend2\tid\tscore\tstrand1\tstrand2\tinfo\textra\n", "ok",
+        "no fusion called by pbfusion")
+    add("bedpe_na_coordinates.bedpe", "fusions", "#chrom1\tstart1\tend1\tchrom2\tstart2\tend2\n"
+        "chr2\tNA\tNA\tchr2\t29223527\t29223528\n", "error", "not a BEDPE row")
     add("unknown_partner_columns.tsv", "fusions", "Gene1\tGene2\tReads\nEML4\tALK\t5\n", "error",
         "formats sharing its columns: arriba, fusionseeker")
     add("grch37_breakpoints.tsv", "fusions", "FusionGene\tLeftBreakpoint\tRightBreakpoint\n"
