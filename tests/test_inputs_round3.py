@@ -367,3 +367,15 @@ def test_a_header_mixing_builds_is_refused_unless_build_is_given(tmp_path):
     )
     with pytest.raises(BuildMismatchError, match=r"chr2: GRCh38; chr7: GRCh37"):
         annotate_sample(vcf)
+
+
+def test_unknown_copy_number_format_lists_the_formats_that_could_fit(tmp_path):
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.cnv import read_cnv
+
+    # "chromosome" is CNVkit's and PURPLE's column; no other column is any format's
+    path = _write(tmp_path, "x.tsv", "chromosome\tbegin\tstop\tvalue\nchr2\t1\t100\t1\n")
+    with pytest.raises(InputFormatError, match="formats sharing its columns: cnvkit, purple;"):
+        read_cnv(path, "GRCh38")

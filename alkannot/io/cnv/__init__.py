@@ -49,6 +49,16 @@ _READERS: dict[str, Callable[[str, str, str | None], CnvData]] = {
     "gene_table": read_gene_table,
 }
 FORMATS = tuple(_READERS)
+#: Header columns (lower case) each table format writes: which formats could fit a file
+SIGNATURES = {
+    "cnvkit": ("chromosome", "start", "end", "gene", "log2"),
+    "gatk": ("contig", "start", "end", "num_points_copy_ratio", "mean_log2_copy_ratio"),
+    "seg": ("id", "chrom", "loc.start", "loc.end", "num.mark", "seg.mean"),
+    "purple": ("chromosome", "start", "end", "copynumber"),
+    "purple_gene": ("gene", "mincopynumber", "maxcopynumber"),
+    "ascat": ("chr", "startpos", "endpos", "nmajor", "nminor"),
+    "gene_table": ("hugo_symbol", "gene", "entrez_gene_id"),
+}
 #: How far from a gene a row naming it may lie (bins labelled with a gene they flank). The builds
 #: differ by more than this at ALK, EML4, MET, KIT and IGF1R (genes.tsv), so a row of the other
 #: build is still told apart there.
@@ -78,9 +88,15 @@ def detect_cnv_format(path: str | Path) -> str:
         return "seg"
     if low & set(GENE_COLUMNS) and not {"start", "end"} <= low:
         return "gene_table"
+    shared = {f: len(low & set(sig)) for f, sig in SIGNATURES.items()}
+    fits = sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
     raise InputFormatError(
-        f"unknown copy-number format (header: {' '.join(cols[:8])}); pass --cnv-format one of "
-        f"{', '.join(FORMATS)}",
+        f"unknown copy-number format (header: {' '.join(cols[:8])}); "
+        + (
+            f"formats sharing its columns: {', '.join(fits)}; pass --cnv-format"
+            if fits
+            else f"no known format has its columns; --cnv-format is one of {', '.join(FORMATS)}"
+        ),
         path=str(path),
     )
 
