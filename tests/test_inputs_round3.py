@@ -379,3 +379,17 @@ def test_unknown_copy_number_format_lists_the_formats_that_could_fit(tmp_path):
     path = _write(tmp_path, "x.tsv", "chromosome\tbegin\tstop\tvalue\nchr2\t1\t100\t1\n")
     with pytest.raises(InputFormatError, match="formats sharing its columns: cnvkit, purple;"):
         read_cnv(path, "GRCh38")
+
+
+def test_a_broken_cbioportal_position_keeps_neither(tmp_path):
+    from alkannot.io.fusions import read_fusions
+
+    path = _write(
+        tmp_path,
+        "sv.txt",
+        "Sample_Id\tSite1_Hugo_Symbol\tSite1_Chromosome\tSite1_Position\tSite2_Hugo_Symbol\t"
+        "Site2_Chromosome\tSite2_Position\nP1\tEML4\t2\t4229x554\tALK\t2\t29223528\n",
+    )
+    (call,) = read_fusions(path, "GRCh38").calls
+    assert (call.name, call.pos5, call.pos3) == ("EML4::ALK", None, None)
+    assert "malformed breakpoint '2:4229x554'" in call.note
