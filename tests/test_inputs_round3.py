@@ -393,3 +393,24 @@ def test_a_broken_cbioportal_position_keeps_neither(tmp_path):
     (call,) = read_fusions(path, "GRCh38").calls
     assert (call.name, call.pos5, call.pos3) == ("EML4::ALK", None, None)
     assert "malformed breakpoint '2:4229x554'" in call.note
+
+
+def test_lumpy_bedpe_header_and_filter():
+    from alkannot.fusion import summarise_fusion_status, type_alk_fusion
+    from alkannot.io.fusions import detect_fusion_format, read_fusions
+
+    # "#CHROM_A START_A END_A CHROM_B START_B END_B ... FILTER" (LUMPY/svtools), not a VCF;
+    # line 2: 200-bp and 100-bp intervals in ALK and EML4 -> EML4::ALK without positions;
+    # line 3: 1-bp ends at GRCh37 ALK 29446394 (exon 20's first base) and EML4 42522656 (exon 13's
+    # last, GRCh37 exon table) -> E13;A20, its FILTER LowQual kept
+    path = FIX / "GRCh37.lumpy.bedpe"
+    assert detect_fusion_format(path) == "bedpe"
+    data = read_fusions(path, "GRCh37")
+    calls = {c.record: type_alk_fusion(c, "GRCh37") for c in data.calls}
+    assert (calls["line 2"].name, calls["line 2"].pos3, calls["line 2"].filter) == (
+        "EML4::ALK",
+        None,
+        ("PASS",),
+    )
+    assert (calls["line 3"].junction, calls["line 3"].filter) == ("E13;A20", ("LowQual",))
+    assert summarise_fusion_status(data) == "present"  # line 2 passes

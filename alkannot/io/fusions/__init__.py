@@ -104,7 +104,7 @@ def detect_fusion_format(path: str | Path) -> str:
     low = first.lower()
     if (
         lines[0].startswith("##fileformat=VCF")
-        or first.startswith("#CHROM")
+        or first.startswith("#CHROM\t")
         or looks_like_vcf_row(first)
     ):
         return "vcf"

@@ -284,6 +284,7 @@ class Pair:
     #: False when the tool lists the two genes in no fixed order (FusionSeeker, LongGF)
     ordered: bool = True
     note: str = ""
+    filter: tuple[str, ...] = ("PASS",)
 
 
 def add_pair(out: FusionData, build: str, pair: Pair) -> bool:
@@ -329,6 +330,7 @@ def add_pair(out: FusionData, build: str, pair: Pair) -> bool:
             supporting_reads=pair.reads,
             source_format=out.format,
             record=pair.record,
+            filter=pair.filter,
             note="; ".join(notes),
         )
     )
