@@ -414,3 +414,11 @@ def test_lumpy_bedpe_header_and_filter():
     )
     assert (calls["line 3"].junction, calls["line 3"].filter) == ("E13;A20", ("LowQual",))
     assert summarise_fusion_status(data) == "present"  # line 2 passes
+
+
+def test_pizzly_json_output():
+    # genes[1]: geneA EML4, geneB ALK, paircount 7, splitcount 2; genes[2] AKAP9-BRAF
+    fmt, data, calls = _typed("GRCh38.pizzly.json")
+    assert fmt == "pizzly" and list(calls) == ["genes[1]"]
+    assert (calls["genes[1]"].name, calls["genes[1]"].supporting_reads) == ("EML4::ALK", 9)
+    assert data.warnings == ["1 fusion(s) not involving ALK were not used"]

@@ -141,6 +141,8 @@ def _detect_new(lines: list[str], cols: set[str]) -> str:
         return "pbfusion"
     if longgf.is_longgf(lines):
         return "longgf"
+    if pizzly.is_pizzly_json(lines):
+        return "pizzly"
     for name, test in (
         ("jaffa", jaffa.is_jaffa),
         ("fusionseeker", fusionseeker.is_fusionseeker),
