@@ -422,3 +422,19 @@ def test_pizzly_json_output():
     assert fmt == "pizzly" and list(calls) == ["genes[1]"]
     assert (calls["genes[1]"].name, calls["genes[1]"].supporting_reads) == ("EML4::ALK", 9)
     assert data.warnings == ["1 fusion(s) not involving ALK were not used"]
+
+
+def test_the_sample_sheet_carries_baseline_sample(tmp_path):
+    from alkannot.batch import sample_settings
+    from alkannot.io.samplesheet import read_samplesheet
+
+    sheet = _write(
+        tmp_path,
+        "s.tsv",
+        f"sample\tvcf\tbaseline_vcf\tbaseline_sample\nP1_post\t{GOOD_VCF}\t{GOOD_VCF}\tP1_pre\n",
+    )
+    (row,) = read_samplesheet(sheet, base=tmp_path)
+    assert row.baseline_sample == "P1_pre"
+    assert row.annotate_kwargs()["baseline_sample"] == "P1_pre"
+    # a changed baseline sample changes the run's settings, so the workflow reruns it
+    assert sample_settings(row, 0.02, 20)["baseline_sample"] == "P1_pre"
