@@ -122,6 +122,8 @@ def main() -> None:
         "ok", "G1202R")
     g1202r = maf_head + "ALK\tGRCh38\tchr2\t29220747\t29220747\tC\tC\tT\tP1\t80\t20\n"
     add("g1202r.maf.gz", "maf", gzip.compress(g1202r.encode(), mtime=0), "ok", "G1202R")
+    whole = gzip.compress((g1202r * 50).encode(), mtime=0)
+    add("truncated.maf.gz", "maf", whole[: len(whole) // 2], "error", "recompress the MAF")
     add("maf_forced_vcf.maf", "maf", g1202r, "error", "--input-format vcf, but the file starts "
         "with a MAF header", "--input-format vcf")
     add("kit_protein_change.maf", "maf", maf_head.replace("t_alt_count", "t_alt_count\tProtein_Change")
