@@ -438,3 +438,26 @@ def test_the_sample_sheet_carries_baseline_sample(tmp_path):
     assert row.annotate_kwargs()["baseline_sample"] == "P1_pre"
     # a changed baseline sample changes the run's settings, so the workflow reruns it
     assert sample_settings(row, 0.02, 20)["baseline_sample"] == "P1_pre"
+
+
+def test_star_fusion_breakpoint_strands_check_the_orientation(tmp_path):
+    from alkannot.io.fusions import read_fusions
+
+    head = "#FusionName\tJunctionReadCount\tSpanningFragCount\tSpliceType\tLeftGene\t"
+    head += "LeftBreakpoint\tRightGene\tRightBreakpoint\n"
+    row = "EML4--ALK\t4\t4\tONLY_REF_SPLICE\tEML4^ENSG00000143924\tchr2:42295516:+\t"
+    # line 2: ALK read on '-' (its gene's strand, as in fusion-report's STAR-Fusion line 10);
+    # line 3: ALK read on '+': antisense to ALK
+    path = _write(
+        tmp_path,
+        "sf.tsv",
+        head
+        + row
+        + "ALK^ENSG00000171094\tchr2:29223528:-\n"
+        + row
+        + "ALK^ENSG00000171094\tchr2:29223528:+\n",
+    )
+    calls = {c.record: c for c in read_fusions(path, "GRCh38").calls}
+    assert calls["line 2"].orientation_ok is True
+    assert calls["line 3"].orientation_ok is False
+    assert "ALK read on the + strand, its gene is on -" in calls["line 3"].note

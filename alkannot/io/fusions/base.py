@@ -202,18 +202,19 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
         notes.append(f"malformed breakpoint {bad[0]!r}: no position kept, junction not typed")
     else:
         (c5, p5), (c3, p3) = (locus(t, build) for t in texts)
+    # STAR-Fusion and FusionCatcher write the strand read after the position (2:29223528:-)
+    s5, s3 = (t.split(":")[2] if not bad and t.count(":") == 2 else "" for t in texts)
     if spec.names_any_order and g5 == "ALK" and g3 and g3 != "ALK":
-        g5, g3, c5, p5, c3, p3 = g3, g5, c3, p3, c5, p5  # fusion names come in either order
+        g5, g3, c5, p5, c3, p3, s5, s3 = g3, g5, c3, p3, c5, p5, s3, s5  # names in either order
     partner = g3 if g5 == "ALK" else g5
     if partner in INTRAGENIC and within_alk(out, build, record, c5, p5, c3, p3):
         return True
-    ok = orient(g5, g3)
     strand_ok, strand_note = strands_agree(
         (g5, _cell(row, cols["strand5"])), (g3, _cell(row, cols["strand3"]))
     )
-    if strand_note:
-        notes.append(strand_note)
-    ok = False if strand_ok is False else ok
+    against = antisense(build, (g5, s5), (g3, s3))
+    notes += [x for x in (strand_note, *against) if x]
+    ok = False if strand_ok is False or against else orient(g5, g3)
     out.calls.append(
         FusionCall(
             g5,
@@ -309,15 +310,9 @@ def add_pair(out: FusionData, build: str, pair: Pair) -> bool:
     partner = g3 if g5 == "ALK" else g5
     if partner in INTRAGENIC and within_alk(out, build, pair.record, c5, p5, c3, p3):
         return True
-    ok = orient(g5, g3)
-    known = transcripts(build)
-    for gene, strand in ((g5, s5), (g3, s3)):
-        if gene in known and strand in ("+", "-") and strand != known[gene].strand:
-            ok = False
-            notes.append(
-                f"{gene} read on the {strand} strand, its gene is on {known[gene].strand}: "
-                f"the fusion transcript runs antisense to {gene}"
-            )
+    against = antisense(build, (g5, s5), (g3, s3))
+    notes += against
+    ok = False if against else orient(g5, g3)
     out.calls.append(
         FusionCall(
             gene5=g5,
@@ -335,6 +330,20 @@ def add_pair(out: FusionData, build: str, pair: Pair) -> bool:
         )
     )
     return True
+
+
+def antisense(build: str, *sides: tuple[str, str]) -> list[str]:
+    """Notes for the partners read on the strand opposite their bundled gene's (ALK, EML4).
+
+    ``sides`` are (gene, strand the fusion transcript was read from: ``+``, ``-`` or "").
+    """
+    known = transcripts(build)
+    return [
+        f"{gene} read on the {strand} strand, its gene is on {known[gene].strand}: the fusion "
+        f"transcript runs antisense to {gene}"
+        for gene, strand in sides
+        if gene in known and strand in ("+", "-") and strand != known[gene].strand
+    ]
 
 
 def delimited(lines: list[str], sep: str, path: str) -> tuple[dict[str, int], list]:
