@@ -246,7 +246,9 @@ def annotate_sample(
     cnv, cnv_format
         Copy-number calls (CNVkit, GATK, SEG, PURPLE, CNV VCF, gene tables) and optional format.
     fusions, fusion_format
-        Fusion/SV calls (Manta/DELLY/GRIDSS VCF, Arriba, STAR-Fusion, FusionCatcher, table).
+        Fusion/SV calls (SV VCF, Arriba, STAR-Fusion, FusionCatcher, LINX, cBioPortal, JAFFA,
+        pbfusion, FusionSeeker, LongGF, EricScript, pizzly, SQUID, BEDPE, tables); a forced
+        format is checked against the content.
     baseline_vcf, baseline_cnv, baseline_fusions
         The pre-treatment sample's inputs; each finding is then acquired, pre-existing or lost.
     prior_therapy

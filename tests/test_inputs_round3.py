@@ -461,3 +461,14 @@ def test_star_fusion_breakpoint_strands_check_the_orientation(tmp_path):
     assert calls["line 2"].orientation_ok is True
     assert calls["line 3"].orientation_ok is False
     assert "ALK read on the + strand, its gene is on -" in calls["line 3"].note
+
+
+def test_the_fusion_format_help_names_every_reader():
+    from click.testing import CliRunner
+
+    from alkannot.cli import cli
+    from alkannot.io.fusions import FORMATS
+
+    out = " ".join(CliRunner().invoke(cli, ["annotate", "--help"]).output.split())
+    listed = out.split("--fusion-format", 1)[1].split("--baseline-vcf", 1)[0]
+    assert [f for f in FORMATS if f not in listed] == []

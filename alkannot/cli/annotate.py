@@ -49,9 +49,15 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option(
     "--fusions",
     type=_FILE,
-    help="Fusion/SV calls (Manta/DELLY/GRIDSS VCF, Arriba, STAR-Fusion, FusionCatcher, table).",
+    help="Fusion/SV calls (SV VCF, Arriba, STAR-Fusion, FusionCatcher, LINX, JAFFA, pbfusion, "
+    "FusionSeeker, LongGF, EricScript, pizzly, SQUID, BEDPE, tables).",
 )
-@click.option("--fusion-format", help="Fusion format [default: detected].")
+@click.option(
+    "--fusion-format",
+    help="Fusion format, checked against the content [default: detected]: vcf, arriba, "
+    "star-fusion, fusioncatcher, linx, cbioportal, table, jaffa, pbfusion, fusionseeker, longgf, "
+    "ericscript, pizzly, squid, bedpe.",
+)
 @click.option(
     "--baseline-vcf",
     type=_FILE,
