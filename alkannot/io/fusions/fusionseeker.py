@@ -1,8 +1,9 @@
 """FusionSeeker (long reads) ``confident_genefusion.txt``.
 
 Tab-separated: ``ID Gene1 Gene2 NumSupp Chrom1 Breakpoint1 Chrom2 Breakpoint2
-SupportingReads``. The two genes come in no fixed order (the SeraCare EML4-ALK is written
-``ALK EML4``), so ALK is taken as the 3' partner and the call says so; breakpoints are 1-based.
+SupportingReads``. The two genes come in no fixed order (the SeraCare control writes ``ALK
+EML4``, ``RET CCDC6``, ``TACC3 FGFR3`` but ``LMNA NTRK1``, ``SLC34A2 ROS1``), so ALK is taken
+as the 3' partner and the call says so; breakpoints are 1-based.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
 BEDPE-like: ``##`` meta lines, a ``#chr1 start1 end1 chr2 start2 end2 id score strand1 strand2
 info extra`` header, one row per fusion. Each end is a 1-bp, 0-based half-open interval, so the
-1-based breakpoint is ``end``; ``info`` holds ``GN=GENE5,GENE3`` (in transcript order), ``RC`` (reads)
-and ``CL`` (class, e.g. ``FUSION:68``). The 5'-first order is pbfusion's own: the SeraCare
-control lists ``KIF5B,RET``, ``FGFR3,TACC3``, ``TMPRSS2,ERG``, ``CCDC6,RET``, ``SLC34A2,ROS1``. A chain of three or more genes is skipped with its reason
-when it involves ALK.
+1-based breakpoint is ``end``; ``info`` holds ``GN=GENE5,GENE3`` (in transcript order),
+``RC`` (reads) and ``CL`` (class, e.g. ``FUSION:68``). The 5'-first order is pbfusion's own:
+the SeraCare control lists ``KIF5B,RET``, ``FGFR3,TACC3``, ``TMPRSS2,ERG``, ``CCDC6,RET``,
+``SLC34A2,ROS1``. A chain of three or more genes is skipped with its reason when it involves
+ALK.
 """
 
 from __future__ import annotations
