@@ -383,7 +383,8 @@ def annotate_sample(
             base, _ = _read_timepoint(
                 paths["baseline_vcf"],
                 label="baseline",
-                vcf_sample=None,
+                # a VCF holding both time points: --baseline-sample names its baseline column
+                vcf_sample=_vcf_column(paths["baseline_vcf"], baseline_sample),
                 table_sample=baseline_sample,
                 reference=ref,
                 cnv=paths["baseline_cnv"],
@@ -585,6 +586,13 @@ def _other_sample(
             )
         return [f"{what}: the file's only sample is {used!r}, not {requested!r}; it was used"]
     return []
+
+
+def _vcf_column(path: str, sample: str | None) -> str | None:
+    """``sample`` when the VCF has a column of that name, else None (chosen from the header)."""
+    from alkannot.io.vcf import sample_columns
+
+    return sample if sample and sample in sample_columns(path) else None
 
 
 def _in_gene(v, gene: str, build: str) -> bool:

@@ -472,3 +472,29 @@ def test_the_fusion_format_help_names_every_reader():
     out = " ".join(CliRunner().invoke(cli, ["annotate", "--help"]).output.split())
     listed = out.split("--fusion-format", 1)[1].split("--baseline-vcf", 1)[0]
     assert [f for f in FORMATS if f not in listed] == []
+
+
+def test_baseline_sample_names_the_baseline_column_of_a_joint_vcf(tmp_path):
+    import pytest
+
+    from alkannot.api import annotate_sample
+    from alkannot.errors import SampleNotFoundError
+
+    # one VCF, both time points: ALK G1202R (chr2:29220747 C>T, resources/examples/truth.tsv)
+    # with 0 ALT reads before treatment and 30 after; KRAS G12V (chr12:25245350 C>A, c.35G>T in
+    # bypass_hotspots.tsv) at both
+    vcf = _write(
+        tmp_path,
+        "joint.vcf",
+        "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="AD">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP1_pre\tP1_post\n"
+        "chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT:AD\t0/0:100,0\t0/1:70,30\n"
+        "chr12\t25245350\t.\tC\tA\t.\tPASS\t.\tGT:AD\t0/1:50,50\t0/1:60,40\n",
+    )
+    res = annotate_sample(vcf, vcf_sample="P1_post", baseline_vcf=vcf, baseline_sample="P1_pre")
+    status = {f.alteration: f.baseline_status for f in res.findings if f.kind == "mutation"}
+    assert status == {"G1202R": "acquired", "G12V": "pre-existing"}
+    with pytest.raises(SampleNotFoundError, match="P1_pre, P1_post"):
+        annotate_sample(vcf, vcf_sample="P1_post", baseline_vcf=vcf)

@@ -68,7 +68,8 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option(
     "--baseline-sample",
     help="The baseline's sample in multi-sample baseline files (MAF, copy-number, fusion "
-    "tables), independent of --sample-name [default: the file's only sample].",
+    "tables; the baseline VCF's column of that name), independent of --sample-name [default: "
+    "the file's only sample].",
 )
 @click.option(
     "--prior-therapy",

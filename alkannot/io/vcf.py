@@ -114,6 +114,16 @@ def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
     return raw.decode("utf-8", errors="replace"), False
 
 
+def sample_columns(path: str) -> list[str]:
+    """The sample columns of a VCF's ``#CHROM`` line within its first 64 KiB ([] otherwise)."""
+    try:
+        head, _ = _head_text(path, check_gzip=False)
+    except (AlkannotError, OSError):
+        return []  # reading the file properly will say what is wrong
+    line = next((x for x in head.splitlines() if x.startswith("#CHROM\t")), "")
+    return line.split("\t")[9:]
+
+
 def _check_plain_gzip(path: str) -> None:
     """A plain (non-BGZF) gzip file is read to the end once: a truncated one fails here."""
     try:
