@@ -13,7 +13,8 @@ DEMO_OUT := results/demo
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	@# the workflow extra: Snakemake and what `snakemake --report` needs (the library needs neither)
+	$(BIN)/pip install --quiet -e ".[workflow]"
 	@# byte-compile once: with PYTHONDONTWRITEBYTECODE set, every run would recompile the package
 	$(BIN)/python -m compileall -q alkannot
 	@# validate the bundled catalogue now; its validated form is cached by content for later runs

@@ -435,7 +435,7 @@ def test_the_sample_sheet_carries_baseline_sample(tmp_path):
     )
     (row,) = read_samplesheet(sheet, base=tmp_path)
     assert row.baseline_sample == "P1_pre"
-    assert row.annotate_kwargs()["baseline_sample"] == "P1_pre"
+    assert row.request().baseline.sample == "P1_pre"
     # a changed baseline sample changes the run's settings, so the workflow reruns it
     assert sample_settings(row, 0.02, 20)["baseline_sample"] == "P1_pre"
 

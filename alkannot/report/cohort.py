@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from alkannot.io.results import result_from_dict
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
     drives_calls,
@@ -24,7 +25,7 @@ from alkannot.report.firstscreen import (
     key_findings,
     support,
 )
-from alkannot.report.json import result_from_dict
+from alkannot.report.multiqc import multiqc_table
 from alkannot.report.text import neutralise_bidi
 from alkannot.report.tsv import render
 from alkannot.report.xlsx import render_workbook
@@ -173,9 +174,11 @@ def write_cohort(
         "cohort_xlsx": outdir / "cohort.xlsx",
         "index_html": outdir / "index.html",
         "failed_tsv": outdir / "failed.tsv",
+        "multiqc_tsv": outdir / "alkannot_mqc.tsv",
     }
     failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
     write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
+    write_text(paths["multiqc_tsv"], multiqc_table(rows, failed_rows))
     write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
     write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
     write_bytes(
