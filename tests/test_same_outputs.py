@@ -37,7 +37,10 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "824f274d1dbb31730110d1521b44a2412491b9bf")
+# fe20f30 (issue 21): the baseline's tables follow the baseline's own sample, no longer the
+# re-biopsy's --sample-name, so P03's baseline fusion table (its only sample 'P03', the baseline
+# VCF's 'P03_B') now carries a warning; every other byte as at 824f274
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "fe20f30b473f90246b7237370baf9c8e730cfda3")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
