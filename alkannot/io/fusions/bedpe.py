@@ -13,14 +13,8 @@ import re
 
 from alkannot.genome.build import canonical_contig
 from alkannot.genome.models import gene_spans
-from alkannot.io.fusions.base import (
-    FusionData,
-    Pair,
-    add_pair,
-    count_other,
-    integer,
-    lines_of,
-)
+from alkannot.io.fusions.base import FusionData, count_other, integer, lines_of
+from alkannot.io.fusions.pairs import Pair, add_pair
 from alkannot.models import SkippedRecord
 
 COLUMNS = ("chrom1", "start1", "end1", "chrom2", "start2", "end2")

@@ -8,7 +8,8 @@ Supporting reads = crossing + spanning reads.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, Pair, both_ends, read_pairs, reads_sum
+from alkannot.io.fusions.base import FusionData
+from alkannot.io.fusions.pairs import Pair, both_ends, read_pairs, reads_sum
 
 REQUIRED = ("genename1", "genename2", "chr1", "breakpoint1", "strand1", "chr2", "breakpoint2",
             "strand2")  # fmt: skip

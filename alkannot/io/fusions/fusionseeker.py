@@ -8,7 +8,8 @@ as the 3' partner and the call says so; breakpoints are 1-based.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, Pair, both_ends, integer, read_pairs
+from alkannot.io.fusions.base import FusionData, integer
+from alkannot.io.fusions.pairs import Pair, both_ends, read_pairs
 
 REQUIRED = ("id", "gene1", "gene2", "numsupp", "chrom1", "breakpoint1", "chrom2", "breakpoint2")
 SPEC = ("FusionSeeker", "\t", REQUIRED, "")

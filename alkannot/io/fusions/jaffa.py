@@ -10,7 +10,8 @@ read from. Supporting reads = spanning pairs + spanning reads; the classificatio
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, Pair, both_ends, read_pairs, reads_sum, split_pair
+from alkannot.io.fusions.base import FusionData, split_pair
+from alkannot.io.fusions.pairs import Pair, both_ends, read_pairs, reads_sum
 
 REQUIRED = ("sample", "fusion genes", "chrom1", "base1", "strand1", "chrom2", "base2", "strand2")
 SPEC = ("JAFFA", ",", REQUIRED, "sample")

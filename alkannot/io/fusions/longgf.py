@@ -9,16 +9,8 @@ called no fusion.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import (
-    FusionData,
-    Pair,
-    add_pair,
-    both_ends,
-    count_other,
-    integer,
-    lines_of,
-    split_pair,
-)
+from alkannot.io.fusions.base import FusionData, count_other, integer, lines_of, split_pair
+from alkannot.io.fusions.pairs import Pair, add_pair, both_ends
 from alkannot.models import SkippedRecord
 
 

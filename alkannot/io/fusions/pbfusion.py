@@ -11,7 +11,8 @@ ALK.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, Pair, both_ends, integer, read_pairs
+from alkannot.io.fusions.base import FusionData, integer
+from alkannot.io.fusions.pairs import Pair, both_ends, read_pairs
 
 REQUIRED = ("chr1", "start1", "end1", "chr2", "start2", "end2", "id", "score", "strand1",
             "strand2", "info")  # fmt: skip

@@ -12,15 +12,8 @@ from __future__ import annotations
 import json
 
 from alkannot.errors import InputFormatError
-from alkannot.io.fusions.base import (
-    FusionData,
-    Pair,
-    add_pair,
-    count_other,
-    lines_of,
-    read_pairs,
-    reads_sum,
-)
+from alkannot.io.fusions.base import FusionData, count_other, lines_of
+from alkannot.io.fusions.pairs import Pair, add_pair, read_pairs, reads_sum
 from alkannot.models import SkippedRecord
 
 REQUIRED = ("genea.name", "geneb.name", "paircount", "splitcount")

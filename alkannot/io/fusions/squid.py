@@ -10,7 +10,8 @@ unless they name it.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, Pair, integer, read_pairs, split_pair
+from alkannot.io.fusions.base import FusionData, integer, split_pair
+from alkannot.io.fusions.pairs import Pair, read_pairs
 
 REQUIRED = ("chrom1", "start1", "end1", "chrom2", "start2", "end2", "score", "fusedgenes")
 SPEC = ("SQUID", "\t", REQUIRED, "")
