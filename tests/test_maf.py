@@ -187,3 +187,16 @@ def test_baseline_sample_picks_the_baseline_of_a_multi_sample_maf(tmp_path):
     assert status == {("KRAS", "G12C"): "pre-existing", ("ALK", "G1202R"): "acquired"}
     with pytest.raises(SampleNotFoundError, match="--baseline-sample"):
         annotate_sample(maf, sample_name="P1_post", baseline_vcf=maf)
+
+
+def test_vaf_from_tumor_f_without_read_counts(tmp_path):
+    # MuTect's MAF column tumor_f is a fraction; with no t_alt_count/t_ref_count it is the VAF.
+    # The T1151dup row of the first test, read counts blank, tumor_f 0.15
+    head = HEAD.replace("HGVSp_Short", "HGVSp_Short\ttumor_f")
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t\t\t\tp.T1151dup\t0.15",
+        head=head,
+    )
+    (alk,) = [f for f in annotate_sample(maf).findings if f.gene == "ALK"]
+    assert alk.vaf == pytest.approx(0.15)

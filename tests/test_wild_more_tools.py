@@ -37,6 +37,9 @@ def test_tcga_laml_maf_gz_is_read_without_input_format_and_names_kit_d816v():
     res = annotate_sample(MORE / "maftools" / "tcga_laml.maf.gz", sample_name="TCGA-AB-2937")
     assert res.build == "GRCh37" and res.sample == "TCGA-AB-2937"
     assert list(mutations(res)) == [("KIT", "D816V")]
+    # no read counts; i_TumorVAF_WU is a percentage: 44.44 % -> 0.4444
+    (kit,) = [f for f in res.findings if f.kind == "mutation"]
+    assert kit.vaf == pytest.approx(0.4444)
 
 
 def test_tcga_laml_maf_gz_refuses_to_pool_its_samples():

@@ -178,6 +178,23 @@ def read_maf(
     return data
 
 
+#: VAF columns of MAFs without read counts: (column, scale): MuTect's ``tumor_f`` is a fraction,
+#: WashU's ``i_TumorVAF_WU`` (TCGA, maftools' tcga_laml) a percentage
+VAF_COLUMNS = (("tumor_f", 1.0), ("i_TumorVAF_WU", 100.0))
+
+
+def _vaf_column(row: list[str], get) -> tuple[float | None, str]:
+    """The VAF from a VAF column, when the row has one in range; else (None, "")."""
+    for column, scale in VAF_COLUMNS:
+        try:
+            value = float(get(row, column)) / scale
+        except ValueError:
+            continue
+        if 0.0 <= value <= 1.0:
+            return value, f"MAF {column}" + (" (%)" if scale != 1.0 else "")
+    return None, ""
+
+
 def _protein(row: list[str], get) -> tuple[str, str]:
     """(column, protein change as written) from the first protein column the row fills."""
     for column in PROTEIN_COLUMNS:
@@ -232,10 +249,13 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
     data.records_examined += 1
     alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
     depth = _int(get(row, "t_depth"))
-    vaf = None
+    vaf, vaf_source = None, ""
     if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
         vaf = alt_reads / (alt_reads + ref_reads)
         depth = depth if depth is not None else alt_reads + ref_reads
+        vaf_source = "MAF t_alt_count/(t_alt_count+t_ref_count)"
+    else:
+        vaf, vaf_source = _vaf_column(row, get)
     locus = f"{chrom_raw}:{start}"
     if not alt or alt == ref:
         raise InputFormatError(
@@ -279,7 +299,7 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             vaf=vaf,
             depth=depth,
             alt_depth=alt_reads,
-            vaf_source="MAF t_alt_count/(t_alt_count+t_ref_count)" if vaf is not None else "",
+            vaf_source=vaf_source,
             sample=data.sample,
             record=locus,
             annotations=(ann,) if gene else (),
