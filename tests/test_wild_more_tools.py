@@ -348,3 +348,39 @@ def test_purple_somatic_vcf_alk_records_are_intronic():
     alk = [s for s in res.skipped if s.record.startswith("chr2:")]
     assert len(alk) == 15 and {s.category for s in alk} == {"non_coding"}
     assert mutations(res) == {}
+
+
+def test_purple_gene_table_without_the_six_genes_assesses_none():
+    # 240 gene rows (the publisher kept 10 per chromosome); none is ALK, MET, KIT, EGFR, IGF1R or
+    # KRAS (chr2 keeps FAM110C ... ALKAL2 ... LINC01939): every gene "not assessed", never normal
+    res = annotate_sample(
+        MORE / "purple" / "SEQCII_50pc.purple.somatic.vcf.gz",
+        cnv=MORE / "purple" / "SEQCII_50pc.purple.cnv.gene.tsv",
+    )
+    assert {c.gene: c.call for c in res.copy_number} == dict.fromkeys(
+        ("ALK", "MET", "KIT", "EGFR", "IGF1R", "KRAS"), "not_assessed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rel", "build", "sample"),
+    [
+        # MuSE: '##contig=<ID=2,length=243199373,assembly=GRCh37>', columns TUMOR NORMAL; no
+        # record in the six genes
+        ("muse/vcf2maf_test_muse.vcf", None, "TUMOR"),
+        # Strelka: no build line; its chr7 records (27279005 ... 140453136) miss EGFR and MET,
+        # none on chr2 in ALK or chr12 in KRAS
+        ("strelka/vcf2maf_test_strelka.vcf", "GRCh37", "TUMOR"),
+    ],
+)
+def test_somatic_vcfs_without_a_finding(rel, build, sample):
+    res = annotate_sample(MORE / rel, build=build)
+    assert (res.build, res.sample, res.findings, res.skipped) == ("GRCh37", sample, [], [])
+
+
+def test_vcf2maf_grch38_met_exon14_hotspot_codon():
+    # "7 116771989 . G C ... 0/1:25,22:47" (test_grch38.vcf): in MET_D1010 of the GRCh38 hotspot
+    # BED (7:116771988-116771989), the GRCh38 twin of test.vcf's record
+    res = annotate_sample(MORE / "vcf2maf" / "test_grch38.vcf", build="GRCh38")
+    (met,) = [f for f in res.findings if f.kind == "mutation"]
+    assert (met.gene, met.depth) == ("MET", 47) and "D1010" in met.alteration
