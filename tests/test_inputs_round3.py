@@ -498,3 +498,23 @@ def test_baseline_sample_names_the_baseline_column_of_a_joint_vcf(tmp_path):
     assert status == {"G1202R": "acquired", "G12V": "pre-existing"}
     with pytest.raises(SampleNotFoundError, match="P1_pre, P1_post"):
         annotate_sample(vcf, vcf_sample="P1_post", baseline_vcf=vcf)
+
+
+def test_pbfusion_without_meta_lines_and_longgf_with_extra_fields(tmp_path):
+    from alkannot.io.fusions import detect_fusion_format, read_fusions
+
+    # pbfusion's header and a GN= row, its '##' meta lines gone (a cut or concatenated file)
+    pb = _write(
+        tmp_path,
+        "pb.bed",
+        "#chr1\tstart1\tend1\tchr2\tstart2\tend2\tid\tscore\tstrand1\tstrand2\tinfo\textra\n"
+        "chr2\t42295515\t42295516\tchr2\t29223527\t29223528\tBP1\tHIGH\t+\t-\t"
+        "RC=20;GN=EML4,ALK;CL=FUSION:20\tRN=.\n",
+    )
+    assert detect_fusion_format(pb) == "pbfusion"
+    (call,) = read_fusions(pb, "GRCh38").calls
+    assert (call.name, call.supporting_reads) == ("EML4::ALK", 20)
+    # a SumGF line with a fifth field: the four LongGF fields are read
+    gf = _write(tmp_path, "gf.out", "SumGF\tEML4:ALK 9 chr2:42295516 chr2:29223528 extra\n")
+    (call,) = read_fusions(gf, "GRCh38").calls
+    assert (call.name, call.pos5, call.supporting_reads) == ("EML4::ALK", 42295516, 9)

@@ -5,8 +5,9 @@ files), Arriba ``fusions.tsv``, STAR-Fusion and CTAT-LR-Fusion, FusionCatcher, L
 structural variants, plain tables (``sample, fusion`` in any notation; OncoKB ``Fusion`` and
 ``GeneA/GeneB``; PCGR ``FusionGene``), and one module each for JAFFA/JAFFAL, pbfusion,
 FusionSeeker, LongGF, EricScript, pizzly, SQUID and generic BEDPE (their shared row loop is
-:mod:`~alkannot.io.fusions.pairs`, the table loop of the older callers ``base.read_table``). Only calls involving ALK are kept; every other row is
-counted in a warning, not dropped silently.
+:mod:`~alkannot.io.fusions.pairs`, the table loop of the older callers
+``base.read_table``). Only calls involving ALK are kept; every other row is counted in a
+warning, not dropped silently.
 
 After reading, :func:`read_fusions` checks what the file yielded. "Empty" means two things: a
 recognised file with no data rows is a valid result (no fusion called by the tool: the ALK fusion

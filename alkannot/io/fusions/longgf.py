@@ -29,7 +29,8 @@ def read_longgf(path: str, build: str, sample: str | None = None) -> FusionData:
     other = 0
     for n, line in rows:
         cells = line.split("\t", 1)[1].split()
-        if len(cells) != 4 or ":" not in cells[0] or integer(cells[1]) is None:
+        # later LongGF versions may add fields after these four
+        if len(cells) < 4 or ":" not in cells[0] or integer(cells[1]) is None:
             reason = "SumGF line is not 'GENE1:GENE2 reads chr:pos chr:pos'"
             out.skipped.append(SkippedRecord(path, f"line {n}", reason, "malformed"))
             continue

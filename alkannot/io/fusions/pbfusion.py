@@ -20,12 +20,17 @@ SPEC = ("pbfusion", "\t", REQUIRED, "")
 
 
 def is_pbfusion(lines: list[str]) -> bool:
-    """pbfusion's meta lines (``##VERSION`` and ``##SAMPLE``/``##COMMAND=pbfusion``)."""
+    """pbfusion's meta lines (``##COMMAND=pbfusion``, or ``##VERSION`` and ``##SAMPLE``), or,
+    without them, its header (``#chr1 ... strand2 info``) above rows whose info has ``GN=``."""
     head = [x for x in lines[:40] if x.startswith("##")]
-    return any(x.startswith("##COMMAND=pbfusion") for x in head) or (
+    if any(x.startswith("##COMMAND=pbfusion") for x in head) or (
         any(x.startswith("##VERSION=") for x in head)
         and any(x.startswith("##SAMPLE=") for x in head)
-    )
+    ):
+        return True
+    body = [x for x in lines[:40] if x.strip() and not x.startswith("##")]
+    cols = tuple(c.strip().lstrip("#").lower() for c in body[0].split("\t")) if body else ()
+    return cols[: len(REQUIRED)] == REQUIRED and any("GN=" in x for x in body[1:])
 
 
 def _end(get, side: str) -> tuple[str, str]:
