@@ -384,3 +384,15 @@ def test_vcf2maf_grch38_met_exon14_hotspot_codon():
     res = annotate_sample(MORE / "vcf2maf" / "test_grch38.vcf", build="GRCh38")
     (met,) = [f for f in res.findings if f.kind == "mutation"]
     assert (met.gene, met.depth) == ("MET", 47) and "D1010" in met.alteration
+
+
+def test_jaffal_sample_column_is_its_input_reads_not_a_sample_id():
+    # every row's sample is "SeraCarev4Fusion.m64363e_230614_195212.refine.bc08.MASseq.fastq":
+    # with --sample-name P02 the one sample is read as P02, and the warning says so
+    res = annotate_sample(
+        ROOT / "resources" / "examples" / "GRCh38" / "P02.rebiopsy.vcf.gz",
+        fusions=MORE / "jaffa" / "SeraCarev4Fusion.bc08.MASseq_jaffal_results.csv.gz",
+        sample_name="P02",
+    )
+    assert [f.alteration for f in res.findings if f.kind == "fusion"] == ["EML4::ALK"]
+    assert any("JAFFA sample column names 'SeraCarev4Fusion" in w for w in res.warnings)

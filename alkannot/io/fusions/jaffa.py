@@ -39,4 +39,13 @@ def _pair(get, record: str, build: str) -> Pair:
 
 def read_jaffa(path: str, build: str, sample: str | None = None) -> FusionData:
     """Read the ALK rows of one sample of a JAFFA/JAFFAL results table."""
-    return read_pairs(path, build, sample, SPEC, _pair)
+    data = read_pairs(path, build, sample, SPEC, _pair)
+    if sample and data.sample and data.sample != sample:
+        # one sample in the file, named after JAFFA's input (a reads file or folder), seldom the
+        # sample id: read as the requested sample, and said so
+        data.warnings.append(
+            f"the JAFFA sample column names {data.sample!r} (its input reads), not {sample!r}; "
+            "read as this sample"
+        )
+        data.sample = ""
+    return data
