@@ -518,3 +518,21 @@ def test_pbfusion_without_meta_lines_and_longgf_with_extra_fields(tmp_path):
     gf = _write(tmp_path, "gf.out", "SumGF\tEML4:ALK 9 chr2:42295516 chr2:29223528 extra\n")
     (call,) = read_fusions(gf, "GRCh38").calls
     assert (call.name, call.pos5, call.supporting_reads) == ("EML4::ALK", 42295516, 9)
+
+
+def test_met_fusions_in_the_pair_formats(tmp_path):
+    from alkannot.io.fusions import read_fusions
+
+    # catalogue 3.0.0 reads MET fusions (3' MET) as a bypass track: the new readers do too.
+    # FusionSeeker line 2 "MET ST7": no gene order, MET taken 3'; line 3 EML4/ALK as before
+    path = _write(
+        tmp_path,
+        "fs.txt",
+        "ID\tGene1\tGene2\tNumSupp\tChrom1\tBreakpoint1\tChrom2\tBreakpoint2\tSupportingReads\n"
+        "GF01\tMET\tST7\t9\tchr7\t116700000\tchr7\t116800000\tr\n"
+        "GF02\tALK\tEML4\t12\tchr2\t29223528\tchr2\t42295516\tr\n",
+    )
+    calls = {c.record: c for c in read_fusions(path, "GRCh38").calls}
+    assert (calls["line 2"].name, calls["line 2"].orientation_ok) == ("ST7::MET", None)
+    assert "MET taken as 3' partner" in calls["line 2"].note
+    assert calls["line 3"].name == "EML4::ALK"

@@ -82,8 +82,10 @@ def test_brca_minimal_maf_needs_the_build_and_skips_its_intronic_rows():
 def test_vcf2maf_outputs():
     # test_output.vep_isoforms.maf: "MET ... GRCh37 7 116412043 ... G G C TUMOR ... c.3082G>C
     # p.Asp1028His p.D1028H ENST00000318493 ... t_depth 47, t_ref_count 25, t_alt_count 22"
+    # and "TP53 ... 17 7579312 ... p.T125=" (TP53 is read from MAFs for the prognostic notes)
     res = annotate_sample(MORE / "vcf2maf" / "test_output.vep_isoforms.maf")
-    (met,) = [f for f in res.findings if f.kind == "mutation"]
+    assert list(mutations(res)) == [("MET", "D1028H"), ("TP53", "T125=")]
+    (met,) = [f for f in res.findings if f.gene == "MET"]
     assert (met.gene, met.alteration, met.depth) == ("MET", "D1028H", 47)
     assert met.vaf == pytest.approx(22 / 47)
     # test_b38_output.maf: 25 GRCh38 rows of sample TUMOR, none in the six genes

@@ -15,6 +15,7 @@ from pathlib import Path
 from alkannot.errors import InputFileError, InputFormatError
 from alkannot.models import (
     SCHEMA_VERSION,
+    BoardNote,
     DrugCall,
     DrugReason,
     Evidence,
@@ -111,7 +112,14 @@ def _make(cls, data: dict):
     names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in data.items() if k in names}
     for k, v in kwargs.items():
-        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy", "progressed_on"):
+        if isinstance(v, list) and k in (
+            "filter",
+            "notes",
+            "prior_therapy",
+            "progressed_on",
+            "recommend",
+            "look_for",
+        ):
             kwargs[k] = tuple(v)
     return cls(**kwargs)
 
@@ -149,6 +157,7 @@ def result_from_dict(d: dict) -> SampleResult:
         catalogue_version=d.get("catalogue_version", ""),
         settings=dict(d.get("settings", {})),
         reads=_reads_from_dict(d.get("reads")),
+        board_context=[_make(BoardNote, b) for b in d.get("board_context", [])],
     )
 
 

@@ -97,6 +97,25 @@ def orient(gene5: str, gene3: str) -> bool | None:
     return (gene3 == "ALK") if gene3 else None
 
 
+#: Bypass-track kinases whose fusions are read besides ALK's (catalogue 3.0.0: MET rearrangement,
+#: Dagogo-Jack 2020); the kinase must be the 3' partner for its kinase domain to be kept.
+BYPASS_KINASES = ("MET",)
+
+
+def bypass_kinase_pair(gene5: str, gene3: str, any_order: bool) -> tuple[str, str] | None:
+    """``(partner, kinase)`` for a fusion of a bypass kinase with another gene, else None.
+
+    In a table whose names come in either order (``ST7-MET``, ``MET-ST7``) the kinase is put 3';
+    otherwise only a 3' kinase counts (a 5' MET keeps no MET kinase domain).
+    """
+    for kinase in BYPASS_KINASES:
+        if gene3 == kinase and gene5 not in ("", kinase):
+            return gene5, kinase
+        if any_order and gene5 == kinase and gene3 not in ("", kinase):
+            return gene3, kinase
+    return None
+
+
 def within_alk(out: FusionData, build: str, record: str, c5: str, p5, c3: str, p3) -> bool:
     """Record a partner-less ALK row as a rearrangement within ALK; True when it was one."""
     inside = [gene_at(build, c, p) == "ALK" for c, p in ((c5, p5), (c3, p3)) if c and p]
@@ -191,7 +210,8 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
         return True
     out.records += 1
     g5, g3 = ("" if g5 in NULL_TOKENS else g5), ("" if g3 in NULL_TOKENS else g3)
-    if "ALK" not in (g5, g3):
+    bypass = "ALK" not in (g5, g3)
+    if bypass and bypass_kinase_pair(g5, g3, spec.names_any_order) is None:
         return False
     notes = []
     texts = (_cell(row, cols["bp5"]), _cell(row, cols["bp3"]))
@@ -204,10 +224,11 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
         (c5, p5), (c3, p3) = (locus(t, build) for t in texts)
     # STAR-Fusion and FusionCatcher write the strand read after the position (2:29223528:-)
     s5, s3 = (t.split(":")[2] if not bad and t.count(":") == 2 else "" for t in texts)
-    if spec.names_any_order and g5 == "ALK" and g3 and g3 != "ALK":
+    kinase = "MET" if bypass else "ALK"
+    if spec.names_any_order and g5 == kinase and g3 and g3 != kinase:
         g5, g3, c5, p5, c3, p3, s5, s3 = g3, g5, c3, p3, c5, p5, s3, s5  # names in either order
     partner = g3 if g5 == "ALK" else g5
-    if partner in INTRAGENIC and within_alk(out, build, record, c5, p5, c3, p3):
+    if not bypass and partner in INTRAGENIC and within_alk(out, build, record, c5, p5, c3, p3):
         return True
     strand_ok, strand_note = strands_agree(
         (g5, _cell(row, cols["strand5"])), (g3, _cell(row, cols["strand3"]))
@@ -215,6 +236,7 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
     against = antisense(build, (g5, s5), (g3, s3))
     notes += [x for x in (strand_note, *against) if x]
     ok = False if strand_ok is False or against else orient(g5, g3)
+    ok = None if bypass else ok  # the orientation rule is ALK's (its kinase kept 3')
     out.calls.append(
         FusionCall(
             g5,

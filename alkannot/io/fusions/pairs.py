@@ -15,6 +15,7 @@ from alkannot.io.fusions.base import (
     WHAT,
     FusionData,
     antisense,
+    bypass_kinase_pair,
     count_other,
     integer,
     lines_of,
@@ -46,30 +47,36 @@ class Pair:
 
 
 def add_pair(out: FusionData, build: str, pair: Pair) -> bool:
-    """Turn one partner pair into a call or a skipped row; False when ALK is not involved.
+    """Turn one partner pair into a call or a skipped row; False when neither ALK nor a bypass
+    kinase (MET, 3') is involved.
 
-    Unordered pairs are written with ALK as the 3' (kinase) partner, and say so. A strand that
+    Unordered pairs are written with the kinase as the 3' partner, and say so. A strand that
     differs from the bundled gene's own strand (ALK, EML4) means the fusion transcript runs
     antisense to that gene: the orientation is then not kept.
     """
     out.records += 1
     g5, g3 = ("" if g in NULL_TOKENS else g for g in (pair.gene5, pair.gene3))
-    if "ALK" not in (g5, g3):
+    bypass = "ALK" not in (g5, g3)
+    if bypass and bypass_kinase_pair(g5, g3, not pair.ordered) is None:
         return False
     c5, p5, s5, c3, p3, s3 = (
         pair.chrom5, pair.pos5, pair.strand5, pair.chrom3, pair.pos3, pair.strand3
     )  # fmt: skip
     notes = [pair.note] if pair.note else []
-    if not pair.ordered and g5 == "ALK" and g3 and g3 != "ALK":
+    kinase = "MET" if bypass else "ALK"
+    if not pair.ordered and g5 == kinase and g3 and g3 != kinase:
         g5, g3, c5, p5, s5, c3, p3, s3 = g3, g5, c3, p3, s3, c5, p5, s5
     if not pair.ordered:
-        notes.append(f"{out.format} lists the genes in no fixed order: ALK taken as 3' partner")
+        notes.append(
+            f"{out.format} lists the genes in no fixed order: {kinase} taken as 3' partner"
+        )
     partner = g3 if g5 == "ALK" else g5
-    if partner in INTRAGENIC and within_alk(out, build, pair.record, c5, p5, c3, p3):
+    if not bypass and partner in INTRAGENIC and within_alk(out, build, pair.record, c5, p5, c3, p3):
         return True
     against = antisense(build, (g5, s5), (g3, s3))
     notes += against
-    ok = False if against else orient(g5, g3)
+    # the orientation rule is ALK's (its kinase kept 3')
+    ok = None if bypass else (False if against else orient(g5, g3))
     out.calls.append(
         FusionCall(
             gene5=g5,
