@@ -200,3 +200,24 @@ def test_vaf_from_tumor_f_without_read_counts(tmp_path):
     )
     (alk,) = [f for f in annotate_sample(maf).findings if f.gene == "ALK"]
     assert alk.vaf == pytest.approx(0.15)
+
+
+def test_a_maf_whose_rows_all_lack_coordinates_is_an_error(tmp_path):
+    from alkannot.errors import InputFormatError
+
+    # a protein-only MAF: gene and HGVSp_Short, no Chromosome/Start_Position/alleles
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G1202R",
+        "KRAS\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G12C",
+    )
+    with pytest.raises(InputFormatError, match="none of the 2 row.s. of sample 'P06' has genomic"):
+        annotate_sample(maf)
+    # one row with coordinates is enough: the other is listed as skipped
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G1202R",
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
+    )
+    res = annotate_sample(maf)
+    assert [s.category for s in res.skipped if s.source == "maf"] == ["no_coordinates"]

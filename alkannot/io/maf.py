@@ -173,8 +173,16 @@ def read_maf(
     )
     target = regions(build)
     reference = ReferenceSequence(build, fasta)
-    for n, row in mine:
-        _row(data, n, row, get, build, target, reference)
+    without = [n for n, row in mine if _row(data, n, row, get, build, target, reference) is False]
+    if mine and len(without) == len(mine):
+        # every row lacks coordinates: "no mutation found" would be a confident wrong answer
+        raise InputFormatError(
+            f"none of the {len(mine)} row(s) of sample {chosen!r} has genomic coordinates "
+            "(Chromosome, Start_Position, Reference_Allele); alkannot names changes from "
+            "coordinates, never from a protein change alone",
+            path=path,
+            record=f"line {without[0]}",
+        )
     data.variants.sort(key=lambda v: (v.chrom, v.pos, v.ref, v.alt))
     return data
 
@@ -222,7 +230,8 @@ def _vcf_alleles(reference, chrom: str, start: int, ref: str, alt: str):
     return pos, ref, alt
 
 
-def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference) -> None:
+def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference) -> bool:
+    """Read one row into ``data``; False when it has no coordinates (then skipped with why)."""
     gene = get(row, "Hugo_Symbol")
     chrom_raw, start = get(row, "Chromosome"), _int(get(row, "Start_Position"))
     ref = get(row, "Reference_Allele").upper()
@@ -241,12 +250,12 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
                 "no_coordinates",
             )
         )
-        return
+        return False
     chrom = canonical_contig(chrom_raw, build)
     end = start + max(len(ref), 1) - 1
     spans = target.get(chrom, ())
     if not any(start <= e and end >= s for s, e in spans) and gene not in ANNOTATION_GENES:
-        return
+        return True
     data.records_examined += 1
     alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
     depth = _int(get(row, "t_depth"))
@@ -276,7 +285,7 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
                 depth=depth,
             )
         )
-        return
+        return True
     pos, ref, alt = alleles
     short = normalise_protein_change(written)
     # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported as such
@@ -306,3 +315,4 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             annotations=(ann,) if gene else (),
         )
     )
+    return True
