@@ -128,6 +128,9 @@ def main() -> None:
         "with a MAF header", "--input-format vcf")
     add("kit_protein_change.maf", "maf", maf_head.replace("t_alt_count", "t_alt_count\tProtein_Change")
         + "KIT\tGRCh38\tchr4\t54733155\t54733155\tA\tA\tT\tP1\t50\t50\tp.D816V\n", "ok", "D816V")
+    add("protein_only.maf", "maf", maf_head.replace("t_alt_count", "t_alt_count\tHGVSp_Short")
+        + "ALK\tGRCh38\t\t\t\t\t\t\tP1\t80\t20\tp.G1202R\n", "error",
+        "none of the 1 row(s) of sample 'P1' has genomic coordinates")
     add("header_only.maf", "maf", maf_head, "error", "a header and no rows")
     add("header_only_with_build.maf", "maf", maf_head, "ok", "", "--build GRCh38")
     # sample sheets (alkannot batch)
