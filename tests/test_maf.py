@@ -221,3 +221,18 @@ def test_a_maf_whose_rows_all_lack_coordinates_is_an_error(tmp_path):
     )
     res = annotate_sample(maf)
     assert [s.category for s in res.skipped if s.source == "maf"] == ["no_coordinates"]
+
+
+def test_a_bgzipped_maf_is_recognised(tmp_path):
+    import pysam
+
+    # BGZF (bgzip/tabix_compress) is gzip in 64 KiB members: the header is in the first
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
+    )
+    bgz = tmp_path / "in.maf.bgz"
+    pysam.tabix_compress(str(maf), str(bgz))
+    assert bgz.read_bytes()[12:14] == b"BC"  # the BGZF extra field
+    assert is_maf(str(bgz))
+    assert [f.alteration for f in annotate_sample(bgz).findings] == ["T1151dup"]
