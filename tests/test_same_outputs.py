@@ -37,11 +37,11 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-# 31b95d9 (issue 21, merging main 5dd1e48): the baseline's tables follow the baseline's own sample,
+# 2ed8195 (issue 21, merging main b9ae355): the baseline's tables follow the baseline's own sample,
 # no longer the re-biopsy's --sample-name, so P03's baseline fusion table (its only sample 'P03',
 # the baseline VCF's 'P03_B') now carries a warning (json, html, log); every other byte as at
 # 5dd1e48
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "31b95d9c48d7a0e4534bdd5acb52766aea0cb36c")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "2ed8195e8efb1555240aafd793765f193b08c758")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
