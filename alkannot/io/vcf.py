@@ -115,13 +115,19 @@ def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
 
 
 def sample_columns(path: str) -> list[str]:
-    """The sample columns of a VCF's ``#CHROM`` line within its first 64 KiB ([] otherwise)."""
+    """The sample columns of a VCF's ``#CHROM`` line ([] when there is none to be found)."""
     try:
-        head, _ = _head_text(path, check_gzip=False)
-    except (AlkannotError, OSError):
-        return []  # reading the file properly will say what is wrong
-    line = next((x for x in head.splitlines() if x.startswith("#CHROM\t")), "")
-    return line.split("\t")[9:]
+        _, compressed = _head_text(path, check_gzip=False)
+        opener = gzip.open if compressed else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            for line in fh:  # the header only: it ends at the first line without '#'
+                if line.startswith("#CHROM\t"):
+                    return line.rstrip("\r\n").split("\t")[9:]
+                if not line.startswith("#"):
+                    break
+    except (AlkannotError, OSError, EOFError, zlib.error):
+        pass  # reading the file properly will say what is wrong
+    return []
 
 
 def _check_plain_gzip(path: str) -> None:
