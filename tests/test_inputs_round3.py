@@ -536,3 +536,21 @@ def test_met_fusions_in_the_pair_formats(tmp_path):
     assert (calls["line 2"].name, calls["line 2"].orientation_ok) == ("ST7::MET", None)
     assert "MET taken as 3' partner" in calls["line 2"].note
     assert calls["line 3"].name == "EML4::ALK"
+
+
+def test_unknown_fusion_format_without_a_shared_column_lists_formats_of_its_shape(tmp_path):
+    import pytest
+
+    from alkannot.errors import InputFormatError
+    from alkannot.io.fusions import read_fusions
+
+    # two tab-separated columns: a table format, never VCF (8 or more columns)
+    path = _write(tmp_path, "u.tsv", "foo\tbar\nx\ty\n")
+    with pytest.raises(InputFormatError) as exc:
+        read_fusions(path, "GRCh38")
+    shape = exc.value.one_line().split("formats of its shape: ", 1)[1]
+    assert shape.startswith("arriba, bedpe") and "vcf" not in shape
+    # comma-separated: JAFFA's shape
+    path = _write(tmp_path, "u.csv", "foo,bar\nx,y\n")
+    with pytest.raises(InputFormatError, match="formats of its shape: jaffa;"):
+        read_fusions(path, "GRCh38")

@@ -131,7 +131,8 @@ def detect_fusion_format(path: str | Path) -> str:
         + (
             f"formats sharing its columns: {', '.join(fits)}; pass --fusion-format"
             if fits
-            else f"no known format has its columns; --fusion-format is one of {', '.join(FORMATS)}"
+            else "no known format has its columns; formats of its shape: "
+            f"{', '.join(of_shape(first))}; pass --fusion-format"
         ),
         path=str(path),
     )
@@ -155,6 +156,15 @@ def _detect_new(lines: list[str], cols: set[str]) -> str:
         if test(cols):
             return name
     return "bedpe" if bedpe.is_bedpe(lines) else ""
+
+
+def of_shape(first: str) -> list[str]:
+    """The formats a header line of this shape could belong to (comma-separated: JAFFA; tab-
+    separated: the tables, and VCF only for 8 or more columns), when no column name fits."""
+    if "\t" not in first:
+        return ["jaffa"] if "," in first else ["longgf", "table"]
+    tables = sorted(f for f in FORMATS if f not in ("vcf", "jaffa", "longgf"))
+    return tables + (["vcf"] if len(first.split("\t")) >= 8 else [])
 
 
 def could_fit(cols: set[str]) -> list[str]:
