@@ -143,25 +143,7 @@ def read_maf(
     chosen = choose_sample([s for s in samples if s], sample, path, WHAT) or ""
     mine = [(n, r) for n, r in rows if get(r, "Tumor_Sample_Barcode") == chosen]
     builds = {get(r, "NCBI_Build") for _, r in mine if get(r, "NCBI_Build")}
-    if len(builds) > 1:
-        raise InputFormatError(
-            f"rows of several builds in NCBI_Build ({', '.join(sorted(builds))})", path=path
-        )
-    declared = build_of_label(builds.pop(), path) if builds else None
-    if build:
-        build = normalise_build(build)
-        if declared and declared != build:
-            raise BuildMismatchError(
-                f"--build {build} contradicts the MAF's NCBI_Build ({declared})", path=path
-            )
-        evidence = "--build"
-    elif declared:
-        build, evidence = declared, "NCBI_Build column"
-    else:
-        what = "no NCBI_Build values" if rows else "a header and no rows, so no NCBI_Build value"
-        raise BuildMismatchError(
-            f"the MAF has {what}; pass --build GRCh37 or --build GRCh38", path=path
-        )
+    build, evidence = _build(builds, build, path, bool(rows))
     data = VcfData(
         path=path,
         build=build,
@@ -187,9 +169,43 @@ def read_maf(
     return data
 
 
+def _build(builds: set[str], build: str | None, path: str, has_rows: bool) -> tuple[str, str]:
+    """The build and its evidence: ``--build``, checked against NCBI_Build, else NCBI_Build."""
+    if len(builds) > 1:
+        raise InputFormatError(
+            f"rows of several builds in NCBI_Build ({', '.join(sorted(builds))})", path=path
+        )
+    declared = build_of_label(builds.pop(), path) if builds else None
+    if build:
+        build = normalise_build(build)
+        if declared and declared != build:
+            raise BuildMismatchError(
+                f"--build {build} contradicts the MAF's NCBI_Build ({declared})", path=path
+            )
+        return build, "--build"
+    if declared:
+        return declared, "NCBI_Build column"
+    what = "no NCBI_Build values" if has_rows else "a header and no rows, so no NCBI_Build value"
+    raise BuildMismatchError(
+        f"the MAF has {what}; pass --build GRCh37 or --build GRCh38", path=path
+    )
+
+
 #: VAF columns of MAFs without read counts: (column, scale): MuTect's ``tumor_f`` is a fraction,
 #: WashU's ``i_TumorVAF_WU`` (TCGA, maftools' tcga_laml) a percentage
 VAF_COLUMNS = (("tumor_f", 1.0), ("i_TumorVAF_WU", 100.0))
+
+
+def _support(row: list[str], get) -> tuple[int | None, float | None, int | None, str]:
+    """(ALT reads, VAF, depth, where the VAF came from): the read counts, else a VAF column."""
+    alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
+    depth = _int(get(row, "t_depth"))
+    if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
+        depth = depth if depth is not None else alt_reads + ref_reads
+        vaf = alt_reads / (alt_reads + ref_reads)
+        return alt_reads, vaf, depth, "MAF t_alt_count/(t_alt_count+t_ref_count)"
+    vaf, source = _vaf_column(row, get)
+    return alt_reads, vaf, depth, source
 
 
 def _vaf_column(row: list[str], get) -> tuple[float | None, str]:
@@ -257,15 +273,7 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
     if not any(start <= e and end >= s for s, e in spans) and gene not in ANNOTATION_GENES:
         return True
     data.records_examined += 1
-    alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
-    depth = _int(get(row, "t_depth"))
-    vaf, vaf_source = None, ""
-    if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
-        vaf = alt_reads / (alt_reads + ref_reads)
-        depth = depth if depth is not None else alt_reads + ref_reads
-        vaf_source = "MAF t_alt_count/(t_alt_count+t_ref_count)"
-    else:
-        vaf, vaf_source = _vaf_column(row, get)
+    alt_reads, vaf, depth, vaf_source = _support(row, get)
     locus = f"{chrom_raw}:{start}"
     if not alt or alt == ref:
         raise InputFormatError(
@@ -287,18 +295,6 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
         )
         return True
     pos, ref, alt = alleles
-    short = normalise_protein_change(written)
-    # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported as such
-    hgvsp = one_to_three(short) if short else written
-    ann = ExternalAnnotation(
-        source="MAF",
-        allele=alt,
-        gene=gene,
-        transcript=get(row, "Transcript_ID") or column or "MAF",
-        consequence=get(row, "Variant_Classification"),
-        hgvsc=get(row, "HGVSc"),
-        hgvsp=hgvsp,
-    )
     data.variants.append(
         Variant(
             chrom=chrom,
@@ -312,7 +308,22 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             vaf_source=vaf_source,
             sample=data.sample,
             record=locus,
-            annotations=(ann,) if gene else (),
+            annotations=(_annotation(row, get, alt, column, written),) if gene else (),
         )
     )
     return True
+
+
+def _annotation(row: list[str], get, alt: str, column: str, written: str) -> ExternalAnnotation:
+    """The row's own protein change (and c. change), to be cross-checked like VEP's."""
+    short = normalise_protein_change(written)
+    return ExternalAnnotation(
+        source="MAF",
+        allele=alt,
+        gene=get(row, "Hugo_Symbol"),
+        transcript=get(row, "Transcript_ID") or column or "MAF",
+        consequence=get(row, "Variant_Classification"),
+        hgvsc=get(row, "HGVSc"),
+        # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported so
+        hgvsp=one_to_three(short) if short else written,
+    )

@@ -213,17 +213,8 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
     bypass = "ALK" not in (g5, g3)
     if bypass and bypass_kinase_pair(g5, g3, spec.names_any_order) is None:
         return False
-    notes = []
-    texts = (_cell(row, cols["bp5"]), _cell(row, cols["bp3"]))
-    bad = [t for t in texts if t not in NULL_TOKENS and not LOCUS.match(t)]
-    if bad:
-        # never half-used: a call with one broken breakpoint keeps neither position
-        c5, p5, c3, p3 = "", None, "", None
-        notes.append(f"malformed breakpoint {bad[0]!r}: no position kept, junction not typed")
-    else:
-        (c5, p5), (c3, p3) = (locus(t, build) for t in texts)
-    # STAR-Fusion and FusionCatcher write the strand read after the position (2:29223528:-)
-    s5, s3 = (t.split(":")[2] if not bad and t.count(":") == 2 else "" for t in texts)
+    c5, p5, s5, c3, p3, s3, note = _breakpoints(row, cols, build)
+    notes = [note] if note else []
     kinase = "MET" if bypass else "ALK"
     if spec.names_any_order and g5 == kinase and g3 and g3 != kinase:
         g5, g3, c5, p5, c3, p3, s5, s3 = g3, g5, c3, p3, c5, p5, s3, s5  # names in either order
@@ -253,6 +244,23 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
         )
     )
     return True
+
+
+def _breakpoints(row: list[str], cols: dict, build: str):
+    """(chrom5, pos5, strand5, chrom3, pos3, strand3, note) from the breakpoint cells.
+
+    Never half-used: a row with one malformed breakpoint keeps neither position, and the note
+    says so. STAR-Fusion and FusionCatcher write the strand read after the position
+    (``2:29223528:-``).
+    """
+    texts = (_cell(row, cols["bp5"]), _cell(row, cols["bp3"]))
+    bad = [t for t in texts if t not in NULL_TOKENS and not LOCUS.match(t)]
+    if bad:
+        note = f"malformed breakpoint {bad[0]!r}: no position kept, junction not typed"
+        return "", None, "", "", None, "", note
+    (c5, p5), (c3, p3) = (locus(t, build) for t in texts)
+    s5, s3 = (t.split(":")[2] if t.count(":") == 2 else "" for t in texts)
+    return c5, p5, s5, c3, p3, s3, ""
 
 
 def _one_sided(raw: str, g5: str, g3: str) -> bool:
