@@ -554,3 +554,19 @@ def test_unknown_fusion_format_without_a_shared_column_lists_formats_of_its_shap
     path = _write(tmp_path, "u.csv", "foo,bar\nx,y\n")
     with pytest.raises(InputFormatError, match="formats of its shape: jaffa;"):
         read_fusions(path, "GRCh38")
+
+
+def test_a_cnv_vcf_counts_the_records_it_does_not_use(tmp_path):
+    from alkannot.io.cnv import read_cnv
+
+    # line 3: a DUP over ALK with CN 6 (read); line 4: a breakend (counted, not silently dropped)
+    vcf = _write(
+        tmp_path,
+        "cnv.vcf",
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+        "chr2\t29192774\t.\tN\t<DUP>\t.\tPASS\tSVTYPE=DUP;END=29921586\tGT:CN\t0/1:6\n"
+        "chr2\t29224000\t.\tA\tA]chr2:42295554]\t.\tPASS\tSVTYPE=BND\tGT:CN\t0/1:.\n",
+    )
+    data = read_cnv(vcf, "GRCh38", fmt="vcf")
+    assert [(s.start, s.end, s.copy_number) for s in data.segments] == [(29192774, 29921586, 6.0)]
+    assert data.warnings == ["1 record(s) other than DUP/DEL/CNV were not used"]
