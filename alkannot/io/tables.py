@@ -43,6 +43,10 @@ def read_lines(path: str, what: str) -> list[str]:
     raw = p.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
+            # a BAM (BGZF of binary records) is told from its first block, before inflating all
+            head = zlib.decompressobj(wbits=31).decompress(raw[: 1 << 16], 4096)
+            if b"\x00" in head and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: below
+                raise InputFormatError(f"binary content: this is not a {what} (text)", path=path)
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputFormatError(
