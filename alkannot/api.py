@@ -146,12 +146,16 @@ def _read_timepoints(request: SampleRequest, build: str | None, cat):
     build and one reference sequence."""
     common = dict(
         build=build, fasta=request.options.reference, thresholds=request.thresholds,
-        catalogue=cat, table_sample=request.sample_name,
+        catalogue=cat,
     )  # fmt: skip
-    now, ref = read_timepoint(request.rebiopsy, reference=None, **common)
+    chosen = request.rebiopsy.sample or request.sample_name
+    now, ref = read_timepoint(request.rebiopsy, reference=None, table_sample=chosen, **common)
     base = None
     if request.baseline is not None and request.baseline.vcf:
-        base, _ = read_timepoint(request.baseline, reference=ref, **common)
+        # the baseline's own sample (--baseline-sample), never the re-biopsy's
+        base, _ = read_timepoint(
+            request.baseline, reference=ref, table_sample=request.baseline.sample, **common
+        )
         check_same_build(now, base, request.baseline.vcf)
     return now, base, ref
 

@@ -52,6 +52,10 @@ def compare_with_baseline(
     assessed = set(assessed)
     base_by_key = {}
     for f in baseline:
+        if f.kind == "mutation" and f.alt_reads == 0:
+            # a record of a VCF holding both time points, without one ALT read in the baseline's
+            # column: not present at baseline
+            continue
         k = finding_key(f)
         if k not in base_by_key or (f.passed_filters and not base_by_key[k].passed_filters):
             base_by_key[k] = f

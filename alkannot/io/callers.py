@@ -119,9 +119,14 @@ def choose_tumour(
         return t, normals[0]
     if len(tumours) == 1:
         return tumours[0], normals[0] if len(normals) == 1 else None
+    why, hint = "no ##tumor_sample line, no tumour/normal names", "--sample NAME"
+    if len(tumours) > 1:
+        # RADIA writes DNA_NORMAL, DNA_TUMOR and RNA_TUMOR: two tumour columns, DNA and RNA
+        why = f"{len(tumours)} samples are named as tumours: {', '.join(tumours)}"
+        dna = next((t for t in tumours if "DNA" in t.upper()), "")
+        hint += f" (the DNA tumour column: --sample {dna})" if dna else ""
     raise SampleNotFoundError(
-        f"cannot tell which of the samples {', '.join(samples)} is the tumour (no ##tumor_sample "
-        "line, no tumour/normal names); pass --sample NAME",
+        f"cannot tell which of the samples {', '.join(samples)} is the tumour ({why}); pass {hint}",
         path=path,
     )
 

@@ -114,6 +114,22 @@ def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
     return raw.decode("utf-8", errors="replace"), False
 
 
+def sample_columns(path: str) -> list[str]:
+    """The sample columns of a VCF's ``#CHROM`` line ([] when there is none to be found)."""
+    try:
+        _, compressed = _head_text(path, check_gzip=False)
+        opener = gzip.open if compressed else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            for line in fh:  # the header only: it ends at the first line without '#'
+                if line.startswith("#CHROM\t"):
+                    return line.rstrip("\r\n").split("\t")[9:]
+                if not line.startswith("#"):
+                    break
+    except (AlkannotError, OSError, EOFError, zlib.error):
+        pass  # reading the file properly will say what is wrong
+    return []
+
+
 def _check_plain_gzip(path: str) -> None:
     """A plain (non-BGZF) gzip file is read to the end once: a truncated one fails here."""
     try:
@@ -142,7 +158,8 @@ def _validate_head(path: str, text: str) -> tuple[int, str]:
             break
     if stray >= len(lines) or stray > 3:
         raise InputFormatError(
-            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF",
+            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF, or a "
+            "MAF (a Hugo_Symbol ... Tumor_Sample_Barcode header; --input-format maf)",
             path=path,
             record="line 1",
         )
