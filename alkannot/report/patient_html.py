@@ -79,7 +79,8 @@ def _mark(lane: AlterationLane, p: TimelinePoint, x: float, y) -> str:
         return f'<line class="na-mark" {data} x1="{x - 5}" x2="{x + 5}" y1="{y(0)}" y2="{y(0)}" stroke="#9aa3ad" stroke-width="2">{title}</line>'
     v = _value(lane, p)
     if p.state == "not_detected":
-        yy = y(v if v is not None and lane.kind == "mutation" else 0)
+        # a mutation at its detection limit; a copy-number gene at the fold change measured
+        yy = y(v if v is not None and lane.kind != "fusion" else 0)
         limit = f'data-limit="{p.limit}"' if p.limit is not None else 'data-limit=""'
         return (
             f'<path class="nd-mark" {data} {limit} d="M{x - 6},{yy - 5} L{x + 6},{yy - 5} L{x},{yy + 5} Z" '
@@ -103,9 +104,12 @@ def _point_text(lane: AlterationLane, p: TimelinePoint) -> str:
     if p.state == "not_assessed":
         return "not assessed"
     if p.state == "not_detected":
-        lim = (
-            f" (limit {p.limit:.2%})" if p.limit is not None else " (no detection limit from reads)"
-        )
+        if lane.kind == "copy_number":
+            lim = f" (fold {p.fold_change:.2f})" if p.fold_change is not None else ""
+        elif lane.kind == "mutation" and p.limit is not None:
+            lim = f" (limit {p.limit:.2%})"
+        else:
+            lim = " (no detection limit from reads)" if lane.kind == "mutation" else ""
         return "not detected" + lim + (f"; {p.note}" if p.note else "")
     parts = ["detected"]
     if p.vaf is not None:
@@ -116,7 +120,7 @@ def _point_text(lane: AlterationLane, p: TimelinePoint) -> str:
         parts.append(f"fold {p.fold_change:.2f}")
     return (
         " ".join(parts)
-        + (f"; {p.transition}" if p.transition else "")
+        + (f"; {p.transition.replace('_', ' ')}" if p.transition else "")
         + (f"; {p.note}" if p.note else "")
     )
 
