@@ -66,39 +66,25 @@ def load_results(
     return out, warnings
 
 
-def check_timeline(
+def check_dates(
     patient: str,
-    entries: list[tuple[TimelineSample, SampleResult, Path]],
+    samples: Sequence[TimelineSample],
     treatments: list[Treatment],
     today: date,
+    paths: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """One error for the first thing that makes the timeline impossible."""
-    for s, r, path in entries:
+    """Dates in the future and overlapping treatment periods: one error for the first found.
+
+    Needs no sample result, so the workflow runs it before any job.
+    """
+    for s in samples:
         if s.collection_date > today:
             raise ConfigError(
                 f"sample {s.sample} of patient {patient}: collection_date {s.collection_date} "
                 f"is in the future (today is {today}); correct the date",
-                record=f"sample sheet row {s.row}",
+                path=paths[0],
+                record=f"row {s.row}, column collection_date",
             )
-        if (
-            s.specimen_type
-            and r.metadata.specimen_type
-            and s.specimen_type != r.metadata.specimen_type
-        ):
-            raise ConfigError(
-                f"sample {s.sample}: the sheet says {s.specimen_type}, its result says "
-                f"{r.metadata.specimen_type}; annotate it again with the sheet's specimen type",
-                path=str(path),
-            )
-    if entries:
-        first = entries[0]
-        for s, r, path in entries[1:]:
-            if r.build != first[1].build:
-                raise ConfigError(
-                    f"sample {s.sample} is {r.build} but {first[0].sample} of patient {patient} "
-                    f"is {first[1].build}: one patient's samples must share one build",
-                    path=str(path),
-                )
     periods = sorted(treatments, key=lambda t: (t.start, t.row))
     for t in periods:
         for when, what in ((t.start, "start"), (t.stop, "stop")):
@@ -106,7 +92,8 @@ def check_timeline(
                 raise ConfigError(
                     f"{t.drug} of patient {patient}: {what} {when} is in the future (today is "
                     f"{today}); leave stop blank while the drug is ongoing",
-                    record=f"treatments row {t.row}",
+                    path=paths[1],
+                    record=f"row {t.row}, column {what}",
                 )
     for a, b in zip(periods, periods[1:], strict=False):
         if a.stop is None or b.start < a.stop:
@@ -114,8 +101,60 @@ def check_timeline(
                 f"patient {patient}: {a.drug} ({a.start} to {a.stop or 'ongoing'}, row {a.row}) "
                 f"overlaps {b.drug} (from {b.start}, row {b.row}); treatment periods must not "
                 "overlap (a combination is one row)",
-                record=f"treatments row {b.row}",
+                path=paths[1],
+                record=f"row {b.row}",
             )
+
+
+def check_results(patient: str, entries: list[tuple[TimelineSample, SampleResult, Path]]) -> None:
+    """The stored results agree with the sheet (specimen) and with each other (build)."""
+    for s, r, path in entries:
+        stored = r.metadata.specimen_type
+        if s.specimen_type and stored and s.specimen_type != stored:
+            raise ConfigError(
+                f"sample {s.sample}: the sheet says {s.specimen_type}, its result says "
+                f"{stored}; annotate it again with the sheet's specimen type",
+                path=str(path),
+            )
+    for s, r, path in entries[1:]:
+        first_sample, first = entries[0][0].sample, entries[0][1]
+        if r.build != first.build:
+            raise ConfigError(
+                f"sample {s.sample} is {r.build} but {first_sample} of patient {patient} "
+                f"is {first.build}: one patient's samples must share one build",
+                path=str(path),
+            )
+
+
+def read_timeline(
+    sheet: str | Path, treatments: str | Path | None = None, today: date | None = None
+) -> tuple[dict[str, list[TimelineSample]], dict[str, list[Treatment]]]:
+    """The sheet's patients and their treatments, with every check that needs no result.
+
+    Raises
+    ------
+    ConfigError
+        A bad row, a sample in two patients, a treatment of a patient without samples, a date
+        in the future, overlapping treatment periods.
+    """
+    samples = read_timeline_sheet(sheet)
+    therapy = read_treatments(treatments) if treatments else []
+    by_patient: dict[str, list[TimelineSample]] = {}
+    for s in samples:
+        by_patient.setdefault(s.patient, []).append(s)
+    drugs: dict[str, list[Treatment]] = {p: [] for p in by_patient}
+    for t in therapy:
+        if t.patient not in by_patient:
+            raise ConfigError(
+                f"patient {t.patient!r} has no sample in the sheet {sheet}; check the id",
+                path=str(treatments),
+                record=f"row {t.row}",
+            )
+        drugs[t.patient].append(t)
+    for p in sorted(by_patient):
+        where = (str(sheet), str(treatments) if treatments else None)
+        check_dates(p, by_patient[p], drugs[p], today or date.today(), where)
+    return by_patient, drugs
 
 
 def build_patient(
@@ -129,7 +168,8 @@ def build_patient(
     from alkannot.catalogue import load_catalogue
 
     entries = sorted(entries, key=lambda e: (e[0].collection_date, e[0].row))
-    check_timeline(patient, entries, treatments, today or date.today())
+    check_dates(patient, [e[0] for e in entries], treatments, today or date.today())
+    check_results(patient, entries)
     if not entries:
         raise ConfigError(f"patient {patient} has no annotated sample")
     cat = load_catalogue(catalogue)
@@ -185,29 +225,18 @@ def build_patients(
     today: date | None = None,
 ) -> list[PatientTimeline]:
     """Every patient of the sheet (or those named), each checked before any is returned."""
-    samples = read_timeline_sheet(sheet)
-    therapy = read_treatments(treatments) if treatments else []
-    known = sorted({s.patient for s in samples})
-    for t in therapy:
-        if t.patient not in known:
+    samples, therapy = read_timeline(sheet, treatments, today)
+    known = sorted(samples)
+    for p in patients:
+        if p not in samples:
             raise ConfigError(
-                f"patient {t.patient!r} has no sample in the sheet {sheet}; check the id",
-                path=str(treatments),
-                record=f"row {t.row}",
-            )
-    wanted = list(patients) or known
-    for p in wanted:
-        if p not in known:
-            raise ConfigError(
-                f"patient {p!r} is not in the sheet; its patients: {', '.join(known)}",
+                f"patient {p!r} is not in the sheet; its patients: {', '.join(known) or 'none'}",
                 path=str(sheet),
             )
     out = []
-    for p in wanted:
-        entries, warnings = load_results([s for s in samples if s.patient == p], Path(results))
-        timeline = build_patient(
-            p, entries, [t for t in therapy if t.patient == p], catalogue, today
-        )
+    for p in list(patients) or known:
+        entries, warnings = load_results(samples[p], Path(results))
+        timeline = build_patient(p, entries, therapy[p], catalogue, today)
         timeline.warnings.extend(warnings)
         out.append(timeline)
     return out
