@@ -199,6 +199,12 @@ def decide_with_history(
         mechanisms=mechanisms_found(findings),
         drugs=build_drug_matrix(findings, cat, metadata),
         fusion_status=_fusion_status(latest.result.fusion_status, findings),
+        # the sample's own "no baseline" sentence no longer holds when the history gives one
+        not_assessed=[
+            x
+            for x in latest.result.not_assessed
+            if not (basis["baselines"]["mutation"] and x.startswith("Acquired versus pre-existing"))
+        ],
         warnings=[
             *latest.result.warnings,
             "decided again over the patient's history: baselines per data type "
