@@ -410,3 +410,32 @@ def test_fixture_dates_are_in_order():
     for _, (patient, when, *_rest) in SAMPLES.items():
         by_patient.setdefault(patient, []).append(when)
     assert all(d == sorted(d) for d in by_patient.values())
+
+
+def _kras() -> Finding:
+    return Finding(
+        "mutation", "KRAS", "G12C", chrom="chr12", pos=25245351, ref="C", alt="A", vaf=0.2,
+        depth=300, alt_reads=60, catalogue_id="KRAS_G12C", mechanism="bypass",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first_kras", "intrinsic"),
+    [
+        ("2019-01-01", True),  # S1, collected before the first treatment (2019-06-01): intrinsic
+        ("2020-01-01", False),  # first seen in S2, after treatment started: not "before treatment"
+    ],
+)
+def test_kras_is_intrinsic_only_when_seen_before_the_first_treatment(first_kras, intrinsic):
+    from alkannot.catalogue import load_catalogue
+    from alkannot.patient.history import history_findings
+
+    dates = ["2019-01-01", "2020-01-01", "2021-01-01"]
+    obs = [
+        _obs(f"S{i + 1}", d, "tissue", 0.5, [_kras()] if d >= first_kras else [])
+        for i, d in enumerate(dates)
+    ]
+    (f,) = history_findings(obs[-1], obs[:-1], load_catalogue(), first_start="2019-06-01")
+    assert f.baseline_status == "pre-existing"
+    # review 2.6: "harbored a KRAS G12C mutation ab initio ... intrinsic resistance"
+    assert any(n.startswith("present before treatment") for n in f.notes) is intrinsic

@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import date
 
 from alkannot.models import Finding, SampleResult, TherapyPeriod, Thresholds
-from alkannot.patient.lanes import Observed
+from alkannot.patient.lanes import Observed, lane_key
 
 DATA_TYPES = ("mutation", "copy_number", "fusion")
 _KIND_TYPE = {"mutation": "mutation", "copy_number": "copy_number", "fusion": "fusion"}
@@ -74,8 +74,25 @@ def adequate_for_loss(obs: Observed) -> bool:
     return obs.specimen == "tissue" and purity is not None and purity >= floor
 
 
-def history_findings(latest: Observed, earlier: list[Observed], cat) -> list[Finding]:
-    """The latest sample's findings with their status against the whole history."""
+def _not_before_treatment(findings: list[Finding], earlier: list[Observed], first_start: str):
+    """The baseline comparison calls a KRAS mutation seen at baseline intrinsic ("present before
+    treatment", review 2.6); over a history that holds only when a sample collected before the
+    first treatment showed it."""
+    before = {k for o in earlier if o.date < first_start for k in o.found}
+    out = []
+    for f in findings:
+        if f.gene == "KRAS" and f.baseline_status == "pre-existing" and lane_key(f) not in before:
+            notes = tuple(n for n in f.notes if not n.startswith("present before treatment"))
+            f = replace(f, notes=notes + ("seen earlier, after treatment had started",))
+        out.append(f)
+    return out
+
+
+def history_findings(
+    latest: Observed, earlier: list[Observed], cat, first_start: str = ""
+) -> list[Finding]:
+    """The latest sample's findings with their status against the whole history
+    (``first_start``: the first treatment's start date, "" when no treatment is given)."""
     from alkannot.baseline import compare_with_baseline
 
     own = [
@@ -93,6 +110,8 @@ def history_findings(latest: Observed, earlier: list[Observed], cat) -> list[Fin
     out = [
         f for f in out if f.baseline_status != "lost" or _KIND_TYPE.get(f.kind) in latest.assessed
     ]
+    if first_start:
+        out = _not_before_treatment(out, earlier, first_start)
     absent = _fusion_not_detected(latest, earlier, out, cat)
     return out + ([absent] if absent is not None else [])
 
@@ -183,7 +202,7 @@ def decide_with_history(
     why = catalogue_mismatch(latest.result, cat)
     if why:
         return None, {}, why
-    findings = history_findings(latest, earlier, cat)
+    findings = history_findings(latest, earlier, cat, min((p.start for p in periods), default=""))
     metadata = history_metadata(latest.result, periods, latest.date, cat)
     basis = {
         "sample": latest.sample,
