@@ -439,3 +439,8 @@ def test_kras_is_intrinsic_only_when_seen_before_the_first_treatment(first_kras,
     assert f.baseline_status == "pre-existing"
     # review 2.6: "harbored a KRAS G12C mutation ab initio ... intrinsic resistance"
     assert any(n.startswith("present before treatment") for n in f.notes) is intrinsic
+
+
+def test_a_sheet_without_patients(cohort, tmp_path):
+    rows = ["sample\tpatient\tcollection_date", "PA1\t\t"]
+    assert "no sample names a patient" in _bad(cohort, tmp_path, rows, "patient\tdrug\tstart\n")

@@ -227,6 +227,12 @@ def build_patients(
     """Every patient of the sheet (or those named), each checked before any is returned."""
     samples, therapy = read_timeline(sheet, treatments, today)
     known = sorted(samples)
+    if not known:
+        raise ConfigError(
+            "no sample names a patient: add the patient and collection_date columns "
+            "(see config/README.md, 'Patients over time')",
+            path=str(sheet),
+        )
     for p in patients:
         if p not in samples:
             raise ConfigError(
