@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.patient_fixtures import annotate_all
-from tests.test_browser import _clean, _open, _screenshot, browser  # noqa: F401
+from tests.test_browser import _boxes, _clean, _open, _overlaps, _screenshot, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -129,4 +129,19 @@ def test_page_shows_the_latest_decision_and_links_the_samples(browser, pages):  
     bars = page.eval_on_selector_all("g.treatment", "els => els.map(e => e.dataset.reason)")
     assert bars == ["toxicity", "progression"]
     _clean(events, path)
+    page.close()
+
+
+@pytest.mark.parametrize("patient", ["PA", "PB", "PC"])
+def test_labels_do_not_overlap(browser, pages, patient):  # noqa: F811
+    # PC2 (plasma) and PC3 (tissue) are 19 days apart: their labels and transitions are close
+    page, events = _open(browser, pages / f"{patient}.html")
+    labels = _boxes(page, "#timeline text.sample-label")
+    assert len(labels) == len({r["sample"] for r in _rows(pages / f"{patient}.timeline.tsv")})
+    assert not _overlaps(labels), _overlaps(labels)
+    for g in page.locator("#timeline g.lane").all():
+        alt = g.get_attribute("data-alteration")
+        words = _boxes(page, f'#timeline g.lane[data-alteration="{alt}"] text.transition')
+        assert not _overlaps(words), (alt, _overlaps(words))
+    _clean(events, pages / f"{patient}.html")
     page.close()

@@ -138,6 +138,20 @@ def _joins(lane: AlterationLane, axis: Axis, y) -> str:
     return " ".join(out)
 
 
+def _transition_labels(lane: AlterationLane, axis: Axis, top: float) -> str:
+    """Each transition's word right of its point, in rows so that no two overlap."""
+    from alkannot.report.plots import place_in_rows, text_width
+
+    marked = [p for p in lane.points if p.transition]
+    words = [p.transition.replace("_", " ") for p in marked]
+    lefts = [axis.x(p.date) + 7 for p in marked]
+    rows = place_in_rows([(x, x + text_width(w, 10)) for x, w in zip(lefts, words, strict=True)])
+    return "".join(
+        f'<text class="transition" x="{x}" y="{top + 10 + 13 * r}" font-size="10" fill="#5b6470">{esc(w)}</text>'
+        for x, w, r in zip(lefts, words, rows, strict=True)
+    )
+
+
 def _lane_svg(lane: AlterationLane, top: float, axis: Axis) -> str:
     ymax = _ymax(lane)
 
@@ -152,11 +166,7 @@ def _lane_svg(lane: AlterationLane, top: float, axis: Axis) -> str:
         sub = "compound" + (f", from {' + '.join(lane.emerged_from)}" if lane.emerged_from else "")
     path = _joins(lane, axis, y)
     marks = "".join(_mark(lane, p, axis.x(p.date), y) for p in lane.points)
-    words = "".join(
-        f'<text class="transition" x="{axis.x(p.date) + 7}" y="{top + 10}" font-size="10" fill="#5b6470">{esc(p.transition.replace("_", " "))}</text>'
-        for p in lane.points
-        if p.transition
-    )
+    words = _transition_labels(lane, axis, top)
     return (
         f'<g class="lane" data-alteration="{esc(label)}" data-kind="{lane.kind}" '
         f'data-top="{top}" data-height="{LANE_H}" data-ymax="{ymax}">'
@@ -195,27 +205,32 @@ def _treatments_svg(t: PatientTimeline, axis: Axis) -> str:
     )
 
 
-def _specimens_svg(t: PatientTimeline, axis: Axis) -> str:
+def _specimens_svg(t: PatientTimeline, axis: Axis) -> tuple[str, int]:
+    """The specimen markers with their sample labels (in rows that never overlap), and the
+    number of label rows."""
+    from alkannot.report.plots import place_in_rows, text_width
+
     out = [
         f'<text x="{LEFT - 8}" y="{SPECIMEN_Y + 4}" text-anchor="end" font-size="12" font-weight="600">samples</text>'
     ]
-    for i, s in enumerate(t.samples):
-        x = axis.x(s.date)
+    xs = [axis.x(s.date) for s in t.samples]
+    half = [text_width(s.sample, 10) / 2 for s in t.samples]
+    rows = place_in_rows([(x - h, x + h) for x, h in zip(xs, half, strict=True)])
+    for s, x, row in zip(t.samples, xs, rows, strict=True):
         shape = (
             f'<circle cx="{x}" cy="{SPECIMEN_Y}" r="6" fill="#fde7b0" stroke="#8a5a00"/>'
             if s.specimen == "plasma"
             else f'<rect x="{x - 6}" y="{SPECIMEN_Y - 6}" width="12" height="12" fill="#e8eaed" stroke="#1b1f24"/>'
         )
-        dy = 22 if i % 2 == 0 else 34  # alternate label rows: samples days apart stay readable
         out.append(
             f'<a class="specimen" href="{esc(s.report)}" data-sample="{esc(s.sample)}" data-specimen="{esc(s.specimen)}">{shape}'
-            f'<text x="{x}" y="{SPECIMEN_Y + dy - 8}" text-anchor="middle" font-size="10">{esc(s.sample)}</text>'
+            f'<text class="sample-label" x="{x}" y="{SPECIMEN_Y + 18 + 13 * row}" text-anchor="middle" font-size="10">{esc(s.sample)}</text>'
             f"<title>{esc(s.sample)} {s.date} {esc(s.specimen or 'specimen not given')} {esc(s.timepoint)}</title></a>"
         )
         out.append(
-            f'<line x1="{x}" x2="{x}" y1="{SPECIMEN_Y + 30}" y2="100%" stroke="#d5dae0" stroke-dasharray="2,3"/>'
+            f'<line x1="{x}" x2="{x}" y1="{SPECIMEN_Y + 22 + 13 * max(rows)}" y2="100%" stroke="#d5dae0" stroke-dasharray="2,3"/>'
         )
-    return "".join(out)
+    return "".join(out), max(rows, default=0) + 1
 
 
 def _axis_svg(axis: Axis, y: float) -> str:
@@ -235,7 +250,8 @@ def _axis_svg(axis: Axis, y: float) -> str:
 def timeline_svg(t: PatientTimeline) -> str:
     """The whole timeline figure."""
     axis = axis_of(t)
-    top = SPECIMEN_Y + 40
+    specimens, label_rows = _specimens_svg(t, axis)
+    top = SPECIMEN_Y + 29 + 13 * label_rows
     lanes = []
     for lane in t.lanes:
         lanes.append(_lane_svg(lane, top, axis))
@@ -246,7 +262,7 @@ def timeline_svg(t: PatientTimeline) -> str:
         f'viewBox="0 0 {LEFT + WIDTH + 30} {height}" role="img" aria-label="Timeline of patient {esc(t.patient)}" '
         f'data-start="{axis.start}" data-end="{axis.end}" data-left="{LEFT}" data-width="{WIDTH}" font-family="sans-serif">'
         + _treatments_svg(t, axis)
-        + _specimens_svg(t, axis)
+        + specimens
         + "".join(lanes)
         + _axis_svg(axis, top)
         + "</svg>"
