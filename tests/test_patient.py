@@ -444,3 +444,28 @@ def test_kras_is_intrinsic_only_when_seen_before_the_first_treatment(first_kras,
 def test_a_sheet_without_patients(cohort, tmp_path):
     rows = ["sample\tpatient\tcollection_date", "PA1\t\t"]
     assert "no sample names a patient" in _bad(cohort, tmp_path, rows, "patient\tdrug\tstart\n")
+
+
+def test_cohort_groups_samples_by_patient_and_refuses_a_foreign_json(cohort, tmp_path):
+    jsons = [str(cohort["results"] / s) for s in ("PA1", "PA2", "PE1")]
+    res = run("cohort", *jsons, "-o", str(tmp_path / "c"), "--patients", str(cohort["out"]))
+    assert res.returncode == 0, res.stderr
+    with open(tmp_path / "c" / "cohort.tsv", newline="") as fh:
+        rows = {r["sample"]: r["patient"] for r in csv.DictReader(fh, delimiter="\t")}
+    assert rows == {"PA1": "PA", "PA2": "PA", "PE1": "PE"}
+    page = (tmp_path / "c" / "index.html").read_text()
+    assert (
+        'id="patients"' in page
+        and f'href="{os.path.relpath(cohort["out"], tmp_path / "c")}/PA.html"' in page
+    )
+    foreign = tmp_path / "p"
+    foreign.mkdir()
+    (foreign / "X.json").write_text('{"patient": "X"}')
+    res = run("cohort", *jsons, "-o", str(tmp_path / "d"), "--patients", str(foreign))
+    assert res.returncode == 2 and "not a patient timeline" in res.stderr
+    assert not (tmp_path / "d" / "index.html").exists()
+
+
+def test_a_sample_listed_twice_in_one_patient(cohort, tmp_path):
+    rows = [HEADER, "PA1\tPA\t2019-03-01\ttissue\t", "PA1\tPA\t2019-03-02\ttissue\t"]
+    assert "appears twice (rows 2 and 3)" in _bad(cohort, tmp_path, rows, PA_ONLY)
