@@ -306,6 +306,18 @@ def _decision_html(t: PatientTimeline) -> str:
         )
         or "<li>none</li>"
     )
+    return (
+        f'<section class="summary" id="decision" data-sample="{esc(r.sample)}"><h2 class="first">Latest decision: '
+        f'<a href="{esc(link)}">{esc(r.sample)}</a>, decided over the history</h2>'
+        f"<h3>Why did it progress?</h3><ul class=why>{why}</ul>"
+        f'<h3>Next options</h3><ol id="next-options">{nxt}</ol>'
+        f'<h3>Avoid</h3><ul id="avoid">{avoid}</ul>{_basis_html(t)}</section>'
+    )
+
+
+def _basis_html(t: PatientTimeline) -> str:
+    """What the decision rests on: baselines, treatment history, time on drug."""
+    basis = t.decision_basis
     bases = ", ".join(
         f"{k.replace('_', ' ')}: {esc(v) or 'none earlier'}"
         for k, v in basis.get("baselines", {}).items()
@@ -313,21 +325,13 @@ def _decision_html(t: PatientTimeline) -> str:
     months = "; ".join(
         f"{esc(p.drug)} {p.months:g} mo{' (ongoing)' if not p.stop else ''}" for p in t.treatments
     )
+    ongoing = ", ".join(basis.get("ongoing", []))
     return (
-        f'<section class="summary" id="decision" data-sample="{esc(r.sample)}"><h2 class="first">Latest decision: '
-        f'<a href="{esc(link)}">{esc(r.sample)}</a>, decided over the history</h2>'
-        f"<h3>Why did it progress?</h3><ul class=why>{why}</ul>"
-        f'<h3>Next options</h3><ol id="next-options">{nxt}</ol>'
-        f'<h3>Avoid</h3><ul id="avoid">{avoid}</ul>'
         f'<p class="small">Baselines (earliest sample that assessed each data type): {bases}. '
         f"Prior therapy from the timeline: {esc(', '.join(basis.get('prior_therapy', [])) or 'none')}; "
         f"progressed on: {esc(', '.join(basis.get('progressed_on', [])) or 'none')}"
-        + (
-            f"; ongoing, not counted as progressed on: {esc(', '.join(basis['ongoing']))}"
-            if basis.get("ongoing")
-            else ""
-        )
-        + f". Time on drug: {months or 'no treatment given'}.</p></section>"
+        + (f"; ongoing, not counted as progressed on: {esc(ongoing)}" if ongoing else "")
+        + f". Time on drug: {months or 'no treatment given'}.</p>"
     )
 
 
