@@ -275,7 +275,7 @@ def _decision_html(t: PatientTimeline) -> str:
 
     if t.decision is None:
         return f'<section class="summary" id="decision"><h2 class="first">Latest decision</h2><p>{esc(t.decision_note)}</p></section>'
-    r, basis = t.decision, t.decision_basis
+    r = t.decision
     link = next((s.report for s in t.samples if s.sample == r.sample), "")
     keys = key_findings(r)
     why = (
