@@ -282,6 +282,7 @@ def _decision_html(t: PatientTimeline) -> str:
         "".join(
             f"<li><b>{esc(f.gene)} {esc(f.alteration)}</b> <span class=small>{esc(f.baseline_status.replace('_', ' '))}"
             + (f", VAF {f.vaf:.1%}" if f.vaf is not None else "")
+            + _latest_change(t, f)
             + "</span></li>"
             for f in keys
         )
@@ -313,6 +314,15 @@ def _decision_html(t: PatientTimeline) -> str:
         f'<h3>Next options</h3><ol id="next-options">{nxt}</ol>'
         f'<h3>Avoid</h3><ul id="avoid">{avoid}</ul>{_basis_html(t)}</section>'
     )
+
+
+def _latest_change(t: PatientTimeline, f) -> str:
+    """ ", increased on the timeline": the finding's transition at the latest sample."""
+    for lane in t.lanes:
+        if lane.gene == f.gene and lane.alteration == f.alteration and lane.points:
+            word = lane.points[-1].transition.replace("_", " ")
+            return f"; on the timeline: {word}" if word else ""
+    return ""
 
 
 def _basis_html(t: PatientTimeline) -> str:
