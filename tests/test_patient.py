@@ -469,3 +469,26 @@ def test_cohort_groups_samples_by_patient_and_refuses_a_foreign_json(cohort, tmp
 def test_a_sample_listed_twice_in_one_patient(cohort, tmp_path):
     rows = [HEADER, "PA1\tPA\t2019-03-01\ttissue\t", "PA1\tPA\t2019-03-02\ttissue\t"]
     assert "appears twice (rows 2 and 3)" in _bad(cohort, tmp_path, rows, PA_ONLY)
+
+
+def test_a_copy_number_lane_follows_the_gene_from_gain_to_amplification():
+    from alkannot.models import GeneCopyNumber
+
+    def cn(sample, when, call, fold):
+        f = Finding("copy_number", "MET", call, chrom="chr7", pos=116672196)
+        if call == "amplification":
+            f = Finding(
+                "copy_number", "MET", call, chrom="chr7", pos=116672196,
+                catalogue_id="MET_AMP", mechanism="bypass",
+            )  # fmt: skip
+        o = _obs(sample, when, "tissue", 0.5, [f], inputs=("vcf", "cnv"))
+        o.result.copy_number = [GeneCopyNumber("MET", "chr7", 1, 2, call, fold_change=fold)]
+        return o
+
+    (lane,) = build_lanes(
+        [cn("S1", "2020-01-01", "gain", 1.6), cn("S2", "2021-01-01", "amplification", 6.0)]
+    )
+    # one gene, one lane: named by its highest call, catalogued; gain -> amplification increased
+    assert (lane.alteration, lane.catalogue_id) == ("amplification", "MET_AMP")
+    assert [p.transition for p in lane.points] == ["first_seen", "increased"]
+    assert [p.fold_change for p in lane.points] == [1.6, 6.0]

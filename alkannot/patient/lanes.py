@@ -202,13 +202,20 @@ def with_transitions(lane: AlterationLane, observed: list[Observed]) -> Alterati
 def build_lanes(observed: list[Observed]) -> list[AlterationLane]:
     """Every alteration seen at any time point, one lane each, in a stable order."""
     first: dict[str, tuple[int, Finding]] = {}
+    ids: dict[str, str] = {}  # a gene's gain is uncatalogued, its amplification catalogued
     for i, obs in enumerate(observed):
         for key, f in obs.found.items():
             first.setdefault(key, (i, f))
+            ids[key] = ids.get(key) or f.catalogue_id
     lanes = []
     for key, (_, f) in first.items():
-        lane = AlterationLane(key, f.kind, f.gene, f.alteration, f.catalogue_id)
-        lanes.append(with_transitions(lane, observed))
+        lane = with_transitions(
+            AlterationLane(key, f.kind, f.gene, f.alteration, ids[key]), observed
+        )
+        if lane.kind == "copy_number":  # one gene's lane: named by its highest call
+            calls = [p.note.split(";")[0] for p in lane.points if p.state == "detected"]
+            lane = replace(lane, alteration=max(calls, key=lambda c: _CN_RANK.get(c, 0)))
+        lanes.append(lane)
     lanes = [_emerged_from(lane, lanes) for lane in lanes]
     lanes.sort(
         key=lambda ln: (
