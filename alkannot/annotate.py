@@ -177,8 +177,8 @@ def _as_observation(f: Finding) -> Finding:
 
 
 def _annotation_check(v: Variant, gene: str, short: str) -> str:
+    from alkannot.consequence import choose_annotation
     from alkannot.hgvs import normalise_protein_change
-    from alkannot.io.annotations import choose_annotation
 
     ext = choose_annotation(v.annotations, gene) if v.annotations else None
     if ext is None:
@@ -250,8 +250,8 @@ def annotate_bypass(
     v: Variant, gene: str, build: str, catalogue, passed: bool, notes: tuple[str, ...]
 ) -> Finding | SkippedRecord:
     """Name a variant in a bypass-track gene: curated hotspot allele, else the VCF's annotation."""
+    from alkannot.consequence import choose_annotation
     from alkannot.hgvs import normalise_protein_change, one_to_three
-    from alkannot.io.annotations import choose_annotation
 
     short = hgvsp = hgvsc = consequence = how = ""
     for h in bypass_hotspots(build):
@@ -677,6 +677,100 @@ def fusion_absent_finding(
         source="fusions",
         passed_filters=lost,
     )
+
+
+def add_fusion_absence(
+    findings: list[Finding],
+    fusion_status: str,
+    catalogue,
+    baseline_status: str,
+    *,
+    purity: float | None,
+    thresholds: Thresholds,
+) -> tuple[list[Finding], list[str]]:
+    """The fusion was assessed and not detected (``fusion_status == "absent"``): add the
+    :func:`fusion_absent_finding` judged beside the kinase-domain mutations still present, and
+    a warning when the two contradict each other. Returns the findings and the new warnings."""
+    if fusion_status != "absent":
+        return findings, []
+    kd = [
+        f
+        for f in findings
+        if f.kind == "mutation"
+        and f.gene == "ALK"
+        and f.mechanism == "on_target_mutation"
+        and f.baseline_status != "lost"
+    ]
+    absent = fusion_absent_finding(
+        catalogue, baseline_status, purity=purity, thresholds=thresholds, kinase_domain_mutations=kd
+    )
+    warnings = [absent.significance] if "contradiction" in absent.alteration else []
+    return [*findings, absent], warnings
+
+
+def fusion_status_of(status: str, findings: list[Finding]) -> str:
+    """``present``, ``lost`` (confirmed), ``not_detected`` (unconfirmed or contradicted),
+    ``absent`` (not detected at baseline either) or ``not_assessed``."""
+    for f in findings:
+        if f.kind == "fusion_loss":
+            if f.mechanism:
+                return "lost"
+            return "absent" if f.alteration == "fusion not detected" else "not_detected"
+    return status
+
+
+_KIND_ORDER = {"mutation": 0, "copy_number": 1, "fusion_loss": 2, "fusion": 3}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Resistance-relevant first (catalogued, passing), then by kind, gene and position."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            not (f.catalogue_id and f.passed_filters),
+            _KIND_ORDER.get(f.kind, 9),
+            f.gene,
+            f.pos or 0,
+            f.alteration,
+        ),
+    )
+
+
+def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -> list[str]:
+    """Sentences naming what this run could not assess, and why (``paths``: input file by role,
+    e.g. ``cnv``, ``fusions``, ``baseline_vcf``, ``bam``; a missing role was not given)."""
+    out = []
+    if not paths.get("cnv"):
+        out.append(
+            "Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
+            "was given (--cnv)."
+        )
+    if not paths.get("fusions") and not paths.get("bam"):
+        out.append(
+            "ALK fusion status not assessed: a fusion cannot be called lost without "
+            "fusion/SV input (--fusions)."
+        )
+    if not paths.get("baseline_vcf"):
+        out.append(
+            "Acquired versus pre-existing not assessed: no baseline (pre-treatment) sample "
+            "was given (--baseline-vcf)."
+        )
+    if not_translated:
+        out.append(
+            f"{not_translated} ALK variant(s) outside codons 1058-1388 were not translated: "
+            "pass --reference genome.fa (see the skipped table)."
+        )
+    for entry in catalogue.not_detectable_in_dna():
+        name = f"{entry.gene} {entry.alteration}".strip()
+        out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
+    read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
+    for entry in catalogue.entries.values():
+        if entry.detectable_in_dna and entry.gene and entry.gene not in read:
+            out.append(
+                f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
+                f"genes alkannot reads ({entry.summary})"
+            )
+    return out
 
 
 def mechanisms_found(findings: Iterable[Finding]) -> list[str]:

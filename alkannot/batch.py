@@ -168,13 +168,12 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
     sample_dir = outdir / row.sample
     error_file = sample_dir / f"{row.sample}.error.txt"
     try:
-        result = annotate_sample(
-            row.vcf,
-            **row.annotate_kwargs(),
+        thresholds = Thresholds(
             min_vaf=settings["min_vaf"],
             min_depth=settings["min_depth"],
             min_alt_reads=settings["min_alt_reads"],
         )
+        result = annotate_sample(row.request(thresholds))
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
         status, error = "annotated", None
@@ -209,6 +208,27 @@ def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:
         if error is not None:
             failed.append((row.sample, error))
     return failed
+
+
+def _chosen_rows(rows, only: Sequence[str], samplesheet) -> list:
+    """The sheet's rows after the vocabulary check, narrowed to ``only`` when given.
+
+    Raises
+    ------
+    ConfigError
+        A sample of ``only`` that the sheet does not have.
+    """
+    from alkannot.errors import ConfigError
+
+    check_vocabularies(rows, samplesheet)
+    if only:
+        unknown = sorted(set(only) - {r.sample for r in rows})
+        if unknown:
+            raise ConfigError(
+                f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet)
+            )
+        rows = [r for r in rows if r.sample in set(only)]
+    return rows
 
 
 def run_batch(
@@ -249,7 +269,6 @@ def run_batch(
     list of (str, str)
         The samples that failed and their one-line errors, in sheet order.
     """
-    from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
     from alkannot.errors import ConfigError
     from alkannot.io.samplesheet import read_samplesheet
     from alkannot.report.html import report_date as check_date
@@ -260,17 +279,9 @@ def run_batch(
         raise ConfigError(
             f"unknown report format(s) {', '.join(unknown_formats)}; use {', '.join(FORMATS)}"
         )
-    rows = read_samplesheet(samplesheet, base=base)
-    check_vocabularies(rows, samplesheet)
-    if only:
-        unknown = sorted(set(only) - {r.sample for r in rows})
-        if unknown:
-            raise ConfigError(
-                f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet)
-            )
-        rows = [r for r in rows if r.sample in set(only)]
-    min_vaf = DEFAULT_MIN_VAF if min_vaf is None else min_vaf
-    min_depth = DEFAULT_MIN_DEPTH if min_depth is None else min_depth
+    rows = _chosen_rows(read_samplesheet(samplesheet, base=base), only, samplesheet)
+    min_vaf = Thresholds().min_vaf if min_vaf is None else min_vaf
+    min_depth = Thresholds().min_depth if min_depth is None else min_depth
     settings = {
         r.sample: sample_settings(r, min_vaf, min_depth, report_date, formats, min_alt_reads)
         for r in rows
@@ -279,6 +290,11 @@ def run_batch(
     jobs = max(1, min(jobs, len(rows)))
     if jobs == 1:
         return _annotate_many(rows, outdir, settings)
+    return _annotate_in_workers(rows, outdir, settings, jobs)
+
+
+def _annotate_in_workers(rows, outdir: Path, settings: dict, jobs: int) -> list[tuple[str, str]]:
+    """Rows dealt round-robin to ``jobs`` worker processes; failures in sheet order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from alkannot.errors import ConfigError
+
+#: version of the per-sample JSON layout (alkannot/report/schema/sample_result.schema.json):
+#: written by :mod:`alkannot.report.json`, checked by :mod:`alkannot.io.results`
+SCHEMA_VERSION = "2.1.0"
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
@@ -266,14 +271,21 @@ class DrugCall:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """The support rules a finding must meet to drive a drug call (all configurable).
+    """The support rules a finding must meet to drive a drug call, and the read settings.
 
     ``min_vaf`` 2 % and ``min_depth`` 20 are common tissue-panel reporting limits;
     ``min_alt_reads`` 5 keeps one or two reads from driving a call; ``subclonal_fraction`` flags a
     variant whose cancer-cell fraction (2 x VAF / purity) is below 0.2; ``focal_max_bp``: a gain
     whose segment spans 10 Mb or more is broad (arm-level/polysomy), not focal amplification;
     ``min_fusion_purity``: below 20 % tumour content a fusion that is not detected is unconfirmed,
-    never "lost" (review 2.3 [47]).
+    never "lost" (review 2.3 [47]). Reads (``--bam``): reads below ``min_mapq`` and bases below
+    ``min_base_quality`` do not count; a site whose detection limit is above
+    ``max_detection_limit`` is not evaluable.
+
+    Raises
+    ------
+    ConfigError
+        A value out of range, with the command line's option name.
     """
 
     min_vaf: float = 0.02
@@ -282,10 +294,37 @@ class Thresholds:
     subclonal_fraction: float = 0.2
     focal_max_bp: int = 10_000_000
     min_fusion_purity: float = 0.2
+    min_mapq: int = 20
+    min_base_quality: int = 20
+    max_detection_limit: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_vaf <= 1.0:
+            raise ConfigError(f"--min-vaf must be between 0 and 1, not {self.min_vaf}")
+        for name in ("min_depth", "min_alt_reads", "min_mapq", "min_base_quality"):
+            if getattr(self, name) < 0:
+                option = "--" + name.replace("_", "-")
+                raise ConfigError(f"{option} must be >= 0, not {getattr(self, name)}")
+        if not 0.0 <= self.max_detection_limit <= 1.0:
+            raise ConfigError(
+                f"--max-detection-limit must be between 0 and 1, not {self.max_detection_limit}"
+            )
 
     def as_dict(self) -> dict[str, float]:
-        """Plain dict for reports."""
-        return {k: getattr(self, k) for k in self.__slots__}
+        """The support rules as a plain dict for reports (the read settings are reported with
+        the read evidence)."""
+        return {k: getattr(self, k) for k in SUPPORT_RULES}
+
+
+#: the fields of :class:`Thresholds` the reports list as the run's support rules
+SUPPORT_RULES = (
+    "min_vaf",
+    "min_depth",
+    "min_alt_reads",
+    "subclonal_fraction",
+    "focal_max_bp",
+    "min_fusion_purity",
+)
 
 
 @dataclass(frozen=True, slots=True)

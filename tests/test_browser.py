@@ -202,10 +202,19 @@ def test_first_screen_says_what_the_json_says(browser, reports, sample):
     page, events = _open(browser, path)
     shown = page.eval_on_selector_all("#next-options li", "els => els.map(e => e.dataset.drug)")
     assert shown == expected_next
+    # the options themselves, from the sources rather than from the result (truth.tsv and
+    # shared/literature/lin2017_table2_qualitative_coverage.tsv):
     if sample == "P01":
-        # P01 carries ALK G1202R only: lorlatinib is the supported option (Lin 2017 Table 2
-        # lists G1202R among the mutations lorlatinib targets), so it must lead the box
-        assert shown and shown[0] == "lorlatinib"
+        # ALK G1202R alone: of the approved drugs Lin 2017 Table 2 lists only lorlatinib as
+        # targeting G1202R (brigatinib "may be compromised", the others do not)
+        assert shown == ["lorlatinib"]
+    else:
+        # P04, ALK L1196M + ALK amplification after crizotinib: Table 2 lists L1196M as targeted
+        # by ceritinib, alectinib, brigatinib, lorlatinib and ensartinib, not by crizotinib
+        # (progressed on); ensartinib's L1196M evidence is preclinical only (review 5 [67],
+        # Table 2), the others have guideline or clinical statements: it ranks last
+        assert set(shown) == {"alectinib", "brigatinib", "ceritinib", "lorlatinib", "ensartinib"}
+        assert shown[-1] == "ensartinib" and "crizotinib" not in shown
     assert not set(shown) & outside  # no unknown/reduced/resistant drug among the options
     by_drug = {d["drug"]: d for d in data["drugs"]}
     for li in page.locator("#next-options li").all():

@@ -7,7 +7,6 @@ and from the bundled reference tables (gene spans, exon tables). Skipped when ``
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,10 @@ from alkannot.io.cnv import read_cnv
 from alkannot.io.fusions import read_fusions
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ALKANNOT_SHARED", ROOT.parent / "shared"))
+from tests.shared_data import SHARED, needs_shared  # noqa: E402
+
 WILD = SHARED / "wild"
-pytestmark = pytest.mark.skipif(not WILD.is_dir(), reason="shared/wild not available")
+pytestmark = needs_shared("wild")
 EX = ROOT / "resources" / "examples"
 VCF37 = EX / "GRCh37" / "P06.rebiopsy.vcf.gz"  # bundled GRCh37 example, for pairing
 VCF38 = EX / "GRCh38" / "P02.rebiopsy.vcf.gz"

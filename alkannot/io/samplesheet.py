@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.models import Thresholds
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
+from alkannot.request import (
+    SampleRequest,
+    check_specimen_type,
+    check_time_on_therapy,
+    parse_time_on_therapy,
+    sample_request,
+)
 
 #: columns naming input files (paths relative to the sheet's base)
 FILE_COLUMNS = (
@@ -81,9 +89,14 @@ class SampleRow:
     rna_bam: str | None = None
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
 
-    def annotate_kwargs(self) -> dict:
-        """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
-        return dict(
+    def request(self, thresholds: Thresholds | None = None) -> SampleRequest:
+        """The row as a :class:`~alkannot.request.SampleRequest` (its files must exist).
+
+        ``thresholds`` are the batch's support rules (default: the defaults); ``purity`` and
+        ``ploidy`` apply to both time points, as on the command line.
+        """
+        request = sample_request(
+            self.vcf,
             sample_name=self.sample,
             build=self.build,
             cnv=self.cnv,
@@ -104,6 +117,7 @@ class SampleRow:
             tumour_type=self.tumour_type,
             time_on_therapy=dict(self.time_on_therapy),
         )
+        return request if thresholds is None else replace(request, thresholds=thresholds)
 
 
 _BOOL = {
@@ -144,7 +158,39 @@ def read_samplesheet(
         if x.strip() and not x.startswith("#")
     ]
     reader = csv.DictReader([x for _, x in numbered], delimiter="\t")
-    cols = [c.strip() for c in (reader.fieldnames or [])]
+    _check_columns(path, [c.strip() for c in (reader.fieldnames or [])], numbered)
+    rows, seen = [], {}
+    for (n, _), raw in zip(numbered[1:], reader, strict=False):
+        rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        row = _Row(path, n, rec)
+        sample = _sample_id(row, seen)
+        values: dict = {"sample": sample, "line": n}
+        values |= _files(row, base, check_files)
+        values |= _clinical(row)
+        rows.append(SampleRow(**values))
+    if not rows:
+        raise ConfigError("the sample sheet has no samples", path=str(path))
+    return rows
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One data row being read: the sheet, its 1-based line and its cells by column."""
+
+    path: Path
+    n: int
+    rec: dict[str, str]
+
+    def error(self, message: str, col: str | None = None) -> ConfigError:
+        """The one-line error naming the sheet, the row, the column and the sample."""
+        record = f"row {self.n}" if col is None else self.where(col)
+        return ConfigError(message, path=str(self.path), record=record)
+
+    def where(self, col: str) -> str:
+        return f"row {self.n}, column {col} (sample {self.rec.get('sample', '')!r})"
+
+
+def _check_columns(path: Path, cols: list[str], numbered: list[tuple[int, str]]) -> None:
     header = f"row {numbered[0][0]} (header)" if numbered else "header"
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
@@ -160,95 +206,84 @@ def read_samplesheet(
             path=str(path),
             record=header,
         )
-    rows, seen = [], {}
-    for (n, _), raw in zip(numbered[1:], reader, strict=False):
-        rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
 
-        def where(col: str, n: int = n, rec: dict = rec) -> str:
-            return f"row {n}, column {col} (sample {rec.get('sample', '')!r})"
 
-        sample = rec.get("sample", "")
-        if not SAFE_SAMPLE.match(sample) or sample in RESERVED:
-            raise ConfigError(
-                f"sample id {sample!r} is not a safe file name (letters, digits, "
-                "'.', '_', '-'; no spaces or slashes; not " + ", ".join(RESERVED) + ")",
-                path=str(path),
-                record=where("sample"),
+def _sample_id(row: _Row, seen: dict[str, int]) -> str:
+    sample = row.rec.get("sample", "")
+    if not SAFE_SAMPLE.match(sample) or sample in RESERVED:
+        raise row.error(
+            f"sample id {sample!r} is not a safe file name (letters, digits, "
+            "'.', '_', '-'; no spaces or slashes; not " + ", ".join(RESERVED) + ")",
+            "sample",
+        )
+    if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
+        raise row.error(
+            f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
+            "its file names would exceed the file-name limit"
+        )
+    if sample in seen:
+        raise row.error(
+            f"sample {sample!r} appears twice (rows {seen[sample]} and {row.n})", "sample"
+        )
+    seen[sample] = row.n
+    return sample
+
+
+def _files(row: _Row, base: Path, check_files: bool) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for col in FILE_COLUMNS:
+        v = row.rec.get(col, "")
+        if not v:
+            values[col] = None
+            continue
+        p = Path(v) if Path(v).is_absolute() else base / v
+        if check_files and not p.is_file():
+            raise InputFileError(
+                f"{col} file {v} does not exist", path=str(row.path), record=row.where(col)
             )
-        if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
-            raise ConfigError(
-                f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
-                "its file names would exceed the file-name limit",
-                path=str(path),
-                record=f"row {n}",
-            )
-        if sample in seen:
-            raise ConfigError(
-                f"sample {sample!r} appears twice (rows {seen[sample]} and {n})",
-                path=str(path),
-                record=where("sample"),
-            )
-        seen[sample] = n
-        values: dict = {"sample": sample, "line": n}
-        for col in FILE_COLUMNS:
-            v = rec.get(col, "")
-            if not v:
-                values[col] = None
+        values[col] = str(p)
+    if not values["vcf"] and not values["bam"]:
+        raise row.error("the vcf column is empty (give a vcf, a bam, or both)", "vcf")
+    return values
+
+
+def _clinical(row: _Row) -> dict:
+    rec = row.rec
+    values: dict = {}
+    values["prior_therapy"] = tuple(
+        t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
+    )
+    progressed = rec.get("progressed_on", "")
+    values["progressed_on"] = (
+        tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
+        if progressed.strip()
+        else None
+    )
+    cns = rec.get("cns_metastases", "").lower()
+    if cns and cns not in _BOOL:
+        raise row.error(f"{cns!r} must be yes or no", "cns_metastases")
+    values["cns_metastases"] = _BOOL.get(cns) if cns else None
+    for col, low, high in (("purity", 0.0, 1.0), ("ploidy", 0.0, None)):
+        v = rec.get(col, "")
+        try:
+            x = float(v) if v else None
+        except ValueError:
+            x = float("nan")
+        if x is not None and not (x > low and (high is None or x <= high)):
+            bound = f"in ({low:g}, {high:g}]" if high is not None else f"> {low:g}"
+            raise row.error(f"{v!r} must be a number {bound}", col)
+        values[col] = x
+    values["build"] = rec.get("build") or None
+    values["specimen_type"] = rec.get("specimen_type") or None
+    values["tumour_type"] = rec.get("tumour_type") or None
+    for col in ("specimen_type", "time_on_therapy"):  # checked before any job
+        try:
+            times = parse_time_on_therapy(rec.get("time_on_therapy"))
+            check_specimen_type(values["specimen_type"])
+            check_time_on_therapy(times)
+        except ConfigError as exc:
+            if col == "specimen_type" and "specimen" not in str(exc):
                 continue
-            p = Path(v) if Path(v).is_absolute() else base / v
-            if check_files and not p.is_file():
-                raise InputFileError(
-                    f"{col} file {v} does not exist", path=str(path), record=where(col)
-                )
-            values[col] = str(p)
-        if not values["vcf"] and not values["bam"]:
-            raise ConfigError(
-                "the vcf column is empty (give a vcf, a bam, or both)",
-                path=str(path),
-                record=where("vcf"),
-            )
-        values["prior_therapy"] = tuple(
-            t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
-        )
-        progressed = rec.get("progressed_on", "")
-        values["progressed_on"] = (
-            tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
-            if progressed.strip()
-            else None
-        )
-        cns = rec.get("cns_metastases", "").lower()
-        if cns and cns not in _BOOL:
-            raise ConfigError(
-                f"{cns!r} must be yes or no", path=str(path), record=where("cns_metastases")
-            )
-        values["cns_metastases"] = _BOOL.get(cns) if cns else None
-        for col, low, high in (("purity", 0.0, 1.0), ("ploidy", 0.0, None)):
-            v = rec.get(col, "")
-            try:
-                x = float(v) if v else None
-            except ValueError:
-                x = float("nan")
-            if x is not None and not (x > low and (high is None or x <= high)):
-                bound = f"in ({low:g}, {high:g}]" if high is not None else f"> {low:g}"
-                raise ConfigError(
-                    f"{v!r} must be a number {bound}", path=str(path), record=where(col)
-                )
-            values[col] = x
-        values["build"] = rec.get("build") or None
-        from alkannot.api import clinical_context, parse_time_on_therapy
-
-        values["specimen_type"] = rec.get("specimen_type") or None
-        values["tumour_type"] = rec.get("tumour_type") or None
-        for col in ("specimen_type", "time_on_therapy"):  # checked before any job
-            try:
-                times = parse_time_on_therapy(rec.get("time_on_therapy"))
-                clinical_context(values["specimen_type"], None, times)
-            except ConfigError as exc:
-                if col == "specimen_type" and "specimen" not in str(exc):
-                    continue
-                raise ConfigError(str(exc), path=str(path), record=where(col)) from None
-        values["time_on_therapy"] = tuple(times.items())
-        rows.append(SampleRow(**values))
-    if not rows:
-        raise ConfigError("the sample sheet has no samples", path=str(path))
-    return rows
+            raise row.error(str(exc), col) from None
+    values["time_on_therapy"] = tuple(times.items())
+    return values

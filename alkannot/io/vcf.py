@@ -463,7 +463,7 @@ def _read(
 
 def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
     """The build from REF bases at known positions, for a header that names none."""
-    from alkannot.genome.build import build_from_bases, known_bases
+    from alkannot.genome.refbases import build_from_bases, known_bases
 
     wanted = {c for b in ("GRCh37", "GRCh38") for c, _ in known_bases(b)}
 

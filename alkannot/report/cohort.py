@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from alkannot.io.results import result_from_dict
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
     drives_calls,
@@ -24,7 +25,6 @@ from alkannot.report.firstscreen import (
     key_findings,
     support,
 )
-from alkannot.report.json import result_from_dict
 from alkannot.report.text import neutralise_bidi
 from alkannot.report.tsv import render
 from alkannot.report.xlsx import render_workbook
