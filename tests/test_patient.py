@@ -492,3 +492,24 @@ def test_a_copy_number_lane_follows_the_gene_from_gain_to_amplification():
     assert (lane.alteration, lane.catalogue_id) == ("amplification", "MET_AMP")
     assert [p.transition for p in lane.points] == ["first_seen", "increased"]
     assert [p.fold_change for p in lane.points] == [1.6, 6.0]
+
+
+def test_no_decision_over_a_result_of_another_catalogue(cohort, tmp_path):
+    # the stored calls name entries of the catalogue they were made with: another catalogue
+    # version is not decided again, and the page says why
+    import shutil
+
+    shutil.copytree(cohort["results"] / "PE1", tmp_path / "PE1")
+    path = tmp_path / "PE1" / "PE1.json"
+    data = json.loads(path.read_text())
+    data["catalogue_version"] = "0.0.1"
+    path.write_text(json.dumps(data))
+    sheet = write_sheet(tmp_path / "s.tsv", ["PE1"])
+    (t,) = build_patients(sheet, tmp_path, None, ["PE"])
+    assert t.decision is None and "not decided again" in t.decision_note
+    assert "catalogue 0.0.1" in t.decision_note and t.lanes
+    from alkannot.patient import write_patient_reports
+
+    paths = write_patient_reports(t, tmp_path / "out")
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(paths["json"].read_text()))
+    assert "not decided again" in paths["html"].read_text()
