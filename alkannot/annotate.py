@@ -11,7 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from alkannot.errors import BuildMismatchError
-from alkannot.genome.models import bypass_hotspots, gene_spans, hotspot_codons
+from alkannot.genome.models import (
+    ANNOTATION_GENES,
+    bypass_hotspots,
+    gene_spans,
+    hotspot_codons,
+)
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
 from alkannot.models import (
     Finding,
@@ -295,7 +300,9 @@ def annotate_bypass(
             significance="at a recurrent hotspot codon; allele not in the curated list, "
             "protein change not determined (no annotation)",
         )
-    entry = catalogue.match_mutation(gene, short)
+    entry = catalogue.match_mutation(gene, short) or loss_of_function_entry(
+        gene, consequence, catalogue
+    )
     check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
     return replace(
         _base_finding(v, gene, passed, notes),
@@ -312,6 +319,39 @@ def annotate_bypass(
         ),
         annotation_check=check,
         notes=notes + ((how,) if how else ()),
+    )
+
+
+#: Consequence words of a truncating change (VEP/SnpEff SO terms and MAF classifications).
+TRUNCATING = (
+    "stop_gained",
+    "nonsense",
+    "frameshift",
+    "frame_shift",
+    "splice_donor",
+    "splice_acceptor",
+)
+
+
+def annotation_gene(v: Variant) -> str | None:
+    """The gene of :data:`ANNOTATION_GENES` a variant's own annotation names (MAF rows), or None."""
+    return next((a.gene for a in v.annotations if a.gene in ANNOTATION_GENES), None)
+
+
+def loss_of_function_entry(gene: str, consequence: str, catalogue):
+    """The gene's "loss of function" entry (NF2, Recondo 2020) for a truncating change, or None.
+
+    Only truncating changes count: a missense change is not known to inactivate the gene.
+    """
+    if not any(w in consequence.lower() for w in TRUNCATING):
+        return None
+    return next(
+        (
+            e
+            for e in catalogue.entries.values()
+            if e.gene == gene and e.kind == "mutation" and e.alteration == "loss of function"
+        ),
+        None,
     )
 
 
@@ -332,7 +372,7 @@ def variant_findings(
     out = VariantAnnotation()
     th = thresholds or Thresholds()
     for v in variants:
-        gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1)
+        gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1) or annotation_gene(v)
         if gene is None:
             continue  # the reader returns only target-region records; a stray one is not ours
         passed, notes = _passes(v, th)
@@ -572,11 +612,14 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
     return out
 
 
-def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
-    """Findings for ALK fusions present in the sample (context, not resistance by themselves)."""
+def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding]:
+    """Findings for ALK fusions present in the sample (context, not resistance by themselves),
+    and for MET fusions (a bypass track when a catalogue entry names the partner)."""
     out = []
     for c in calls:
         if "ALK" not in (c.gene3, c.gene5):
+            if c.gene3 == "MET":
+                out.append(met_fusion_finding(c, catalogue))
             continue
         notes = [
             x
@@ -589,20 +632,48 @@ def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
             if x
         ]
         out.append(
-            Finding(
-                kind="fusion",
-                gene="ALK",
-                alteration=c.name,
-                chrom=c.chrom3,
-                pos=c.pos3,
-                filter=c.filter,
-                significance="ALK fusion detected",
-                notes=tuple(notes),
-                passed_filters=c.filter in (("PASS",), (".",), ()),
-                source="fusions",
-            )
+            _fusion_finding(c, "ALK", significance="ALK fusion detected", notes=tuple(notes))
         )
     return out
+
+
+def _fusion_finding(c: FusionCall, gene: str, **kw) -> Finding:
+    """A fusion finding of ``gene`` at the call's 3' breakpoint (PASS or unfiltered passes)."""
+    return Finding(
+        kind="fusion",
+        gene=gene,
+        alteration=c.name,
+        chrom=c.chrom3,
+        pos=c.pos3,
+        filter=c.filter,
+        passed_filters=c.filter in (("PASS",), (".",), ()),
+        source="fusions",
+        **kw,
+    )
+
+
+def met_fusion_finding(c: FusionCall, catalogue=None) -> Finding:
+    """A MET fusion: the catalogue's MET rearrangement entry when it names this partner (ST7-MET,
+    Dagogo-Jack 2020), otherwise an observation (no ALK-context source for that partner)."""
+    entry = None
+    if catalogue is not None:
+        entry = next(
+            (
+                e
+                for e in catalogue.entries_of_kind("rearrangement")
+                if e.gene == "MET" and f"({c.gene5}-MET)" in e.alteration
+            ),
+            None,
+        )
+    return _fusion_finding(
+        c,
+        "MET",
+        catalogue_id=entry.id if entry else "",
+        mechanism=entry.mechanism if entry else "",
+        significance="catalogued bypass-track alteration (MET fusion)"
+        if entry
+        else f"MET fusion with {c.gene5}: no ALK-context source for this partner; shown, not a call",
+    )
 
 
 #: The review's caution on fusion loss (section 2.3), quoted for the headline.
@@ -765,7 +836,12 @@ def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -
         out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
     read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
     for entry in catalogue.entries.values():
-        if entry.detectable_in_dna and entry.gene and entry.gene not in read:
+        if entry.detectable_in_dna and entry.gene in ANNOTATION_GENES:
+            out.append(
+                f"{entry.gene} {entry.alteration}: assessed only in MAF input (rows naming "
+                f"{entry.gene}); a VCF is not searched for {entry.gene} ({entry.summary})"
+            )
+        elif entry.detectable_in_dna and entry.gene and entry.gene not in read:
             out.append(
                 f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
                 f"genes alkannot reads ({entry.summary})"

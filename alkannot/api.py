@@ -33,7 +33,7 @@ from alkannot.annotate import (
 )
 from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import InputFileError
-from alkannot.models import InputFile, SampleMetadata, SampleResult, Thresholds
+from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
 from alkannot.request import SampleRequest, parse_time_on_therapy, sample_request
 from alkannot.timepoint import check_same_build, read_timepoint
@@ -41,6 +41,7 @@ from alkannot.timepoint import check_same_build, read_timepoint
 __all__ = [
     "OPTIONAL_FORMATS",
     "REPORT_FORMATS",
+    "CohortResult",
     "annotate_cohort",
     "annotate_sample",
     "parse_time_on_therapy",
@@ -170,6 +171,7 @@ def _assemble(request, sample, context, now, findings, cat) -> SampleResult:
     """The decision (mechanisms, drug matrix) and the result, without skipped, warnings,
     reads and inputs, which the caller adds."""
     from alkannot.drugs import build_drug_matrix
+    from alkannot.lines import board_context
 
     tp = request.rebiopsy
     metadata = SampleMetadata(
@@ -192,6 +194,7 @@ def _assemble(request, sample, context, now, findings, cat) -> SampleResult:
             "sample_name": request.sample_name or now.vcf_sample,
             **run_configuration(cat, now.build, request.options.catalogue is not None),
         },
+        board_context=board_context(findings, metadata, cat),
     )  # fmt: skip
 
 
@@ -216,6 +219,7 @@ def run_configuration(cat, build: str, local: bool) -> dict:
             "version": cat.version,
             "path": str(cat.path) if local else "bundled",
             "sha256": file_checksum(cat.path).sha256,
+            "changes": cat.change_log_text(),
         },
     }
 
@@ -225,7 +229,7 @@ def annotate_cohort(
     outdir: str | Path,
     report_date: str | None = None,
     patients: str | Path | None = None,
-) -> dict[str, Path]:
+) -> CohortResult:
     """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
 
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
@@ -233,11 +237,16 @@ def annotate_cohort(
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
     Every JSON is checked before anything is written. ``patients``: the folder of the patient
     timelines (``alkannot patient``), to group the samples by patient.
+
+    Returns
+    -------
+    CohortResult
+        The samples summarised (their results), the failed samples and the written paths.
     """
     from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
 
-    jsons, failures = [], []
+    jsons, failures, results = [], [], []
     for p in map(Path, sample_json_paths):
         if p.name.endswith(".run.json"):
             continue  # a batch run record (settings and status), not a sample result
@@ -252,9 +261,10 @@ def annotate_cohort(
             raise InputFileError(
                 "sample result JSON not found; annotate the sample first", path=str(p)
             )
-        read_result_json(p)
+        results.append(read_result_json(p))
         jsons.append(p)
     from alkannot.io.results import read_patient_index
 
     index = read_patient_index(patients) if patients else None
-    return write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
+    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
+    return CohortResult(results=results, failed=failures, paths=paths)

@@ -14,7 +14,7 @@ from alkannot.errors import ConfigError
 
 #: version of the per-sample JSON layout (alkannot/report/schema/sample_result.schema.json):
 #: written by :mod:`alkannot.report.json`, checked by :mod:`alkannot.io.results`
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
@@ -193,6 +193,12 @@ class Evidence:
     statement: str = ""  # the quoted sentence or the row's wording
     fusion_context: str = ""
     civic_level: str = ""  # CIViC's own A-E level, for CIViC items
+    doi: str = ""
+    pmc: str = ""
+    url: str = ""  # the publisher's or registry's page, when there is no PMID or DOI
+    locator: str = ""  # where in the source: table, figure, section
+    source_kind: str = ""  # "primary", "registry", "approval table" or "secondary"
+    source_row: str = ""  # the fact's id in resources/catalogue/sources_2026.tsv
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,9 +349,48 @@ class SampleMetadata:
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
 
 
+@dataclass(frozen=True, slots=True)
+class BoardNote:
+    """A sourced statement for the board that changes no call and no rank.
+
+    ``topic`` is ``line_of_therapy``, ``compound_class``, ``prognostic`` or ``histology``; ``title`` names the
+    setting or marker; each line of ``recommend`` and ``look_for`` ends with its citation.
+    """
+
+    topic: str
+    title: str
+    recommend: tuple[str, ...] = ()
+    look_for: tuple[str, ...] = ()
+    catalogue_id: str = ""
+
+
 @dataclass(slots=True)
 class SampleResult:
     """Everything known about one sample after annotation; the reports only render this."""
+
+    def __repr__(self) -> str:
+        # a result holds every finding, reason and skipped record: print what a person looks for
+        ranked = sorted((d for d in self.drugs if d.rank is not None), key=lambda d: d.rank)
+        options = [d.drug for d in ranked[:3]]
+        return (
+            f"SampleResult(sample={self.sample!r}, build={self.build!r}, "
+            f"mechanisms={self.mechanisms!r}, findings={len(self.findings)}, "
+            f"next_options={options!r}, skipped={len(self.skipped)}, "
+            f"warnings={len(self.warnings)})"
+        )
+
+    def findings_frame(self):
+        """The findings as a :class:`pandas.DataFrame`, one row per finding (pandas imported
+        here only)."""
+        from alkannot.frames import findings_frame
+
+        return findings_frame(self.findings, Finding)
+
+    def drugs_frame(self):
+        """The drug matrix as a :class:`pandas.DataFrame`, one row per drug, ranked first."""
+        from alkannot.frames import drugs_frame
+
+        return drugs_frame(self.drugs, DrugCall)
 
     sample: str
     build: str
@@ -365,6 +410,8 @@ class SampleResult:
     catalogue_version: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # thresholds used (min VAF, depth, CN)
     reads: ReadEvidence | None = None  # evidence from --bam / --rna-bam, when given
+    # line of therapy, prognostic context and histology notes (alkannot.lines): never a call
+    board_context: list[BoardNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,6 +480,39 @@ class ReadEvidence:
     baseline_fusion_status: str = "not_assessed"  # from --baseline-bam: present / absent
     compounds_rephased: bool = False  # compound findings were redone with the reads' phase
     files: dict[str, str] = field(default_factory=dict)  # role -> path
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """What :func:`annotate_cohort` summarised and wrote.
+
+    ``results`` are the samples' results (sorted by sample), ``failed`` the ``(sample, error)``
+    pairs of samples that could not be annotated, ``paths`` the written files by kind
+    (``cohort_tsv``, ``mechanisms_tsv``, ``cohort_xlsx``, ``index_html``, ``failed_tsv``, ...).
+    """
+
+    results: list[SampleResult]
+    failed: list[tuple[str, str]]
+    paths: dict[str, Any]  # pathlib.Path values
+
+    def __repr__(self) -> str:
+        return (
+            f"CohortResult(samples={len(self.results)}, failed={len(self.failed)}, "
+            f"index={str(self.paths.get('index_html', ''))!r})"
+        )
+
+    def __getitem__(self, kind: str) -> Any:
+        # the written paths by kind, as annotate_cohort returned them before this object
+        return self.paths[kind]
+
+    def frame(self):
+        """One row per annotated sample (the cohort table) as a :class:`pandas.DataFrame`."""
+        import csv
+
+        import pandas as pd
+
+        with open(self.paths["cohort_tsv"], encoding="utf-8", newline="") as fh:
+            return pd.DataFrame(list(csv.DictReader(fh, delimiter="\t")))
 
 
 # --- a patient over time (alkannot.patient builds these from stored sample results) -------------

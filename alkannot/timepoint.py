@@ -82,7 +82,7 @@ def read_timepoint(
     if tp.cnv:
         _read_copy_number(tp, out, thresholds, catalogue, table_sample, explicit)
     if tp.fusions:
-        _read_fusions(tp, out, table_sample, explicit)
+        _read_fusions(tp, out, table_sample, explicit, catalogue)
     return out, reference
 
 
@@ -145,7 +145,7 @@ def _read_copy_number(tp, out, thresholds, catalogue, table_sample, explicit) ->
     out.findings += copy_number_findings(out.copy_number, catalogue)
 
 
-def _read_fusions(tp, out, table_sample, explicit) -> None:
+def _read_fusions(tp, out, table_sample, explicit, catalogue=None) -> None:
     from alkannot.fusion import summarise_fusion_status, type_alk_fusion
     from alkannot.io.fusions import read_fusions
 
@@ -157,7 +157,7 @@ def _read_fusions(tp, out, table_sample, explicit) -> None:
     out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
     out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
     out.fusion_status = summarise_fusion_status(fd)
-    out.findings += fusion_findings(out.fusions)
+    out.findings += fusion_findings(out.fusions, catalogue)
 
 
 def check_same_build(now: TimePointData, base: TimePointData, path: str | None) -> None:

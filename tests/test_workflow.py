@@ -227,15 +227,20 @@ def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_
     dry = snakemake("-n", "--cores", "1", *config)
     assert planned(dry).get("annotate_1_of_1") == [str(out / s) for s in ("GOOD1", "BAD", "GOOD2")]
     res = snakemake("--cores", "1", *config)
-    assert res.returncode == 0, res.stderr[-3000:]
+    # the run ends non-zero after writing everything, and its last line names the failure
+    assert res.returncode == 1, res.stderr[-3000:]
+    assert "alkannot: 2 of 3 samples annotated; failed: BAD (" in res.stderr
     for s in ("GOOD1", "GOOD2"):
         assert "<td>2026-05-01</td>" in (out / s / f"{s}.html").read_text()
     assert sorted(p.name for p in (out / "BAD").iterdir() if not p.name.startswith(".")) == [
         "BAD.error.txt",
+        "BAD.log",
         "BAD.run.json",
     ]
     error = (out / "BAD" / "BAD.error.txt").read_text()
     assert str(bad) in error and "Traceback" not in error and len(error.splitlines()) == 1
+    # the sample's own log says the same (per-sample logs beside the chunk's log)
+    assert (out / "BAD" / "BAD.log").read_text() == f"BAD: failed: {error.strip()}\n"
     assert _rows(out / "cohort" / "failed.tsv") == [{"sample": "BAD", "error": error.strip()}]
     page = (out / "cohort" / "index.html").read_text()
     assert "could not be annotated" in page and "no VCF header" in page

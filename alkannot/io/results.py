@@ -15,6 +15,7 @@ from pathlib import Path
 from alkannot.errors import InputFileError, InputFormatError
 from alkannot.models import (
     SCHEMA_VERSION,
+    BoardNote,
     DrugCall,
     DrugReason,
     Evidence,
@@ -39,9 +40,17 @@ def _no_constants(name: str) -> None:
 
 
 @cache
-def _schema() -> dict:
+def _validator():
+    """One compiled validator for every result of a run (compiling it per file cost more than
+    annotating a sample); ``schema_version`` is checked apart, by major version."""
+    import jsonschema
+
     path = Path(__file__).resolve().parents[1] / "report" / "schema" / "sample_result.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"] = {**schema["properties"], "schema_version": {"type": "string"}}
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def read_result_json(path: str | Path):
@@ -82,10 +91,10 @@ def read_result_json(path: str | Path):
             " results: annotate the sample again with this version",
             path=str(p),
         )
-    schema = dict(_schema())
-    schema["properties"] = {**schema["properties"], "schema_version": {"type": "string"}}
     try:
-        jsonschema.validate(data, schema)
+        error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+        if error is not None:
+            raise error
         return result_from_dict(data)
     except RecursionError:
         raise InputFormatError(f"JSON nested too deeply; {what}", path=str(p)) from None
@@ -103,7 +112,14 @@ def _make(cls, data: dict):
     names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in data.items() if k in names}
     for k, v in kwargs.items():
-        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy", "progressed_on"):
+        if isinstance(v, list) and k in (
+            "filter",
+            "notes",
+            "prior_therapy",
+            "progressed_on",
+            "recommend",
+            "look_for",
+        ):
             kwargs[k] = tuple(v)
     return cls(**kwargs)
 
@@ -141,6 +157,7 @@ def result_from_dict(d: dict) -> SampleResult:
         catalogue_version=d.get("catalogue_version", ""),
         settings=dict(d.get("settings", {})),
         reads=_reads_from_dict(d.get("reads")),
+        board_context=[_make(BoardNote, b) for b in d.get("board_context", [])],
     )
 
 
