@@ -513,3 +513,16 @@ def test_no_decision_over_a_result_of_another_catalogue(cohort, tmp_path):
     paths = write_patient_reports(t, tmp_path / "out")
     jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(paths["json"].read_text()))
     assert "not decided again" in paths["html"].read_text()
+
+
+def test_a_sample_that_could_not_be_annotated_is_named_not_dropped(cohort, tmp_path):
+    import shutil
+
+    shutil.copytree(cohort["results"] / "PE1", tmp_path / "PE1")
+    (tmp_path / "PE0").mkdir()
+    (tmp_path / "PE0" / "PE0.error.txt").write_text("PE0.vcf: line 3: no VCF header\n")
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"{HEADER}\nPE0\tPE\t2022-06-01\ttissue\t\nPE1\tPE\t2023-04-04\ttissue\t\n")
+    (t,) = build_patients(sheet, tmp_path)
+    assert [s.sample for s in t.samples] == ["PE1"]
+    assert t.warnings == ["PE0 (2022-06-01) could not be annotated: PE0.vcf: line 3: no VCF header"]
