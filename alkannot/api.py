@@ -239,14 +239,18 @@ def run_configuration(cat, build: str, local: bool) -> dict:
 
 
 def annotate_cohort(
-    sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
+    sample_json_paths: Sequence[str | Path],
+    outdir: str | Path,
+    report_date: str | None = None,
+    patients: str | Path | None = None,
 ) -> CohortResult:
     """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
 
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
-    Every JSON is checked before anything is written.
+    Every JSON is checked before anything is written. ``patients``: the folder of the patient
+    timelines (``alkannot patient``), to group the samples by patient.
 
     Returns
     -------
@@ -273,5 +277,8 @@ def annotate_cohort(
             )
         results.append(read_result_json(p))
         jsons.append(p)
-    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures)
+    from alkannot.io.results import read_patient_index
+
+    index = read_patient_index(patients) if patients else None
+    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
     return CohortResult(results=results, failed=failures, paths=paths)

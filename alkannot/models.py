@@ -533,3 +533,86 @@ class CohortResult:
 
         with open(self.paths["cohort_tsv"], encoding="utf-8", newline="") as fh:
             return pd.DataFrame(list(csv.DictReader(fh, delimiter="\t")))
+
+
+# --- a patient over time (alkannot.patient builds these from stored sample results) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    """One alteration at one time point: its state, its value and how it changed.
+
+    ``state`` is ``detected``, ``not_detected`` (the sample assessed the data type; ``limit`` is
+    the detection limit where reads gave one) or ``not_assessed``. ``transition`` compares with
+    the earlier time points: ``first_seen`` (detected, nothing earlier assessed it), ``acquired``,
+    ``persistent``, ``increased``, ``decreased``, ``lost``, ``re-emerged``, ``not_detected`` (a
+    negative that is not a loss: plasma, tumour content not adequate or not given, limit above
+    the earlier VAF), or ``""``.
+    """
+
+    sample: str
+    date: str  # YYYY-MM-DD
+    specimen: str  # tissue, plasma, or "" when not given
+    state: str
+    vaf: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    limit: float | None = None
+    fold_change: float | None = None  # copy number: the gene's fold change over the ploidy
+    transition: str = ""
+    passed_filters: bool | None = None  # detected: met the support rules
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlterationLane:
+    """Every time point of one alteration seen at least once in a patient."""
+
+    key: str  # identity across samples: "mutation:chr2:29220765:C>T", "copy_number:MET", ...
+    kind: str  # mutation, copy_number, fusion
+    gene: str
+    alteration: str  # "G1202R", "amplification", "EML4::ALK", "G1202R+L1196M"
+    catalogue_id: str = ""
+    points: tuple[TimelinePoint, ...] = ()
+    emerged_from: tuple[str, ...] = ()  # a compound: its parts already detected before it
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSample:
+    """One sample of the patient, placed in time."""
+
+    sample: str
+    date: str
+    specimen: str
+    timepoint: str = ""
+    build: str = ""
+    assessed: tuple[str, ...] = ()  # data types: mutation, copy_number, fusion
+    purity: float | None = None
+    report: str = ""  # the sample's HTML report, relative to the patient page
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyPeriod:
+    """One period on one drug, with its time on drug."""
+
+    drug: str
+    start: str
+    stop: str = ""  # "" while ongoing
+    reason: str = ""  # progression, toxicity, "" while ongoing
+    days: int = 0  # to stop, or to the latest sample while ongoing
+    months: float = 0.0  # days / 30.4375
+
+
+@dataclass(slots=True)
+class PatientTimeline:
+    """A patient's samples, treatments, alteration lanes and the latest decision over history."""
+
+    patient: str
+    build: str
+    samples: list[PatientSample] = field(default_factory=list)
+    treatments: list[TherapyPeriod] = field(default_factory=list)
+    lanes: list[AlterationLane] = field(default_factory=list)
+    decision: SampleResult | None = None  # the latest sample decided again with the history
+    decision_basis: dict[str, Any] = field(default_factory=dict)  # baselines, therapy used
+    decision_note: str = ""  # why the decision was not re-run, when it was not
+    warnings: list[str] = field(default_factory=list)

@@ -25,6 +25,11 @@ _COMMANDS = {
         "cohort",
         "Summarise annotated samples into a cohort report.",
     ),
+    "patient": (
+        "alkannot.cli.patient",
+        "patient",
+        "Build each patient's timeline from its annotated samples.",
+    ),
     "catalogue": (
         "alkannot.cli.catalogue",
         "catalogue",

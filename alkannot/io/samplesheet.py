@@ -53,11 +53,15 @@ COLUMNS = (
     "specimen_type",
     "tumour_type",
     "time_on_therapy",
+    # the patient timeline (alkannot.io.timeline reads them; each sample is annotated on its own)
+    "patient",
+    "collection_date",
+    "timepoint",
 )
 REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: directories the workflow writes beside the sample directories
-RESERVED = ("cohort", "logs", "benchmarks")
+RESERVED = ("cohort", "logs", "benchmarks", "patients")
 
 
 @dataclass(frozen=True)
