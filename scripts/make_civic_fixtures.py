@@ -21,13 +21,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "fixtures" / "civic"
 #: CIViC's release header of ClinicalEvidenceSummaries.tsv, in order.
-HEADER = (
-    "molecular_profile molecular_profile_id disease doid phenotypes therapies "
-    "therapy_interaction_type evidence_type evidence_direction evidence_level significance "
-    "evidence_statement citation_id source_type asco_abstract_id citation nct_ids rating "
-    "evidence_status evidence_id variant_origin last_review_date evidence_civic_url "
-    "molecular_profile_civic_url is_flagged"
-).split()
+HEADER = [
+    "molecular_profile",
+    "molecular_profile_id",
+    "disease",
+    "doid",
+    "phenotypes",
+    "therapies",
+    "therapy_interaction_type",
+    "evidence_type",
+    "evidence_direction",
+    "evidence_level",
+    "significance",
+    "evidence_statement",
+    "citation_id",
+    "source_type",
+    "asco_abstract_id",
+    "citation",
+    "nct_ids",
+    "rating",
+    "evidence_status",
+    "evidence_id",
+    "variant_origin",
+    "last_review_date",
+    "evidence_civic_url",
+    "molecular_profile_civic_url",
+    "is_flagged",
+]
 _PLANTED_NOTE = "PLANTED TEST ITEM (tests/fixtures/civic): not a real CIViC evidence item."
 #: The planted changes of the "next release" (the tests expect exactly these).
 PLANTED = {
