@@ -41,20 +41,34 @@ def result_paths(paths: Sequence[str | Path]) -> list[Path]:
     return out
 
 
-def _check_outdir(outdir: Path, results: list[tuple[Path, object]]) -> None:
+def _check_outdir(outdir: Path, results: list[tuple[Path, str]]) -> None:
     seen: dict[str, Path] = {}
-    for path, r in results:
-        if r.sample in seen:
+    for path, sample in results:
+        if sample in seen:
             raise ConfigError(
-                f"sample {r.sample} is stored twice ({seen[r.sample]} and {path}); give each once"
+                f"sample {sample} is stored twice ({seen[sample]} and {path}); give each once"
             )
-        seen[r.sample] = path
-        target = (outdir / r.sample).resolve()
-        if path.resolve().parent == target:
+        seen[sample] = path
+        if path.resolve().parent == (outdir / sample).resolve():
             raise ConfigError(
-                f"-o {outdir} would write over the original report of {r.sample} ({path}); "
+                f"-o {outdir} would write over the original report of {sample} ({path}); "
                 "choose a new folder"
             )
+
+
+def _map(func, work: list, jobs: int) -> list:
+    """``func`` over ``work`` in order, in ``jobs`` processes when there is more than one item."""
+    if jobs <= 1 or len(work) <= 1:
+        return [func(w) for w in work]
+    with ProcessPoolExecutor(jobs) as pool:
+        return list(pool.map(func, work, chunksize=max(1, len(work) // (jobs * 4))))
+
+
+def _check_one(path: str) -> str:
+    """Read and validate one stored result; its sample id."""
+    from alkannot.io.results import read_result_json
+
+    return read_result_json(path).sample
 
 
 def reannotate(
@@ -77,23 +91,19 @@ def reannotate(
         an output folder that would overwrite an original.
     """
     from alkannot.catalogue import load_catalogue
-    from alkannot.io.results import read_result_json
     from alkannot.report.changes import write_reannotation
     from alkannot.report.sample import check_report_request
 
     check_report_request(formats, report_date)
     cat = load_catalogue(catalogue)
     files = result_paths(paths)
-    results = [(p, read_result_json(p)) for p in files]
+    # first pass: every stored result read and validated (in parallel) before anything is written
+    samples = _map(_check_one, [str(p) for p in files], jobs)
     out = Path(outdir)
-    _check_outdir(out, results)
+    _check_outdir(out, list(zip(files, samples, strict=True)))
     out.mkdir(parents=True, exist_ok=True)
-    work = [(str(p), r, str(cat.path), str(out), tuple(formats), report_date) for p, r in results]
-    if jobs > 1 and len(work) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            rows = list(pool.map(_one, work, chunksize=max(1, len(work) // (jobs * 4))))
-    else:
-        rows = [_one(w) for w in work]
+    work = [(str(p), str(cat.path), str(out), tuple(formats), report_date) for p in files]
+    rows = _map(_one, work, jobs)
     n = len(rows)
     first = sum(r["first_option_changed"] == "yes" for r in rows)
     calls = sum(bool(r["calls_changed"]) for r in rows)
@@ -107,11 +117,16 @@ def reannotate(
 
 def _one(job: tuple) -> dict:
     """Re-decide one stored result and write its reports (runs in a worker process)."""
+    import json
+
     from alkannot.catalogue import load_catalogue
+    from alkannot.io.results import result_from_dict
     from alkannot.redecide import decision_changes, redecide
     from alkannot.report.sample import write_sample_reports
 
-    path, result, cat_path, outdir, formats, report_date = job
+    path, cat_path, outdir, formats, report_date = job
+    # validated in the first pass; read again here rather than sent between processes
+    result = result_from_dict(json.loads(Path(path).read_bytes()))
     cat = load_catalogue(cat_path)
     new = redecide(result, cat, source=path)
     write_sample_reports(new, Path(outdir) / new.sample, formats, report_date)
