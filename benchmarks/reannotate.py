@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -80,6 +82,7 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", default=None)
+    ap.add_argument("--formats", default="tsv,json,html")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from alkannot.report.json import write_json
@@ -101,19 +104,23 @@ def main() -> None:
         if _answer(base[k]) != _answer(after[k]):
             expected.add(sample)
     out = work / "reannotated"
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "alkannot", "reannotate", *sorted(map(str, archive.iterdir())),
-         "--catalogue", new_cat, "-o", str(out), "--jobs", str(args.jobs)],
+         "--catalogue", new_cat, "-o", str(out), "--jobs", str(args.jobs), "--formats", args.formats],
         check=True,
     )  # fmt: skip
     seconds = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     with (out / "reannotation.tsv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     found = {r["sample"] for r in rows if r["calls_changed"] or r["ranked_old"] != r["ranked_new"]}
     ok = found == expected
     print(
-        f"reannotate: {args.samples} results, {args.jobs} jobs, {seconds:.1f} s; "
+        f"reannotate: {args.samples} results, {args.jobs} jobs, {args.formats}: {seconds:.1f} s "
+        f"(CPU {cpu:.1f} s, load {os.getloadavg()[0]:.1f}); "
         f"{len(found)} changed found, {len(expected)} expected from fresh annotation: "
         f"{'exact' if ok else 'MISMATCH'}"
     )
