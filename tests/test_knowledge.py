@@ -256,3 +256,15 @@ def test_reannotate_refuses_to_overwrite_an_original(stored):
     p01 = results["P01"][0]
     with pytest.raises(ConfigError, match="would write over the original"):
         reannotate([str(p01)], str(BUNDLED), p01.parent.parent)
+
+
+def test_every_report_names_the_catalogue_releases(stored):
+    # catalogue.yaml's own source_releases (CIViC 01-Aug-2024, sources_2026.tsv dated 2026-12-05)
+    results, _ = stored
+    path, result = results["P01"]
+    prov = result.settings["catalogue"]
+    assert prov["version"] == "3.0.0 (2026-12-05)"
+    assert prov["releases"].startswith("CIViC 01-Aug-2024; ")
+    html = path.with_suffix(".html").read_text(encoding="utf-8")
+    assert "built from CIViC 01-Aug-2024" in html
+    assert "Re-decided" not in html  # a first annotation is not a re-decision
