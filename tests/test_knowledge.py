@@ -126,6 +126,17 @@ def test_apply_then_diff_round_trips(base, tmp_path):
     c1156y = _entry(new, "ALK_C1156Y")["drugs"]["crizotinib"]["evidence"]
     item = next(ev for ev in c1156y if ev.get("civic_eid") == "EID1346")
     assert (item["civic_level"], item["level"]) == ("C", "case")
+    # Does Not Support -> unknown (README); beside the other sensitive items of L1196M /
+    # ceritinib the call stays sensitive and becomes conflicting (derived_call's rule)
+    ceritinib = _entry(new, "ALK_L1196M")["drugs"]["ceritinib"]
+    assert [ev["call"] for ev in ceritinib["evidence"] if ev.get("civic_eid") == "EID1341"] == [
+        "unknown"
+    ]
+    assert (ceritinib["call"], ceritinib["conflicting"]) == ("sensitive", True)
+    assert not any(
+        ev.get("civic_eid") == "EID1288" for de in _entry(new, "ALK_V1180L")["drugs"].values()
+        for ev in de["evidence"]
+    )  # fmt: skip
     compound = _entry(new, "ALK_F1174L+L1196M")
     assert compound["kind"] == "compound" and compound["parts"] == ["F1174L", "L1196M"]
     ev = compound["drugs"]["lorlatinib"]["evidence"][0]
