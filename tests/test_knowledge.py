@@ -279,3 +279,29 @@ def test_every_report_names_the_catalogue_releases(stored):
     html = path.with_suffix(".html").read_text(encoding="utf-8")
     assert "built from CIViC 01-Aug-2024" in html
     assert "Re-decided" not in html  # a first annotation is not a re-decision
+
+
+def test_a_new_compound_entry_reaches_a_stored_result(base, tmp_path, stored):
+    """F1174L and L1196M in one clone (equal VAFs): with the planted compound of the next
+    release (F1174L+L1196M, lorlatinib resistance) the re-decision finds the compound and calls
+    lorlatinib resistant; with the bundled catalogue each mutation keeps its own profile."""
+    from alkannot.models import Finding
+    from alkannot.redecide import redecide
+
+    new_path = tmp_path / "new.yaml"
+    import_civic(str(FIX / "01-Sep-2024"), None, None, str(new_path), "A Curator", "2026-12-06")
+    results, _ = stored
+    base_result = results["P02"][1]  # any stored sample: its findings are replaced below
+    muts = [
+        Finding("mutation", "ALK", alt, vaf=0.2, depth=300, alt_reads=60, catalogue_id=f"ALK_{alt}",
+                mechanism="on_target_mutation", significance="known resistance mutation")
+        for alt in ("F1174L", "L1196M")
+    ]  # fmt: skip
+    result = replace(base_result, findings=muts)
+    old = redecide(result, load_catalogue(BUNDLED))
+    new = redecide(result, load_catalogue(new_path))
+    assert "ALK_F1174L+L1196M" not in {f.catalogue_id for f in old.findings}
+    assert "ALK_F1174L+L1196M" in {f.catalogue_id for f in new.findings}
+    lorlatinib = next(d for d in new.drugs if d.drug == "lorlatinib")
+    assert lorlatinib.call == "resistant"
+    assert "ALK_F1174L+L1196M" in {r.catalogue_id for r in lorlatinib.reasons}
