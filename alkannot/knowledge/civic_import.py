@@ -80,7 +80,7 @@ class Proposal:
     base_data: dict  # the catalogue data before
 
 
-def civic_snapshot(data: dict) -> tuple[str, dict[str, dict]]:
+def civic_snapshot(data: dict, path: str = "catalogue") -> tuple[str, dict[str, dict]]:
     """The catalogue's CIViC release name and its items by EID.
 
     Raises
@@ -94,7 +94,7 @@ def civic_snapshot(data: dict) -> tuple[str, dict[str, dict]]:
     raise CatalogueError(
         "names no CIViC release it was built from (source_releases); import into a catalogue "
         "that records one, such as the bundled catalogue",
-        path=str(data.get("_path", "catalogue")),
+        path=path,
     )
 
 
@@ -142,7 +142,7 @@ def propose(data: dict, cat: Catalogue, release: CivicRelease) -> Proposal:
     release
         The new release (:func:`alkannot.io.civic.read_civic_release`).
     """
-    base_name, base = civic_snapshot(data)
+    base_name, base = civic_snapshot(data, str(cat.path))
     changes = compare(base, release, cat)
     new = copy.deepcopy(data)
     by_eid = {i.eid: i for i in release.items}
