@@ -32,7 +32,7 @@ from alkannot.annotate import (
     not_assessed,
     sort_findings,
 )
-from alkannot.checksums import BackgroundChecksums, file_checksum
+from alkannot.checksums import BackgroundChecksums
 from alkannot.errors import InputFileError
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
@@ -228,13 +228,7 @@ def run_configuration(cat, build: str, local: bool) -> dict:
     models = transcripts(build)
     return {
         "transcripts": {g: f"{t.name} ({t.ensembl})" for g, t in sorted(models.items())},
-        "catalogue": {
-            "name": cat.name,
-            "version": cat.version,
-            "path": str(cat.path) if local else "bundled",
-            "sha256": file_checksum(cat.path).sha256,
-            "changes": cat.change_log_text(),
-        },
+        "catalogue": cat.provenance(local),
     }
 
 

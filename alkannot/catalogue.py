@@ -200,6 +200,9 @@ class Catalogue:
         self.version = f"{data['version']} ({data['date']})"
         self.drugs = [_drug(d) for d in data["drugs"]]
         self.changes: tuple[dict, ...] = tuple(data.get("changes", ()))
+        self.date: str = data["date"]
+        self.source_releases: tuple[dict, ...] = tuple(data.get("source_releases", ()))
+        self.previous: dict | None = data.get("previous")
         self.drug_by_id = {d.id: d for d in self.drugs}
         for d in self.drugs:
             if d.status == "approved" and not d.approvals:
@@ -329,6 +332,26 @@ class Catalogue:
             f"{c['source']})"
             for c in self.changes
         )
+
+    def releases_text(self) -> str:
+        """The sources' releases this version was built from: ``CIViC 01-Aug-2024; ...``."""
+        return "; ".join(f"{s['source']} {s['release']}" for s in self.source_releases)
+
+    def provenance(self, local: bool) -> dict[str, str]:
+        """The catalogue's identity for a report: name, version and date, file and SHA-256, the
+        sources' releases, the previous version and the change log since it."""
+        from alkannot.checksums import file_checksum
+
+        prev = self.previous
+        return {
+            "name": self.name,
+            "version": self.version,
+            "path": str(self.path) if local else "bundled",
+            "sha256": file_checksum(self.path).sha256,
+            "releases": self.releases_text(),
+            "previous": f"{prev['version']} ({prev['date']})" if prev else "",
+            "changes": self.change_log_text(),
+        }
 
     def not_detectable_in_dna(self) -> list[Entry]:
         """Mechanisms that DNA sequencing cannot see (ligand-driven EGFR, IGF-1R activation)."""

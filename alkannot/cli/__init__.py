@@ -35,6 +35,11 @@ _COMMANDS = {
         "catalogue",
         "List, show, export or validate the catalogue.",
     ),
+    "reannotate": (
+        "alkannot.cli.reannotate",
+        "reannotate",
+        "Re-decide stored results with another catalogue version.",
+    ),
     "versions": (
         "alkannot.cli.versions",
         "versions",

@@ -20,6 +20,29 @@ HERE = Path(__file__).resolve().parent
 GOOD_VCF = "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"  # relative to the repository
 
 
+#: a catalogue whose curated call contradicts its only evidence item (valid against the schema)
+_CONTRADICTING = """name: contradicting
+version: 1.0.0
+date: '2026-01-01'
+drugs:
+- {id: crizotinib, drug_class: ALK inhibitor, alk_inhibitor: true, status: investigational}
+entries:
+- id: ALK_G1202R
+  gene: ALK
+  alteration: G1202R
+  kind: mutation
+  mechanism: on_target_mutation
+  summary: a test entry
+  detectable_in_dna: true
+  drugs:
+    crizotinib:
+      call: sensitive
+      conflicting: false
+      evidence:
+      - {call: resistant, source: review, citation: "Review [1], section 2", level: preclinical, statement: x}
+"""
+
+
 def main() -> None:
     files: dict[str, bytes] = {}
     manifest: list[tuple[str, ...]] = []
@@ -157,7 +180,18 @@ def main() -> None:
     add("alias_bomb.yaml", "catalogue", bomb, "error", "aliases expand")
     add("not_yaml.yaml", "catalogue", "entries: [unclosed\n  - {", "error", "YAML")
     add("deep.yaml", "catalogue", "a: " + "[" * 5000 + "]" * 5000 + "\n", "error", "YAML")
+    # knowledge (issue 27): a release of another layout (the shared slice's own columns), a
+    # result of an older schema, catalogues that fail validation (semantic, then schema)
+    add("civic_other_layout/01-Aug-2024-ClinicalEvidenceSummaries.tsv", "civic_release",
+        "evidence_id\tmolecular_profile\tevidence_level\n1\tALK G1202R\tD\n", "error",
+        "missing columns")  # fmt: skip
+    add("old_schema_result.json", "reannotate", '{"schema_version": "1.4.0", "sample": "X"}',
+        "error", "schema version 1.4.0")  # fmt: skip
+    add("contradicting_call.yaml", "reannotate_catalogue", _CONTRADICTING, "error", "contradicts")
+    add("no_entries.yaml", "catalogue_diff", "name: x\nversion: 1.0.0\ndate: '2026-01-01'\n"
+        "drugs: []\n", "error", "entries")  # fmt: skip
     for name, data in files.items():
+        (HERE / name).parent.mkdir(exist_ok=True)
         (HERE / name).write_bytes(data)
     lines = ["file\tkind\toutcome\tword\targs"] + ["\t".join(m) for m in manifest]
     (HERE / "manifest.tsv").write_text("\n".join(lines) + "\n")
