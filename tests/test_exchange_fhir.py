@@ -279,3 +279,16 @@ def test_specimen_says_tissue_or_plasma(example_batch):  # noqa: F811
         result.metadata = dataclasses.replace(result.metadata, specimen_type=kind)
         specimen = _select(fhir.build_bundle(result), "Specimen")[0]
         assert specimen["type"]["text"] == f"re-biopsy: {text}"
+
+
+def test_a_fusion_names_both_partners(bundles):
+    # P01's fusion table (resources/examples/GRCh38/P01.fusions.tsv) holds EML4-ALK
+    genes = [
+        {
+            c["valueCodeableConcept"]["text"]
+            for c in v["component"]
+            if c["code"]["coding"][0]["code"] == "48018-6"
+        }
+        for v in _select(bundles["P01"], "variant")
+    ]
+    assert {"EML4", "ALK"} in genes

@@ -97,8 +97,11 @@ def _gene(gene: str, genes: dict[str, str]) -> dict:
 
 def _variant_components(f: Finding, result: SampleResult, genes: dict[str, str]) -> list[dict]:
     code, name = _BUILD[result.build]
+    # a fusion studies both partners (EML4::ALK): each as a gene-studied component
+    partners = [g for g in f.alteration.split("::") if g != f.gene] if "::" in f.alteration else []
     comps = [
         _gene(f.gene, genes),
+        *(_gene(g, genes) for g in partners),
         _component(_loinc("62374-4"), valueCodeableConcept=_cc(name, LOINC, code, name)),
         _component(
             _loinc("48002-0"), valueCodeableConcept=_cc("Somatic", LOINC, "LA6684-0", "Somatic")
