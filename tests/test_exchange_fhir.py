@@ -292,3 +292,24 @@ def test_a_fusion_names_both_partners(bundles):
         for v in _select(bundles["P01"], "variant")
     ]
     assert {"EML4", "ALK"} in genes
+
+
+def test_region_studied_says_what_was_not_assessed(bundles, example_batch):  # noqa: F811
+    checked = 0
+    for sample in example_batch:
+        result = load(example_batch, sample, "json")
+        text = " ".join(
+            c.get("valueString", "")
+            for r in _select(bundles[sample], "region-studied")
+            for c in r["component"]
+        )
+        for s in result["not_assessed"]:
+            gene = s.split(" ")[0]
+            if gene in {"ALK", "EGFR", "KRAS", "MET", "KIT", "IGF1R"} and any(
+                gene == c["valueCodeableConcept"]["text"]
+                for r in _select(bundles[sample], "region-studied")
+                for c in r["component"][:1]
+            ):
+                assert f"not assessed: {s}" in text
+                checked += 1
+    assert checked  # e.g. "EGFR activation (ligand-driven): not visible in DNA sequencing"

@@ -202,6 +202,8 @@ def _assessed(gene: str, result: SampleResult) -> list[str]:
                 else ""
             )
             out.append(f"reads: {g.alteration} {g.status.replace('_', ' ')}{limit}")
+    # what could not be assessed is said, never left to read as "not detected"
+    out += [f"not assessed: {s}" for s in result.not_assessed if s.startswith(f"{gene} ")]
     return out
 
 
