@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 SYSTEM_PACKAGES := bcftools tabix chromium chromium-driver slurm-wlm slurmctld slurmd munge
 DEMO_OUT := results/demo
 
-.PHONY: demo test lint bench system-deps resources examples clean
+.PHONY: demo test lint bench bench-scale system-deps resources examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ test: $(TEST_STAMP) system-deps
 bench: $(TEST_STAMP) system-deps
 	$(BIN)/python -m compileall -q alkannot
 	$(BIN)/python benchmarks/run.py
+
+# Ten thousand panel samples: in-process batch vs the workflow locally and through SLURM (slow)
+bench-scale: $(TEST_STAMP) system-deps
+	$(BIN)/python benchmarks/scale.py
 
 resources:
 	$(PYTHON) scripts/build_genome_resources.py
