@@ -254,6 +254,21 @@ def test_cns_changes_ranking_and_wording_not_calls():
     assert by["crizotinib"].progressed_on and by["crizotinib"].rank is None
 
 
+def test_tied_options_go_by_name_never_by_the_catalogue_file_order():
+    # After crizotinib with no mechanism found, ceritinib, alectinib and brigatinib share the key
+    # of the documented rule: approved, guideline level (ESMO 2020 PMC9489045 Table 1 and the
+    # ASCO/Ontario guideline name all three after crizotinib), no CNS involvement. The rule then
+    # orders them by name, so reversing the catalogue's drug list must not change the order.
+    meta = SampleMetadata("s", prior_therapy=("crizotinib",), cns_metastases=False)
+    flipped = copy.copy(CAT)
+    flipped.drugs = list(reversed(CAT.drugs))
+    for cat in (CAT, flipped):
+        matrix = build_drug_matrix([], cat, meta)
+        tied = [d.drug for d in sorted(matrix, key=lambda d: d.rank or 99) if d.rank]
+        tied = [d for d in tied if d in ("alectinib", "brigatinib", "ceritinib")]
+        assert tied == ["alectinib", "brigatinib", "ceritinib"]
+
+
 def test_fusion_loss_entry_quotes_the_caution():
     e = CAT.match_fusion_loss()
     assert "difficult to prove" in e.drugs["crizotinib"].evidence[0].statement

@@ -1666,9 +1666,13 @@ def test_next_options_sentence_lists_ranked_drugs_only(tmp_path):
     )
     html = _html(res, tmp_path / "out")
     start = html.index('id="next-options"')
-    box = html[start : html.index("</div>", start)]
-    offered = re.findall(r'<li data-drug="([^"]+)"', box)
+    ranked = html[html.index("<ol>", start) : html.index("</ol>", start)]
+    offered = re.findall(r'<li data-drug="([^"]+)"', ranked)
     assert offered == ["lorlatinib"]
+    # chemotherapy keeps its positive call (guideline, Lee 2011) and stands under its own
+    # heading in the same box (issue 24), never among the ranked options
+    box = html[start : html.index('id="avoid"', start)]
+    assert "guideline: chemotherapy" in box
     for drug in ("crizotinib", "brigatinib", "HSP90 inhibitor", "TSR-011", "ceritinib"):
         assert drug not in offered, drug
 
@@ -1680,7 +1684,7 @@ def test_fusion_caution_in_the_summary_not_a_footnote(tmp_path):
     """
     res = annotate(tmp_path, G38, [], fusions=NO_ALK_FUSION, prior_therapy=["crizotinib"])
     html = _html(res, tmp_path / "out")
-    summary = html[html.index('id="first-screen"') : html.index("<h2>Findings</h2>")]
+    summary = html[html.index('id="first-screen"') : html.index('id="findings-section"')]
     assert _CAUTION in summary
 
 
