@@ -176,7 +176,7 @@ def chunk_mem_mb(threads):
 def all_outputs():
     """Every sample's directory and the cohort overview."""
     files = [f"{OUT}/{s}" for s in SAMPLES]
-    files.append(f"{OUT}/versions.tsv")
+    files.append(f"{OUT}/run_summary.txt")
     if config["cohort"]:
         files += [
             f"{OUT}/cohort/index.html",
@@ -192,3 +192,21 @@ def tool_versions():
     from alkannot.catalogue import load_catalogue
 
     return f"alkannot {__version__}, catalogue {load_catalogue().version}"
+
+
+def summary_inputs():
+    """What the closing summary waits for: every sample, the versions table and the cohort."""
+    files = [f"{OUT}/{s}" for s in SAMPLES] + [f"{OUT}/versions.tsv"]
+    if config["cohort"]:
+        files.append(f"{OUT}/cohort/index.html")
+    return files
+
+
+def close_run(summary_path, log_path):
+    """The closing line of the run on stderr (and in run_summary.txt); a failed sample fails
+    this last job, so the run ends non-zero, unless `fail_on_sample_error` is false."""
+    from alkannot.batch import workflow_closing
+
+    message = workflow_closing(config, summary_path, log_path)
+    if message:
+        raise WorkflowError(message)
