@@ -76,8 +76,8 @@ def setting_step(reasons: Iterable[_ReasonLike]) -> TraceStep | None:
 def combine_step(call: str, level: str, combined: Iterable[_ReasonLike], setting_only: bool):
     """Rule 2 (or 3) and rule 5: the combined call over ``combined`` and its level."""
     rule = (
-        "every counted finding is silent: the applicable treatment-setting statements give the "
-        "call, the worst of them (resistant > reduced > unknown > sensitive)"
+        "no counted finding: the applicable treatment-setting statements (population level) "
+        "give the call, the worst of them (resistant > reduced > unknown > sensitive)"
         if setting_only
         else "the worst counted call wins (resistant > reduced > unknown > sensitive)"
     )

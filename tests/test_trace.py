@@ -41,7 +41,7 @@ def _rederive(trace: list[dict]) -> tuple[str, str]:
             if not levels and call == "reduced":
                 levels = [i["level"] for i in items if i["call"] != "unknown" and i["level"]]
             level = min(levels, key=LEVELS.index) if levels else ""
-        if not level and combine[0]["rule"].startswith("every counted finding is silent"):
+        if not level and combine[0]["rule"].startswith("no counted finding"):
             # treatment-setting statements alone without a level of the call: their strongest
             level = min((i["level"] for i in items if i["level"]), key=LEVELS.index, default="")
     assert (combine[0]["call"], combine[0]["level"]) == (call, level)
