@@ -251,6 +251,23 @@ def test_treatment_naive_patient(tmp_path):
     assert not [d for d in res.drugs if d.call == "resistant"]
 
 
+def test_stated_treatment_naive_line_note_does_not_ask_for_a_history(tmp_path):
+    """``--prior-therapy none`` states a treatment-naive patient (README options table: `none`
+    for a stated treatment-naive patient): the first-line note (CROWN F01, approvals F02-F04) says the
+    history was stated, and does not ask for --prior-therapy; with no history at all it still
+    asks; with chemotherapy only it names what was given (no ALK inhibitor among it)."""
+    for d in "abc":
+        (tmp_path / d).mkdir()
+    (stated,) = notes(annotate(tmp_path / "a", G38, [], prior_therapy=["none"]), "line_of_therapy")
+    assert "stated treatment-naive" in stated.title and "give --prior-therapy" not in stated.title
+    (unknown,) = notes(annotate(tmp_path / "b", G38, []), "line_of_therapy")
+    assert "give --prior-therapy" in unknown.title and "stated" not in unknown.title
+    res = annotate(tmp_path / "c", G38, [], prior_therapy=["chemotherapy"])
+    (chemo,) = notes(res, "line_of_therapy")
+    assert "no ALK inhibitor among the prior therapies" in chemo.title
+    assert "give --prior-therapy" not in chemo.title
+
+
 def test_fusion_retained_nothing_found_tp53_rb1_lost(cat):
     """EML4-ALK retained, no mechanism, TP53 missense + RB1 nonsense: "consider histologic
     re-review" with its sources (Fujita 2016 PMID 26751586 F40: transformation with the fusion
