@@ -140,11 +140,14 @@ def test_plasma_series_where_met_amplification_emerges(cohort):
     assert float(rows[("MET amplification", "PB3")]["fold_change"]) == pytest.approx(
         2**2.6, rel=1e-3
     )
-    # G1202R 8/1000 in PB2: below the 2 % floor, shown; PB3's 600 wild-type fragments: not
-    # detected, and a plasma negative is never a loss
+    # G1202R 8/1000 in PB2 (plasma): 0.8 % with 8 alt fragments meets the plasma support rule
+    # (5 fragments and the 0.1 % detection limit, Lanman 2015; resources/catalogue/README.md
+    # "Specimen"), not the 2 %
+    # tissue floor, so it passes; PB3's 600 wild-type fragments: not detected, and a plasma
+    # negative is never a loss
     g = _states(rows, "ALK G1202R")
     assert g == [("not_detected", ""), ("detected", "acquired"), ("not_detected", "not_detected")]
-    assert rows[("ALK G1202R", "PB2")]["passed_filters"] == "no"
+    assert rows[("ALK G1202R", "PB2")]["passed_filters"] == "yes"
     assert "plasma" in rows[("ALK G1202R", "PB3")]["note"]
     # the limit is the reads' own: error 0.1 %, 600 fragments -> 5 alt fragments needed at
     # alpha 0.001 (P(X>=5 | 600, 0.001) = 0.0004); 95 % power to see 5 needs a mean near 9.2,
@@ -180,7 +183,10 @@ def test_plasma_fusion_negative_is_never_a_loss_in_the_decision(cohort):
     )
     (t,) = build_patients(sheet, cohort["results"], tr, ["PC"])
     loss = [f for f in t.decision.findings if f.kind == "fusion_loss"]
-    assert [f.alteration for f in loss] == ["fusion not detected (plasma)"]
+    # one rule with the single sample (issue 20 point 2: in plasma "fusion not detected" is never
+    # "lost" and carries the sourced agreement figure, Cui 2017: 13 of 24, 54.2 %)
+    assert [f.alteration for f in loss] == ["fusion not detected in plasma (does not rule out)"]
+    assert "54.2%" in loss[0].significance
     assert not loss[0].mechanism and "fusion_loss" not in t.decision.mechanisms
     assert t.decision.fusion_status == "not_detected"
 
@@ -526,3 +532,50 @@ def test_a_sample_that_could_not_be_annotated_is_named_not_dropped(cohort, tmp_p
     (t,) = build_patients(sheet, tmp_path)
     assert [s.sample for s in t.samples] == ["PE1"]
     assert t.warnings == ["PE0 (2022-06-01) could not be annotated: PE0.vcf: line 3: no VCF header"]
+
+
+def _fusion(filter_: tuple[str, ...] = ("PASS",)) -> Finding:
+    return Finding(
+        "fusion", "ALK", "EML4::ALK", chrom="chr2", pos=29223528, filter=filter_,
+        passed_filters=filter_ == ("PASS",), source="fusions",
+    )  # fmt: skip
+
+
+def _fusion_obs(sample, when, specimen, purity, findings, status):
+    from dataclasses import replace
+
+    from alkannot.patient.lanes import observe
+
+    obs = _obs(sample, when, specimen, purity, findings, inputs=("fusions",))
+    return observe(sample, when, specimen, replace(obs.result, fusion_status=status))
+
+
+@pytest.mark.parametrize(
+    ("specimen", "latest", "status", "expected"),
+    [
+        # tissue at 60 % tumour content, no ALK call: lost (the single-sample rule, EID4288)
+        ("tissue", [], "absent", "fusion lost"),
+        # the only ALK call failed its filter (VCF 4.2 FILTER: a failing call was still made):
+        # not evidence of absence, never lost
+        ("tissue", [_fusion(("LowQual",))], "absent", "fusion not detected (unconfirmed)"),
+        # plasma: never lost (issue 20 point 2, Cui 2017)
+        ("plasma", [], "absent", "fusion not detected in plasma (does not rule out)"),
+    ],
+)
+def test_fusion_not_detected_over_the_history_is_the_sample_rule(
+    specimen, latest, status, expected
+):
+    """The fusion baseline is the earliest sample that assessed it (S1, EML4::ALK passing); the
+    latest sample's "not detected" is decided by the same rule as a single sample
+    (``fusion_absent_finding``), so a filtered call or a plasma negative never becomes "lost"."""
+    from alkannot.catalogue import load_catalogue
+    from alkannot.patient.history import history_findings
+
+    obs = [
+        _fusion_obs("S1", "2020-01-01", "tissue", 0.5, [_fusion()], "present"),
+        _fusion_obs("S2", "2020-06-01", specimen, 0.6, latest, status),
+    ]
+    out = history_findings(obs[-1], obs[:-1], load_catalogue())
+    (loss,) = [f for f in out if f.kind == "fusion_loss"]
+    assert loss.alteration == expected
+    assert bool(loss.mechanism) == (expected == "fusion lost")
