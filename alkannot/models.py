@@ -601,6 +601,9 @@ class TherapyPeriod:
     reason: str = ""  # progression, toxicity, "" while ongoing
     days: int = 0  # to stop, or to the latest sample while ongoing
     months: float = 0.0  # days / 30.4375
+    #: an ALK inhibitor of the catalogue; other therapies (chemotherapy, immunotherapy) are shown
+    #: on the timeline with their time on drug and never enter the ALK-inhibitor history
+    alk_inhibitor: bool = True
 
 
 @dataclass(slots=True)

@@ -66,6 +66,15 @@ def load_results(
     return out, warnings
 
 
+def therapy_name(cat, name: str) -> str:
+    """A catalogue drug's id for its name or alias (``Alecensa`` -> ``alectinib``); any other
+    therapy (carboplatin, pemetrexed, pembrolizumab) keeps its name as written."""
+    try:
+        return cat.canonical_drug(name)
+    except ConfigError:
+        return name.strip()
+
+
 def check_dates(
     patient: str,
     samples: Sequence[TimelineSample],
@@ -173,13 +182,7 @@ def build_patient(
     if not entries:
         raise ConfigError(f"patient {patient} has no annotated sample")
     cat = load_catalogue(catalogue)
-    for t in treatments:  # drug names are the catalogue's, as in the sheet's prior_therapy
-        try:
-            cat.canonical_drug(t.drug)
-        except ConfigError as exc:
-            raise ConfigError(
-                str(exc), record=f"treatments row {t.row} (patient {patient})"
-            ) from None
+    treatments = [replace(t, drug=therapy_name(cat, t.drug)) for t in treatments]
     observed = [
         observe(
             s.sample,
@@ -189,7 +192,7 @@ def build_patient(
         )
         for s, r, _ in entries
     ]
-    periods = therapy_periods(treatments, entries[-1][0].collection_date)
+    periods = therapy_periods(treatments, entries[-1][0].collection_date, cat)
     decision, basis, note = decide_with_history(observed, periods, cat)
     return PatientTimeline(
         patient=patient,

@@ -153,8 +153,9 @@ def _passing_fusion(findings) -> bool:
     return any(f.kind == "fusion" and f.gene == "ALK" and f.passed_filters for f in findings)
 
 
-def therapy_periods(treatments, until: date) -> list[TherapyPeriod]:
-    """Each period with its time on drug (to its stop, or to ``until`` while ongoing)."""
+def therapy_periods(treatments, until: date, cat=None) -> list[TherapyPeriod]:
+    """Each period with its time on drug (to its stop, or to ``until`` while ongoing), marked
+    whether the drug is an ALK inhibitor of the catalogue ``cat`` (all are without one)."""
     out = []
     for t in sorted(treatments, key=lambda t: (t.start, t.row)):
         end = t.stop or until
@@ -167,22 +168,27 @@ def therapy_periods(treatments, until: date) -> list[TherapyPeriod]:
                 t.reason or "",
                 days,
                 round(days / 30.4375, 1),
+                cat is None or _is_alk_inhibitor(cat, t.drug),
             )
         )
     return out
 
 
+def _is_alk_inhibitor(cat, drug: str) -> bool:
+    found = cat.drug_by_id.get(drug)
+    return found is not None and found.alk_inhibitor
+
+
 def history_metadata(result: SampleResult, periods: list[TherapyPeriod], when: str, cat):
-    """The latest sample's metadata with the treatment history of the timeline."""
-    before = [p for p in periods if p.start < when]
-    prior = tuple(dict.fromkeys(cat.canonical_drug(p.drug) for p in before))
-    progressed = tuple(
-        dict.fromkeys(cat.canonical_drug(p.drug) for p in before if p.reason == "progression")
-    )
+    """The latest sample's metadata with the treatment history of the timeline: the catalogue's
+    drugs only (a therapy the catalogue does not name stays on the timeline, never in the
+    history the drug matrix reads)."""
+    before = [p for p in periods if p.start < when and p.drug in cat.drug_by_id]
+    prior = tuple(dict.fromkeys(p.drug for p in before))
+    progressed = tuple(dict.fromkeys(p.drug for p in before if p.reason == "progression"))
     months: dict[str, float] = {}
     for p in before:
-        d = cat.canonical_drug(p.drug)
-        months[d] = round(months.get(d, 0.0) + p.months, 1)
+        months[p.drug] = round(months.get(p.drug, 0.0) + p.months, 1)
     return replace(
         result.metadata, prior_therapy=prior, progressed_on=progressed, time_on_therapy=months
     )
