@@ -175,7 +175,8 @@ def _with_notes(
         )
     explains = explain_progression(dc, counted, catalogue)
     if explains.startswith("no:"):
-        note.insert(0, f"the findings do not explain progression on {dc.drug}")
+        part = _part_explains(dc, catalogue)
+        note.insert(0, f"the findings do not explain progression on {dc.drug}{part}")
     return replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains)
 
 
@@ -796,6 +797,27 @@ def evidence_tiers(dc: DrugCall, drug: Drug) -> tuple[str, str]:
     return tier_for(dc.call, dc.level, drug.status)
 
 
+def _part_explains(dc: DrugCall, catalogue: Catalogue) -> str:
+    """A part of a compound whose own sources call ``dc.drug`` reduced or resistant may explain an
+    earlier progression on it, though the compound is judged on its own (C1156Y on crizotinib,
+    then C1156Y+L1198F re-sensitised to crizotinib: Shaw 2016 NEJM); "" when none does."""
+    parts = [
+        r
+        for r in dc.reasons
+        if "superseded" in r.finding
+        and r.call in ("reduced", "resistant")
+        and r.catalogue_id in catalogue.entries
+        and catalogue.entries[r.catalogue_id].kind == "mutation"
+    ]
+    if not parts:
+        return ""
+    names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in parts))
+    return (
+        f" as a compound, though its part {names} alone is reported {parts[0].call} to {dc.drug} "
+        f"and may explain the earlier progression on {dc.drug}"
+    )
+
+
 def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> str:
     """Do the counted findings explain progression on ``dc.drug``? ``yes``/``no``/``unknown``.
 
@@ -832,7 +854,7 @@ def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalog
         names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in allele))
         return (
             f"no: the sources report {dc.drug} active against {names}; these findings do not "
-            f"explain progression on {dc.drug}: {look}"
+            f"explain progression on {dc.drug}{_part_explains(dc, catalogue)}: {look}"
         )
     undirected = [r.finding.split(" (")[0] for r in allele if r.call == "unknown" and r.evidence]
     if undirected:

@@ -311,6 +311,22 @@ def test_a_part_without_its_own_call_completes_the_compound_that_names_it(tmp_pa
     assert not [f for f in res.findings if f.consequence == "compound"]
 
 
+def test_a_compound_part_explains_the_earlier_progression(tmp_path):
+    """C1156Y + L1198F after crizotinib then lorlatinib (the bundled example P05). C1156Y was
+    found in a crizotinib-refractory patient (Choi 2010, CIViC EID236; review 2.1 [35]), so it
+    explains the progression on crizotinib; the compound C1156Y+L1198F re-sensitised the tumour
+    to crizotinib (Shaw 2016 NEJM, CIViC EID844). The compound does not explain it (issue 20
+    point 4, "no"), and the explanation and the first note name the part that may."""
+    records = [G38.alk_snv("C1156Y", alt_reads=60), G38.alk_snv("L1198F", alt_reads=57)]
+    res = annotate(tmp_path, G38, records, prior_therapy=["crizotinib", "lorlatinib"])
+    criz = drugs(res)["crizotinib"]
+    part = "its part ALK C1156Y alone is reported resistant to crizotinib"
+    assert criz.explains_progression.startswith("no:") and part in criz.explains_progression
+    assert criz.note.startswith("the findings do not explain progression on crizotinib as a")
+    assert part in criz.note.split(";")[0]
+    assert criz.call == "sensitive"  # EID844 reports activity after progression on it
+
+
 def test_fusion_retained_nothing_found_tp53_rb1_lost(cat):
     """EML4-ALK retained, no mechanism, TP53 missense + RB1 nonsense: "consider histologic
     re-review" with its sources (Fujita 2016 PMID 26751586 F40: transformation with the fusion
