@@ -517,25 +517,24 @@ def _compound_parts(findings: list[Finding], catalogue) -> list[Finding]:
 
 
 def _named_parts(findings: list[Finding], catalogue) -> list[Finding]:
-    """Passing ALK changes that a named compound entry lists as a part but whose own entry gives
-    no drug call (L1198H, D1203N: shown as variants of unknown significance alone). They may
-    complete a compound that names them (Mizuta 2021 I1171N+L1198H, Recondo 2020 L1196M+D1203N),
-    never the "G1202R + a second mutation" rule and never an unnamed pair."""
+    """Passing ALK variants without sourced calls of their own (so not mechanisms alone) that a
+    compound entry names as a part (F1174I, L1198H: Mizuta 2021 studied them only with I1171N).
+
+    They may complete the compounds that name them, never the "second mutation" wildcard.
+    """
     named = {
         p for e in catalogue.entries.values() if e.kind == "compound" for p in e.parts if p != "*"
     }
-    out = []
-    for f in findings:
-        if not (
-            f.kind == "mutation" and f.gene == "ALK" and f.alteration in named
-            and not f.catalogue_id and f.passed_filters and not f.subclonal
-            and f.baseline_status != "lost"
-        ):  # fmt: skip
-            continue
-        entry = catalogue.match_mutation("ALK", f.alteration)
-        if entry is not None and entry.kind == "mutation":
-            out.append(f)
-    return out
+    return [
+        f
+        for f in findings
+        if f.kind == "mutation"
+        and f.gene == "ALK"
+        and f.passed_filters
+        and not f.subclonal
+        and not f.catalogue_id
+        and f.alteration in named
+    ]
 
 
 def _wildcard_warnings(
@@ -611,16 +610,13 @@ def compound_findings(
     """
     phases = phases or {}
     parts = _compound_parts(findings, catalogue)
-    by_name = {f.alteration: f for f in parts}
+    by_name = {f.alteration: f for f in parts + _named_parts(findings, catalogue)}
     warnings = _wildcard_warnings(findings, by_name, catalogue)
-    by_name |= {f.alteration: f for f in _named_parts(findings, catalogue)}
     matched, out = [], []
     for entry in catalogue.match_compounds("ALK", list(by_name)):
         named = [p for p in entry.parts if p != "*"]
         members = [by_name[p] for p in named if p in by_name]
         if "*" in entry.parts:
-            if any(by_name[p] not in parts for p in named if p in by_name):
-                continue  # the general rule generalises from catalogued resistance mutations
             members += [f for f in parts if f.alteration not in named]
         if len(members) < 2:
             continue
