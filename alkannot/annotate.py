@@ -802,9 +802,13 @@ def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding
             )
             if x
         ]
-        out.append(
-            _fusion_finding(c, "ALK", significance="ALK fusion detected", notes=tuple(notes))
-        )
+        significance = "ALK fusion detected"
+        if not c.passed:
+            significance = (
+                f"ALK fusion called but failed the caller's filters (FILTER {';'.join(c.filter)}):"
+                " not confirmed, not evidence of absence"
+            )
+        out.append(_fusion_finding(c, "ALK", significance=significance, notes=tuple(notes)))
     return out
 
 
@@ -817,7 +821,7 @@ def _fusion_finding(c: FusionCall, gene: str, **kw) -> Finding:
         chrom=c.chrom3,
         pos=c.pos3,
         filter=c.filter,
-        passed_filters=c.filter in (("PASS",), (".",), ()),
+        passed_filters=c.passed,
         source="fusions",
         **kw,
     )

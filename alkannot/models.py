@@ -178,6 +178,11 @@ class FusionCall:
     note: str = ""
 
     @property
+    def passed(self) -> bool:
+        """True when the caller's FILTER is PASS or missing ('.'): a confirmed call."""
+        return self.filter in (("PASS",), (".",), ())
+
+    @property
     def name(self) -> str:
         """The fusion written the HGNC way: ``EML4::ALK``."""
         return f"{self.gene5 or '?'}::{self.gene3 or '?'}"

@@ -1090,6 +1090,8 @@ def test_a_filtered_fusion_call_is_not_a_fusion_loss(tmp_path):
     re-biopsy's only ALK call, after a fusion-positive tissue baseline at 60 % tumour content:
     the fusion is "not detected (unconfirmed)" naming the filtered call, never lost, never a
     mechanism; lorlatinib (EID4288 would make it resistant) keeps its call."""
+    from alkannot.report.firstscreen import not_seen
+
     for name, flt in (
         ("lowqual.bedpe", "LowQual"),
         ("sv.vcf", "MinSomaticScore"),
@@ -1102,6 +1104,12 @@ def test_a_filtered_fusion_call_is_not_a_fusion_loss(tmp_path):
         assert "not evidence of absence" in f.significance and not f.drives_calls, name
         assert "fusion_loss" not in res.mechanisms and res.fusion_status == "not_detected", name
         assert drugs(res)["lorlatinib"].call != "resistant", name
+        # the filtered call itself is shown as called and unconfirmed, never "detected", and the
+        # first screen's fusion row names it rather than saying no fusion was found
+        (call,) = [f for f in res.findings if f.kind == "fusion" and f.gene == "ALK"]
+        assert not call.passed_filters and "detected" not in call.significance, name
+        (row,) = [s for s in not_seen(res) if s.mechanism == "ALK fusion"]
+        assert "failed the caller's filters" in row.basis and flt in row.basis, name
 
 
 def test_a_filtered_fusion_call_beside_a_passing_one_is_present(tmp_path):

@@ -351,6 +351,15 @@ def not_seen(result: SampleResult) -> list[Seen]:
         "absent": "nor at baseline: check the assay",
         "not_assessed": "no fusion/SV input",
     }.get(status, "")
+    filtered = [c for c in result.fusions if "ALK" in (c.gene5, c.gene3) and not c.passed]
+    if status == "not_detected" and filtered:
+        # a called fusion that failed the caller's filters is not "no fusion found"
+        basis = (
+            "ALK fusion called but failed the caller's filters ("
+            + "; ".join(f"{c.name} FILTER {';'.join(c.filter)}" for c in filtered)
+            + "): not evidence of absence, not a loss"
+        )
+        short = "called, filtered: not a loss"
     rows.append(Seen("ALK fusion", fusion_state, basis, short))
     for gene in ("MET", "KIT"):
         label = f"{gene} amplification (bypass)"
