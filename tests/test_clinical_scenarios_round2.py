@@ -1123,3 +1123,19 @@ def test_a_filtered_fusion_call_beside_a_passing_one_is_present(tmp_path):
     from alkannot.io.fusions import read_fusions
 
     assert summarise_fusion_status(read_fusions(str(tmp_path / "f.bedpe"), "GRCh38")) == "present"
+
+
+def test_the_first_screen_reason_of_a_history_call_is_the_history(tmp_path):
+    """I1171T after alectinib: alectinib is resistant for two reasons, the treatment history (rule
+    4: progressed on it, level clinical, no tier) and I1171T's own sources (Katayama 2014, CIViC
+    EID1283; review 4 [60]). The call's level is the history's, so its one-line reason says the history first
+    (issue 20 point 3: the level shown comes from the reason that decides), then the finding that
+    agrees, with that finding's citation."""
+    from alkannot.report.firstscreen import reason_line
+
+    res = annotate(tmp_path, [G38.alk_snv("I1171T", alt_reads=66)], prior_therapy=["alectinib"])
+    alec = drugs(res)["alectinib"]
+    assert alec.basis == "history" and alec.level == "clinical" and not alec.amp_tier
+    line = reason_line(alec)
+    assert line["text"].startswith("treatment history: progressed on alectinib: resistant")
+    assert "ALK I1171T: resistant" in line["text"] and line["citation"]

@@ -75,12 +75,17 @@ def reason_line(d: DrugCall) -> dict[str, str]:
     if not reasons:
         return {"text": "no catalogued finding states a call", "citation": "", "pmid": ""}
     r = reasons[0]
+    text = f"{r.finding}: {r.call}"
+    history = [x for x in reasons if x.finding.startswith("treatment history")]
+    if getattr(d, "basis", "") == "history" and history:
+        # the history decides (its level is the call's): said first, a finding that agrees after
+        others = [x for x in reasons if x is not history[0] and x.evidence]
+        r = others[0] if others else history[0]
+        text = f"{history[0].finding}: {d.call}"
+        if others:
+            text += f" (and {r.finding}: {r.call})"
     ev = next((e for e in r.evidence if e.call == d.call), r.evidence[0] if r.evidence else None)
-    return {
-        "text": f"{r.finding}: {r.call}",
-        "citation": ev.citation if ev else "",
-        "pmid": ev.pmid if ev else "",
-    }
+    return {"text": text, "citation": ev.citation if ev else "", "pmid": ev.pmid if ev else ""}
 
 
 @dataclass
