@@ -31,6 +31,7 @@ from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.genome.codons import check_codon_reference
 from alkannot.genome.sequence import ReferenceSequence
+from alkannot.io.bounds import MONTHS, PLOIDY, PURITY, QUALITY, VAF, require_option
 from alkannot.models import (
     Finding,
     InputFile,
@@ -314,10 +315,11 @@ def annotate_sample(
     if min_alt_reads < 0:
         raise ConfigError(f"--min-alt-reads must be >= 0, not {min_alt_reads}")
     thresholds = Thresholds(min_vaf=min_vaf, min_depth=min_depth, min_alt_reads=min_alt_reads)
-    if purity is not None and not 0.0 < purity <= 1.0:
-        raise ConfigError(f"--purity must be in (0, 1], not {purity}")
-    if ploidy is not None and ploidy <= 0:
-        raise ConfigError(f"--ploidy must be > 0, not {ploidy}")
+    require_option(purity, PURITY, "--purity")
+    require_option(max_detection_limit, VAF, "--max-detection-limit")
+    require_option(min_mapq, QUALITY, "--min-mapq")
+    require_option(min_base_quality, QUALITY, "--min-base-quality")
+    require_option(ploidy, PLOIDY, "--ploidy")
     build = normalise_build(build) if build else None
     context = clinical_context(specimen_type, tumour_type, time_on_therapy)
     bam_sample = ""
@@ -536,8 +538,7 @@ def clinical_context(
             raise ConfigError(
                 f"--time-on-therapy for {drug}: months must be a number, not {value!r}"
             ) from None
-        if not months[str(drug).strip()] >= 0:
-            raise ConfigError(f"--time-on-therapy for {drug}: months must be >= 0, not {value!r}")
+        require_option(months[str(drug).strip()], MONTHS, f"--time-on-therapy for {drug}")
     return {
         "specimen_type": specimen,
         "tumour_type": (tumour_type or "").strip() or None,

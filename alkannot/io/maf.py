@@ -18,6 +18,7 @@ from alkannot.errors import BuildMismatchError, InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig, normalise_build
 from alkannot.genome.sequence import OutsideSliceError
 from alkannot.hgvs import normalise_protein_change, one_to_three
+from alkannot.io.bounds import READS, OutOfRange, parse_checked
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines
 from alkannot.io.vcf import Regions, VcfData
 from alkannot.models import ExternalAnnotation, SkippedRecord, Variant
@@ -61,9 +62,15 @@ def is_maf(path: str) -> bool:
 def _int(text: str) -> int | None:
     try:
         v = int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return v if v >= 0 else None
+
+
+def _count(row, get, name: str) -> int | None:
+    """A read count of the row (None when blank); :class:`OutOfRange` when impossible."""
+    v = parse_checked(get(row, name), READS, name)
+    return None if v is None else int(v)
 
 
 def read_maf(
@@ -141,7 +148,10 @@ def read_maf(
     target = regions(build)
     reference = ReferenceSequence(build, fasta)
     for n, row in mine:
-        _row(data, n, row, get, build, target, reference)
+        try:
+            _row(data, n, row, get, build, target, reference)
+        except OutOfRange as e:  # an impossible count: the row is not evidence
+            data.skipped.append(SkippedRecord(path, f"line {n}", str(e), "out_of_range"))
     data.variants.sort(key=lambda v: (v.chrom, v.pos, v.ref, v.alt))
     return data
 
@@ -171,8 +181,8 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
     if not any(start <= e and end >= s for s, e in spans):
         return
     data.records_examined += 1
-    alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
-    depth = _int(get(row, "t_depth"))
+    alt_reads, ref_reads = _count(row, get, "t_alt_count"), _count(row, get, "t_ref_count")
+    depth = _count(row, get, "t_depth")
     vaf = None
     if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
         vaf = alt_reads / (alt_reads + ref_reads)

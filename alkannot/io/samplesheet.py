@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alkannot.errors import ConfigError, InputFileError
+from alkannot.io.bounds import PLOIDY, PURITY
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 
 #: columns naming input files (paths relative to the sheet's base)
@@ -218,16 +219,15 @@ def read_samplesheet(
                 f"{cns!r} must be yes or no", path=str(path), record=where("cns_metastases")
             )
         values["cns_metastases"] = _BOOL.get(cns) if cns else None
-        for col, low, high in (("purity", 0.0, 1.0), ("ploidy", 0.0, None)):
+        for col, rng in (("purity", PURITY), ("ploidy", PLOIDY)):
             v = rec.get(col, "")
             try:
                 x = float(v) if v else None
             except ValueError:
                 x = float("nan")
-            if x is not None and not (x > low and (high is None or x <= high)):
-                bound = f"in ({low:g}, {high:g}]" if high is not None else f"> {low:g}"
+            if x is not None and rng.problem(x):
                 raise ConfigError(
-                    f"{v!r} must be a number {bound}", path=str(path), record=where(col)
+                    f"{v!r} must be a number in {rng.describe()}", path=str(path), record=where(col)
                 )
             values[col] = x
         values["build"] = rec.get("build") or None

@@ -27,6 +27,7 @@ from alkannot.genome.build import (
     normalise_build,
 )
 from alkannot.io.annotations import annotation_fields, parse_annotations
+from alkannot.io.bounds import OutOfRange
 from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
 from alkannot.models import SkippedRecord, Variant
 
@@ -636,7 +637,13 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
-        vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        try:
+            vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        except OutOfRange as e:
+            data.skipped.append(
+                SkippedRecord(data.path, f"{locus} {ref}>{alt}", str(e), "out_of_range")
+            )
+            continue
         anns = ()
         for f in ann_fields:
             value = rec.INFO.get(f.info_id) if f.info_id in info_text else None

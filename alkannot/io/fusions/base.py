@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import canonical_contig
 from alkannot.genome.models import gene_spans
+from alkannot.io.bounds import READS, OutOfRange, parse_checked
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines
 from alkannot.models import FusionCall, SkippedRecord
 
@@ -79,6 +79,22 @@ def locus(text: str, build: str) -> tuple[str, int | None]:
     if len(parts) < 2 or not parts[1].isdigit():
         return "", None
     return canonical_contig(parts[0], build), int(parts[1])
+
+
+def support(row: list[str], columns: list[int], header: list[str]) -> int:
+    """The row's supporting reads: the sum of its read-count columns (blank or ``.`` add 0).
+
+    Raises
+    ------
+    OutOfRange
+        A count that is negative, fractional, NaN or beyond :data:`~alkannot.io.bounds.READS`.
+    """
+    total = 0
+    for i in columns:
+        if i < len(row):
+            v = parse_checked(row[i].strip(), READS, header[i])
+            total += int(v) if v is not None else 0
+    return total
 
 
 def orient(gene5: str, gene3: str) -> bool | None:
@@ -163,10 +179,11 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
         partner = g3 if g5 == "ALK" else g5
         if partner in INTRAGENIC and within_alk(out, build, f"line {n}", c5, p5, c3, p3):
             continue
-        total = 0
-        for i in ireads:
-            with contextlib.suppress(ValueError, IndexError):
-                total += int(float(row[i]))
+        try:
+            total = support(row, ireads, header)
+        except OutOfRange as e:  # a negative/NaN count is not support: the row is skipped
+            out.skipped.append(SkippedRecord(path, f"line {n}", str(e), "out_of_range"))
+            continue
         out.calls.append(
             FusionCall(
                 g5,
