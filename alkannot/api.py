@@ -40,6 +40,7 @@ from alkannot.models import (
     SkippedRecord,
     Thresholds,
 )
+from alkannot.sample_identity import check_bam_sample, check_sample_name
 
 #: Defaults of the quality flags. Variants below them are reported, marked as not passing, and do
 #: not enter the drug matrix: 2% VAF and 20 reads are common reporting limits of tissue panels;
@@ -50,13 +51,19 @@ DEFAULT_MIN_ALT_READS = Thresholds().min_alt_reads
 REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
 #: Formats written only when asked for: ``pdf`` needs a Chromium browser on the machine.
 OPTIONAL_FORMATS = ("pdf",)
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_sample_id(name: str) -> str:
-    """Return a file-name-safe sample id (letters, digits, ``._-``; never hidden or empty)."""
-    cleaned = _SAFE_ID.sub("_", name).lstrip(".")
-    return cleaned or "sample"
+    """Return a file-name-safe sample id: letters, digits and ``._-~`` kept, every other byte
+    percent-encoded (``Müller`` -> ``M%C3%BCller``), a leading ``.`` too (never hidden).
+
+    The mapping is one-to-one, so two samples never share report files (replacing each unsafe
+    character by ``_`` made every non-ASCII name of one length the same file).
+    """
+    from urllib.parse import quote
+
+    cleaned = quote(name, safe="")
+    return ("%2E" + cleaned[1:] if cleaned.startswith(".") else cleaned) or "sample"
 
 
 def _require_file(path: str | Path | None, option: str) -> str | None:
@@ -85,6 +92,7 @@ class _Inputs:
     non_coding: int = 0
     build: str = ""
     vcf_sample: str = ""
+    vcf_normal: str = ""
     formats: dict[str, str] = field(default_factory=dict)
 
 
@@ -126,6 +134,7 @@ def _read_timepoint(
         else:
             data = read_vcf(vcf, regions, sample=vcf_sample, build=build)
         out.build, out.vcf_sample = data.build, data.sample
+        out.vcf_normal = data.normal_sample or ""
         out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
         out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
         out.variants_examined = data.records_examined
@@ -373,6 +382,7 @@ def annotate_sample(
         findings = now.findings
         skipped = list(now.skipped)
         warnings = list(now.warnings)
+        warnings += check_sample_name(sample_name, now.vcf_sample, now.vcf_normal, vcf)
         if paths["baseline_vcf"]:
             from alkannot.baseline import compare_with_baseline
 
@@ -418,11 +428,7 @@ def annotate_sample(
                 min_mapq=min_mapq, min_base_quality=min_base_quality,
                 max_detection_limit=max_detection_limit,
             )  # fmt: skip
-            if bam_sample and now.vcf_sample and bam_sample != now.vcf_sample:
-                warnings.append(
-                    f"the BAM's sample (@RG SM {bam_sample}) is not the VCF's tumour sample "
-                    f"({now.vcf_sample}): check that both files are from this re-biopsy"
-                )
+            warnings += check_bam_sample(bam_sample, now.vcf_sample, now.vcf_normal, bams["bam"])
             if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
                 warnings = [w for w in warnings if "not treated as the compound" not in w]
             warnings += [f"reads: {w}" for w in reads.warnings]

@@ -171,7 +171,9 @@ def test_batch_goes_on_after_an_unexpected_exception(tmp_path, monkeypatch):
     from alkannot.batch import run_batch
 
     sheet = tmp_path / "samples.tsv"
-    sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\nB\t{GOOD_VCF}\n")
+    other = tmp_path / "B.vcf.gz"  # a VCF belongs to one sheet row
+    other.write_bytes(GOOD_VCF.read_bytes())
+    sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\nB\t{other}\n")
     real = api.annotate_sample
 
     def flaky(vcf, **kw):

@@ -75,6 +75,34 @@ _TUMOUR_NAME = re.compile(r"tumou?r|[_\-.]t\d?$|\dt$|cfdna|rebiopsy|relapse|prim
 _NORMAL_NAME = re.compile(r"normal|[_\-.]n\d?$|\dn$|-match$|germline|blood|pbmc", re.I)
 
 
+def _declared_samples(header_lines: Sequence[str], path: str) -> dict[str, str]:
+    """``##tumor_sample``/``##normal_sample``, refused when they contradict each other.
+
+    Two different ``##tumor_sample`` lines (a merged or re-headed file) or a normal declared
+    as the tumour leave no single tumour column: reading "the last one" could annotate the
+    normal.
+    """
+    seen: dict[str, set[str]] = {"tumor_sample": set(), "normal_sample": set()}
+    for line in header_lines:
+        for key in seen:
+            if line.startswith(f"##{key}="):
+                seen[key].add(line.split("=", 1)[1].strip())
+    for key, values in seen.items():
+        if len(values) > 1:
+            raise SampleNotFoundError(
+                f"the header declares ##{key} {len(values)} times with different samples "
+                f"({', '.join(sorted(values))}); fix the header or pass --sample NAME",
+                path=path,
+            )
+    meta = {k: next(iter(v)) for k, v in seen.items() if v}
+    if meta.get("tumor_sample") and meta.get("tumor_sample") == meta.get("normal_sample"):
+        raise SampleNotFoundError(
+            f"##tumor_sample and ##normal_sample both name {meta['tumor_sample']}; fix the header",
+            path=path,
+        )
+    return meta
+
+
 def choose_tumour(
     samples: Sequence[str], header_lines: Sequence[str], requested: str | None, path: str
 ) -> tuple[str, str | None]:
@@ -85,11 +113,12 @@ def choose_tumour(
     SampleNotFoundError
         When ``requested`` is not in the file, or the tumour cannot be told apart.
     """
-    meta = {}
-    for line in header_lines:
-        for key in ("tumor_sample", "normal_sample"):
-            if line.startswith(f"##{key}="):
-                meta[key] = line.split("=", 1)[1].strip()
+    try:
+        meta = _declared_samples(header_lines, path)
+    except SampleNotFoundError:
+        if requested is None:
+            raise
+        meta = {}  # the user chose the column: the contradictory lines are not used
     normal = meta.get("normal_sample") if meta.get("normal_sample") in samples else None
     if requested is not None:
         if requested not in samples:

@@ -115,6 +115,23 @@ _BOOL = {
 }
 
 
+def _one_row_per_vcf(values: dict, vcfs: dict, path: Path, where: str) -> None:
+    """A re-biopsy VCF belongs to one sample: two rows sharing it would report one tumour twice
+    under two names (a baseline VCF may serve several re-biopsies of one patient)."""
+    if not values.get("vcf"):
+        return
+    key = str(Path(values["vcf"]).resolve())
+    if key in vcfs:
+        other, row = vcfs[key]
+        raise ConfigError(
+            f"the vcf of sample {values['sample']!r} is also the vcf of sample {other!r} "
+            f"(row {row}); each row needs its own re-biopsy VCF",
+            path=str(path),
+            record=where,
+        )
+    vcfs[key] = (values["sample"], values["line"])
+
+
 def read_samplesheet(
     path: str | Path, base: str | Path | None = None, check_files: bool = True
 ) -> list[SampleRow]:
@@ -150,6 +167,13 @@ def read_samplesheet(
             path=str(path),
             record=header,
         )
+    twice = sorted({c for c in cols if cols.count(c) > 1})
+    if twice:  # csv.DictReader would silently keep the last one
+        raise ConfigError(
+            f"column(s) {', '.join(twice)} appear more than once; keep one of each",
+            path=str(path),
+            record=header,
+        )
     unknown = [c for c in cols if c not in COLUMNS]
     if unknown:
         raise ConfigError(
@@ -157,7 +181,7 @@ def read_samplesheet(
             path=str(path),
             record=header,
         )
-    rows, seen = [], {}
+    rows, seen, vcfs = [], {}, {}
     for (n, _), raw in zip(numbered[1:], reader, strict=False):
         rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
 
@@ -179,13 +203,17 @@ def read_samplesheet(
                 path=str(path),
                 record=f"row {n}",
             )
-        if sample in seen:
+        # case-folded: P01 and p01 would share one folder on a case-insensitive file system
+        if sample.casefold() in seen:
+            first, row = seen[sample.casefold()]
             raise ConfigError(
-                f"sample {sample!r} appears twice (rows {seen[sample]} and {n})",
+                f"sample {sample!r} appears twice (rows {row} and {n}"
+                + (f", as {first!r}" if first != sample else "")
+                + "); sample ids name folders, so each must differ even ignoring case",
                 path=str(path),
                 record=where("sample"),
             )
-        seen[sample] = n
+        seen[sample.casefold()] = (sample, n)
         values: dict = {"sample": sample, "line": n}
         for col in FILE_COLUMNS:
             v = rec.get(col, "")
@@ -244,6 +272,7 @@ def read_samplesheet(
                     continue
                 raise ConfigError(str(exc), path=str(path), record=where(col)) from None
         values["time_on_therapy"] = tuple(times.items())
+        _one_row_per_vcf(values, vcfs, path, where("vcf"))
         rows.append(SampleRow(**values))
     if not rows:
         raise ConfigError("the sample sheet has no samples", path=str(path))

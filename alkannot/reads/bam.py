@@ -143,6 +143,13 @@ def open_alignments(
     for name in lengths:
         contigs.setdefault(canonical_contig(name, found), name)
     samples = {rg.get("SM", "") for rg in header.get("RG", [])} - {""}
+    if len(samples) > 1:  # SAM: SM names the sample; two samples' reads would be pooled
+        handle.close()
+        raise InputFormatError(
+            f"{label}'s read groups name {len(samples)} samples ({', '.join(sorted(samples))}); "
+            "give one sample's reads per file (samtools split, or samtools view -r)",
+            path=path,
+        )
     return Alignments(
         path=str(path),
         label=label,
