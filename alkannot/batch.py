@@ -17,6 +17,7 @@ from pathlib import Path
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import FILE_COLUMNS
 from alkannot.models import Thresholds
+from alkannot.outdir import SAMPLE_REPORT_SUFFIXES
 from alkannot.report.atomic import write_text
 
 FORMATS = ("tsv", "json", "html", "xlsx")
@@ -28,8 +29,6 @@ REPORT_SUFFIXES = {
     "xlsx": ("xlsx",),
 }
 INPUT_COLUMNS = FILE_COLUMNS  # the sheet's input files: their paths and times plan reruns
-#: written beside the tsv reports when the sample has read evidence (--bam)
-READ_SUFFIXES = ("reads.tsv", "phase.tsv")
 
 
 def sample_settings(
@@ -162,7 +161,17 @@ def is_current(outdir: str | Path, settings: dict) -> bool:
 
 
 def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
-    """Annotate one sample into ``outdir/{sample}/``; return the error line or ``None``."""
+    """Annotate one sample into ``outdir/{sample}/`` (owned for the run); the error or None."""
+    from alkannot.outdir import owned
+
+    try:
+        with owned(outdir / row.sample):
+            return _annotate_owned(row, outdir, settings)
+    except AlkannotError as exc:  # the folder is another run's: this sample is left untouched
+        return exc.one_line()
+
+
+def _annotate_owned(row, outdir: Path, settings: dict) -> str | None:
     from alkannot.api import annotate_sample, write_sample_reports
 
     sample_dir = outdir / row.sample
@@ -180,10 +189,7 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
         status, error = "annotated", None
     except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
         # reports of an earlier run must not stand beside the error: remove them
-        for f in FORMATS:
-            for s in REPORT_SUFFIXES[f]:
-                (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
-        for s in READ_SUFFIXES:
+        for s in SAMPLE_REPORT_SUFFIXES:
             (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
         if isinstance(exc, AlkannotError):
             error = exc.one_line()
@@ -201,14 +207,65 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
     return error
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) during a batch: what was finished, what failed, what did not run."""
+
+    def __init__(self, done: list[str], failed: list[tuple[str, str]], not_run: list[str]):
+        self.done, self.failed, self.not_run = done, failed, not_run
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """One line: the partial summary the CLI prints."""
+        rest = ", ".join(self.not_run[:10]) + (", ..." if len(self.not_run) > 10 else "")
+        return (
+            f"interrupted: {len(self.done)} sample(s) annotated, {len(self.failed)} failed, "
+            f"{len(self.not_run)} not run" + (f" ({rest})" if rest else "")
+        )
+
+
 def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:
     """Annotate rows one after the other; ``(sample, error)`` of those that failed."""
-    failed = []
-    for row in rows:
-        error = _annotate_one(row, outdir, settings[row.sample])
+    failed: list[tuple[str, str]] = []
+    done: list[str] = []
+    for i, row in enumerate(rows):
+        try:
+            error = _annotate_one(row, outdir, settings[row.sample])
+        except KeyboardInterrupt:  # the sample in progress left nothing (staged)
+            raise BatchInterrupted(done, failed, [r.sample for r in rows[i:]]) from None
         if error is not None:
             failed.append((row.sample, error))
+        else:
+            done.append(row.sample)
     return failed
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which lets them finish their sample, then stops."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _annotate_parallel(rows, outdir: Path, settings: dict, jobs: int) -> list[tuple[str, str]]:
+    """Annotate on ``jobs`` worker processes, one sample per task; failures in sheet order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the annotation uses threads, and a forked child may inherit a held lock
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+    futures = {r.sample: pool.submit(_annotate_one, r, outdir, settings[r.sample]) for r in rows}
+    try:
+        errors = {s: f.result() for s, f in futures.items()}
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)  # running samples finish, queued ones not
+        finished = {s: f for s, f in futures.items() if f.done() and not f.cancelled()}
+        failed = [(s, f.result()) for s, f in finished.items() if f.result() is not None]
+        done = [s for s, f in finished.items() if f.result() is None]
+        not_run = [r.sample for r in rows if r.sample not in finished]
+        raise BatchInterrupted(done, failed, not_run) from None
+    pool.shutdown()
+    return [(r.sample, errors[r.sample]) for r in rows if errors[r.sample] is not None]
 
 
 def run_batch(
@@ -242,7 +299,13 @@ def run_batch(
     report_date : str, optional
         Date printed on the HTML reports.
     jobs : int
-        Worker processes; samples are dealt out round-robin, each worker in sheet order.
+        Worker processes; each takes the next sample in sheet order.
+
+    Raises
+    ------
+    BatchInterrupted
+        On Ctrl-C/SIGTERM: samples in progress finish (or leave nothing), queued ones do not
+        start; it carries the partial summary.
 
     Returns
     -------
@@ -279,13 +342,4 @@ def run_batch(
     jobs = max(1, min(jobs, len(rows)))
     if jobs == 1:
         return _annotate_many(rows, outdir, settings)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    shares = [rows[i::jobs] for i in range(jobs)]
-    # spawn, not fork: the annotation uses threads, and a forked child may inherit a held lock
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_annotate_many, share, outdir, settings) for share in shares]
-        errors = dict(pair for f in futures for pair in f.result())
-    return [(r.sample, errors[r.sample]) for r in rows if r.sample in errors]
+    return _annotate_parallel(rows, outdir, settings, jobs)

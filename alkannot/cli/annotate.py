@@ -172,15 +172,18 @@ def annotate(
     of its NCBI_Build column. With --bam alone the reads are the caller.
     """
     from alkannot.api import annotate_sample, parse_time_on_therapy, write_sample_reports
-    from alkannot.outdir import check_outdir
+    from alkannot.outdir import check_outdir, owned
     from alkannot.report.html import report_date as check_date
 
     check_date(report_date)  # before the work, not after it
     check_outdir(outdir)
     months = parse_time_on_therapy(time_on_therapy)
-    result = annotate_sample(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
-    signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}
-    paths = write_sample_reports(result, outdir, formats, report_date, signoff=signoff, paper=paper)
+    with owned(outdir):  # the folder is this run's until its reports are in place
+        result = annotate_sample(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
+        signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}
+        paths = write_sample_reports(
+            result, outdir, formats, report_date, signoff=signoff, paper=paper
+        )
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"
     click.echo(
         f"{result.sample}: mechanisms: {mech}; {len(result.findings)} finding(s), "

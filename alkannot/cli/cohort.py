@@ -18,9 +18,10 @@ import click
 def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None:
     """Summarise per-sample results (JSON files or sample directories) into a cohort overview."""
     from alkannot.api import annotate_cohort
-    from alkannot.outdir import check_outdir
+    from alkannot.outdir import check_outdir, owned
 
     check_outdir(outdir)  # before any input is read
-    paths = annotate_cohort(list(jsons), outdir, report_date)
+    with owned(outdir):
+        paths = annotate_cohort(list(jsons), outdir, report_date)
     for kind in sorted(paths):
         click.echo(f"{kind}: {paths[kind]}")
