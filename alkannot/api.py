@@ -9,6 +9,7 @@ The CLI and the Snakemake rules call these functions and nothing else.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,17 +54,22 @@ REPORT_FORMATS = ("tsv", "json", "html", "xlsx")
 OPTIONAL_FORMATS = ("pdf",)
 
 
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def safe_sample_id(name: str) -> str:
-    """Return a file-name-safe sample id: letters, digits and ``._-~`` kept, every other byte
-    percent-encoded (``Müller`` -> ``M%C3%BCller``), a leading ``.`` too (never hidden).
+    """Return a file-name-safe sample id: a name of letters, digits and ``._-`` (not starting
+    with ``.``) is kept; any other has each run of other characters replaced by ``_`` and the
+    first 8 hex digits of its SHA-256 appended (``Müller`` -> ``M_ller-<hash>``).
 
-    The mapping is one-to-one, so two samples never share report files (replacing each unsafe
-    character by ``_`` made every non-ASCII name of one length the same file).
+    Distinct names so never share report files (replacing characters alone made every
+    non-ASCII name of one length the same file, a second patient overwriting the first).
     """
-    from urllib.parse import quote
-
-    cleaned = quote(name, safe="")
-    return ("%2E" + cleaned[1:] if cleaned.startswith(".") else cleaned) or "sample"
+    if _SAFE_ID.fullmatch(name) and not name.startswith("."):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{_UNSAFE.sub('_', name).lstrip('.') or 'sample'}-{digest}"
 
 
 def _require_file(path: str | Path | None, option: str) -> str | None:
@@ -753,14 +759,18 @@ def write_sample_reports(
 
 
 def annotate_cohort(
-    sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
+    sample_json_paths: Sequence[str | Path],
+    outdir: str | Path,
+    report_date: str | None = None,
+    warn=lambda message: None,
 ) -> dict[str, Path]:
     """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
 
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
-    Every JSON is checked before anything is written.
+    Every JSON is checked before anything is written. A sample given twice (by id, or by its
+    inputs' checksums) is counted once; ``warn`` receives a line naming each duplicate.
     """
     from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
@@ -782,4 +792,4 @@ def annotate_cohort(
             )
         read_result_json(p)
         jsons.append(p)
-    return write_cohort(jsons, Path(outdir), report_date, failures=failures)
+    return write_cohort(jsons, Path(outdir), report_date, failures=failures, warn=warn)

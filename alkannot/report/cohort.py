@@ -91,11 +91,45 @@ def _cells(r) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def unique_results(paths: list[Path], results: list) -> tuple[list[int], list[str]]:
+    """Which of ``results`` (read from ``paths``) to count, and a warning per duplicate.
+
+    A sample is its id and its inputs (the SHA-256 of each input in its record). The same id
+    twice with the same inputs is one sample given twice: counted once. The same id with other
+    inputs is a rerun: the result written last (file modification time) supersedes the other.
+    Another id with the very same inputs is the same tumour under two names: counted once,
+    under the first id.
+    """
+    keep: dict[str, int] = {}
+    by_inputs: dict[tuple, int] = {}
+    warnings = []
+    for i in sorted(range(len(results)), key=lambda i: (results[i].sample, str(paths[i]))):
+        r, inputs = results[i], tuple(sorted((x.role, x.sha256) for x in results[i].inputs))
+        if r.sample in keep:
+            j = keep[r.sample]
+            old = tuple(sorted((x.role, x.sha256) for x in results[j].inputs))
+            if old != inputs and paths[i].stat().st_mtime_ns > paths[j].stat().st_mtime_ns:
+                keep[r.sample], (i, j) = i, (j, i)
+            how = "the same inputs" if old == inputs else "other inputs; the newer one is used"
+            warnings.append(f"{r.sample} is given twice ({paths[j]} and {paths[i]}, {how})")
+        elif inputs and inputs in by_inputs:
+            first = results[by_inputs[inputs]].sample
+            warnings.append(
+                f"{r.sample} ({paths[i]}) has the very inputs of {first}: the same tumour "
+                f"under two ids, counted once as {first}"
+            )
+        else:
+            keep[r.sample] = i
+            by_inputs.setdefault(inputs, i)
+    return sorted(keep.values()), warnings
+
+
 def write_cohort(
     sample_jsons: list[Path],
     outdir: Path,
     date: str | None = None,
     failures: list[tuple[str, str]] | None = None,
+    warn=lambda message: None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
@@ -104,16 +138,18 @@ def write_cohort(
     (both tables and the drug-call counts, text cells only) and ``index.html``. ``date``
     (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
     ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
-    page and in ``failed.tsv``, and counted in no proportion.
+    page and in ``failed.tsv``, and counted in no proportion. A sample given twice is counted
+    once (:func:`unique_results`); ``warn`` receives a line naming each duplicate.
     """
     from alkannot.report.html import report_date
 
     report_date(date)  # a bad date fails before any file is written
     outdir = Path(outdir)
-    results = []
-    for p in sorted(sample_jsons, key=lambda p: p.name):
-        results.append((p, result_from_dict(json.loads(p.read_text(encoding="utf-8")))))
-    results.sort(key=lambda t: t[1].sample)
+    read = [result_from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sample_jsons]
+    chosen, duplicates = unique_results(list(sample_jsons), read)
+    for message in duplicates:
+        warn(message)
+    results = sorted(((sample_jsons[i], read[i]) for i in chosen), key=lambda t: t[1].sample)
     rows, cells = [], {}
     for p, r in results:
         blocks = drug_blocks(r.drugs)
