@@ -375,9 +375,9 @@ def validate_catalogue_data(data: object, path: str) -> None:
 def _read_yaml(path: str, raw: bytes | None = None) -> object:
     import yaml
 
-    from alkannot.io.yaml_limits import expanded_size
+    from alkannot.io.yaml_limits import expanded_size, unique_key_loader
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = unique_key_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
         if raw is None:
             raw = Path(path).read_bytes()
@@ -400,8 +400,10 @@ def _code_fingerprint() -> bytes:
     from importlib.util import find_spec
 
     from alkannot import __version__
+    from alkannot.io import yaml_limits
 
     parts = [__version__.encode(), Path(__file__).read_bytes()]
+    parts.append(Path(yaml_limits.__file__).read_bytes())  # the YAML loader's own rules
     parts.append(resource_path("catalogue", "catalogue.schema.json").read_bytes())
     for lib in ("yaml", "jsonschema"):  # an upgrade reinstalls their files: new mtime and size
         spec = find_spec(lib)
