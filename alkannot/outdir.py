@@ -28,7 +28,7 @@ from alkannot.errors import ConfigError
 #: Longest sample id: ``{sample}.findings.tsv`` must fit the 255-byte file-name limit of common
 #: file systems, with room for the staging prefix.
 MAX_SAMPLE_ID_BYTES = 200
-_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_SIGNALS = {signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])}
 
 
 def check_sample_id(sample: str) -> None:

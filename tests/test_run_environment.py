@@ -98,7 +98,7 @@ def _huge_header_vcf(path: Path, lines: int) -> None:
         fh.write("chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT:AD\t0/1:80,20\n")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_leaves_no_reports_and_no_temporary_files(tmp_path, sig):
     vcf = tmp_path / "slow.vcf"
     _huge_header_vcf(vcf, 600_000)  # a few seconds of work

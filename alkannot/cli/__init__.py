@@ -76,7 +76,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point (``alkannot``); SIGTERM ends it as cleanly as SIGINT.
+    """Console entry point (``alkannot``); SIGTERM and SIGHUP end it as cleanly as SIGINT.
 
     Standard output that cannot be written (a full disk, a closed pipe) ends the run with one
     line on standard error, never a traceback.
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     import sys
 
     signal.signal(signal.SIGTERM, _terminate)
+    if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session: cleaned up alike
+        signal.signal(signal.SIGHUP, _terminate)
     try:
         cli.main(args=argv, prog_name="alkannot")
     except OSError as exc:
