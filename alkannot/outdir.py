@@ -169,6 +169,8 @@ def _lock(fd: int, fcntl) -> bool:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.1)
+        except OSError:  # a file system without locks (some network mounts): run unlocked
+            return True
 
 
 def _recover_stages(out: Path) -> None:
