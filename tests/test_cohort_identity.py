@@ -63,6 +63,7 @@ def test_the_same_sample_given_twice_counts_once(tmp_path, p01):
     assert res.returncode == 0, res.stderr
     assert _of(rows) == {"1"}
     assert "P01 is given twice" in res.stderr and "the same inputs" in res.stderr
+    assert "P01 is given twice" in (tmp_path / "cohort" / "index.html").read_text()
 
 
 def test_a_rerun_supersedes_the_old_copy(tmp_path, p01):

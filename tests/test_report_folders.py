@@ -16,6 +16,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 P02 = ROOT / "resources" / "examples" / "GRCh38" / "P02.rebiopsy.vcf.gz"  # tumour column P02_T
 
@@ -119,7 +121,8 @@ def test_a_run_killed_during_the_move_is_finished_by_the_next_run(tmp_path):
     assert {(out / n).read_text() for n in _names(out)} == {"new\n"}
 
 
-def test_ctrl_c_in_a_parallel_batch_is_quiet_with_the_partial_summary(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_in_a_batch_is_quiet_with_the_partial_summary(tmp_path, jobs):
     rows = []
     for i in range(16):  # a VCF belongs to one row: copies
         vcf = tmp_path / f"S{i}.vcf.gz"
@@ -130,7 +133,7 @@ def test_ctrl_c_in_a_parallel_batch_is_quiet_with_the_partial_summary(tmp_path):
     sheet.write_text("sample\tvcf\n" + "\n".join(rows) + "\n")
     out = tmp_path / "out"
     p = subprocess.Popen(
-        [sys.executable, "-m", "alkannot", "batch", str(sheet), "-o", str(out), "-j", "2",
+        [sys.executable, "-m", "alkannot", "batch", str(sheet), "-o", str(out), "-j", jobs,
          "--formats", "json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip

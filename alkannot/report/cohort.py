@@ -224,7 +224,8 @@ def write_cohort(
             ]
         ),
     )
-    write_text(paths["index_html"], _html(rows, mech_rows, drug_rows, cells, date, failed_rows))
+    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, duplicates)
+    write_text(paths["index_html"], page)
     return paths
 
 
@@ -255,7 +256,9 @@ MECHANISM_COLUMNS = (
 DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
 
 
-def _html(rows, mech_rows, drug_rows, cells, date: str | None = None, failed_rows=()) -> str:
+def _html(
+    rows, mech_rows, drug_rows, cells, date: str | None = None, failed_rows=(), duplicates=()
+) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
 
     script, digest = script_and_hash()
@@ -316,6 +319,12 @@ def _html(rows, mech_rows, drug_rows, cells, date: str | None = None, failed_row
         if failed_rows
         else ""
     )
+    if duplicates:  # named on the page as well as on standard error
+        failed += (
+            "<h2>Given more than once: counted once</h2><ul id=duplicates>"
+            + "".join(f"<li>{e(d)}</li>" for d in duplicates)
+            + "</ul>"
+        )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
