@@ -7,13 +7,16 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SYSTEM_PACKAGES := bcftools tabix chromium chromium-driver slurm-wlm slurmctld slurmd munge
 DEMO_OUT := results/demo
+# axe-core (npm), injected into the report pages by the browser tests' accessibility checks
+AXE := tests/js/node_modules/axe-core/axe.min.js
 
 .PHONY: demo test lint bench system-deps resources examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	@# the workflow extra: Snakemake and what `snakemake --report` needs (the library needs neither)
+	$(BIN)/pip install --quiet -e ".[workflow]"
 	@# byte-compile once: with PYTHONDONTWRITEBYTECODE set, every run would recompile the package
 	$(BIN)/python -m compileall -q alkannot
 	@# validate the bundled catalogue now; its validated form is cached by content for later runs
@@ -22,6 +25,13 @@ $(STAMP): pyproject.toml
 
 $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	@command -v npm >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	npm ci --prefix tests/js --no-audit --no-fund --silent
 	touch $@
 
 # Debian packages the tests need (browser, SLURM, htslib tools). Installs only what is missing.
@@ -53,7 +63,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/snakefmt --check Snakefile workflow/Snakefile workflow/rules
 	$(BIN)/snakemake --lint --cores 1 --directory . >/dev/null
 
-test: $(TEST_STAMP) system-deps
+test: $(TEST_STAMP) system-deps $(AXE)
 	$(MAKE) lint
 	$(BIN)/pytest -q
 

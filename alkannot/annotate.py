@@ -11,7 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from alkannot.errors import BuildMismatchError
-from alkannot.genome.models import bypass_hotspots, gene_spans, hotspot_codons
+from alkannot.genome.models import (
+    ANNOTATION_GENES,
+    bypass_hotspots,
+    gene_spans,
+    hotspot_codons,
+)
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
 from alkannot.models import (
     Finding,
@@ -177,8 +182,8 @@ def _as_observation(f: Finding) -> Finding:
 
 
 def _annotation_check(v: Variant, gene: str, short: str) -> str:
+    from alkannot.consequence import choose_annotation
     from alkannot.hgvs import normalise_protein_change
-    from alkannot.io.annotations import choose_annotation
 
     ext = choose_annotation(v.annotations, gene) if v.annotations else None
     if ext is None:
@@ -250,8 +255,8 @@ def annotate_bypass(
     v: Variant, gene: str, build: str, catalogue, passed: bool, notes: tuple[str, ...]
 ) -> Finding | SkippedRecord:
     """Name a variant in a bypass-track gene: curated hotspot allele, else the VCF's annotation."""
+    from alkannot.consequence import choose_annotation
     from alkannot.hgvs import normalise_protein_change, one_to_three
-    from alkannot.io.annotations import choose_annotation
 
     short = hgvsp = hgvsc = consequence = how = ""
     for h in bypass_hotspots(build):
@@ -295,7 +300,9 @@ def annotate_bypass(
             significance="at a recurrent hotspot codon; allele not in the curated list, "
             "protein change not determined (no annotation)",
         )
-    entry = catalogue.match_mutation(gene, short)
+    entry = catalogue.match_mutation(gene, short) or loss_of_function_entry(
+        gene, consequence, catalogue
+    )
     check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
     return replace(
         _base_finding(v, gene, passed, notes),
@@ -312,6 +319,39 @@ def annotate_bypass(
         ),
         annotation_check=check,
         notes=notes + ((how,) if how else ()),
+    )
+
+
+#: Consequence words of a truncating change (VEP/SnpEff SO terms and MAF classifications).
+TRUNCATING = (
+    "stop_gained",
+    "nonsense",
+    "frameshift",
+    "frame_shift",
+    "splice_donor",
+    "splice_acceptor",
+)
+
+
+def annotation_gene(v: Variant) -> str | None:
+    """The gene of :data:`ANNOTATION_GENES` a variant's own annotation names (MAF rows), or None."""
+    return next((a.gene for a in v.annotations if a.gene in ANNOTATION_GENES), None)
+
+
+def loss_of_function_entry(gene: str, consequence: str, catalogue):
+    """The gene's "loss of function" entry (NF2, Recondo 2020) for a truncating change, or None.
+
+    Only truncating changes count: a missense change is not known to inactivate the gene.
+    """
+    if not any(w in consequence.lower() for w in TRUNCATING):
+        return None
+    return next(
+        (
+            e
+            for e in catalogue.entries.values()
+            if e.gene == gene and e.kind == "mutation" and e.alteration == "loss of function"
+        ),
+        None,
     )
 
 
@@ -332,7 +372,7 @@ def variant_findings(
     out = VariantAnnotation()
     th = thresholds or Thresholds()
     for v in variants:
-        gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1)
+        gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1) or annotation_gene(v)
         if gene is None:
             continue  # the reader returns only target-region records; a stray one is not ours
         passed, notes = _passes(v, th)
@@ -572,11 +612,14 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
     return out
 
 
-def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
-    """Findings for ALK fusions present in the sample (context, not resistance by themselves)."""
+def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding]:
+    """Findings for ALK fusions present in the sample (context, not resistance by themselves),
+    and for MET fusions (a bypass track when a catalogue entry names the partner)."""
     out = []
     for c in calls:
         if "ALK" not in (c.gene3, c.gene5):
+            if c.gene3 == "MET":
+                out.append(met_fusion_finding(c, catalogue))
             continue
         notes = [
             x
@@ -589,20 +632,48 @@ def fusion_findings(calls: Iterable[FusionCall]) -> list[Finding]:
             if x
         ]
         out.append(
-            Finding(
-                kind="fusion",
-                gene="ALK",
-                alteration=c.name,
-                chrom=c.chrom3,
-                pos=c.pos3,
-                filter=c.filter,
-                significance="ALK fusion detected",
-                notes=tuple(notes),
-                passed_filters=c.filter in (("PASS",), (".",), ()),
-                source="fusions",
-            )
+            _fusion_finding(c, "ALK", significance="ALK fusion detected", notes=tuple(notes))
         )
     return out
+
+
+def _fusion_finding(c: FusionCall, gene: str, **kw) -> Finding:
+    """A fusion finding of ``gene`` at the call's 3' breakpoint (PASS or unfiltered passes)."""
+    return Finding(
+        kind="fusion",
+        gene=gene,
+        alteration=c.name,
+        chrom=c.chrom3,
+        pos=c.pos3,
+        filter=c.filter,
+        passed_filters=c.filter in (("PASS",), (".",), ()),
+        source="fusions",
+        **kw,
+    )
+
+
+def met_fusion_finding(c: FusionCall, catalogue=None) -> Finding:
+    """A MET fusion: the catalogue's MET rearrangement entry when it names this partner (ST7-MET,
+    Dagogo-Jack 2020), otherwise an observation (no ALK-context source for that partner)."""
+    entry = None
+    if catalogue is not None:
+        entry = next(
+            (
+                e
+                for e in catalogue.entries_of_kind("rearrangement")
+                if e.gene == "MET" and f"({c.gene5}-MET)" in e.alteration
+            ),
+            None,
+        )
+    return _fusion_finding(
+        c,
+        "MET",
+        catalogue_id=entry.id if entry else "",
+        mechanism=entry.mechanism if entry else "",
+        significance="catalogued bypass-track alteration (MET fusion)"
+        if entry
+        else f"MET fusion with {c.gene5}: no ALK-context source for this partner; shown, not a call",
+    )
 
 
 #: The review's caution on fusion loss (section 2.3), quoted for the headline.
@@ -677,6 +748,105 @@ def fusion_absent_finding(
         source="fusions",
         passed_filters=lost,
     )
+
+
+def add_fusion_absence(
+    findings: list[Finding],
+    fusion_status: str,
+    catalogue,
+    baseline_status: str,
+    *,
+    purity: float | None,
+    thresholds: Thresholds,
+) -> tuple[list[Finding], list[str]]:
+    """The fusion was assessed and not detected (``fusion_status == "absent"``): add the
+    :func:`fusion_absent_finding` judged beside the kinase-domain mutations still present, and
+    a warning when the two contradict each other. Returns the findings and the new warnings."""
+    if fusion_status != "absent":
+        return findings, []
+    kd = [
+        f
+        for f in findings
+        if f.kind == "mutation"
+        and f.gene == "ALK"
+        and f.mechanism == "on_target_mutation"
+        and f.baseline_status != "lost"
+    ]
+    absent = fusion_absent_finding(
+        catalogue, baseline_status, purity=purity, thresholds=thresholds, kinase_domain_mutations=kd
+    )
+    warnings = [absent.significance] if "contradiction" in absent.alteration else []
+    return [*findings, absent], warnings
+
+
+def fusion_status_of(status: str, findings: list[Finding]) -> str:
+    """``present``, ``lost`` (confirmed), ``not_detected`` (unconfirmed or contradicted),
+    ``absent`` (not detected at baseline either) or ``not_assessed``."""
+    for f in findings:
+        if f.kind == "fusion_loss":
+            if f.mechanism:
+                return "lost"
+            return "absent" if f.alteration == "fusion not detected" else "not_detected"
+    return status
+
+
+_KIND_ORDER = {"mutation": 0, "copy_number": 1, "fusion_loss": 2, "fusion": 3}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Resistance-relevant first (catalogued, passing), then by kind, gene and position."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            not (f.catalogue_id and f.passed_filters),
+            _KIND_ORDER.get(f.kind, 9),
+            f.gene,
+            f.pos or 0,
+            f.alteration,
+        ),
+    )
+
+
+def not_assessed(catalogue, paths: dict[str, str | None], not_translated: int) -> list[str]:
+    """Sentences naming what this run could not assess, and why (``paths``: input file by role,
+    e.g. ``cnv``, ``fusions``, ``baseline_vcf``, ``bam``; a missing role was not given)."""
+    out = []
+    if not paths.get("cnv"):
+        out.append(
+            "Copy number (ALK, MET, KIT amplification) not assessed: no copy-number file "
+            "was given (--cnv)."
+        )
+    if not paths.get("fusions") and not paths.get("bam"):
+        out.append(
+            "ALK fusion status not assessed: a fusion cannot be called lost without "
+            "fusion/SV input (--fusions)."
+        )
+    if not paths.get("baseline_vcf"):
+        out.append(
+            "Acquired versus pre-existing not assessed: no baseline (pre-treatment) sample "
+            "was given (--baseline-vcf)."
+        )
+    if not_translated:
+        out.append(
+            f"{not_translated} ALK variant(s) outside codons 1058-1388 were not translated: "
+            "pass --reference genome.fa (see the skipped table)."
+        )
+    for entry in catalogue.not_detectable_in_dna():
+        name = f"{entry.gene} {entry.alteration}".strip()
+        out.append(f"{name}: not visible in DNA sequencing ({entry.summary})")
+    read = set(MUTATION_GENES) | set(COPY_NUMBER_GENES)
+    for entry in catalogue.entries.values():
+        if entry.detectable_in_dna and entry.gene in ANNOTATION_GENES:
+            out.append(
+                f"{entry.gene} {entry.alteration}: assessed only in MAF input (rows naming "
+                f"{entry.gene}); a VCF is not searched for {entry.gene} ({entry.summary})"
+            )
+        elif entry.detectable_in_dna and entry.gene and entry.gene not in read:
+            out.append(
+                f"{entry.gene} {entry.alteration}: not assessed, {entry.gene} is not among the "
+                f"genes alkannot reads ({entry.summary})"
+            )
+    return out
 
 
 def mechanisms_found(findings: Iterable[Finding]) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from alkannot.models import Finding
+from alkannot.models import Finding, SkippedRecord
 
 _INTRINSIC = "present before treatment: intrinsic rather than acquired resistance (review 2.6 [32])"
 #: Finding kinds by the baseline input that assesses them.
@@ -93,3 +93,31 @@ def compare_with_baseline(
                 )
             )
     return out
+
+
+def compare_timepoints(
+    now, base, assessed: Iterable[str]
+) -> tuple[list[Finding], list[SkippedRecord], list[str]]:
+    """The baseline stage: the re-biopsy's findings compared with the baseline's.
+
+    ``now`` and ``base`` are the time points' parsed inputs (:class:`alkannot.timepoint.
+    TimePointData`); ``assessed`` the data types both time points assessed (see
+    :func:`compare_with_baseline`). Returns the findings with their baseline status, the
+    baseline's skipped records (their source prefixed ``baseline``) and its warnings.
+    """
+    skipped = [
+        SkippedRecord(f"baseline {s.source}", s.record, s.reason, s.category, s.vaf, s.depth)
+        for s in base.skipped
+    ]
+    return compare_with_baseline(now.findings, base.findings, assessed), skipped, base.warnings
+
+
+def assessed_at_both(now_files: dict, base_files: dict) -> set[str]:
+    """The data types compared: mutations always (both time points have variant calls), copy
+    number and fusions only when both time points have that file."""
+    assessed = {"mutation"}
+    if now_files.get("cnv") and base_files.get("cnv"):
+        assessed.add("copy_number")
+    if now_files.get("fusions") and base_files.get("fusions"):
+        assessed.add("fusion")
+    return assessed

@@ -135,11 +135,55 @@ def read_run_record(outdir: str | Path, sample: str) -> dict | None:
         return None
 
 
+def input_fingerprints(inputs: dict[str, str]) -> dict[str, dict]:
+    """What each input was when it was read: size, modification time and content checksum.
+
+    The checksum is the one the reports' provenance uses (:func:`alkannot.checksums.input_checksum`:
+    an indexed file by its head, index and size; any other file whole).
+    """
+    from alkannot.checksums import input_checksum
+
+    prints = {}
+    for role, path in sorted(inputs.items()):
+        st = os.stat(path)
+        prints[role] = {
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "sha256": input_checksum(path, role).sha256,
+        }
+    return prints
+
+
+def inputs_unchanged(inputs: dict[str, str], recorded: dict[str, dict]) -> bool:
+    """Whether every input still has the content recorded, whatever its timestamp.
+
+    A file whose size and modification time are the recorded ones is taken as unchanged without
+    reading it; any other is hashed, so a file replaced by an older copy (``rsync -a``, ``cp -p``)
+    is seen, and one only touched is not.
+    """
+    if sorted(inputs) != sorted(recorded):
+        return False
+    from alkannot.checksums import input_checksum
+
+    for role, path in inputs.items():
+        try:
+            st = os.stat(path)
+            seen = recorded[role]
+            if (st.st_size, st.st_mtime_ns) == (seen["size"], seen["mtime_ns"]):
+                continue
+            if input_checksum(path, role).sha256 != seen["sha256"]:
+                return False
+        except (OSError, KeyError, TypeError):
+            return False
+    return True
+
+
 def is_current(outdir: str | Path, settings: dict) -> bool:
     """Whether a sample's outputs in ``outdir`` were made with ``settings`` from today's inputs.
 
     Current means: a run record with equal settings, every file its status promises (the reports,
-    or the error record), and no input file modified after the record was written.
+    or the error record), and input files with the content recorded when they were read (checked
+    by content, not by timestamp: see :func:`inputs_unchanged`).
     """
     sample = settings["sample"]
     record_path = run_record_path(outdir, sample)
@@ -153,11 +197,7 @@ def is_current(outdir: str | Path, settings: dict) -> bool:
         names = [f"{sample}.error.txt"]
     if not all((sample_dir / n).is_file() for n in names):
         return False
-    written = record_path.stat().st_mtime
-    try:
-        return all(os.stat(p).st_mtime <= written for p in settings["inputs"].values())
-    except OSError:
-        return False
+    return inputs_unchanged(settings["inputs"], record.get("input_checksums") or {})
 
 
 def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
@@ -177,16 +217,20 @@ def _annotate_owned(row, outdir: Path, settings: dict) -> str | None:
     sample_dir = outdir / row.sample
     error_file = sample_dir / f"{row.sample}.error.txt"
     try:
-        result = annotate_sample(
-            row.vcf,
-            **row.annotate_kwargs(),
+        # before reading: a file replaced during the run is then seen as changed next time
+        prints = input_fingerprints(settings["inputs"])
+    except OSError:
+        prints = {}  # a missing input: the annotation below says which, and the sample reruns
+    try:
+        thresholds = Thresholds(
             min_vaf=settings["min_vaf"],
             min_depth=settings["min_depth"],
             min_alt_reads=settings["min_alt_reads"],
         )
+        result = annotate_sample(row.request(thresholds))
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
-        status, error = "annotated", None
+        status, error, warnings = "annotated", None, result.warnings
     except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
         # reports of an earlier run must not stand beside the error: remove them
         for s in SAMPLE_REPORT_SUFFIXES:
@@ -199,8 +243,9 @@ def _annotate_owned(row, outdir: Path, settings: dict) -> str | None:
                 "please report it with this sample's inputs"
             )
         write_text(error_file, error + "\n")
-        status = "failed"
-    record = {"settings": settings, "status": status, "error": error}
+        status, warnings = "failed", []
+    write_sample_log(sample_dir, row.sample, status, error, warnings)
+    record = {"settings": settings, "status": status, "error": error, "input_checksums": prints}
     write_text(
         run_record_path(outdir, row.sample), json.dumps(record, indent=1, sort_keys=True) + "\n"
     )
@@ -221,6 +266,17 @@ class BatchInterrupted(KeyboardInterrupt):
             f"interrupted: {len(self.done)} sample(s) annotated, {len(self.failed)} failed, "
             f"{len(self.not_run)} not run" + (f" ({rest})" if rest else "")
         )
+
+
+def write_sample_log(
+    sample_dir: Path, sample: str, status: str, error: str | None, warnings: Sequence[str]
+) -> None:
+    """The sample's own log, ``{sample}.log`` beside its reports: its status, then the error or
+    each warning of the annotation on a line (no times, so a rerun on the same inputs writes the
+    same bytes)."""
+    lines = [f"{sample}: {status}" + (f": {error}" if error else "")]
+    lines += [f"warning: {' '.join(w.split())}" for w in warnings]
+    write_text(sample_dir / f"{sample}.log", "\n".join(lines) + "\n")
 
 
 def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:
@@ -268,6 +324,27 @@ def _annotate_parallel(rows, outdir: Path, settings: dict, jobs: int) -> list[tu
     return [(r.sample, errors[r.sample]) for r in rows if errors[r.sample] is not None]
 
 
+def _chosen_rows(rows, only: Sequence[str], samplesheet) -> list:
+    """The sheet's rows after the vocabulary check, narrowed to ``only`` when given.
+
+    Raises
+    ------
+    ConfigError
+        A sample of ``only`` that the sheet does not have.
+    """
+    from alkannot.errors import ConfigError
+
+    check_vocabularies(rows, samplesheet)
+    if only:
+        unknown = sorted(set(only) - {r.sample for r in rows})
+        if unknown:
+            raise ConfigError(
+                f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet)
+            )
+        rows = [r for r in rows if r.sample in set(only)]
+    return rows
+
+
 def run_batch(
     samplesheet: str | Path,
     outdir: Path,
@@ -312,7 +389,6 @@ def run_batch(
     list of (str, str)
         The samples that failed and their one-line errors, in sheet order.
     """
-    from alkannot.api import DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF
     from alkannot.errors import ConfigError
     from alkannot.io.samplesheet import read_samplesheet
     from alkannot.report.html import report_date as check_date
@@ -323,17 +399,9 @@ def run_batch(
         raise ConfigError(
             f"unknown report format(s) {', '.join(unknown_formats)}; use {', '.join(FORMATS)}"
         )
-    rows = read_samplesheet(samplesheet, base=base)
-    check_vocabularies(rows, samplesheet)
-    if only:
-        unknown = sorted(set(only) - {r.sample for r in rows})
-        if unknown:
-            raise ConfigError(
-                f"sample(s) {', '.join(unknown)} not in the sheet", path=str(samplesheet)
-            )
-        rows = [r for r in rows if r.sample in set(only)]
-    min_vaf = DEFAULT_MIN_VAF if min_vaf is None else min_vaf
-    min_depth = DEFAULT_MIN_DEPTH if min_depth is None else min_depth
+    rows = _chosen_rows(read_samplesheet(samplesheet, base=base), only, samplesheet)
+    min_vaf = Thresholds().min_vaf if min_vaf is None else min_vaf
+    min_depth = Thresholds().min_depth if min_depth is None else min_depth
     settings = {
         r.sample: sample_settings(r, min_vaf, min_depth, report_date, formats, min_alt_reads)
         for r in rows
@@ -343,3 +411,87 @@ def run_batch(
     if jobs == 1:
         return _annotate_many(rows, outdir, settings)
     return _annotate_parallel(rows, outdir, settings, jobs)
+
+
+def summary_line(samples: Sequence[str], failed: Sequence[tuple[str, str]]) -> str:
+    """One closing line of a run: how many samples were annotated and which failed, and why.
+
+    >>> summary_line(["A", "B"], [("B", "x.vcf: not a VCF")])
+    '1 of 2 samples annotated; failed: B (x.vcf: not a VCF)'
+    """
+    done = len(samples) - len(failed)
+    line = f"{done} of {len(samples)} samples annotated"
+    if failed:
+        line += "; failed: " + "; ".join(f"{s} ({' '.join(e.split())})" for s, e in failed)
+    return line
+
+
+def recorded_failures(outdir: str | Path, samples: Sequence[str]) -> list[tuple[str, str]]:
+    """``(sample, error)`` of the samples whose run record in ``outdir`` says they failed.
+
+    A sample without a readable record counts as failed ("no run record"): the run did not finish
+    it, and a closing summary must not call it annotated.
+    """
+    failed = []
+    for sample in samples:
+        record = read_run_record(outdir, sample)
+        if record is None:
+            failed.append((sample, "no run record"))
+        elif record.get("status") != "annotated":
+            failed.append((sample, str(record.get("error") or "failed")))
+    return failed
+
+
+def settings_digest(settings: dict) -> str:
+    """A short, stable name of a sample's settings (the workflow's job parameter).
+
+    Snakemake prints a changed parameter in full as the rerun reason; the settings themselves are
+    in the run record.
+    """
+    import hashlib
+
+    text = json.dumps(settings, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def plan_marker(outdir: str | Path, settings: dict, write: bool = True) -> str:
+    """Path of the marker that tells Snakemake a sample is planned; rewritten when ``write``.
+
+    The marker, ``outdir/.plans/{sample}.json``, is an input of the sample's chunk job; writing it
+    makes it newer than the sample's outputs, so the job reruns by Snakemake's own time rule.
+    """
+    path = Path(outdir) / ".plans" / f"{settings['sample']}.json"
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, json.dumps(settings, indent=1, sort_keys=True) + "\n")
+    return str(path)
+
+
+def closing_summary(results: str | Path, samplesheet: str | Path, base: str | Path = ".") -> tuple:
+    """The closing line of a workflow run over ``samplesheet`` and its failed samples.
+
+    Returns
+    -------
+    (str, list of (str, str))
+        :func:`summary_line` over the sheet's samples, and the failures their run records hold.
+    """
+    from alkannot.io.samplesheet import read_samplesheet
+
+    samples = [row.sample for row in read_samplesheet(samplesheet, base=base)]
+    failed = recorded_failures(results, samples)
+    return summary_line(samples, failed), failed
+
+
+def workflow_closing(config: dict) -> str | None:
+    """The workflow's closing step: print the summary line; the error to end the run with, if any.
+
+    Returns the message of the error the workflow raises (a non-zero exit) when a sample failed
+    and the config's ``fail_on_sample_error`` (default true) holds; else ``None``.
+    """
+    import sys
+
+    line, failed = closing_summary(config["results"], config["samples"])
+    print(f"alkannot: {line}", file=sys.stderr)
+    if failed and config.get("fail_on_sample_error", True):
+        return f"{len(failed)} sample(s) failed; see the line above"
+    return None

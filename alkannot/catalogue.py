@@ -9,6 +9,7 @@ A compound entry is matched only when all its parts are present; its calls are i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -51,6 +52,55 @@ def derived_call(evidence: Iterable[Evidence]) -> tuple[str, bool]:
     return "reduced", True
 
 
+#: A citation that names a published or regulatory source a reader can find: PMC id, DOI, an
+#: approval or guideline table row, the review's reference numbers, or a journal's volume and
+#: pages ("Cancer Discov 7(2):137-55").
+_LOCATABLE = re.compile(
+    r"\bPMC\d+|\bdoi:|MOAlmanac|\b(?:FDA|EMA|ESMO|NCCN|ASCO)\b|^Review\b|\d+\(\d+\):\d+"
+)
+
+
+def has_primary_source(ev: Evidence) -> bool:
+    """True when an evidence item points to a source a reader can find (not a news summary).
+
+    A PMID, DOI, PMC id, CIViC evidence item, the review, a publisher or registry page, or a
+    citation with a regulatory/guideline row or journal volume and pages counts; an item marked
+    ``source_kind: secondary`` (a news or conference report) never does.
+    """
+    if ev.source_kind == "secondary":
+        return False
+    pointers = (ev.pmid, ev.doi, ev.pmc, ev.civic_eid, ev.url)
+    return any(pointers) or ev.source == "review" or bool(_LOCATABLE.search(ev.citation))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A sourced sentence that is not a drug call: a line-of-therapy recommendation, what to look
+    for, a prognostic marker, a histology note, a drug's development status."""
+
+    text: str
+    citation: str
+    level: str = ""
+    drug: str = ""
+    pmid: str = ""
+    doi: str = ""
+    pmc: str = ""
+    url: str = ""
+    locator: str = ""
+    source_kind: str = ""
+    source_row: str = ""
+
+    @property
+    def cite(self) -> str:
+        """``citation; PMID n; doi:x; locator`` for a report line."""
+        parts = [self.citation]
+        parts += [f"PMID {self.pmid}"] if self.pmid else []
+        parts += [f"doi:{self.doi}"] if self.doi else []
+        parts += [self.pmc] if self.pmc and self.pmc not in self.citation else []
+        parts += [self.locator] if self.locator else []
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class DrugEntry:
     """The curated call of one drug for one catalogue entry, with its evidence."""
@@ -90,6 +140,12 @@ class Entry:
     monotherapy: DrugEntry | None = None  # bypass: the call of ALK inhibitors not named in drugs
     threshold: dict | None = None  # amplification: {"fold", "citation", "statement", "borrowed"}
     ligand_note: Evidence | None = None
+    compound_class: str = ""  # "G1202R-based" or "I1171-based" (Shiba-Ishii 2022)
+    class_source: Statement | None = None
+    line: str = ""  # kind "line": the line of therapy it describes
+    recommend: tuple[Statement, ...] = ()  # kind "line": what the sources recommend
+    look_for: tuple[Statement, ...] = ()  # kind "line": what to look for
+    statements: tuple[Statement, ...] = ()  # kinds "prognostic", "histology": the sourced facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +172,7 @@ class Drug:
     generation: int | None = None
     components: tuple[str, ...] = ()
     fallback: bool = False  # offered only when no ALK inhibitor has a positive call
+    status_sources: tuple[Statement, ...] = ()  # where the status comes from (trial registry, ...)
 
     @property
     def approval_text(self) -> str:
@@ -133,6 +190,7 @@ class Catalogue:
         self.name = data["name"]
         self.version = f"{data['version']} ({data['date']})"
         self.drugs = [_drug(d) for d in data["drugs"]]
+        self.changes: tuple[dict, ...] = tuple(data.get("changes", ()))
         self.drug_by_id = {d.id: d for d in self.drugs}
         for d in self.drugs:
             if d.status == "approved" and not d.approvals:
@@ -251,9 +309,36 @@ class Catalogue:
         """Treatment-history statements (after crizotinib, after a second-generation inhibitor)."""
         return [e for e in self.entries.values() if e.kind == "setting"]
 
+    def entries_of_kind(self, kind: str) -> list[Entry]:
+        """Entries of one kind (``line``, ``prognostic``, ``histology``, ...), in file order."""
+        return [e for e in self.entries.values() if e.kind == kind]
+
+    def change_log_text(self) -> str:
+        """The change log, one line per change: ``entry / drug: old -> new (why; source)``."""
+        return "\n".join(
+            f"{c['entry']} / {c['drug']}: {c['old_call']} -> {c['new_call']} ({c['why']}; "
+            f"{c['source']})"
+            for c in self.changes
+        )
+
     def not_detectable_in_dna(self) -> list[Entry]:
         """Mechanisms that DNA sequencing cannot see (ligand-driven EGFR, IGF-1R activation)."""
         return [e for e in self.entries.values() if not e.detectable_in_dna]
+
+
+def statement_lines(entry: Entry) -> list[str]:
+    """The sourced non-call statements of an entry, one line each, labelled by role."""
+    out = []
+    if entry.compound_class:
+        src = f" [{entry.class_source.cite}]" if entry.class_source else ""
+        out.append(f"compound class: {entry.compound_class}{src}")
+    for role, items in (
+        ("recommend", entry.recommend),
+        ("look for", entry.look_for),
+        ("source", entry.statements),
+    ):
+        out += [f"{role}: {s.text} [{s.cite}; {s.level or 'no level'}]" for s in items]
+    return out
 
 
 def _evidence(e: dict) -> Evidence:
@@ -268,7 +353,17 @@ def _evidence(e: dict) -> Evidence:
         statement=e["statement"],
         fusion_context=e.get("fusion_context", ""),
         civic_level=e.get("civic_level", ""),
+        doi=e.get("doi", ""),
+        pmc=e.get("pmc", ""),
+        url=e.get("url", ""),
+        locator=e.get("locator", ""),
+        source_kind=e.get("source_kind", ""),
+        source_row=e.get("source_row", ""),
     )
+
+
+def _statement(s: dict) -> Statement:
+    return Statement(**s)
 
 
 def _drug_entry(drug: str, d: dict) -> DrugEntry:
@@ -295,6 +390,7 @@ def _drug(d: dict) -> Drug:
         generation=d.get("generation"),
         components=tuple(d.get("components", ())),
         fallback=d.get("fallback", False),
+        status_sources=tuple(_statement(s) for s in d.get("status_sources", ())),
     )
 
 
@@ -325,6 +421,14 @@ def _entry(raw: dict, drug_list: list[Drug] = ()) -> Entry:
         monotherapy=_drug_entry("ALK inhibitor monotherapy", mono) if mono else None,
         threshold=raw.get("threshold"),
         ligand_note=_evidence(ligand) if ligand else None,
+        compound_class=raw.get("compound_class", {}).get("name", ""),
+        class_source=_statement(raw["compound_class"]["source"])
+        if "compound_class" in raw
+        else None,
+        line=raw.get("line", ""),
+        recommend=tuple(_statement(s) for s in raw.get("recommend", ())),
+        look_for=tuple(_statement(s) for s in raw.get("look_for", ())),
+        statements=tuple(_statement(s) for s in raw.get("statements", ())),
     )
 
 
@@ -338,6 +442,14 @@ def _check_calls(entry: Entry, path: str) -> None:
                 f"entry {entry.id}, {de.drug}: call {de.call!r} (conflicting: "
                 f"{str(de.conflicting).lower()}) contradicts its evidence, which gives {call!r} "
                 f"(conflicting: {str(conflicting).lower()}); fix the call or the evidence",
+                path=path,
+            )
+        stated = [ev for ev in de.evidence if ev.call != "unknown"]
+        if de.call != "unknown" and not any(has_primary_source(ev) for ev in stated):
+            raise CatalogueError(
+                f"entry {entry.id}, {de.drug}: call {de.call!r} has no primary source (a PMID, "
+                "DOI, PMC id, CIViC EID, the review, an approval or guideline row, or a "
+                "publisher or registry page; a news or conference summary is not one)",
                 path=path,
             )
 
@@ -400,10 +512,10 @@ def _code_fingerprint() -> bytes:
     from importlib.util import find_spec
 
     from alkannot import __version__
-    from alkannot.io import yaml_limits
 
     parts = [__version__.encode(), Path(__file__).read_bytes()]
-    parts.append(Path(yaml_limits.__file__).read_bytes())  # the YAML loader's own rules
+    limits = find_spec("alkannot.io.yaml_limits")  # the YAML loader's own rules
+    parts.append(Path(limits.origin).read_bytes() if limits and limits.origin else b"")
     parts.append(resource_path("catalogue", "catalogue.schema.json").read_bytes())
     for lib in ("yaml", "jsonschema"):  # an upgrade reinstalls their files: new mtime and size
         spec = find_spec(lib)

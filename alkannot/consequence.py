@@ -13,13 +13,14 @@ Bases come from :class:`~alkannot.genome.sequence.ReferenceSequence`: the bundle
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from alkannot.genome.models import ALK_KINASE_DOMAIN, Transcript, transcripts
 from alkannot.genome.sequence import OutsideSliceError, ReferenceSequence
 from alkannot.hgvs import AA3, three_to_one, translate
-from alkannot.models import ProteinChange
+from alkannot.models import ExternalAnnotation, ProteinChange
 
 _COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 #: Residue ranges of catalogue-relevant domains, per gene (UniProt Q9UM73 for ALK).
@@ -443,3 +444,28 @@ def alk_codon_positions(codon: int, build: str) -> tuple[tuple[str, int], ...]:
     ref = ReferenceSequence(build)
     m = TranscriptMapper(transcripts(build)["ALK"], ref)
     return tuple((m.tx.chrom, m.to_g(m.o_of_c(c))) for c in range(3 * codon - 2, 3 * codon + 1))
+
+
+#: transcripts preferred among a VCF's annotation blocks after MANE, PICK and canonical
+_PREFERRED_TRANSCRIPTS = {"ALK": ("NM_004304", "ENST00000389048")}
+
+
+def choose_annotation(
+    annotations: Sequence[ExternalAnnotation], gene: str
+) -> ExternalAnnotation | None:
+    """Choose the block for ``gene``: MANE Select, PICK, canonical, the bundled transcript, first."""
+    blocks = [a for a in annotations if a.gene == gene]
+    if not blocks:
+        return None
+    preferred = _PREFERRED_TRANSCRIPTS.get(gene, ())
+
+    def rank(a: ExternalAnnotation) -> tuple:
+        return (
+            not a.mane_select,
+            not a.pick,
+            not a.canonical,
+            not any(a.transcript.startswith(p) for p in preferred),
+            not a.hgvsp,
+        )
+
+    return sorted(blocks, key=rank)[0]

@@ -22,9 +22,12 @@ Each rule here is written out, with its source, in ``resources/catalogue/README.
    several findings carries the weakest of those (each finding must be covered).
 6. **Ranking.** Only ``sensitive`` calls are ranked. Approved (and guideline) drugs first, then
    combinations whose ALK part is an approved inhibitor; investigational agents alone are never
-   ranked (their own block). Within a block: level, then status, then sourced activity in this
-   patient's setting, then CNS and other context statements, then the catalogue's order. The
-   fallback (chemotherapy) is ranked only when no ALK-directed option has a positive call.
+   ranked (their own block). Within a block: level, then status (approval), then support from a
+   finding of this sample before the treatment setting alone, then sourced activity in this
+   patient's setting, then CNS activity when CNS is involved (and other context
+   statements); options still tied go by name, case-insensitively, never by their position in
+   the catalogue file. The fallback (chemotherapy) is ranked only when no ALK-directed option has
+   a positive call.
 """
 
 from __future__ import annotations
@@ -92,7 +95,9 @@ def build_drug_matrix(
     counted = [
         f
         for f in counted_findings(findings)
-        if catalogue.entries[f.catalogue_id].kind not in ("context", "setting")
+        # prognostic markers and lines of therapy never change a call (catalogue 3.0.0)
+        if catalogue.entries[f.catalogue_id].kind
+        not in ("context", "setting", "prognostic", "line")
     ]
     entries = {f.catalogue_id: catalogue.entries[f.catalogue_id] for f in counted}
     superseded = _superseded(counted, entries)
@@ -444,15 +449,17 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         drug = catalogue.drug_by_id[dc.drug]
         if drug.fallback and not alk_directed and _rankable(dc, drug, catalogue) is not None:
             blocks[dc.drug] = 0
+    by_drug = {c.drug: c for c in calls}
     ranked = sorted(
         blocks,
         key=lambda d: (
             blocks[d],
-            LEVEL_RANK.get(next(c.level for c in calls if c.drug == d), 9),
+            LEVEL_RANK.get(by_drug[d].level, 9),
             _STATUS_RANK.get(catalogue.drug_by_id[d].status, 9),
+            not _finding_specific(by_drug[d], catalogue),
             ctx.setting_support(d),
             ctx.boosts.get(d, len(order)),
-            order[d],
+            d.casefold(),  # a documented tie rule, never the catalogue file's order
         ),
     )
     rank = {d: i for i, d in enumerate(ranked, start=1)}
@@ -477,6 +484,15 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         out.append(replace(dc, rank=r, group=group, note=note, amp_tier=amp, oncokb_level=oncokb))
     out.sort(key=lambda dc: (dc.rank is None, dc.rank or 0, _GROUP_ORDER[dc.group], order[dc.drug]))
     return out
+
+
+def _finding_specific(dc: DrugCall, catalogue: Catalogue) -> bool:
+    """A finding of this sample (not the treatment setting alone) supports the positive call."""
+    for r in dc.reasons:
+        entry = catalogue.entries.get(r.catalogue_id)
+        if r.call == "sensitive" and entry is not None and entry.kind not in ("setting", "context"):
+            return True
+    return False
 
 
 _GROUP_ORDER = {"next_option": 0, "avoid": 1, "investigational": 2, "unranked": 3}

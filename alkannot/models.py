@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from alkannot.errors import ConfigError
+
+#: version of the per-sample JSON layout (alkannot/report/schema/sample_result.schema.json):
+#: written by :mod:`alkannot.report.json`, checked by :mod:`alkannot.io.results`
+SCHEMA_VERSION = "2.2.0"
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
@@ -188,6 +193,12 @@ class Evidence:
     statement: str = ""  # the quoted sentence or the row's wording
     fusion_context: str = ""
     civic_level: str = ""  # CIViC's own A-E level, for CIViC items
+    doi: str = ""
+    pmc: str = ""
+    url: str = ""  # the publisher's or registry's page, when there is no PMID or DOI
+    locator: str = ""  # where in the source: table, figure, section
+    source_kind: str = ""  # "primary", "registry", "approval table" or "secondary"
+    source_row: str = ""  # the fact's id in resources/catalogue/sources_2026.tsv
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,14 +277,21 @@ class DrugCall:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """The support rules a finding must meet to drive a drug call (all configurable).
+    """The support rules a finding must meet to drive a drug call, and the read settings.
 
     ``min_vaf`` 2 % and ``min_depth`` 20 are common tissue-panel reporting limits;
     ``min_alt_reads`` 5 keeps one or two reads from driving a call; ``subclonal_fraction`` flags a
     variant whose cancer-cell fraction (2 x VAF / purity) is below 0.2; ``focal_max_bp``: a gain
     whose segment spans 10 Mb or more is broad (arm-level/polysomy), not focal amplification;
     ``min_fusion_purity``: below 20 % tumour content a fusion that is not detected is unconfirmed,
-    never "lost" (review 2.3 [47]).
+    never "lost" (review 2.3 [47]). Reads (``--bam``): reads below ``min_mapq`` and bases below
+    ``min_base_quality`` do not count; a site whose detection limit is above
+    ``max_detection_limit`` is not evaluable.
+
+    Raises
+    ------
+    ConfigError
+        A value out of range, with the command line's option name.
     """
 
     min_vaf: float = 0.02
@@ -282,10 +300,41 @@ class Thresholds:
     subclonal_fraction: float = 0.2
     focal_max_bp: int = 10_000_000
     min_fusion_purity: float = 0.2
+    min_mapq: int = 20
+    min_base_quality: int = 20
+    max_detection_limit: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_vaf <= 1.0:
+            raise ConfigError(f"--min-vaf must be between 0 and 1, not {self.min_vaf}")
+        for name in ("min_depth", "min_alt_reads", "min_mapq", "min_base_quality"):
+            if getattr(self, name) < 0:
+                option = "--" + name.replace("_", "-")
+                raise ConfigError(f"{option} must be >= 0, not {getattr(self, name)}")
+        for name in ("min_mapq", "min_base_quality"):  # SAM: MAPQ and base qualities 0-255
+            if getattr(self, name) > 255:
+                option = "--" + name.replace("_", "-")
+                raise ConfigError(f"{option} must be in [0, 255], not {getattr(self, name)}")
+        if not 0.0 <= self.max_detection_limit <= 1.0:
+            raise ConfigError(
+                f"--max-detection-limit must be between 0 and 1, not {self.max_detection_limit}"
+            )
 
     def as_dict(self) -> dict[str, float]:
-        """Plain dict for reports."""
-        return {k: getattr(self, k) for k in self.__slots__}
+        """The support rules as a plain dict for reports (the read settings are reported with
+        the read evidence)."""
+        return {k: getattr(self, k) for k in SUPPORT_RULES}
+
+
+#: the fields of :class:`Thresholds` the reports list as the run's support rules
+SUPPORT_RULES = (
+    "min_vaf",
+    "min_depth",
+    "min_alt_reads",
+    "subclonal_fraction",
+    "focal_max_bp",
+    "min_fusion_purity",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,9 +353,48 @@ class SampleMetadata:
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
 
 
+@dataclass(frozen=True, slots=True)
+class BoardNote:
+    """A sourced statement for the board that changes no call and no rank.
+
+    ``topic`` is ``line_of_therapy``, ``compound_class``, ``prognostic`` or ``histology``; ``title`` names the
+    setting or marker; each line of ``recommend`` and ``look_for`` ends with its citation.
+    """
+
+    topic: str
+    title: str
+    recommend: tuple[str, ...] = ()
+    look_for: tuple[str, ...] = ()
+    catalogue_id: str = ""
+
+
 @dataclass(slots=True)
 class SampleResult:
     """Everything known about one sample after annotation; the reports only render this."""
+
+    def __repr__(self) -> str:
+        # a result holds every finding, reason and skipped record: print what a person looks for
+        ranked = sorted((d for d in self.drugs if d.rank is not None), key=lambda d: d.rank)
+        options = [d.drug for d in ranked[:3]]
+        return (
+            f"SampleResult(sample={self.sample!r}, build={self.build!r}, "
+            f"mechanisms={self.mechanisms!r}, findings={len(self.findings)}, "
+            f"next_options={options!r}, skipped={len(self.skipped)}, "
+            f"warnings={len(self.warnings)})"
+        )
+
+    def findings_frame(self):
+        """The findings as a :class:`pandas.DataFrame`, one row per finding (pandas imported
+        here only)."""
+        from alkannot.frames import findings_frame
+
+        return findings_frame(self.findings, Finding)
+
+    def drugs_frame(self):
+        """The drug matrix as a :class:`pandas.DataFrame`, one row per drug, ranked first."""
+        from alkannot.frames import drugs_frame
+
+        return drugs_frame(self.drugs, DrugCall)
 
     sample: str
     build: str
@@ -326,6 +414,8 @@ class SampleResult:
     catalogue_version: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # thresholds used (min VAF, depth, CN)
     reads: ReadEvidence | None = None  # evidence from --bam / --rna-bam, when given
+    # line of therapy, prognostic context and histology notes (alkannot.lines): never a call
+    board_context: list[BoardNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,3 +484,32 @@ class ReadEvidence:
     baseline_fusion_status: str = "not_assessed"  # from --baseline-bam: present / absent
     compounds_rephased: bool = False  # compound findings were redone with the reads' phase
     files: dict[str, str] = field(default_factory=dict)  # role -> path
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """What :func:`annotate_cohort` summarised and wrote.
+
+    ``results`` are the samples' results (sorted by sample), ``failed`` the ``(sample, error)``
+    pairs of samples that could not be annotated, ``paths`` the written files by kind
+    (``cohort_tsv``, ``mechanisms_tsv``, ``cohort_xlsx``, ``index_html``, ``failed_tsv``, ...).
+    """
+
+    results: list[SampleResult]
+    failed: list[tuple[str, str]]
+    paths: dict[str, Any]  # pathlib.Path values
+
+    def __repr__(self) -> str:
+        return (
+            f"CohortResult(samples={len(self.results)}, failed={len(self.failed)}, "
+            f"index={str(self.paths.get('index_html', ''))!r})"
+        )
+
+    def frame(self):
+        """One row per annotated sample (the cohort table) as a :class:`pandas.DataFrame`."""
+        import csv
+
+        import pandas as pd
+
+        with open(self.paths["cohort_tsv"], encoding="utf-8", newline="") as fh:
+            return pd.DataFrame(list(csv.DictReader(fh, delimiter="\t")))

@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alkannot.annotate import MUTATION_GENES  # noqa: E402
-from alkannot.genome.build import known_bases  # noqa: E402
 from alkannot.genome.codons import codon_spans  # noqa: E402
 from alkannot.genome.models import gene_spans  # noqa: E402
+from alkannot.genome.refbases import known_bases  # noqa: E402
 from alkannot.io.samplesheet import COLUMNS  # noqa: E402
 from alkannot.resources import read_table, resource_path  # noqa: E402
 

@@ -399,7 +399,7 @@ def _batch(data: Path, tmp: Path, slurm: bool) -> tuple[list[tuple[str, str]], s
     if slurm:
         d, note = _start_slurm(tmp)
         if d is not None:
-            flags = ["--profile", "workflow/profiles/slurm", "--slurm-no-account"]
+            flags = ["--profile", "profiles/slurm", "--slurm-no-account"]
             flags += ["--slurm-init-seconds-before-status-checks", "1"]
             flags += ["--seconds-between-status-checks", "2", "--jobs", "2"]
             env = dict(os.environ, SLURM_CONF=str(d / "slurm.conf"))

@@ -14,9 +14,8 @@ from pathlib import Path
 import pysam
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent.parent / "shared"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared")
+from tests.shared_data import SHARED  # noqa: E402,F401 (the one place that finds it)
+
 #: chr2 length in GRCh38 and GRCh37 (resources/genome/contig_lengths.tsv).
 CHR2 = {"GRCh38": 242193529, "GRCh37": 243199373}
 

@@ -49,7 +49,7 @@ def test_failing_sample_writes_its_error_and_run_record_and_the_others_go_on(tmp
     failed = run_batch(sheet, out)
     assert [s for s, _ in failed] == ["B"] and str(bad) in failed[0][1]
     assert all((out / "A" / f"A.{x}").is_file() for x in REPORTS)
-    assert sorted(p.name for p in (out / "B").iterdir()) == ["B.error.txt", "B.run.json"]
+    assert sorted(p.name for p in (out / "B").iterdir()) == ["B.error.txt", "B.log", "B.run.json"]
     record = json.loads((out / "B" / "B.run.json").read_text())
     assert record["status"] == "failed" and record["error"] == failed[0][1]
     assert record["settings"] == _settings(sheet, "B")
@@ -65,10 +65,10 @@ def test_a_sample_that_fails_on_rerun_loses_its_old_reports(tmp_path):
     vcf.write_bytes(b"garbage\n")
     assert [s for s, _ in run_batch(sheet, out)] == ["A"]
     # no report of the earlier input stands beside the error
-    assert sorted(p.name for p in (out / "A").iterdir()) == ["A.error.txt", "A.run.json"]
+    assert sorted(p.name for p in (out / "A").iterdir()) == ["A.error.txt", "A.log", "A.run.json"]
 
 
-def test_is_current_follows_settings_outputs_and_input_times(tmp_path):
+def test_is_current_follows_settings_outputs_and_input_contents(tmp_path):
     vcf = tmp_path / "s.vcf.gz"
     vcf.write_bytes(P01.read_bytes())
     sheet = _sheet(tmp_path, [("A", vcf, "crizotinib")])
@@ -82,9 +82,13 @@ def test_is_current_follows_settings_outputs_and_input_times(tmp_path):
     record = out / "A" / "A.run.json"
     later = record.stat().st_mtime + 10
     os.utime(vcf, (later, later))
-    assert not is_current(out, settings)  # the input is newer than the results
-    os.utime(record, (later + 1, later + 1))
-    assert is_current(out, settings)
+    assert is_current(out, settings)  # touched only: the same bytes
+    vcf.write_bytes(P02.read_bytes())  # replaced by other content ...
+    older = record.stat().st_mtime - 3600
+    os.utime(vcf, (older, older))  # ... that carries an older time (cp -p, rsync -a)
+    assert not is_current(out, settings)
+    vcf.write_bytes(P01.read_bytes())
+    assert is_current(out, settings)  # the content read before, whatever its time
     (out / "A" / "A.xlsx").unlink()
     assert not is_current(out, settings)  # a promised output is missing
 

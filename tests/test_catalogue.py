@@ -17,7 +17,8 @@ from alkannot.models import Finding, SampleMetadata
 from alkannot.resources import resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from tests.shared_data import SHARED, needs_shared  # noqa: E402
+
 REVIEW = SHARED / "review" / "000_690d235e66a3fb30.txt"
 CAT = load_catalogue()
 
@@ -48,7 +49,7 @@ def test_review_statement_is_encoded(row):
         assert drug.conflicting or drug.call in ("resistant",), (entry.id, row["drug"], drug.call)
 
 
-@pytest.mark.skipif(not REVIEW.is_file(), reason="shared/review not available")
+@needs_shared("review", "000_690d235e66a3fb30.txt")
 def test_review_statement_quotes_are_in_the_review():
     text = " ".join(REVIEW.read_text().split()).replace("ï", "i")
     for row in _statements():
@@ -120,18 +121,25 @@ def test_phase_1_ceritinib_sentence_is_resistance_evidence_for_1151tins_only():
     assert t1151.call == "resistant"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/literature not available")
+@needs_shared("literature")
 def test_every_cited_pmid_and_civic_id_exists_in_the_literature_files():
     text = "\n".join(p.read_text() for p in (SHARED / "literature").glob("*"))
+    eids = pmids = 0
     for e in CAT.entries.values():
         for d in e.drugs.values():
             for ev in d.evidence:
                 if ev.civic_eid:
+                    eids += 1
                     assert (
                         re.search(rf"(^|\D){ev.civic_eid[3:]}\t", text) or ev.civic_eid in text
                     ), ev.civic_eid
                 if ev.pmid:
+                    pmids += 1
                     assert ev.pmid in text, ev.pmid
+    # the loop looked at CIViC ids and PMIDs, and at no more than the YAML file holds
+    raw = (ROOT / "resources" / "catalogue" / "catalogue.yaml").read_text()
+    assert 0 < eids <= len(re.findall(r"civic_eid: ['\"]?EID\d+", raw))
+    assert 0 < pmids <= len(re.findall(r"pmid: ['\"]?\d+", raw))
 
 
 def _raw() -> dict:
@@ -246,6 +254,21 @@ def test_cns_changes_ranking_and_wording_not_calls():
     assert by["crizotinib"].progressed_on and by["crizotinib"].rank is None
 
 
+def test_tied_options_go_by_name_never_by_the_catalogue_file_order():
+    # After crizotinib with no mechanism found, ceritinib, alectinib and brigatinib share the key
+    # of the documented rule: approved, guideline level (ESMO 2020 PMC9489045 Table 1 and the
+    # ASCO/Ontario guideline name all three after crizotinib), no CNS involvement. The rule then
+    # orders them by name, so reversing the catalogue's drug list must not change the order.
+    meta = SampleMetadata("s", prior_therapy=("crizotinib",), cns_metastases=False)
+    flipped = copy.copy(CAT)
+    flipped.drugs = list(reversed(CAT.drugs))
+    for cat in (CAT, flipped):
+        matrix = build_drug_matrix([], cat, meta)
+        tied = [d.drug for d in sorted(matrix, key=lambda d: d.rank or 99) if d.rank]
+        tied = [d for d in tied if d in ("alectinib", "brigatinib", "ceritinib")]
+        assert tied == ["alectinib", "brigatinib", "ceritinib"]
+
+
 def test_fusion_loss_entry_quotes_the_caution():
     e = CAT.match_fusion_loss()
     assert "difficult to prove" in e.drugs["crizotinib"].evidence[0].statement
@@ -258,7 +281,7 @@ def test_drugs_resolve_aliases():
     assert CAT.canonical_drug("RXDX-101") == "entrectinib"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/review not available")
+@needs_shared("review")
 def test_review_quotes_are_verbatim():
     # every review statement (fragments joined by " ... ") appears word for word in the review
     review = " ".join((SHARED / "review" / "000_690d235e66a3fb30.txt").read_text().split())
@@ -287,20 +310,28 @@ def test_validate_rejects_a_call_that_contradicts_its_evidence(tmp_path):
 def test_evidence_levels_follow_the_source_kind():
     # CIViC C = case study, D = preclinical (CIViC's definitions); the review's section 6 "might"
     # and "would be reasonable" are inferential
+    seen = {"C": 0, "D": 0, "section 6": 0, "HSP90": 0}
     for e in CAT.entries.values():
         for d in e.drugs.values():
             for ev in d.evidence:
                 if ev.civic_level == "C":
+                    seen["C"] += 1
                     assert ev.level == "case", (e.id, ev.civic_eid)
                 if ev.civic_level == "D":
+                    seen["D"] += 1
                     assert ev.level == "preclinical", (e.id, ev.civic_eid)
                 if ev.source == "review" and ev.citation.startswith("Review, section 6"):
+                    seen["section 6"] += 1
                     assert ev.level == "inferential", (e.id, ev.statement[:60])
     # HSP90 inhibitors: sensitivity only at preclinical or inferential level (issue 11)
     for e in CAT.entries.values():
         d = e.drugs.get("HSP90 inhibitor")
         if d is not None and d.call == "sensitive":
+            seen["HSP90"] += 1
             assert d.level in ("preclinical", "inferential"), e.id
+    # each rule met at least one item: CIViC EID444 is level C (Katayama 2012 case) and EID1352
+    # level D (Ba/F3, 17-AAG for G1202R) in the CIViC export
+    assert all(seen.values()), seen
 
 
 def test_approved_drugs_carry_their_approvals():

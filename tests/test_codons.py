@@ -7,7 +7,6 @@ via shared/reference/bypass_hotspot_variants.tsv) and the codon names of hotspot
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from alkannot.genome.models import bypass_hotspots, hotspot_codons
 from alkannot.models import Variant
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ALKANNOT_SHARED", ROOT.parent / "shared"))
+from tests.shared_data import SHARED, needs_shared  # noqa: E402
 
 
 @pytest.mark.parametrize("build", ["GRCh37", "GRCh38"])
@@ -101,7 +100,7 @@ def test_kras_g12d_and_an_exon_19_deletion_in_an_unannotated_vcf(tmp_path):
     assert named["EGFR"] == ("E746_A750del", "inframe_deletion")
 
 
-@pytest.mark.skipif(not (SHARED / "wild").is_dir(), reason="shared/wild not available")
+@needs_shared("wild", "splitfusion", "Lib001.consolidated.bam")
 def test_span_bases_are_the_reference_the_source_reads_were_aligned_to():
     import pysam
 

@@ -39,13 +39,14 @@ def _cohort(tmp_path: Path, *inputs: Path) -> tuple[subprocess.CompletedProcess,
     )  # fmt: skip
     rows = []
     if res.returncode == 0:
-        with open(out / "mechanisms.tsv", newline="") as fh:
+        with open(out / "cohort.tsv", newline="") as fh:
             rows = list(csv.DictReader(fh, delimiter="\t"))
     return res, rows
 
 
-def _of(rows: list[dict]) -> set[str]:
-    return {r["of"] for r in rows}
+def _samples(rows: list[dict]) -> list[str]:
+    """The samples the cohort counts: one row each in cohort.tsv."""
+    return [r["sample"] for r in rows]
 
 
 def _copy(src: Path, folder: Path, edit=None) -> Path:
@@ -61,7 +62,7 @@ def _copy(src: Path, folder: Path, edit=None) -> Path:
 def test_the_same_sample_given_twice_counts_once(tmp_path, p01):
     res, rows = _cohort(tmp_path, p01, p01.parent)  # the JSON and its folder
     assert res.returncode == 0, res.stderr
-    assert _of(rows) == {"1"}
+    assert _samples(rows) == ["P01"]
     assert "P01 is given twice" in res.stderr and "the same inputs" in res.stderr
     assert "P01 is given twice" in (tmp_path / "cohort" / "index.html").read_text()
 
@@ -77,8 +78,8 @@ def test_a_rerun_supersedes_the_old_copy(tmp_path, p01):
     os.utime(new, ns=(2_000_000_000, 2_000_000_000))
     res, rows = _cohort(tmp_path, old, new)
     assert res.returncode == 0, res.stderr
-    none = next(r for r in rows if r["mechanism"].lower().startswith("no"))
-    assert _of(rows) == {"1"} and none["samples"] == "1"  # the newer result, not both
+    assert _samples(rows) == ["P01"]
+    assert rows[0]["mechanisms"] == "none"  # the newer result (no mechanism), not both
     assert "other inputs; the newer one is used" in res.stderr
 
 
@@ -86,7 +87,7 @@ def test_one_tumour_under_two_ids_counts_once(tmp_path, p01):
     other = _copy(p01, tmp_path / "P01b", lambda d: d.update(sample="P01b"))
     res, rows = _cohort(tmp_path, p01, other)
     assert res.returncode == 0, res.stderr
-    assert _of(rows) == {"1"}
+    assert _samples(rows) == ["P01"]
     assert "P01b" in res.stderr and "the same tumour under two ids" in res.stderr
 
 

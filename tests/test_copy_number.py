@@ -11,9 +11,11 @@ from alkannot.copynumber import CnThresholds, gene_copy_numbers
 from alkannot.errors import InputFileError, InputFormatError
 from alkannot.io.cnv import CnvData, detect_cnv_format, read_cnv
 from alkannot.models import Segment
+from tests.shared_data import SHARED as SHARED_DATA
+from tests.shared_data import needs_shared
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "cnv"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "formats" / "copy_number"
+SHARED = SHARED_DATA / "formats" / "copy_number"
 FORMATS = [
     "cns",
     "call.cns",
@@ -142,7 +144,7 @@ def test_unknown_contig_and_unordered_rows_are_handled(tmp_path):
     assert calls["MET"] == "amplification" and calls["ALK"] == "neutral"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/formats not available")
+@needs_shared("formats", "copy_number")
 def test_real_files():
     # shared/formats README 3a: amplicon.cns has a focal MET amplification at log2 2.96/3.81 (hg19)
     data = read_cnv(SHARED / "cnvkit" / "amplicon.cns", "GRCh37")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,8 @@ from alkannot.io.fusions import FORMATS as FUSION_FORMATS
 from alkannot.io.fusions import read_fusions
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ALKANNOT_SHARED", ROOT.parent / "shared"))
+from tests.shared_data import SHARED  # noqa: E402
+
 FILES = sorted(
     p
     for p in [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,10 +9,11 @@ import pytest
 from alkannot.errors import InputFileError, InputFormatError, SampleNotFoundError
 from alkannot.fusion import summarise_fusion_status, type_alk_fusion
 from alkannot.io.fusions import read_fusions
+from tests.shared_data import SHARED as SHARED_DATA
+from tests.shared_data import needs_shared
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "fusions"
-SHARED = Path(os.environ.get("ALKANNOT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-SHARED = SHARED / "formats" / "sv_fusion"
+SHARED = SHARED_DATA / "formats" / "sv_fusion"
 
 
 @pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
@@ -63,14 +63,11 @@ def test_multi_sample_fusion_table_needs_a_sample():
         read_fusions(FIX / "table_names.tsv", "GRCh38", sample="Z")
 
 
-def test_absent_and_not_assessed():
+def test_absent_and_not_assessed(tmp_path):
     assert summarise_fusion_status(None) == "not_assessed"
-    other = FIX / "only_other.tsv"
+    other = tmp_path / "only_other.tsv"  # never into tests/fixtures/
     other.write_text("sample\tfusion\nA\tKIF5B::RET\n")
-    try:
-        assert summarise_fusion_status(read_fusions(other, "GRCh38")) == "absent"
-    finally:
-        other.unlink()
+    assert summarise_fusion_status(read_fusions(other, "GRCh38")) == "absent"
 
 
 @pytest.mark.parametrize(
@@ -87,7 +84,7 @@ def test_bad_fusion_input(tmp_path, text, error, word):
         read_fusions(path, "GRCh38")
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/formats not available")
+@needs_shared("formats", "sv_fusion")
 def test_real_fusion_files():
     fc = read_fusions(SHARED / "fusioncatcher" / "final-list_candidate-fusion-genes.txt", "GRCh38")
     assert {c.name for c in fc.calls} == {"EML4::ALK", "NPM1::ALK"}

@@ -15,7 +15,7 @@ from alkannot.genome.sequence import ReferenceSequence
 from alkannot.resources import resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from tests.shared_data import SHARED, needs_shared  # noqa: E402
 
 # Standard genetic code, written out here so the check does not use the program's own table.
 _AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
@@ -129,7 +129,7 @@ def test_reference_outside_slice_raises():
         ReferenceSequence("GRCh38").fetch("chr2", 29919993, 29919995)  # ALK exon 1
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ reference tables not available")
+@needs_shared("reference")
 def test_resources_are_reproducible_from_shared_reference(tmp_path):
     subprocess.run(
         [
@@ -149,7 +149,7 @@ def test_resources_are_reproducible_from_shared_reference(tmp_path):
             assert bundled.read_bytes() == built.read_bytes(), bundled
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ reference tables not available")
+@needs_shared("reference")
 def test_slice_bases_equal_the_shared_plus_strand_table():
     rows = [
         line.split("\t")
@@ -180,7 +180,7 @@ def test_detect_build_from_liftover_lines():
 
 
 def test_build_from_ref_bases_needs_agreement_and_enough_bases():
-    from alkannot.genome.build import build_from_bases
+    from alkannot.genome.refbases import build_from_bases
 
     # GRCh37 KRAS codon 12 is ACC at 12:25398283-25398285 (plus strand; G12C REF C at 25398285)
     assert build_from_bases([("12", 25398283, "ACC"), ("12", 25398285, "C")])[0] == "GRCh37"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from alkannot.annotate import target_regions
+from alkannot.bounds import COPY_NUMBER, LOG2, READS, VAF, OutOfRange, parse_checked
 from alkannot.errors import AlkannotError, ConfigError
-from alkannot.io.bounds import COPY_NUMBER, LOG2, READS, VAF, OutOfRange, parse_checked
 from alkannot.io.cnv import read_cnv
 from alkannot.io.fusions import read_fusions
 from alkannot.io.vcf import read_vcf
@@ -191,7 +191,7 @@ def test_absurd_option_is_one_line(tmp_path, option, value):
 
 
 def test_option_check_is_configerror():
-    from alkannot.io.bounds import PURITY, require_option
+    from alkannot.bounds import PURITY, require_option
 
     with pytest.raises(ConfigError):
         require_option(0.0, PURITY, "--purity")

@@ -9,9 +9,11 @@ import pytest
 from alkannot.annotate import target_regions
 from alkannot.errors import SampleNotFoundError
 from alkannot.io.vcf import read_vcf
+from tests.shared_data import SHARED as SHARED_DATA
+from tests.shared_data import needs_shared
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "vcf"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "formats" / "somatic_vcf"
+SHARED = SHARED_DATA / "formats" / "somatic_vcf"
 
 CASES = [
     # file, caller, tumour column, vaf (arithmetic from the file's own fields), depth, vaf source
@@ -95,7 +97,7 @@ REAL = [
 ]
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/formats not available")
+@needs_shared("formats", "somatic_vcf")
 @pytest.mark.parametrize(("rel", "build", "check"), REAL, ids=[r[0] for r in REAL])
 def test_real_caller_files_parse(rel, build, check):
     path = SHARED / rel

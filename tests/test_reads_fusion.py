@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pysam
-import pytest
 
 from alkannot.reads.bam import open_alignments
 from alkannot.reads.fusion_reads import find_fusion, junction_check
 from tests.reads_helpers import SHARED, BamBuilder, random_seq, revcomp
+from tests.shared_data import needs_shared
 
 B3, B5 = 29224000, 42299000
 ALK_SEQ = random_seq(400, 1)  # invented bases standing for ALK intron 19 before B3
@@ -114,9 +114,7 @@ def test_junction_check_lost_versus_not_covered(tmp_path):
 
 
 DNAFUSION = SHARED / "wild" / "dnafusion"
-needs_dnafusion = pytest.mark.skipif(
-    not (DNAFUSION / "H3122_EML4.bam").is_file(), reason="shared/wild/dnafusion not present"
-)
+needs_dnafusion = needs_shared("wild", "dnafusion", "H3122_EML4.bam")
 
 
 def _exon_bounds(gene_file: str, build_col: str = "GRCh38") -> dict[int, tuple[int, int]]:
@@ -157,13 +155,15 @@ def test_h3122_eml4_alk_found_with_every_kind_of_evidence():
     assert res.call is not None
     assert res.evidence["discordant_pairs"] == _independent_discordant_count(path)
     assert res.evidence["split_reads"] > 0 and res.evidence["soft_clips"] > 0
-    # the breakpoints fall in ALK intron 19 and in an EML4 intron (exon tables)
+    # NCI-H3122 carries EML4-ALK variant 1, EML4 exon 13 :: ALK exon 20 (CIViC EID1195,
+    # Koivunen 2008; EID1203): the DNA breakpoints fall in ALK intron 19 and EML4 intron 13
+    # (shared/reference exon tables)
     alk = _exon_bounds("ALK_NM_004304.5_exons.tsv")
     eml4 = _exon_bounds("EML4_NM_019063.5_exons.tsv")
     assert alk[20][1] < res.call.pos3 < alk[19][0]
-    n = int(res.call.exon5)
-    assert eml4[n][1] < res.call.pos5 < eml4[n + 1][0]
-    assert res.call.junction == f"E{n};A20"
+    assert eml4[13][1] < res.call.pos5 < eml4[14][0]
+    assert (res.call.exon5, res.call.exon3) == ("13", "20")
+    assert (res.call.junction, res.call.variant) == ("E13;A20", "v1")
     # split parts of the same junction that map (MAPQ 0) to repeats elsewhere are not partners
     assert res.others == []
 
@@ -208,19 +208,22 @@ def test_baseline_bam_junction_decides_lost_or_not_covered(tmp_path):
 SPLITFUSION = SHARED / "wild" / "splitfusion" / "Lib001.consolidated.bam"
 
 
-@pytest.mark.skipif(not SPLITFUSION.is_file(), reason="shared/wild/splitfusion not present")
+@needs_shared("wild", "splitfusion", "Lib001.consolidated.bam")
 def test_grch37_rna_library_split_reads_end_at_the_eml4_exon_table():
-    # an RNA-derived library: junction reads join exon ends; the EML4 end must be an exon end of
-    # shared/reference/EML4_NM_019063.5_exons.tsv (GRCh37 columns)
+    # an RNA-derived library: junction reads join exon ends. SplitFusion's own result for this
+    # library (Zheng-NGS-Lab/SplitFusion inst/data/example_data/output/Lib001/Lib001.brief.summary)
+    # is "EML4_exon6---ALK_exon20", breakpoint 2_29446396__2_42491871: EML4 exon 6 (its end,
+    # 42491871, in shared/reference/EML4_NM_019063.5_exons.tsv, GRCh37 columns) to ALK exon 20,
+    # variant 3 (E6;A20; 3a and 3b differ by 33 bp that DNA-level typing does not tell apart)
     aln = open_alignments(str(SPLITFUSION), label="--bam", fasta=None)
     assert aln.build == "GRCh37"  # from the @SQ length of contig 2
     res = find_fusion(aln, "GRCh37", 20, None, Counter())
     assert res.call is not None and res.evidence["split_reads"] > 0
     eml4 = _exon_bounds("EML4_NM_019063.5_exons.tsv", "GRCh37")
-    exon = int(res.call.exon5)
-    assert res.call.pos5 == eml4[exon][1]
-    if res.call.variant == "v3a/v3b":
-        assert "cannot be told apart from DNA" in res.call.note
+    assert (res.call.pos5, res.call.pos3) == (42491871, 29446396) == (eml4[6][1], 29446396)
+    assert (res.call.exon5, res.call.exon3, res.call.junction) == ("6", "20", "E6;A20")
+    assert res.call.variant == "v3a/v3b"
+    assert "cannot be told apart from DNA" in res.call.note
 
 
 def test_split_reads_to_another_locus_are_shown_not_taken_as_the_fusion(tmp_path):

@@ -15,10 +15,11 @@ import pytest
 
 from alkannot.api import annotate_sample
 from tests.reads_helpers import G1202, L1196, SHARED
+from tests.shared_data import needs_shared
 
 DNAFUSION = SHARED / "wild" / "dnafusion"
 H3122 = DNAFUSION / "H3122_EML4.bam"
-pytestmark = pytest.mark.skipif(not H3122.is_file(), reason="shared/wild/dnafusion not present")
+pytestmark = needs_shared("wild", "dnafusion", "H3122_EML4.bam")
 
 # plus-strand reference and mutant codons (shared/reference/ALK_exons20-28_plus_strand_bases.tsv):
 # codon 1202 TCC (GGA Gly) -> TCT (AGA Arg); codon 1196 CAG (CTG Leu) -> CAT (ATG Met)

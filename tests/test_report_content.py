@@ -20,20 +20,17 @@ from alkannot.errors import ConfigError
 from alkannot.report.cohort import relative_link, wilson_interval
 from alkannot.report.firstscreen import drug_blocks, not_seen
 from alkannot.report.tsv import cell
+from tests.shared_data import SHARED, needs_shared
 from tests.test_reports import BIDI_PARTNER, BIDI_SAMPLE, bidi_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "resources" / "examples" / "GRCh38"
-# shared/ sits beside the checkout (main, CI); a worktree one level deeper finds it further up
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
-    ROOT.parent / "shared",
-)
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _drug(name, call, rank=None, **extra):
-    return SimpleNamespace(drug=name, call=call, rank=rank, reasons=(), note="", **extra)
+    extra.setdefault("reasons", ())
+    return SimpleNamespace(drug=name, call=call, rank=rank, note="", **extra)
 
 
 def test_drug_blocks_follow_rank_call_status_and_history():
@@ -56,8 +53,78 @@ def test_drug_blocks_follow_rank_call_status_and_history():
     assert {d.drug for d in b.other} == {"ensartinib", "unranked"}
 
 
+def _reason(finding, call, citation):
+    from alkannot.models import DrugReason, Evidence
+
+    ev = Evidence(call=call, source="review", citation=citation, level="case", statement="x")
+    return DrugReason(finding=finding, catalogue_id="X", call=call, evidence=(ev,))
+
+
+def test_avoid_list_names_approved_drugs_once_per_reason_and_counts_the_rest():
+    from alkannot.report.firstscreen import avoid_summary
+
+    met = _reason("MET amplification", "reduced", "Dagogo-Jack 2020")
+    drugs = [
+        _drug("X-376", "reduced", group="avoid", status="investigational", reasons=(met,)),
+        _drug("ceritinib", "reduced", group="avoid", status="approved", reasons=(met,)),
+        _drug("Brigatinib", "reduced", group="avoid", status="approved", reasons=(met,)),
+        _drug(
+            "alectinib",
+            "resistant",
+            group="avoid",
+            status="approved",
+            reasons=(_reason("ALK I1171T", "resistant", "Review [60]"),),
+        ),
+        _drug("ASP3026", "resistant", group="avoid", status="discontinued", reasons=(met,)),
+        _drug(
+            "chemotherapy",
+            "sensitive",
+            group="unranked",
+            status="guideline",
+            reasons=(_reason("setting", "sensitive", "Lee 2011"),),
+        ),
+    ]
+    b = drug_blocks(drugs)
+    lines, others = avoid_summary(b.avoid)
+    # named: approved drugs only, by name whatever the case ("Brigatinib" before "ceritinib");
+    # the MET reason they share is printed once
+    assert [[d.drug for d in line.drugs] for line in lines] == [
+        ["alectinib"],
+        ["Brigatinib", "ceritinib"],
+    ]
+    assert [line.text for line in lines] == ["ALK I1171T: resistant", "MET amplification: reduced"]
+    assert [d.drug for d in others] == ["ASP3026", "X-376"]  # counted, not named
+    # a guideline option with a positive call is an option under its own heading, not "other"
+    assert [d.drug for d in b.guideline] == ["chemotherapy"] and not b.other
+
+
+def test_where_next_names_only_trials_a_source_names():
+    from alkannot.report.firstscreen import where_next
+
+    r = annotate_sample(
+        EX / "P01.rebiopsy.vcf.gz", sample_name="P01", prior_therapy=["crizotinib", "lorlatinib"]
+    )
+    b = drug_blocks(r.drugs)
+    w = where_next(r, b)
+    assert w is not None  # G1202R after lorlatinib: no approved drug has a positive call here
+    catalogue = (ROOT / "resources" / "catalogue" / "catalogue.yaml").read_text()
+    trials = {t: c for _, ts in w.agents for t, c in ts}
+    # the catalogue quotes the review: "a phase 1 trial (NCT01922752) is ongoing using CEP-37440"
+    # and "Although a phase 1/2 study (NCT02048488) is ongoing" (TSR-011), both in section 5
+    assert trials.get("NCT01922752") == "Review, section 5"
+    for t in trials:
+        assert t in catalogue
+    assert all(d.call not in ("resistant", "reduced") for d, _ in w.agents)
+    # with an approved positive option there is no "where next" block
+    r2 = annotate_sample(
+        EX / "P01.rebiopsy.vcf.gz", sample_name="P01", prior_therapy=["crizotinib"]
+    )
+    assert where_next(r2, drug_blocks(r2.drugs)) is None
+
+
 def test_drug_blocks_take_the_decision_layers_group_first():
     drugs = [
+        _drug("f", "reduced", None, group="discuss"),
         _drug("a", "sensitive", 2, group="next_option"),
         _drug("b", "sensitive", 1, group="next_option"),
         _drug("c", "sensitive", None, group="investigational"),
@@ -68,6 +135,7 @@ def test_drug_blocks_take_the_decision_layers_group_first():
     assert [d.drug for d in b.next_options] == ["b", "a"]
     assert [d.drug for d in b.investigational] == ["c"] and [d.drug for d in b.avoid] == ["d"]
     assert [d.drug for d in b.other] == ["e"]
+    assert [d.drug for d in b.discuss] == ["f"]  # sources disagree: discussed, not avoided
 
 
 def test_not_seen_tells_not_assessed_from_not_detected():
@@ -169,7 +237,7 @@ def test_citations_resolve_to_links():
     assert refs["47"]["pmid"] == ""
 
 
-@pytest.mark.skipif(not (SHARED / "review").is_dir(), reason="shared/ not present")
+@needs_shared("review")
 def test_review_reference_table_is_built_from_the_review_text():
     import sys
 
@@ -180,6 +248,20 @@ def test_review_reference_table_is_built_from_the_review_text():
 
     rows = {r["ref"]: r for r in build(SHARED)}
     bundled = review_references()
+    # the resolved numbers, written out by hand: the review names the author beside the number
+    # and the CIViC export (shared/literature/civic_01-Aug-2024_ALK_context_evidence.tsv) has that
+    # author's paper with its PMID: [32] Doebele et al., 2012 (EID764); [34] Katayama et al., 2012
+    # (EID441); [35] Choi et al., 2010 (EID237); [38] Sasaki et al., 2011 (EID780)
+    resolved = {"32": "22235099", "34": "22277784", "35": "20979473", "38": "21791641"}
+    assert {k: v["pmid"] for k, v in bundled.items() if v["pmid"]} == resolved
+    text = (SHARED / "review" / "000_690d235e66a3fb30.txt").read_text(encoding="utf-8")
+    for ref, author in (("32", "Doeble"), ("34", "Katayama"), ("35", "Choi"), ("38", "Sasaki")):
+        # the author, then this number as the next bracket of the text
+        assert re.search(rf"{author} et al\.[^\[]*\[{ref}\]", text), ref
+    civic = (SHARED / "literature" / "civic_01-Aug-2024_ALK_context_evidence.tsv").read_text()
+    for pmid in resolved.values():
+        assert f"\t{pmid}\t" in civic
+    # the bundled table is what the script builds today (it is not edited by hand)
     assert {k: v["pmid"] for k, v in rows.items()} == {k: v["pmid"] for k, v in bundled.items()}
     # the review: "Doeble et al. also reported an ALK copy number gain ... [32]" (its spelling);
     # CIViC EID766: Doebele et al., 2012, PMID 22235099. "Choi et al. described ... [35]":
@@ -274,9 +356,10 @@ def test_sample_sheet_carries_the_clinical_columns(tmp_path):
         "sample\tvcf\tspecimen_type\ttumour_type\ttime_on_therapy\n"
         f"A\t{vcf}\tplasma\tadenocarcinoma\tcrizotinib=14;alectinib=3\n"
     )
-    kw = read_samplesheet(sheet)[0].annotate_kwargs()
-    assert kw["specimen_type"] == "plasma" and kw["tumour_type"] == "adenocarcinoma"
-    assert kw["time_on_therapy"] == {"crizotinib": "14", "alectinib": "3"}
+    request = read_samplesheet(sheet)[0].request()
+    assert request.rebiopsy.specimen_type == "plasma"
+    assert request.context.tumour_type == "adenocarcinoma"
+    assert request.context.time_on_therapy == {"crizotinib": 14.0, "alectinib": 3.0}
     sheet.write_text(f"sample\tvcf\tspecimen_type\nA\t{vcf}\tbone\n")
     with pytest.raises(ConfigError, match="row 2.*specimen-type"):
         read_samplesheet(sheet)
@@ -296,19 +379,16 @@ def test_spreadsheet_carries_the_first_screen(tmp_path):
     r = annotate_sample(EX / "P01.rebiopsy.vcf.gz", sample_name="P01")
     path = write_sample_reports(r, tmp_path, formats=("xlsx",))["xlsx"]
     rows = list(load_workbook(path)["first screen"].iter_rows(values_only=True))[1:]
-    nxt = [item for section, item, _ in rows if section == "next option"]
-    # the same rule as the page, from the result's own fields
-    expected = sorted(
-        (d for d in r.drugs if d.call == "sensitive" and isinstance(d.rank, int) and d.rank > 0),
-        key=lambda d: d.rank,
-    )
-    assert nxt[0] == "lorlatinib" and nxt == [
-        d.drug
-        for d in expected
-        if not getattr(d, "progressed_on", False)
-        and str(getattr(d, "status", "") or "").split(" ")[0]
-        not in ("investigational", "discontinued")
-    ]
+    by_section: dict[str, list[str]] = {}
+    for section, item, _ in rows:
+        by_section.setdefault(section, []).append(item)
+    # P01 carries ALK G1202R alone (resources/examples/truth.tsv). Lin 2017 Table 2
+    # (shared/literature/lin2017_table2_qualitative_coverage.tsv) lists G1202R among the mutations
+    # lorlatinib targets and among those crizotinib, ceritinib and alectinib do not; brigatinib's
+    # activity "may be compromised" (footnote a). Lorlatinib is approved (FDA 2021-03-03,
+    # guidelines_and_approvals.tsv): the one next option; the others are to avoid.
+    assert by_section["next option"] == ["lorlatinib"]
+    assert {"crizotinib", "ceritinib", "alectinib", "brigatinib"} <= set(by_section["avoid"])
     assert ("mechanism", "ALK G1202R") in {(s, i) for s, i, _ in rows}
 
 
@@ -330,7 +410,24 @@ def test_not_seen_uses_the_reads_when_given(tmp_path):
     assert row.state == "not detected"
     assert "300 fragments" in row.basis and "detectable from" in row.basis
     html = write_sample_reports(r, tmp_path / "o", formats=("html",))["html"].read_text()
-    assert 'id="read-evidence"' in html and "G1202R not detected: 0/300 fragments" in html
+    # the first screen has one line (how many catalogued sites, their limits); the per-site
+    # table further down has G1202R's own row: 300 fragments, 0 with the ALT (as built above)
+    line = html.split('id="read-evidence"')[1].split("</p>")[0]
+    assert "catalogued site" in line and "not detected, limits" in line
+    site = html.split('id="read-site-table"')[1].split("</table>")[0]
+    g1202r = next(r for r in site.split("<tr>") if ">G1202R<" in r)
+    assert ">300<" in g1202r and ">0<" in g1202r and "not detected" in g1202r
+    # the spreadsheet carries the same per-site rows (a "reads" sheet) and the read line
+    from openpyxl import load_workbook
+
+    book = load_workbook(write_sample_reports(r, tmp_path / "x", formats=("xlsx",))["xlsx"])
+    sheet = list(book["reads"].iter_rows(values_only=True))
+    col = {h: i for i, h in enumerate(sheet[0])}
+    row = next(x for x in sheet[1:] if x[col["alteration"]] == "G1202R")
+    assert (str(row[col["fragments"]]), str(row[col["alt_fragments"]])) == ("300", "0")
+    assert row[col["status"]] == "not_detected" and row[col["detection_limit"]]
+    first = list(book["first screen"].iter_rows(values_only=True))
+    assert any(x[0] == "reads" and "not detected, limits" in x[2] for x in first)
 
 
 def test_support_names_the_phase_from_the_reads(tmp_path):
@@ -351,3 +448,67 @@ def test_per_gene_amplification_thresholds_are_printed_per_gene(tmp_path):
     r = annotate_sample(EX / "P02.rebiopsy.vcf.gz", cnv=EX / "P02.cns", sample_name="P02")
     html = write_sample_reports(r, tmp_path, formats=("html",))["html"].read_text()
     assert "MET 5×" in html and "amplification ≥ 5" in html and "amplification ≥ 2.2" in html
+
+
+def test_cohort_proportions_count_only_the_samples_that_assessed_each_mechanism(tmp_path):
+    from alkannot.api import annotate_cohort
+
+    # From resources/examples/samples.tsv: P04 has copy number (.cns) and no fusion input, P05 a
+    # fusion table and no copy number, P06 neither. So ALK amplification was assessed in P04
+    # alone (found there: fold 4, truth.tsv), the ALK fusion in P05 alone (EML4-ALK present,
+    # not lost), and a sample without copy number or fusion input is "not assessed" there.
+    g37 = ROOT / "resources" / "examples" / "GRCh37"
+    kw = {"P04": {"cnv": g37 / "P04.cns"}, "P05": {"fusions": g37 / "P05.fusions.tsv"}, "P06": {}}
+    jsons = []
+    for s, extra in kw.items():
+        r = annotate_sample(
+            g37 / f"{s}.rebiopsy.vcf.gz", sample_name=s, prior_therapy=["crizotinib"], **extra
+        )
+        jsons.append(write_sample_reports(r, tmp_path / s, formats=("json", "html"))["json"])
+    paths = annotate_cohort(jsons, tmp_path / "cohort").paths
+    rows = {
+        r.split("\t")[0]: r.split("\t")
+        for r in paths["mechanisms_tsv"].read_text().splitlines()[1:]
+    }
+    header = paths["mechanisms_tsv"].read_text().splitlines()[0].split("\t")
+    col = {h: i for i, h in enumerate(header)}
+    amp = rows["ALK amplification"]
+    assert (amp[col["samples"]], amp[col["of"]], amp[col["not_assessed"]]) == ("1", "1", "2")
+    loss = rows["ALK fusion lost / not detected"]
+    assert (loss[col["samples"]], loss[col["of"]], loss[col["not_assessed"]]) == ("0", "1", "2")
+    # every sample has a VCF: ALK secondary mutations were assessed in all three
+    assert rows["ALK secondary (on-target) mutation"][col["of"]] == "3"
+    page = paths["index_html"].read_text()
+    # the oncoprint draws not assessed apart from not detected: P05 and P06 for amplification,
+    # P04 and P06 for the fusion
+    # (all three have a mechanism, so "no mechanism" is known to be false for each)
+    assert page.count('class="na"') == 4
+    from alkannot import __version__
+    from alkannot.catalogue import load_catalogue
+
+    assert f"made with alkannot {__version__}; catalogue {load_catalogue().version}" in page
+
+
+def test_caveats_put_negatives_in_context():
+    from alkannot.report.firstscreen import caveats
+
+    # P07 (truth.tsv: nothing planted) with no copy-number or fusion input: every negative is
+    # qualified. Plasma: a negative does not rule out; 10 % tumour content is below the 20 % the
+    # fusion rule asks for (review 2.3 [47]: specimens must contain sufficient cancer cells)
+    r = annotate_sample(
+        EX / "P07.rebiopsy.vcf.gz", sample_name="P07", specimen_type="plasma", purity=0.1
+    )
+    text = " ".join(caveats(r, not_seen(r)))
+    assert "Plasma" in text and "tissue" in text
+    assert "Tumour content 10%" in text
+    assert "ALK amplification" in text and "ALK fusion" in text  # not assessed, not ruled out
+    # a tissue sample with enough tumour and every input: no caveat at all
+    r = annotate_sample(
+        EX / "P07.rebiopsy.vcf.gz",
+        sample_name="P07",
+        cnv=EX / "P07.cns",
+        fusions=EX / "P07.fusions.tsv",
+        specimen_type="tissue",
+        purity=0.6,
+    )
+    assert not [c for c in caveats(r, not_seen(r)) if "Plasma" in c or "Tumour content" in c]

@@ -149,4 +149,4 @@ def test_ctrl_c_in_a_batch_is_quiet_with_the_partial_summary(tmp_path, jobs):
     # every sample folder holds a whole result or nothing; no staging folder is left
     for folder in out.iterdir():
         names = _names(folder)
-        assert names in ([], [f"{folder.name}.json", f"{folder.name}.run.json"]), names
+        assert names in ([], [f"{folder.name}.{x}" for x in ("json", "log", "run.json")]), names

@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from alkannot.api import annotate_sample, write_sample_reports
-from alkannot.report.json import result_from_dict, result_to_dict
+from alkannot.io.results import result_from_dict
+from alkannot.report.json import result_to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "resources" / "examples"

@@ -7,7 +7,6 @@ and from the bundled reference tables (gene spans, exon tables). Skipped when ``
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,10 @@ from alkannot.io.cnv import read_cnv
 from alkannot.io.fusions import read_fusions
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ALKANNOT_SHARED", ROOT.parent / "shared"))
+from tests.shared_data import SHARED, needs_shared  # noqa: E402
+
 WILD = SHARED / "wild"
-pytestmark = pytest.mark.skipif(not WILD.is_dir(), reason="shared/wild not available")
+pytestmark = needs_shared("wild")
 EX = ROOT / "resources" / "examples"
 VCF37 = EX / "GRCh37" / "P06.rebiopsy.vcf.gz"  # bundled GRCh37 example, for pairing
 VCF38 = EX / "GRCh38" / "P02.rebiopsy.vcf.gz"
@@ -121,9 +121,19 @@ def test_cbioportal_maf_one_sample_no_target_gene():
     maf = WILD / "cbioportal" / "data_mutations_extended.maf"
     with pytest.raises(SampleNotFoundError, match="samples"):
         annotate_sample(maf)
-    # TCGA-A1-A0SB-01's twelve rows (OR11H1, TMEM247, ...) are in no target gene; NCBI_Build GRCh37
+    # TCGA-A1-A0SB-01's twelve rows (OR11H1, TMEM247, ...) are in no target gene but two TP53
+    # rows, read by their Hugo_Symbol since catalogue 3.0.0 (TP53 is prognostic context, never a
+    # call): 17:7578253 C>A Missense_Mutation (the file's getma link names G199V; no t_depth, so
+    # below the support rules) and 17:7576851 A>C Splice_Site (HGVSp "p.X331_splice" names no
+    # protein change: skipped with its reason). NCBI_Build GRCh37
     res = annotate_sample(maf, sample_name="TCGA-A1-A0SB-01")
-    assert (res.build, res.findings, res.variants_examined) == ("GRCh37", [], 0)
+    assert (res.build, res.variants_examined) == ("GRCh37", 2)
+    assert [(f.gene, f.alteration, f.drives_calls) for f in res.findings] == [
+        ("TP53", "G199V", False)
+    ]
+    assert [(s.record, s.category) for s in res.skipped] == [
+        ("17:7576851 A>C", "unannotated_bypass_gene")
+    ]
 
 
 def test_unsupported_cbioportal_and_oncokb_kinds_are_refused_in_one_line():

@@ -232,15 +232,20 @@ def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_
     dry = snakemake("-n", "--cores", "1", *config)
     assert planned(dry).get("annotate_1_of_1") == [str(out / s) for s in ("GOOD1", "BAD", "GOOD2")]
     res = snakemake("--cores", "1", *config)
-    assert res.returncode == 0, res.stderr[-3000:]
+    # the run ends non-zero after writing everything, and its last line names the failure
+    assert res.returncode == 1, res.stderr[-3000:]
+    assert "alkannot: 2 of 3 samples annotated; failed: BAD (" in res.stderr
     for s in ("GOOD1", "GOOD2"):
         assert "<td>2026-05-01</td>" in (out / s / f"{s}.html").read_text()
     assert sorted(p.name for p in (out / "BAD").iterdir() if not p.name.startswith(".")) == [
         "BAD.error.txt",
+        "BAD.log",
         "BAD.run.json",
     ]
     error = (out / "BAD" / "BAD.error.txt").read_text()
     assert str(bad) in error and "Traceback" not in error and len(error.splitlines()) == 1
+    # the sample's own log says the same (per-sample logs beside the chunk's log)
+    assert (out / "BAD" / "BAD.log").read_text() == f"BAD: failed: {error.strip()}\n"
     assert _rows(out / "cohort" / "failed.tsv") == [{"sample": "BAD", "error": error.strip()}]
     page = (out / "cohort" / "index.html").read_text()
     assert "could not be annotated" in page and "no VCF header" in page
@@ -363,31 +368,30 @@ def test_catalogue_metadata_names_the_entry_point():
 
 
 def test_chunk_requests_come_from_the_measured_cost(tmp_path):
-    import math
+    """A copy of the workflow with round costs, so the requests are worked out by hand:
+    4 samples in one chunk on 2 threads, each with an indexed VCF (read by region: 0 MB) and a
+    500,000-byte copy-number file read whole (0.5 MB), so 2.0 MB in all.
+    runtime = margin 2 x (30 s + (4 x 15 s + 2.0 MB x 60 s/MB) / 2 threads) = 240 s = 4 min;
+    memory = margin 2 x 100 MB x 2 workers = 400 MB."""
+    import shutil
 
-    import yaml
-
-    cost = yaml.safe_load((ROOT / "workflow" / "resources.yaml").read_text())
-    out = tmp_path / "results"
-    res = snakemake("-n", "--cores", "2", "--config", f"results={out}", "chunk_size=4", "threads=2")
-    text = res.stdout + res.stderr
-    # chunk 1 of 2: rows 1, 3, 5, 7 of the sheet (P01, P03, P05, P07), two workers
-    rows = {r["sample"]: r for r in _rows(ROOT / "config" / "samples.tsv")}
-    files = [
-        ROOT / v
-        for s in ("P01", "P03", "P05", "P07")
-        for v in rows[s].values()
-        if v and (ROOT / v).is_file()  # every cell that names a file
-    ]
-    # files read whole count by size; an indexed VCF is read by region and counts nothing
-    indexed = [f for f in files if Path(f"{f}.tbi").exists() or Path(f"{f}.csi").exists()]
-    assert indexed and len(indexed) < len(files)
-    mb = sum(f.stat().st_size for f in files if f not in indexed) / 1e6
-    seconds = (
-        cost["startup_seconds"] + (4 * cost["seconds_per_sample"] + mb * cost["seconds_per_mb"]) / 2
+    shutil.copytree(ROOT / "workflow", tmp_path / "workflow")
+    shutil.copy(ROOT / "Snakefile", tmp_path / "Snakefile")
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    (tmp_path / "workflow" / "resources.yaml").write_text(
+        "startup_seconds: 30\nseconds_per_sample: 15\nseconds_per_mb: 60\npeak_mb: 100\nmargin: 2\n"
     )
-    runtime = max(1, math.ceil(cost["margin"] * seconds / 60))
-    mem = math.ceil(cost["margin"] * cost["peak_mb"] * 2)
-    block = text[text.index("rule annotate_1_of_2:") :].split("\n\n")[0]
-    assert f"runtime={runtime}" in block and f"mem_mb={mem}" in block, block
+    cnv = tmp_path / "x.cns"
+    cnv.write_bytes(b"#" * 500_000)
+    rows = [f"S{i}\t{ROOT / P01}\tcrizotinib\t{cnv}" for i in range(1, 5)]
+    sheet = _sheet(tmp_path, rows, header="sample\tvcf\tprior_therapy\tcnv")
+    out = tmp_path / "results"
+    res = snakemake(
+        "-n", "--cores", "2", "--config", f"samples={sheet}", f"results={out}", "chunk_size=4",
+        "threads=2", cwd=tmp_path,
+    )  # fmt: skip
+    text = res.stdout + res.stderr
+    assert res.returncode == 0, text[-3000:]
+    block = text[text.index("rule annotate_1_of_1:") :].split("\n\n")[0]
+    assert "runtime=4" in block and "mem_mb=400" in block, block
     assert "threads: 2" in block

@@ -30,6 +30,11 @@ _COMMANDS = {
         "catalogue",
         "List, show, export or validate the catalogue.",
     ),
+    "versions": (
+        "alkannot.cli.versions",
+        "versions",
+        "Versions of alkannot, its catalogue and the software it uses.",
+    ),
 }
 
 

@@ -171,15 +171,17 @@ def annotate(
     A MAF is read for one sample (Tumor_Sample_Barcode: --sample or --sample-name) in the build
     of its NCBI_Build column. With --bam alone the reads are the caller.
     """
-    from alkannot.api import annotate_sample, parse_time_on_therapy, write_sample_reports
+    from alkannot.api import annotate_sample, write_sample_reports
     from alkannot.outdir import check_outdir, owned
     from alkannot.report.html import report_date as check_date
+    from alkannot.request import parse_time_on_therapy, sample_request
 
     check_date(report_date)  # before the work, not after it
     check_outdir(outdir)
     months = parse_time_on_therapy(time_on_therapy)
+    request = sample_request(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
     with owned(outdir):  # the folder is this run's until its reports are in place
-        result = annotate_sample(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
+        result = annotate_sample(request)
         signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}
         paths = write_sample_reports(
             result, outdir, formats, report_date, signoff=signoff, paper=paper

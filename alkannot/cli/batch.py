@@ -66,7 +66,8 @@ def batch(
     failures_ok: bool,
 ) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
-    from alkannot.batch import BatchInterrupted, run_batch
+    from alkannot.batch import BatchInterrupted, run_batch, summary_line
+    from alkannot.io.samplesheet import read_samplesheet
     from alkannot.outdir import check_outdir
 
     check_outdir(outdir)  # before any sample is read
@@ -90,5 +91,9 @@ def batch(
         raise SystemExit(130) from None
     for sample, message in failed:
         click.echo(f"alkannot: error: {sample}: {message}", err=True)
+    rows = read_samplesheet(samplesheet, base=base)
+    wanted = {s for value in only for s in value.split(",") if s}
+    samples = [r.sample for r in rows if not wanted or r.sample in wanted]
+    click.echo(f"alkannot: {summary_line(samples, failed)}", err=True)
     if failed and not failures_ok:
         raise SystemExit(2)

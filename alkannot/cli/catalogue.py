@@ -45,6 +45,7 @@ def list_entries(ctx: click.Context) -> None:
 @click.pass_context
 def show(ctx: click.Context, entry_id: str) -> None:
     """Every call of one entry with its evidence."""
+    from alkannot.catalogue import statement_lines
     from alkannot.errors import ConfigError
 
     cat = _load(ctx)
@@ -53,6 +54,8 @@ def show(ctx: click.Context, entry_id: str) -> None:
     e = cat.entries[entry_id]
     click.echo(f"{e.id}: {e.gene} {e.alteration} ({e.kind}, {e.mechanism})")
     click.echo(f"  {e.summary}")
+    for line in statement_lines(e):
+        click.echo(f"  {line}")
     if e.threshold:
         click.echo(
             f"  amplification threshold: {e.threshold['fold']:g}-fold [{e.threshold['citation']}]"
@@ -65,7 +68,11 @@ def show(ctx: click.Context, entry_id: str) -> None:
         status = cat.drug_by_id[drug].status if drug in cat.drug_by_id else ""
         click.echo(f"  {drug}: {d.call}, level {d.level}{flag}{f'; {status}' if status else ''}")
         for ev in d.evidence:
-            ids = " ".join(x for x in (ev.pmid and f"PMID {ev.pmid}", ev.civic_eid) if x)
+            ids = " ".join(
+                x
+                for x in (ev.pmid and f"PMID {ev.pmid}", ev.civic_eid, ev.doi and f"doi:{ev.doi}")
+                if x
+            )
             click.echo(
                 f"    - {ev.call} [{ev.source}, {ev.level}] {ev.citation}"
                 f"{' ' + ids if ids else ''}: {ev.statement}"

@@ -22,11 +22,11 @@ def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None
 
     check_outdir(outdir)  # before any input is read
     with owned(outdir):
-        paths = annotate_cohort(
+        cohort = annotate_cohort(
             list(jsons),
             outdir,
             report_date,
             warn=lambda message: click.echo(f"alkannot: warning: {message}", err=True),
         )
-    for kind in sorted(paths):
-        click.echo(f"{kind}: {paths[kind]}")
+    for kind in sorted(cohort.paths):
+        click.echo(f"{kind}: {cohort.paths[kind]}")

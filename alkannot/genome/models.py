@@ -90,6 +90,12 @@ def transcripts(build: str) -> dict[str, Transcript]:
     return out
 
 
+#: Genes with no bundled span or codon model, read only where a row names them (MAF
+#: ``Hugo_Symbol``): NF2 loss of function (a lorlatinib bypass, Recondo 2020), TP53 and RB1
+#: (prognostic context and the histologic re-review note, catalogue 3.0.0).
+ANNOTATION_GENES = ("NF2", "TP53", "RB1")
+
+
 @cache
 def gene_spans(build: str) -> dict[str, GeneSpan]:
     """Return the bundled gene spans of a build (ALK, EML4, KRAS, EGFR, MET, KIT, IGF1R)."""

@@ -15,8 +15,6 @@ from urllib.parse import unquote
 
 from alkannot.models import ExternalAnnotation
 
-_PREFERRED_TRANSCRIPTS = {"ALK": ("NM_004304", "ENST00000389048")}
-
 
 @dataclass(frozen=True)
 class AnnotationField:
@@ -168,24 +166,3 @@ def _parse_eff(block: str, field: AnnotationField) -> dict | None:
         "hgvsc": rec.get("Codon_Change", ""),
         "hgvsp": aa if aa.startswith("p.") else (f"p.{aa}" if aa else ""),
     }
-
-
-def choose_annotation(
-    annotations: Sequence[ExternalAnnotation], gene: str
-) -> ExternalAnnotation | None:
-    """Choose the block for ``gene``: MANE Select, PICK, canonical, the bundled transcript, first."""
-    blocks = [a for a in annotations if a.gene == gene]
-    if not blocks:
-        return None
-    preferred = _PREFERRED_TRANSCRIPTS.get(gene, ())
-
-    def rank(a: ExternalAnnotation) -> tuple:
-        return (
-            not a.mane_select,
-            not a.pick,
-            not a.canonical,
-            not any(a.transcript.startswith(p) for p in preferred),
-            not a.hgvsp,
-        )
-
-    return sorted(blocks, key=rank)[0]

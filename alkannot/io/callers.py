@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from alkannot.bounds import PERCENT, READS, VAF, Range, parse_checked
 from alkannot.errors import SampleNotFoundError
-from alkannot.io.bounds import PERCENT, READS, VAF, Range, parse_checked
 
 CALLERS = (
     "Mutect2",

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.errors import BuildMismatchError, InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig, normalise_build
+from alkannot.genome.models import ANNOTATION_GENES
 from alkannot.genome.sequence import OutsideSliceError
 from alkannot.hgvs import normalise_protein_change, one_to_three
-from alkannot.io.bounds import READS, OutOfRange, parse_checked
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines
 from alkannot.io.vcf import Regions, VcfData
 from alkannot.models import ExternalAnnotation, SkippedRecord, Variant
@@ -178,7 +179,7 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
     chrom = canonical_contig(chrom_raw, build)
     end = start + max(len(ref), 1) - 1
     spans = target.get(chrom, ())
-    if not any(start <= e and end >= s for s, e in spans):
+    if not any(start <= e and end >= s for s, e in spans) and gene not in ANNOTATION_GENES:
         return
     data.records_examined += 1
     alt_reads, ref_reads = _count(row, get, "t_alt_count"), _count(row, get, "t_ref_count")

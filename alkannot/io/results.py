@@ -9,10 +9,28 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
 
 from alkannot.errors import InputFileError, InputFormatError
+from alkannot.models import (
+    SCHEMA_VERSION,
+    BoardNote,
+    DrugCall,
+    DrugReason,
+    Evidence,
+    Finding,
+    FusionCall,
+    GeneCopyNumber,
+    InputFile,
+    PhaseCall,
+    ReadEvidence,
+    ReadGenotype,
+    SampleMetadata,
+    SampleResult,
+    SkippedRecord,
+)
 
 #: A sample result is a few hundred kB at most; a larger "result" is not one.
 MAX_BYTES = 64 << 20
@@ -31,9 +49,17 @@ def _finite(text: str) -> float:
 
 
 @cache
-def _schema() -> dict:
+def _validator():
+    """One compiled validator for every result of a run (compiling it per file cost more than
+    annotating a sample); ``schema_version`` is checked apart, by major version."""
+    import jsonschema
+
     path = Path(__file__).resolve().parents[1] / "report" / "schema" / "sample_result.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"] = {**schema["properties"], "schema_version": {"type": "string"}}
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def read_result_json(path: str | Path):
@@ -47,8 +73,6 @@ def read_result_json(path: str | Path):
         Not JSON, not an object, NaN, too deeply nested, another schema version, wrong shape.
     """
     import jsonschema
-
-    from alkannot.report.json import SCHEMA_VERSION, result_from_dict
 
     p = Path(path)
     if not p.is_file():
@@ -78,10 +102,10 @@ def read_result_json(path: str | Path):
             " results: annotate the sample again with this version",
             path=str(p),
         )
-    schema = dict(_schema())
-    schema["properties"] = {**schema["properties"], "schema_version": {"type": "string"}}
     try:
-        jsonschema.validate(data, schema)
+        error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+        if error is not None:
+            raise error
         return result_from_dict(data)
     except RecursionError:
         raise InputFormatError(f"JSON nested too deeply; {what}", path=str(p)) from None
@@ -93,3 +117,74 @@ def read_result_json(path: str | Path):
         ) from None
     except (KeyError, TypeError, ValueError) as exc:
         raise InputFormatError(f"not a sample result ({exc}); {what}", path=str(p)) from None
+
+
+def _make(cls, data: dict):
+    names = {f.name for f in fields(cls)}
+    kwargs = {k: v for k, v in data.items() if k in names}
+    for k, v in kwargs.items():
+        if isinstance(v, list) and k in (
+            "filter",
+            "notes",
+            "prior_therapy",
+            "progressed_on",
+            "recommend",
+            "look_for",
+        ):
+            kwargs[k] = tuple(v)
+    return cls(**kwargs)
+
+
+def result_from_dict(d: dict) -> SampleResult:
+    """Rebuild a :class:`SampleResult` from its JSON dict."""
+    drugs = []
+    for dc in d.get("drugs", []):
+        reasons = tuple(
+            DrugReason(
+                r["finding"],
+                r["catalogue_id"],
+                r["call"],
+                tuple(_make(Evidence, e) for e in r.get("evidence", [])),
+            )
+            for r in dc.get("reasons", [])
+        )
+        drugs.append(_make(DrugCall, {**dc, "reasons": reasons}))
+    return SampleResult(
+        sample=d["sample"],
+        build=d["build"],
+        metadata=_make(SampleMetadata, d["metadata"]),
+        findings=[_make(Finding, f) for f in d.get("findings", [])],
+        variants_examined=d.get("variants_examined", 0),
+        copy_number=[_make(GeneCopyNumber, c) for c in d.get("copy_number", [])],
+        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
+        fusion_status=d.get("fusion_status", "not_assessed"),
+        mechanisms=list(d.get("mechanisms", [])),
+        drugs=drugs,
+        not_assessed=list(d.get("not_assessed", [])),
+        skipped=[_make(SkippedRecord, s) for s in d.get("skipped", [])],
+        warnings=list(d.get("warnings", [])),
+        inputs=[_make(InputFile, i) for i in d.get("inputs", [])],
+        tool_version=d.get("tool_version", ""),
+        catalogue_version=d.get("catalogue_version", ""),
+        settings=dict(d.get("settings", {})),
+        reads=_reads_from_dict(d.get("reads")),
+        board_context=[_make(BoardNote, b) for b in d.get("board_context", [])],
+    )
+
+
+def _reads_from_dict(d: dict | None) -> ReadEvidence | None:
+    if not d:
+        return None
+    return ReadEvidence(
+        build=d["build"],
+        genotypes=[_make(ReadGenotype, g) for g in d.get("genotypes", [])],
+        phases=[_make(PhaseCall, p) for p in d.get("phases", [])],
+        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
+        fusion_status=d.get("fusion_status", "not_assessed"),
+        fusion_check=d.get("fusion_check", ""),
+        settings=dict(d.get("settings", {})),
+        qc=dict(d.get("qc", {})),
+        files=dict(d.get("files", {})),
+        warnings=list(d.get("warnings", [])),
+        baseline_fusion_status=d.get("baseline_fusion_status", "not_assessed"),
+    )

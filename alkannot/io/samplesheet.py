@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from alkannot.bounds import PLOIDY, PURITY
 from alkannot.errors import ConfigError, InputFileError
-from alkannot.io.bounds import PLOIDY, PURITY
+from alkannot.models import Thresholds
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
+from alkannot.request import (
+    SampleRequest,
+    check_specimen_type,
+    check_time_on_therapy,
+    parse_time_on_therapy,
+    sample_request,
+)
 
 #: columns naming input files (paths relative to the sheet's base)
 FILE_COLUMNS = (
@@ -78,9 +86,14 @@ class SampleRow:
     rna_bam: str | None = None
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
 
-    def annotate_kwargs(self) -> dict:
-        """Keyword arguments for :func:`alkannot.api.annotate_sample` (without ``vcf``)."""
-        return dict(
+    def request(self, thresholds: Thresholds | None = None) -> SampleRequest:
+        """The row as a :class:`~alkannot.request.SampleRequest` (its files must exist).
+
+        ``thresholds`` are the batch's support rules (default: the defaults); ``purity`` and
+        ``ploidy`` apply to both time points, as on the command line.
+        """
+        request = sample_request(
+            self.vcf,
             sample_name=self.sample,
             build=self.build,
             cnv=self.cnv,
@@ -101,6 +114,7 @@ class SampleRow:
             tumour_type=self.tumour_type,
             time_on_therapy=dict(self.time_on_therapy),
         )
+        return request if thresholds is None else replace(request, thresholds=thresholds)
 
 
 _BOOL = {
@@ -113,23 +127,6 @@ _BOOL = {
     "0": False,
     "n": False,
 }
-
-
-def _one_row_per_vcf(values: dict, vcfs: dict, path: Path, where: str) -> None:
-    """A re-biopsy VCF belongs to one sample: two rows sharing it would report one tumour twice
-    under two names (a baseline VCF may serve several re-biopsies of one patient)."""
-    if not values.get("vcf"):
-        return
-    key = str(Path(values["vcf"]).resolve())
-    if key in vcfs:
-        other, row = vcfs[key]
-        raise ConfigError(
-            f"the vcf of sample {values['sample']!r} is also the vcf of sample {other!r} "
-            f"(row {row}); each row needs its own re-biopsy VCF",
-            path=str(path),
-            record=where,
-        )
-    vcfs[key] = (values["sample"], values["line"])
 
 
 def read_samplesheet(
@@ -158,7 +155,40 @@ def read_samplesheet(
         if x.strip() and not x.startswith("#")
     ]
     reader = csv.DictReader([x for _, x in numbered], delimiter="\t")
-    cols = [c.strip() for c in (reader.fieldnames or [])]
+    _check_columns(path, [c.strip() for c in (reader.fieldnames or [])], numbered)
+    rows, seen, vcfs = [], {}, {}
+    for (n, _), raw in zip(numbered[1:], reader, strict=False):
+        rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        row = _Row(path, n, rec)
+        sample = _sample_id(row, seen)
+        values: dict = {"sample": sample, "line": n}
+        values |= _files(row, base, check_files)
+        _one_row_per_vcf(row, values, vcfs)
+        values |= _clinical(row)
+        rows.append(SampleRow(**values))
+    if not rows:
+        raise ConfigError("the sample sheet has no samples", path=str(path))
+    return rows
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One data row being read: the sheet, its 1-based line and its cells by column."""
+
+    path: Path
+    n: int
+    rec: dict[str, str]
+
+    def error(self, message: str, col: str | None = None) -> ConfigError:
+        """The one-line error naming the sheet, the row, the column and the sample."""
+        record = f"row {self.n}" if col is None else self.where(col)
+        return ConfigError(message, path=str(self.path), record=record)
+
+    def where(self, col: str) -> str:
+        return f"row {self.n}, column {col} (sample {self.rec.get('sample', '')!r})"
+
+
+def _check_columns(path: Path, cols: list[str], numbered: list[tuple[int, str]]) -> None:
     header = f"row {numbered[0][0]} (header)" if numbered else "header"
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
@@ -181,99 +211,104 @@ def read_samplesheet(
             path=str(path),
             record=header,
         )
-    rows, seen, vcfs = [], {}, {}
-    for (n, _), raw in zip(numbered[1:], reader, strict=False):
-        rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
 
-        def where(col: str, n: int = n, rec: dict = rec) -> str:
-            return f"row {n}, column {col} (sample {rec.get('sample', '')!r})"
 
-        sample = rec.get("sample", "")
-        if not SAFE_SAMPLE.match(sample) or sample in RESERVED:
-            raise ConfigError(
-                f"sample id {sample!r} is not a safe file name (letters, digits, "
-                "'.', '_', '-'; no spaces or slashes; not " + ", ".join(RESERVED) + ")",
-                path=str(path),
-                record=where("sample"),
+def _sample_id(row: _Row, seen: dict[str, tuple[str, int]]) -> str:
+    sample = row.rec.get("sample", "")
+    if not SAFE_SAMPLE.match(sample) or sample in RESERVED:
+        raise row.error(
+            f"sample id {sample!r} is not a safe file name (letters, digits, "
+            "'.', '_', '-'; no spaces or slashes; not " + ", ".join(RESERVED) + ")",
+            "sample",
+        )
+    if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
+        raise row.error(
+            f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
+            "its file names would exceed the file-name limit"
+        )
+    # case-folded: P01 and p01 would share one folder on a case-insensitive file system
+    if sample.casefold() in seen:
+        first, n = seen[sample.casefold()]
+        raise row.error(
+            f"sample {sample!r} appears twice (rows {n} and {row.n}"
+            + (f", as {first!r}" if first != sample else "")
+            + "); sample ids name folders, so each must differ even ignoring case",
+            "sample",
+        )
+    seen[sample.casefold()] = (sample, row.n)
+    return sample
+
+
+def _one_row_per_vcf(row: _Row, values: dict, vcfs: dict[str, tuple[str, int]]) -> None:
+    """A re-biopsy VCF belongs to one sample: two rows sharing it would report one tumour twice
+    under two names (a baseline VCF may serve several re-biopsies of one patient)."""
+    if not values.get("vcf"):
+        return
+    key = str(Path(values["vcf"]).resolve())
+    if key in vcfs:
+        other, n = vcfs[key]
+        raise row.error(
+            f"the vcf of sample {values['sample']!r} is also the vcf of sample {other!r} "
+            f"(row {n}); each row needs its own re-biopsy VCF",
+            "vcf",
+        )
+    vcfs[key] = (values["sample"], row.n)
+
+
+def _files(row: _Row, base: Path, check_files: bool) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for col in FILE_COLUMNS:
+        v = row.rec.get(col, "")
+        if not v:
+            values[col] = None
+            continue
+        p = Path(v) if Path(v).is_absolute() else base / v
+        if check_files and not p.is_file():
+            raise InputFileError(
+                f"{col} file {v} does not exist", path=str(row.path), record=row.where(col)
             )
-        if len(sample.encode()) > MAX_SAMPLE_ID_BYTES:
-            raise ConfigError(
-                f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
-                "its file names would exceed the file-name limit",
-                path=str(path),
-                record=f"row {n}",
-            )
-        # case-folded: P01 and p01 would share one folder on a case-insensitive file system
-        if sample.casefold() in seen:
-            first, row = seen[sample.casefold()]
-            raise ConfigError(
-                f"sample {sample!r} appears twice (rows {row} and {n}"
-                + (f", as {first!r}" if first != sample else "")
-                + "); sample ids name folders, so each must differ even ignoring case",
-                path=str(path),
-                record=where("sample"),
-            )
-        seen[sample.casefold()] = (sample, n)
-        values: dict = {"sample": sample, "line": n}
-        for col in FILE_COLUMNS:
-            v = rec.get(col, "")
-            if not v:
-                values[col] = None
+        values[col] = str(p)
+    if not values["vcf"] and not values["bam"]:
+        raise row.error("the vcf column is empty (give a vcf, a bam, or both)", "vcf")
+    return values
+
+
+def _clinical(row: _Row) -> dict:
+    rec = row.rec
+    values: dict = {}
+    values["prior_therapy"] = tuple(
+        t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
+    )
+    progressed = rec.get("progressed_on", "")
+    values["progressed_on"] = (
+        tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
+        if progressed.strip()
+        else None
+    )
+    cns = rec.get("cns_metastases", "").lower()
+    if cns and cns not in _BOOL:
+        raise row.error(f"{cns!r} must be yes or no", "cns_metastases")
+    values["cns_metastases"] = _BOOL.get(cns) if cns else None
+    for col, rng in (("purity", PURITY), ("ploidy", PLOIDY)):
+        v = rec.get(col, "")
+        try:
+            x = float(v) if v else None
+        except ValueError:
+            x = float("nan")
+        if x is not None and rng.problem(x):
+            raise row.error(f"{v!r} must be a number in {rng.describe()}", col)
+        values[col] = x
+    values["build"] = rec.get("build") or None
+    values["specimen_type"] = rec.get("specimen_type") or None
+    values["tumour_type"] = rec.get("tumour_type") or None
+    for col in ("specimen_type", "time_on_therapy"):  # checked before any job
+        try:
+            times = parse_time_on_therapy(rec.get("time_on_therapy"))
+            check_specimen_type(values["specimen_type"])
+            check_time_on_therapy(times)
+        except ConfigError as exc:
+            if col == "specimen_type" and "specimen" not in str(exc):
                 continue
-            p = Path(v) if Path(v).is_absolute() else base / v
-            if check_files and not p.is_file():
-                raise InputFileError(
-                    f"{col} file {v} does not exist", path=str(path), record=where(col)
-                )
-            values[col] = str(p)
-        if not values["vcf"] and not values["bam"]:
-            raise ConfigError(
-                "the vcf column is empty (give a vcf, a bam, or both)",
-                path=str(path),
-                record=where("vcf"),
-            )
-        values["prior_therapy"] = tuple(
-            t.strip() for t in re.split(r"[,;]", rec.get("prior_therapy", "")) if t.strip()
-        )
-        progressed = rec.get("progressed_on", "")
-        values["progressed_on"] = (
-            tuple(t.strip() for t in re.split(r"[,;]", progressed) if t.strip())
-            if progressed.strip()
-            else None
-        )
-        cns = rec.get("cns_metastases", "").lower()
-        if cns and cns not in _BOOL:
-            raise ConfigError(
-                f"{cns!r} must be yes or no", path=str(path), record=where("cns_metastases")
-            )
-        values["cns_metastases"] = _BOOL.get(cns) if cns else None
-        for col, rng in (("purity", PURITY), ("ploidy", PLOIDY)):
-            v = rec.get(col, "")
-            try:
-                x = float(v) if v else None
-            except ValueError:
-                x = float("nan")
-            if x is not None and rng.problem(x):
-                raise ConfigError(
-                    f"{v!r} must be a number in {rng.describe()}", path=str(path), record=where(col)
-                )
-            values[col] = x
-        values["build"] = rec.get("build") or None
-        from alkannot.api import clinical_context, parse_time_on_therapy
-
-        values["specimen_type"] = rec.get("specimen_type") or None
-        values["tumour_type"] = rec.get("tumour_type") or None
-        for col in ("specimen_type", "time_on_therapy"):  # checked before any job
-            try:
-                times = parse_time_on_therapy(rec.get("time_on_therapy"))
-                clinical_context(values["specimen_type"], None, times)
-            except ConfigError as exc:
-                if col == "specimen_type" and "specimen" not in str(exc):
-                    continue
-                raise ConfigError(str(exc), path=str(path), record=where(col)) from None
-        values["time_on_therapy"] = tuple(times.items())
-        _one_row_per_vcf(values, vcfs, path, where("vcf"))
-        rows.append(SampleRow(**values))
-    if not rows:
-        raise ConfigError("the sample sheet has no samples", path=str(path))
-    return rows
+            raise row.error(str(exc), col) from None
+    values["time_on_therapy"] = tuple(times.items())
+    return values

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alkannot.bounds import OutOfRange
 from alkannot.errors import AlkannotError, BuildMismatchError, InputFileError, InputFormatError
 from alkannot.genome.build import (
     canonical_contig,
@@ -27,7 +28,6 @@ from alkannot.genome.build import (
     normalise_build,
 )
 from alkannot.io.annotations import annotation_fields, parse_annotations
-from alkannot.io.bounds import OutOfRange
 from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
 from alkannot.models import SkippedRecord, Variant
 
@@ -464,7 +464,7 @@ def _read(
 
 def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
     """The build from REF bases at known positions, for a header that names none."""
-    from alkannot.genome.build import build_from_bases, known_bases
+    from alkannot.genome.refbases import build_from_bases, known_bases
 
     wanted = {c for b in ("GRCh37", "GRCh38") for c, _ in known_bases(b)}
 

@@ -122,22 +122,22 @@ def add_read_evidence(
     vcf_given: bool,
     base_fusion: str,
     thresholds: Thresholds,
-    min_mapq: int,
-    min_base_quality: int,
-    max_detection_limit: float,
 ) -> tuple[ReadEvidence, list[Finding], str]:
     """Read the BAMs and fold their evidence into the findings (the API's step for ``--bam``).
 
-    ``now`` and ``base`` are the re-biopsy's and baseline's parsed inputs; ``now.fusions`` and
-    ``now.fusion_status`` are updated with a fusion found in the reads. Returns the evidence, the
-    findings and the baseline fusion status.
+    ``bams`` holds ``bam``, ``baseline_bam`` and ``rna_bam``; ``now`` and ``base`` are the
+    re-biopsy's and baseline's parsed inputs; ``now.fusions`` and ``now.fusion_status`` are
+    updated with a fusion found in the reads. The read filters and the detection limit come from
+    ``thresholds``. Returns the evidence, the findings and the baseline fusion status.
     """
     from alkannot.annotate import compound_findings, fusion_findings
     from alkannot.reads import GenotypeModel, ReadFilters, read_evidence
 
     model = GenotypeModel(
-        filters=ReadFilters(min_mapq=min_mapq, min_base_quality=min_base_quality),
-        max_detection_limit=max_detection_limit,
+        filters=ReadFilters(
+            min_mapq=thresholds.min_mapq, min_base_quality=thresholds.min_base_quality
+        ),
+        max_detection_limit=thresholds.max_detection_limit,
     )
     junction = None
     if base is not None:
@@ -186,6 +186,25 @@ def add_read_evidence(
     if base_fusion == "not_assessed":
         base_fusion = reads.baseline_fusion_status
     return reads, findings, base_fusion
+
+
+def read_warnings(
+    warnings: list[str],
+    reads: ReadEvidence,
+    bam_sample: str,
+    vcf_sample: str,
+    vcf_normal: str = "",
+    bam_path: str | None = None,
+) -> list[str]:
+    """The run's warnings once the reads are in: a BAM of another sample is said (of the VCF's
+    normal: an error); the VCF-only verdicts on compounds are dropped when the reads re-phased
+    them; the reads' own follow."""
+    from alkannot.sample_identity import check_bam_sample
+
+    warnings = list(warnings) + check_bam_sample(bam_sample, vcf_sample, vcf_normal, bam_path)
+    if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
+        warnings = [w for w in warnings if "not treated as the compound" not in w]
+    return warnings + [f"reads: {w}" for w in reads.warnings]
 
 
 def _phase_notes(compound: Finding, phases: list[PhaseCall]) -> tuple[str, ...]:

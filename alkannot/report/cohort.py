@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from alkannot.io.results import result_from_dict
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
     drives_calls,
@@ -24,7 +25,7 @@ from alkannot.report.firstscreen import (
     key_findings,
     support,
 )
-from alkannot.report.json import result_from_dict
+from alkannot.report.multiqc import multiqc_table
 from alkannot.report.text import neutralise_bidi
 from alkannot.report.tsv import render
 from alkannot.report.xlsx import render_workbook
@@ -124,6 +125,37 @@ def unique_results(paths: list[Path], results: list) -> tuple[list[int], list[st
     return sorted(keep.values()), warnings
 
 
+#: The rows of "what was seen" (firstscreen.not_seen) that assess each mechanism.
+_ASSESSED_BY = {
+    "on_target_mutation": ("ALK secondary mutation",),
+    "on_target_amplification": ("ALK amplification",),
+    "fusion_loss": ("ALK fusion",),
+    "bypass": (
+        "MET amplification (bypass)",
+        "KIT amplification (bypass)",
+        "EGFR mutation (bypass)",
+        "KRAS mutation (bypass)",
+    ),
+}
+
+
+def assessed(r) -> dict[str, bool]:
+    """Per mechanism: did this sample's inputs assess it? A mechanism found was assessed; else
+    the sample's "what was seen" rows decide (no copy-number input: amplification not assessed;
+    bypass counts as assessed when any of its rows was). "No mechanism" is known once one is found,
+    else only when every mechanism was assessed."""
+    from alkannot.report.firstscreen import not_seen
+
+    state = {s.mechanism: s.state for s in not_seen(r)}
+    out = {
+        key: key in r.mechanisms
+        or any(state.get(m, "not assessed") != "not assessed" for m in rows)
+        for key, rows in _ASSESSED_BY.items()
+    }
+    out["none"] = bool(r.mechanisms) or all(out.values())
+    return out
+
+
 def write_cohort(
     sample_jsons: list[Path],
     outdir: Path,
@@ -150,8 +182,9 @@ def write_cohort(
     for message in duplicates:
         warn(message)
     results = sorted(((sample_jsons[i], read[i]) for i in chosen), key=lambda t: t[1].sample)
-    rows, cells = [], {}
+    rows, cells, seen = [], {}, {}
     for p, r in results:
+        seen[r.sample] = assessed(r)
         blocks = drug_blocks(r.drugs)
         first = blocks.next_options[0] if blocks.next_options else None
         level = drug_level(first)["level"] if first else ""
@@ -175,11 +208,14 @@ def write_cohort(
                 "report": relative_link(p.with_suffix(".html"), outdir),
             }
         )
-    n = len(results)
     mech_rows = []
     for key, label in MECHANISMS:
+        # the denominator is the samples whose inputs assessed the mechanism, never all samples:
+        # a sample without copy-number input says nothing about amplification
+        base = [r for _, r in results if seen[r.sample][key]]
+        n = len(base)
         count = sum(
-            1 for _, r in results if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
+            1 for r in base if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
         )
         ref, source = REFERENCE.get(key, ("", ""))
         ci = wilson_interval(count, n)
@@ -191,6 +227,7 @@ def write_cohort(
                 "proportion": f"{count / n:.2f}" if n else "",
                 "ci95_low": f"{ci[0]:.2f}" if ci else "",
                 "ci95_high": f"{ci[1]:.2f}" if ci else "",
+                "not_assessed": len(results) - n,
                 "published": ref,
                 "published_source": source,
             }
@@ -202,16 +239,21 @@ def write_cohort(
                 d.drug, {c: 0 for c in ("sensitive", "reduced", "unknown", "resistant")}
             )
             drug_counts[d.drug][d.call] += 1
-    drug_rows = [{"drug": d, **counts} for d, counts in sorted(drug_counts.items())]
+    drug_rows = [
+        {"drug": d, **counts}
+        for d, counts in sorted(drug_counts.items(), key=lambda t: t[0].casefold())
+    ]
     paths = {
         "cohort_tsv": outdir / "cohort.tsv",
         "mechanisms_tsv": outdir / "mechanisms.tsv",
         "cohort_xlsx": outdir / "cohort.xlsx",
         "index_html": outdir / "index.html",
         "failed_tsv": outdir / "failed.tsv",
+        "multiqc_tsv": outdir / "alkannot_mqc.tsv",
     }
     failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
     write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
+    write_text(paths["multiqc_tsv"], multiqc_table(rows, failed_rows))
     write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
     write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
     write_bytes(
@@ -224,7 +266,11 @@ def write_cohort(
             ]
         ),
     )
-    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, duplicates)
+    versions = {
+        "tool": sorted({r.tool_version for _, r in results}),
+        "catalogue": sorted({r.catalogue_version for _, r in results}),
+    }
+    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions, duplicates)
     write_text(paths["index_html"], page)
     return paths
 
@@ -247,6 +293,7 @@ MECHANISM_COLUMNS = (
     "mechanism",
     "samples",
     "of",
+    "not_assessed",
     "proportion",
     "ci95_low",
     "ci95_high",
@@ -257,7 +304,15 @@ DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
 
 
 def _html(
-    rows, mech_rows, drug_rows, cells, date: str | None = None, failed_rows=(), duplicates=()
+    rows,
+    mech_rows,
+    drug_rows,
+    cells,
+    date=None,
+    failed_rows=(),
+    seen=None,
+    versions=None,
+    duplicates=(),
 ) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
 
@@ -277,7 +332,12 @@ def _html(
             found = cells[r["sample"]].get(key, [])
             if key == "none" and r["mechanisms"] == "none":
                 found = [("none", "no resistance mechanism found in the assessed inputs")]
-            if found:
+            if not (seen or {}).get(r["sample"], {}).get(key, True):
+                tds.append(
+                    '<td class="na" title="not assessed: no input for this mechanism">'
+                    "not assessed</td>"
+                )
+            elif found:
                 text = "<br>".join(e(t) for t, _ in found)
                 title = e("; ".join(d for _, d in found))
                 tds.append(
@@ -285,7 +345,7 @@ def _html(
                     f'title="{title}">{text}</a></td>'
                 )
             else:
-                tds.append('<td class="miss"></td>')
+                tds.append('<td class="miss"><span class="sr">not detected</span></td>')
         onco.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
     sample_rows = "".join(
         f'<tr><td><a href="{e(r["report"])}">{e(r["sample"])}</a></td><td class="v">{e(r["build"])}</td>'
@@ -296,7 +356,14 @@ def _html(
         for r in rows
     )
     mech = "".join(
-        f"<tr><td>{e(m['mechanism'])}</td><td class=v>{m['samples']} / {m['of']}</td><td class=v>{e(m['proportion'])}</td>"
+        f"<tr><td>{e(m['mechanism'])}</td><td class=v>{m['samples']} / {m['of']}"
+        + (
+            f" <span class=small>({m['not_assessed']} not assessed)</span>"
+            if m["not_assessed"]
+            else ""
+        )
+        + "</td>"
+        f"<td class=v>{e(m['proportion'])}</td>"
         f"<td class=v>{e(m['ci95_low'])}–{e(m['ci95_high'])}</td>"
         f"<td>{e(m['published'])}</td><td class=small>{e(m['published_source'])}</td></tr>"
         for m in mech_rows
@@ -325,30 +392,45 @@ def _html(
             + "".join(f"<li>{e(d)}</li>" for d in duplicates)
             + "</ul>"
         )
+    sortable_heads = "".join(
+        f'<th class="sortable" scope="col" aria-sort="none"><button type="button">{h}</button></th>'
+        for h in (
+            *("Sample", "Build", "Specimen", "Prior therapy", "Mechanisms", "Key findings"),
+            *("Fusion", "First next option", "Avoid"),
+        )
+    )
+    versions = versions or {}
+    made_with = (
+        f"alkannot {e(', '.join(versions.get('tool', [])) or 'not recorded')}; catalogue "
+        f"{e(', '.join(versions.get('catalogue', [])) or 'not recorded')}"
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{digest}'; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <title>alkannot cohort</title><style>{_asset("base.css.j2")}
 #oncoprint td, #oncoprint th {{ text-align: center; font-size: 12px; }} #oncoprint th[scope=row] {{ text-align: right; white-space: nowrap; }}
-#oncoprint td.hit {{ background: #f4c7c3; border: 2px solid #b3261e; font-weight: 600; }} #oncoprint td.hit-none {{ background: #eef1f4; border: 1px dashed #5b6470; font-weight: normal; }}
+#oncoprint td.hit {{ background: var(--red); color: var(--res); border: 2px solid var(--res); font-weight: 600; }} #oncoprint td.hit-none {{ background: #eef1f4; color: var(--ink); border: 1px dashed var(--muted); font-weight: normal; }}
 #oncoprint td.miss {{ background: #f7f8f9; }} #oncoprint a {{ color: inherit; }}
+#oncoprint td.na {{ background: repeating-linear-gradient(45deg, #fff, #fff 5px, #eceef1 5px, #eceef1 10px); color: var(--muted); font-style: italic; border: 1px dotted var(--muted); }}
+.sr {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
 @media print {{ @page {{ margin: 16mm 12mm; @bottom-right {{ content: "Page " counter(page) " / " counter(pages); font: 9px sans-serif; }} @top-left {{ content: "alkannot cohort overview"; font: 9px sans-serif; }} }} }}
-</style></head><body>
+</style></head><body><main>
 <h1>ALK resistance: cohort overview</h1>
-<p class="meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}.</p>
+<p class="meta" id="cohort-meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}; made with {made_with}.</p>
 {failed}<h2>Samples x mechanisms</h2>
-<p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification.</p>
+<p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification. A hatched “not assessed” cell: the sample had no input that could show the mechanism (it is left out of that mechanism's proportion); an empty cell: assessed and not detected.</p>
 <div style="overflow-x:auto"><table id="oncoprint"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(onco)}</tbody></table></div>
 <h2>Samples and their first next option</h2>
 <input class="filter noprint" type="search" placeholder="Filter samples…" data-table="samples" aria-label="Filter samples">
-<table id="samples" class="sortable"><thead><tr><th class="sortable">Sample</th><th class="sortable">Build</th><th class="sortable">Specimen</th><th class="sortable">Prior therapy</th><th class="sortable">Mechanisms</th><th class="sortable">Key findings</th><th class="sortable">Fusion</th><th class="sortable">First next option</th><th class="sortable">Avoid</th></tr></thead><tbody>{sample_rows}</tbody></table>
+<table id="samples" class="sortable"><thead><tr>{sortable_heads}</tr></thead><tbody>{sample_rows}</tbody></table>
 <h2>Mechanism proportions beside the review's Figure 2</h2>
-<p class="small">Counts in this cohort with 95% Wilson score intervals, beside the proportions the sources give after crizotinib (the review's Figure 2, section 2.1, “approximate proportion of crizotinib-resistant mechanisms [32,34]”, and Doebele 2012). A sample can carry more than one mechanism.</p>
+<p class="small">Counts over the samples that assessed each mechanism (n beside each count; samples not assessed are left out), with 95% Wilson score intervals, beside the proportions the sources give after crizotinib (the review's Figure 2, section 2.1, “approximate proportion of crizotinib-resistant mechanisms [32,34]”, and Doebele 2012). A sample can carry more than one mechanism.</p>
 <table id="mechanisms"><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>95% CI</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>
 <h2>Drug calls across the cohort</h2>
 <table id="drug-counts"><thead><tr><th>Drug</th><th>+ sensitive</th><th>± reduced</th><th>? unknown</th><th>− resistant</th></tr></thead><tbody>{drugs}</tbody></table>
 <p class="small">Also as cohort.tsv, mechanisms.tsv and cohort.xlsx beside this page.</p>
+</main>
 <script>{script}</script>
 </body></html>
 """

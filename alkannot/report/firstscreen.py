@@ -14,6 +14,7 @@ without groups (an older JSON) the same rule is applied to its fields, read with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from alkannot.models import DrugCall, Finding, SampleResult
@@ -87,7 +88,9 @@ class DrugBlocks:
     """The drug matrix split as the first screen shows it."""
 
     next_options: list[DrugCall] = field(default_factory=list)
+    guideline: list[DrugCall] = field(default_factory=list)
     avoid: list[DrugCall] = field(default_factory=list)
+    discuss: list[DrugCall] = field(default_factory=list)  # reduced, sources disagree (issue 20)
     investigational: list[DrugCall] = field(default_factory=list)
     other: list[DrugCall] = field(default_factory=list)
 
@@ -97,6 +100,7 @@ _GROUPS = {
     "avoid": "avoid",
     "investigational": "investigational",
     "unranked": "other",
+    "discuss": "discuss",
 }
 
 
@@ -116,12 +120,90 @@ def drug_blocks(drugs: list[DrugCall]) -> DrugBlocks:
             out.next_options.append(d)
         else:
             out.other.append(d)
-    # a ranked drug outside the next options keeps no number; the options go by rank
-    out.next_options.sort(key=lambda d: (drug_rank(d) or 10**6, d.drug))
-    out.avoid.sort(key=lambda d: (d.call != "resistant", d.drug))
-    out.investigational.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
-    out.other.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug))
+    # a guideline option with a positive call (chemotherapy while an ALK inhibitor is ranked) is
+    # an option under its own heading, never among "no source supports them"
+    out.guideline = [d for d in out.other if _guideline_option(d)]
+    out.other = [d for d in out.other if not _guideline_option(d)]
+    # a ranked drug outside the next options keeps no number; the options go by rank; names are
+    # sorted case-insensitively (a code name in capitals does not jump ahead of a drug name)
+    out.next_options.sort(key=lambda d: (drug_rank(d) or 10**6, d.drug.casefold()))
+    out.avoid.sort(key=lambda d: (d.call != "resistant", d.drug.casefold()))
+    out.discuss.sort(key=lambda d: d.drug.casefold())
+    out.investigational.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold()))
+    out.other.sort(key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold()))
     return out
+
+
+def _guideline_option(d: DrugCall) -> bool:
+    return d.call in POSITIVE_CALLS and drug_status(d)[0] == "guideline" and not progressed_on(d)
+
+
+#: Statuses named one by one in the compact avoid list; other agents are counted.
+NAMED_STATUSES = ("approved", "guideline")
+
+
+@dataclass
+class AvoidLine:
+    """Drugs of the avoid list that share one reason (the reason is printed once)."""
+
+    drugs: list[DrugCall]
+    text: str
+    citation: str
+    pmid: str
+
+
+def explanations(result: SampleResult) -> list[tuple[str, str]]:
+    """(drug, explanation) for each drug the tumour progressed on whose call says whether the
+    findings explain that progression (the decision layer's ``explains_progression``)."""
+    return [
+        (d.drug, str(getattr(d, "explains_progression", "") or ""))
+        for d in result.drugs
+        if progressed_on(d) and getattr(d, "explains_progression", "")
+    ]
+
+
+def avoid_summary(avoid: list[DrugCall]) -> tuple[list[AvoidLine], list[DrugCall]]:
+    """The compact avoid list: approved and guideline drugs with one reason each (drugs sharing a
+    reason on one line), sorted by name case-insensitively; and the other agents, to be counted."""
+    named = sorted(
+        (d for d in avoid if drug_status(d)[0] in NAMED_STATUSES), key=lambda d: d.drug.casefold()
+    )
+    lines: dict[tuple[str, str, str], AvoidLine] = {}
+    for d in named:
+        why = reason_line(d)
+        key = (why["text"], why["citation"], why["pmid"])
+        if key not in lines:
+            lines[key] = AvoidLine([], *key)
+        lines[key].drugs.append(d)
+    others = sorted(
+        (d for d in avoid if drug_status(d)[0] not in NAMED_STATUSES),
+        key=lambda d: d.drug.casefold(),
+    )
+    return list(lines.values()), others
+
+
+def read_line(result: SampleResult) -> str:
+    """The read evidence in one line: detections, how many catalogued sites were not detected and
+    their detection limits, sites not evaluable, and the fusion search in the reads."""
+    reads = getattr(result, "reads", None)
+    if reads is None:
+        return ""
+    rows = [g for g in reads.genotypes if getattr(g, "source", "dna") == "dna"]
+    det = [g for g in rows if g.status == "detected"]
+    nd = [g for g in rows if g.status == "not_detected"]
+    ne = [g for g in rows if g.status == "not_evaluable"]
+    parts = []
+    for g in det:
+        name = g.alteration if g.gene == "ALK" else f"{g.gene} {g.alteration}"
+        parts.append(f"{name} detected: {g.alt_fragments}/{g.fragments} fragments")
+    if nd:
+        sites = "site" if len(nd) == 1 else "sites"
+        parts.append(f"{len(nd)} catalogued {sites} not detected, limits {limit_span(nd)}")
+    if ne:
+        parts.append(f"{len(ne)} not evaluable (too few fragments)")
+    if reads.fusion_check:
+        parts.append(reads.fusion_check)
+    return "; ".join(parts)
 
 
 _CALL_ORDER = {"sensitive": 0, "reduced": 1, "unknown": 2, "resistant": 3}
@@ -185,6 +267,11 @@ class Seen:
     mechanism: str
     state: str  # "detected", "not detected", "not detected (unconfirmed)", "lost", "not assessed"
     basis: str
+    short: str = ""  # the basis in a few words, for the first screen's compact table
+
+
+_NO_CNV = "no copy-number input (--cnv)"
+_NO_SEGMENT = "no copy-number segment covers "
 
 
 def not_seen(result: SampleResult) -> list[Seen]:
@@ -203,7 +290,8 @@ def not_seen(result: SampleResult) -> list[Seen]:
         return ", ".join(f"{f.gene} {f.alteration}" for f in found.get(m, []))
 
     if "on_target_mutation" in found:
-        rows.append(Seen("ALK secondary mutation", "detected", names("on_target_mutation")))
+        n = names("on_target_mutation")
+        rows.append(Seen("ALK secondary mutation", "detected", n, n))
     elif _read_rows(result, "ALK"):
         rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
     else:
@@ -214,12 +302,14 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 "no catalogued ALK resistance mutation passing the filters in the VCF; a VCF "
                 "lists what was called, so the depth at each ALK residue is not known from it "
                 "(give --bam for detection limits)",
+                "VCF calls only: no detection limit",
             )
         )
     if "on_target_amplification" in found:
-        rows.append(Seen("ALK amplification", "detected", names("on_target_amplification")))
+        n = names("on_target_amplification")
+        rows.append(Seen("ALK amplification", "detected", n, n))
     elif "cnv" not in roles:
-        rows.append(Seen("ALK amplification", "not assessed", "no copy-number input (--cnv)"))
+        rows.append(Seen("ALK amplification", "not assessed", _NO_CNV, "no copy-number input"))
     elif "ALK" in cn and cn["ALK"].call != "not_assessed":
         c = cn["ALK"]
         fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
@@ -228,10 +318,13 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 "ALK amplification",
                 "not detected",
                 f"ALK {fold}{amp_from('ALK')}",
+                f"{fold}{amp_from('ALK')}",
             )
         )
     else:
-        rows.append(Seen("ALK amplification", "not assessed", "no copy-number segment covers ALK"))
+        rows.append(
+            Seen("ALK amplification", "not assessed", _NO_SEGMENT + "ALK", "no segment covers ALK")
+        )
     status = result.fusion_status
     fusion_state = {
         "present": "present",
@@ -248,30 +341,51 @@ def not_seen(result: SampleResult) -> list[Seen]:
         "absent": "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
         "not_assessed": "no fusion/SV input (--fusions)",
     }.get(status, "")
-    rows.append(Seen("ALK fusion", fusion_state, basis))
+    short = {
+        "present": "; ".join(
+            _fusion_fact(c, short=True) for c in result.fusions if c.gene3 == "ALK"
+        )
+        or "ALK fusion",
+        "lost": "in the baseline, not now",
+        "not_detected": "not proof of loss",
+        "absent": "nor at baseline: check the assay",
+        "not_assessed": "no fusion/SV input",
+    }.get(status, "")
+    rows.append(Seen("ALK fusion", fusion_state, basis, short))
     for gene in ("MET", "KIT"):
         label = f"{gene} amplification (bypass)"
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "copy_number"]
         if hit:
-            rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+            n = ", ".join(f"{gene} {f.alteration}" for f in hit)
+            rows.append(Seen(label, "detected", n, n))
         elif "cnv" not in roles:
-            rows.append(Seen(label, "not assessed", "no copy-number input (--cnv)"))
+            rows.append(Seen(label, "not assessed", _NO_CNV, "no copy-number input"))
         elif gene in cn and cn[gene].call != "not_assessed":
             c = cn[gene]
             fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
-            rows.append(Seen(label, "not detected", f"{gene} {fold}{amp_from(gene)}"))
+            rows.append(
+                Seen(label, "not detected", f"{gene} {fold}{amp_from(gene)}", fold + amp_from(gene))
+            )
         else:
-            rows.append(Seen(label, "not assessed", f"no copy-number segment covers {gene}"))
+            rows.append(
+                Seen(label, "not assessed", _NO_SEGMENT + gene, f"no segment covers {gene}")
+            )
     for gene in ("EGFR", "KRAS"):
         label = f"{gene} mutation (bypass)"
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
         if hit:
-            rows.append(Seen(label, "detected", ", ".join(f"{gene} {f.alteration}" for f in hit)))
+            n = ", ".join(f"{gene} {f.alteration}" for f in hit)
+            rows.append(Seen(label, "detected", n, n))
         elif _read_rows(result, gene):
             rows.append(_from_reads(label, _read_rows(result, gene)))
         else:
             rows.append(
-                Seen(label, "not detected", f"no catalogued {gene} variant in the VCF calls")
+                Seen(
+                    label,
+                    "not detected",
+                    f"no catalogued {gene} variant in the VCF calls",
+                    "VCF calls only: no detection limit",
+                )
             )
     return rows
 
@@ -290,20 +404,17 @@ def _from_reads(label: str, rows: list) -> Seen:
     nd = [g for g in rows if g.status == "not_detected"]
     ne = [g for g in rows if g.status == "not_evaluable"]
     if det:
+        named = ", ".join(f"{g.alteration} {g.alt_fragments}/{g.fragments} fragments" for g in det)
         return Seen(
             label,
             "detected in reads only",
-            ", ".join(f"{g.alteration} {g.alt_fragments}/{g.fragments} fragments" for g in det)
-            + "; not in the calls, so it drives no drug call",
+            named + "; not in the calls, so it drives no drug call",
+            named + "; drives no call",
         )
-    parts = []
+    parts, short = [], []
     if nd:
-        limits = sorted(g.detection_limit for g in nd if g.detection_limit is not None)
-        span = (
-            (f"{limits[0]:.1%}" if limits[0] == limits[-1] else f"{limits[0]:.1%}-{limits[-1]:.1%}")
-            if limits
-            else "not computed"
-        )
+        span = limit_span(nd)
+        short.append(f"limit {span} at {len(nd)} site(s)")
         depth = sorted(g.fragments for g in nd)
         frags = f"{depth[0]}" if depth[0] == depth[-1] else f"{depth[0]}-{depth[-1]}"
         parts.append(
@@ -311,18 +422,33 @@ def _from_reads(label: str, rows: list) -> Seen:
             f"detectable from {span}"
         )
     if ne:
+        short.append(f"{len(ne)} not evaluable")
         parts.append(
             f"{len(ne)} site(s) not evaluable ({', '.join(g.alteration for g in ne[:4])}"
             + (", ..." if len(ne) > 4 else "")
             + ")"
         )
-    return Seen(label, "not detected" if nd else "not assessed", "; ".join(parts))
+    return Seen(label, "not detected" if nd else "not assessed", "; ".join(parts), "; ".join(short))
 
 
-def _fusion_fact(c) -> str:
+def limit_span(rows: list) -> str:
+    """Detection limits of not-detected sites as one range: ``1.4%-3.7%`` (or one value)."""
+    limits = sorted(g.detection_limit for g in rows if g.detection_limit is not None)
+    if not limits:
+        return "not computed"
+    if limits[0] == limits[-1]:
+        return f"{limits[0]:.1%}"
+    return f"{limits[0]:.1%}-{limits[-1]:.1%}"
+
+
+def _fusion_fact(c, short: bool = False) -> str:
     """``EML4::ALK v1 (E13;A20), 25 supporting reads``: partner, variant, junction, reads."""
     extra = ", ".join(x for x in (c.variant, c.junction and f"junction {c.junction}") if x)
+    if short:
+        extra = c.variant or ""
     reads = f", {c.supporting_reads} supporting reads" if c.supporting_reads is not None else ""
+    if short:
+        reads = f", {c.supporting_reads} reads" if c.supporting_reads is not None else ""
     return f"{c.name}" + (f" {extra}" if extra else "") + reads
 
 
@@ -348,10 +474,20 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                     "detail": support(f, result),
                 }
             )
+    seen = not_seen(result)
+    for drug, text in explanations(result):
+        rows.append({"section": "explains progression", "item": drug, "detail": text})
+    line = read_line(result)
+    if line:
+        rows.append({"section": "reads", "item": "read evidence", "detail": line})
+    for c in caveats(result, seen):
+        rows.append({"section": "caveat", "item": "", "detail": c})
     blocks = drug_blocks(result.drugs)
     for section, drugs in (
         ("next option", blocks.next_options),
+        ("guideline option", blocks.guideline),
         ("avoid", blocks.avoid),
+        ("discuss: sources disagree", blocks.discuss),
         ("not ranked", blocks.other),
         ("investigational or discontinued", blocks.investigational),
     ):
@@ -373,8 +509,83 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                 if x
             )
             rows.append({"section": section, "item": d.drug, "detail": detail})
-    for s in not_seen(result):
+    for s in seen:
         rows.append(
             {"section": "seen / not seen", "item": s.mechanism, "detail": f"{s.state}: {s.basis}"}
         )
     return rows
+
+
+def caveats(result: SampleResult, seen: list[Seen]) -> list[str]:
+    """Specimen-aware limits of the negatives, for the first screen: a plasma negative, low tumour
+    content, and the mechanisms no input could assess (with what input would)."""
+    out = [str(c) for c in getattr(result, "caveats", None) or ()]
+    negative = [s.mechanism for s in seen if s.state.startswith("not detected")]
+    meta = result.metadata
+    if (meta.specimen_type or "").lower() == "plasma" and negative:
+        out.append(
+            "Plasma (cell-free DNA): a negative result does not rule out a resistance mechanism "
+            "(tumour DNA may be too scarce to show it); consider a tissue re-biopsy."
+        )
+    floor = result.settings.get("min_fusion_purity", 0.2)
+    if meta.purity is not None and meta.purity < floor and negative:
+        out.append(
+            f"Tumour content {meta.purity:.0%} (below {floor:.0%}): a negative may reflect too "
+            "few cancer cells in the specimen (review 2.3 [47])."
+        )
+    missing: dict[str, list[str]] = {}
+    for s in seen:
+        if s.state == "not assessed":
+            missing.setdefault(s.short or s.basis, []).append(s.mechanism)
+    if missing:
+        out.append(
+            "Not assessed, so not ruled out: "
+            + "; ".join(f"{', '.join(m)} ({why})" for why, m in missing.items())
+            + "."
+        )
+    return list(dict.fromkeys(out))
+
+
+_NCT = re.compile(r"\bNCT\d{8}\b")
+
+
+@dataclass
+class WhereNext:
+    """What the page says when no approved drug has a positive call."""
+
+    agents: list[tuple[DrugCall, list[tuple[str, str]]]]  # drug, [(trial id, citation)]
+
+
+def where_next(result: SampleResult, blocks: DrugBlocks) -> WhereNext | None:
+    """None when an approved drug has a positive call; else the investigational agents not called
+    resistant or reduced here, each with the trial identifiers its catalogue sources name (trial
+    ids are read from the sources' statements only: no trial without a source, no lookup)."""
+    if any(drug_status(d)[0] == "approved" for d in blocks.next_options):
+        return None
+    trials = _trials_by_drug()
+    agents = []
+    for d in sorted(result.drugs, key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold())):
+        if drug_status(d)[0] not in _OFF_LIST or d.call in ("resistant", "reduced"):
+            continue
+        if progressed_on(d) or d in blocks.next_options:
+            continue
+        named = dict(trials.get(d.drug, {}))
+        for r in d.reasons:
+            for e in r.evidence:
+                for nct in _NCT.findall(e.statement):
+                    named.setdefault(nct, e.citation)
+        agents.append((d, sorted(named.items())))
+    return WhereNext(agents)
+
+
+def _trials_by_drug() -> dict[str, dict[str, str]]:
+    """Trial identifiers the bundled catalogue's sources name, per drug: {drug: {NCT: citation}}."""
+    from alkannot.catalogue import load_catalogue
+
+    out: dict[str, dict[str, str]] = {}
+    for entry in load_catalogue().entries.values():
+        for drug, de in entry.drugs.items():
+            for e in de.evidence:
+                for nct in _NCT.findall(e.statement):
+                    out.setdefault(drug, {}).setdefault(nct, e.citation)
+    return out

@@ -183,9 +183,12 @@ def render_html(
     from alkannot.report import firstscreen as fs
     from alkannot.report.citations import REVIEW, civic_url, doi_url, pubmed_url
     from alkannot.report.plots import copy_number_panel, lollipop
-    from alkannot.report.reads import read_summary
+    from alkannot.report.reads import read_model
 
     script, digest = script_and_hash()
+    blocks = fs.drug_blocks(result.drugs)
+    not_seen = fs.not_seen(result)
+    avoid_lines, avoid_others = fs.avoid_summary(blocks.avoid)
     catalogue_positions = _catalogue_positions()
     thresholds = copy_number_thresholds(result)
     date = report_date(date)
@@ -201,8 +204,13 @@ def render_html(
         mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
         key_findings=fs.key_findings(result),
         fs=fs,
-        blocks=fs.drug_blocks(result.drugs),
-        not_seen=fs.not_seen(result),
+        blocks=blocks,
+        not_seen=not_seen,
+        avoid_lines=avoid_lines,
+        avoid_others=avoid_others,
+        caveats=fs.caveats(result, not_seen),
+        explains=fs.explanations(result),
+        where_next=fs.where_next(result, blocks),
         fusion_caution=FUSION_CAUTION if fs.fusion_caution_applies(result) else "",
         fusion_finding=next(
             (
@@ -226,7 +234,10 @@ def render_html(
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
-        read_lines=read_summary(result),
+        read_line=fs.read_line(result),
+        read_sites=result.reads.genotypes if result.reads is not None else [],
+        read_settings=result.reads.settings if result.reads is not None else {},
+        read_model=read_model(result),
         review=REVIEW,
         review_url=doi_url(REVIEW["doi"]),
         pubmed_url=pubmed_url,

@@ -1,7 +1,7 @@
 """The per-sample JSON record: everything in the :class:`SampleResult`, with a schema version.
 
 The layout is described by ``alkannot/report/schema/sample_result.schema.json``; the cohort
-report reads these files back with :func:`result_from_dict`.
+report reads these files back with :func:`alkannot.io.results.result_from_dict`.
 """
 
 from __future__ import annotations
@@ -11,25 +11,9 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
 
-from alkannot.models import (
-    DrugCall,
-    DrugReason,
-    Evidence,
-    Finding,
-    FusionCall,
-    GeneCopyNumber,
-    InputFile,
-    PhaseCall,
-    ReadEvidence,
-    ReadGenotype,
-    SampleMetadata,
-    SampleResult,
-    SkippedRecord,
-)
+from alkannot.models import SCHEMA_VERSION, SampleResult
 from alkannot.report.atomic import write_text
 from alkannot.report.text import escape_bidi_json
-
-SCHEMA_VERSION = "2.1.0"
 
 
 @cache
@@ -74,66 +58,3 @@ def to_json(result: SampleResult) -> str:
 def write_json(result: SampleResult, path: str | Path) -> None:
     """Write ``{sample}.json`` atomically."""
     write_text(path, to_json(result))
-
-
-def _make(cls, data: dict):
-    names = {f.name for f in fields(cls)}
-    kwargs = {k: v for k, v in data.items() if k in names}
-    for k, v in kwargs.items():
-        if isinstance(v, list) and k in ("filter", "notes", "prior_therapy", "progressed_on"):
-            kwargs[k] = tuple(v)
-    return cls(**kwargs)
-
-
-def result_from_dict(d: dict) -> SampleResult:
-    """Rebuild a :class:`SampleResult` from its JSON dict."""
-    drugs = []
-    for dc in d.get("drugs", []):
-        reasons = tuple(
-            DrugReason(
-                r["finding"],
-                r["catalogue_id"],
-                r["call"],
-                tuple(_make(Evidence, e) for e in r.get("evidence", [])),
-            )
-            for r in dc.get("reasons", [])
-        )
-        drugs.append(_make(DrugCall, {**dc, "reasons": reasons}))
-    return SampleResult(
-        sample=d["sample"],
-        build=d["build"],
-        metadata=_make(SampleMetadata, d["metadata"]),
-        findings=[_make(Finding, f) for f in d.get("findings", [])],
-        variants_examined=d.get("variants_examined", 0),
-        copy_number=[_make(GeneCopyNumber, c) for c in d.get("copy_number", [])],
-        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
-        fusion_status=d.get("fusion_status", "not_assessed"),
-        mechanisms=list(d.get("mechanisms", [])),
-        drugs=drugs,
-        not_assessed=list(d.get("not_assessed", [])),
-        skipped=[_make(SkippedRecord, s) for s in d.get("skipped", [])],
-        warnings=list(d.get("warnings", [])),
-        inputs=[_make(InputFile, i) for i in d.get("inputs", [])],
-        tool_version=d.get("tool_version", ""),
-        catalogue_version=d.get("catalogue_version", ""),
-        settings=dict(d.get("settings", {})),
-        reads=_reads_from_dict(d.get("reads")),
-    )
-
-
-def _reads_from_dict(d: dict | None) -> ReadEvidence | None:
-    if not d:
-        return None
-    return ReadEvidence(
-        build=d["build"],
-        genotypes=[_make(ReadGenotype, g) for g in d.get("genotypes", [])],
-        phases=[_make(PhaseCall, p) for p in d.get("phases", [])],
-        fusions=[_make(FusionCall, c) for c in d.get("fusions", [])],
-        fusion_status=d.get("fusion_status", "not_assessed"),
-        fusion_check=d.get("fusion_check", ""),
-        settings=dict(d.get("settings", {})),
-        qc=dict(d.get("qc", {})),
-        files=dict(d.get("files", {})),
-        warnings=list(d.get("warnings", [])),
-        baseline_fusion_status=d.get("baseline_fusion_status", "not_assessed"),
-    )

@@ -62,15 +62,23 @@ def reads_rows(result: SampleResult) -> list[dict[str, object]]:
     if result.reads is None:
         return []
     s = result.reads.settings
-    model = (
-        f"binomial; one-sided alpha {s.get('alpha')}; power {s.get('power')}; error floor "
-        f"{s.get('error_floor')}; >= {s.get('min_alt_fragments')} alt fragments; "
-        f"not evaluable above {s.get('max_detection_limit')}; Clopper-Pearson 95% CI"
-    )
+    model = read_model(result)
     return [
         dict(asdict(g), sample=result.sample, filters=s.get("filters", ""), model=model)
         for g in result.reads.genotypes
     ]
+
+
+def read_model(result: SampleResult) -> str:
+    """The genotyping model and its parameters in one line ("" without read evidence)."""
+    if result.reads is None:
+        return ""
+    s = result.reads.settings
+    return (
+        f"binomial; one-sided alpha {s.get('alpha')}; power {s.get('power')}; error floor "
+        f"{s.get('error_floor')}; >= {s.get('min_alt_fragments')} alt fragments; "
+        f"not evaluable above {s.get('max_detection_limit')}; Clopper-Pearson 95% CI"
+    )
 
 
 def phase_rows(result: SampleResult) -> list[dict[str, object]]:
@@ -91,28 +99,3 @@ def write_read_tsvs(result: SampleResult, outdir: Path) -> dict[str, Path]:
     write_text(paths["reads"], render(READS_COLUMNS, reads_rows(result)))
     write_text(paths["phase"], render(PHASE_COLUMNS, phase_rows(result)))
     return paths
-
-
-def read_summary(result: SampleResult) -> list[str]:
-    """Short sentences for the report's first screen, detections first.
-
-    ``G1202R not detected: 0/448 fragments, detectable from 1.4 %``
-    """
-    if result.reads is None:
-        return []
-    out = []
-    rows = [g for g in result.reads.genotypes if g.source == "dna"]
-    order = {"detected": 0, "not_detected": 1, "not_evaluable": 2}
-    for g in sorted(rows, key=lambda g: order[g.status]):
-        name = f"{g.gene} {g.alteration}" if g.gene != "ALK" else g.alteration
-        counts = f"{g.alt_fragments}/{g.fragments} fragments"
-        if g.status == "detected":
-            extra = " (read evidence only)" if g.vcf_status in ("not in VCF", "filtered") else ""
-            out.append(f"{name} detected: {counts} ({g.vaf:.1%}){extra}")
-        elif g.status == "not_detected":
-            out.append(f"{name} not detected: {counts}, detectable from {g.detection_limit:.1%}")
-        else:
-            out.append(f"{name} not evaluable: {g.note}")
-    if result.reads.fusion_check:
-        out.append(result.reads.fusion_check)
-    return out

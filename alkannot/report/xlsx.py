@@ -1,4 +1,5 @@
-"""The spreadsheet ``{sample}.xlsx``: findings, drugs, skipped records and the first screen.
+"""The spreadsheet ``{sample}.xlsx``: findings, drugs, skipped records, the first screen and,
+with a BAM, the read evidence per site and the phase of ALK variant pairs.
 
 Written directly as SpreadsheetML (the xlsx zip of XML parts) rather than through a workbook
 library: every string is an *inline string* cell (``t="inlineStr"``), which a spreadsheet program
@@ -17,6 +18,7 @@ from pathlib import Path
 from alkannot.models import SampleResult
 from alkannot.report.atomic import write_bytes
 from alkannot.report.firstscreen import SUMMARY_COLUMNS, summary_rows
+from alkannot.report.reads import PHASE_COLUMNS, READS_COLUMNS, phase_rows, reads_rows
 from alkannot.report.tsv import (
     DRUG_COLUMNS,
     FINDINGS_COLUMNS,
@@ -87,6 +89,16 @@ def render_xlsx(result: SampleResult) -> bytes:
             ("drugs", DRUG_COLUMNS, drug_rows(result)),
             ("skipped", SKIPPED_COLUMNS, skipped_rows(result)),
             ("first screen", SUMMARY_COLUMNS, summary_rows(result)),
+            # read evidence: every looked-up site with its fragments and detection limit, so a
+            # negative from a BAM keeps its context in the spreadsheet too
+            *(
+                [
+                    ("reads", READS_COLUMNS, reads_rows(result)),
+                    ("phase", PHASE_COLUMNS, phase_rows(result)),
+                ]
+                if result.reads is not None
+                else []
+            ),
         ]
     )
 

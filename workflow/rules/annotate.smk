@@ -35,7 +35,7 @@ for _chunk, _samples in CHUNKS.items():
             runtime=chunk_runtime(_samples, config["threads"]),
         params:
             # every setting that changes a member's reports: a change reruns that sample
-            settings=[SETTINGS[s] for s in _samples],
+            settings=[f"{s}:{settings_digest(SETTINGS[s])}" for s in _samples],
             previous=previous_runs(_samples),
             samples=",".join(_samples),
             sheet=config["samples"],

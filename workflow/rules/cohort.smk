@@ -25,6 +25,7 @@ rule cohort:
             labels={"file": "spreadsheet"},
         ),
         failed=f"{OUT}/cohort/failed.tsv",
+        multiqc=f"{OUT}/cohort/alkannot_mqc.tsv",
     log:
         f"{OUT}/logs/cohort.log",
     benchmark:

@@ -15,8 +15,10 @@ import yaml
 from alkannot.batch import (
     check_vocabularies,
     is_current,
+    plan_marker,
     run_record_path,
     sample_settings,
+    settings_digest,
 )
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import read_samplesheet
@@ -110,6 +112,12 @@ CHUNKS = {
     for k in range(N_CHUNKS)
 }
 CHUNKS = {name: members for name, members in CHUNKS.items() if members}
+# A sample planned here gets a plan marker newer than its outputs (rewritten by the main
+# process only), so Snakemake reruns its chunk by modification time: also when Snakemake holds no
+# record of the outputs (an interrupted chunk), and so without stale incomplete markers.
+PLANS = {
+    s: plan_marker(OUT, SETTINGS[s], write=workflow.is_main_process) for s in STALE
+}
 # Measured cost of one chunk (benchmarks/run.py writes workflow/resources.yaml)
 with open(workflow.source_path("../resources.yaml")) as _fh:
     COST = yaml.safe_load(_fh)
@@ -130,8 +138,10 @@ def previous_runs(samples):
 
 
 def chunk_inputs(samples):
-    """Every input file of the chunk's samples (so a changed file reruns its sample)."""
-    return [p for s in samples for p in SETTINGS[s]["inputs"].values()]
+    """Every input file of the chunk's samples, and their plan markers."""
+    return [p for s in samples for p in SETTINGS[s]["inputs"].values()] + [
+        PLANS[s] for s in samples
+    ]
 
 
 def scanned_mb(path):
@@ -144,23 +154,29 @@ def scanned_mb(path):
 
 
 def chunk_runtime(samples, threads):
-    """Minutes for a chunk: measured start-up plus per-sample and per-MB-scanned costs, times a
-    margin."""
-    mb = sum(scanned_mb(p) for p in chunk_inputs(samples))
+    """Minutes for a chunk, as a function of the attempt: measured start-up plus per-sample and
+    per-MB-scanned costs, times a margin, times the attempt (a retry after a time-out asks for
+    more)."""
+    mb = sum(scanned_mb(p) for s in samples for p in SETTINGS[s]["inputs"].values())
     seconds = COST["startup_seconds"] + (
         len(samples) * COST["seconds_per_sample"] + mb * COST["seconds_per_mb"]
     ) / max(1, threads)
-    return max(1, math.ceil(COST["margin"] * seconds / 60))
+    minutes = max(1, math.ceil(COST["margin"] * seconds / 60))
+    return lambda wildcards, attempt: minutes * attempt
 
 
 def chunk_mem_mb(threads):
-    """Memory for a chunk: the measured peak of one process, per worker, times a margin."""
-    return math.ceil(COST["margin"] * COST["peak_mb"] * max(1, threads))
+    """Memory for a chunk, as a function of the attempt: the measured peak of one process, per
+    worker, times a margin, times the attempt (an out-of-memory kill is retried with more).
+    """
+    mb = math.ceil(COST["margin"] * COST["peak_mb"] * max(1, threads))
+    return lambda wildcards, attempt: mb * attempt
 
 
 def all_outputs():
     """Every sample's directory and the cohort overview."""
     files = [f"{OUT}/{s}" for s in SAMPLES]
+    files.append(f"{OUT}/versions.tsv")
     if config["cohort"]:
         files += [
             f"{OUT}/cohort/index.html",
@@ -168,3 +184,11 @@ def all_outputs():
             f"{OUT}/cohort/cohort.xlsx",
         ]
     return files
+
+
+def tool_versions():
+    """The alkannot and catalogue versions (a change rewrites versions.tsv)."""
+    from alkannot import __version__
+    from alkannot.catalogue import load_catalogue
+
+    return f"alkannot {__version__}, catalogue {load_catalogue().version}"

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from alkannot.bounds import COPY_NUMBER, LOG2
 from alkannot.errors import BuildMismatchError, InputFormatError
 from alkannot.genome.build import BUILDS, chr2_length
 from alkannot.genome.models import gene_spans
-from alkannot.io.bounds import COPY_NUMBER, LOG2
 from alkannot.io.cnv.ascat import read_ascat
 from alkannot.io.cnv.base import CnvData, header, lines_of
 from alkannot.io.cnv.cnvkit import read_cnvkit

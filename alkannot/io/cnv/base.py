@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from alkannot.bounds import POSITION, require_in_file
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import canonical_contig
-from alkannot.io.bounds import POSITION, require_in_file
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines, split_row
 from alkannot.models import Segment, SkippedRecord
 
@@ -64,7 +64,7 @@ def num(value: str, path: str, line: int, what: str) -> float:
 
 
 def position(value: str, path: str, line: int, what: str) -> int:
-    """A coordinate in :data:`~alkannot.io.bounds.POSITION` (before any 0-based shift is
+    """A coordinate in :data:`~alkannot.bounds.POSITION` (before any 0-based shift is
     applied, so 0 is accepted as a 0-based start), or a one-line error naming the line."""
     v = num(value, path, line, what)
     if v != 0:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import canonical_contig
 from alkannot.genome.models import gene_spans
-from alkannot.io.bounds import READS, OutOfRange, parse_checked
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines
 from alkannot.models import FusionCall, SkippedRecord
 
@@ -87,7 +87,7 @@ def support(row: list[str], columns: list[int], header: list[str]) -> int:
     Raises
     ------
     OutOfRange
-        A count that is negative, fractional, NaN or beyond :data:`~alkannot.io.bounds.READS`.
+        A count that is negative, fractional, NaN or beyond :data:`~alkannot.bounds.READS`.
     """
     total = 0
     for i in columns:
@@ -102,6 +102,25 @@ def orient(gene5: str, gene3: str) -> bool | None:
     if gene5 == "ALK" and gene3 and gene3 != "ALK":
         return False
     return (gene3 == "ALK") if gene3 else None
+
+
+#: Bypass-track kinases whose fusions are read besides ALK's (catalogue 3.0.0: MET rearrangement,
+#: Dagogo-Jack 2020); the kinase must be the 3' partner for its kinase domain to be kept.
+BYPASS_KINASES = ("MET",)
+
+
+def bypass_kinase_pair(gene5: str, gene3: str, any_order: bool) -> tuple[str, str] | None:
+    """``(partner, kinase)`` for a fusion of a bypass kinase with another gene, else None.
+
+    In a table whose names come in either order (``ST7-MET``, ``MET-ST7``) the kinase is put 3';
+    otherwise only a 3' kinase counts (a 5' MET keeps no MET kinase domain).
+    """
+    for kinase in BYPASS_KINASES:
+        if gene3 == kinase and gene5 not in ("", kinase):
+            return gene5, kinase
+        if any_order and gene5 == kinase and gene3 not in ("", kinase):
+            return gene3, kinase
+    return None
 
 
 def within_alk(out: FusionData, build: str, record: str, c5: str, p5, c3: str, p3) -> bool:
@@ -169,15 +188,21 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
             out.skipped.append(SkippedRecord(path, f"line {n}", "too few columns", "malformed"))
             continue
         g5, g3 = ("" if g5 in NULL_TOKENS else g5), ("" if g3 in NULL_TOKENS else g3)
-        if "ALK" not in (g5, g3):
+        bypass = "ALK" not in (g5, g3)
+        if bypass and bypass_kinase_pair(g5, g3, spec.names_any_order) is None:
             other += 1
             continue
         c5, p5 = locus(row[ib5], build) if ib5 is not None and ib5 < len(row) else ("", None)
         c3, p3 = locus(row[ib3], build) if ib3 is not None and ib3 < len(row) else ("", None)
-        if spec.names_any_order and g5 == "ALK" and g3 and g3 != "ALK":
+        kinase = "MET" if bypass else "ALK"
+        if spec.names_any_order and g5 == kinase and g3 and g3 != kinase:
             g5, g3, c5, p5, c3, p3 = g3, g5, c3, p3, c5, p5  # fusion names come in either order
         partner = g3 if g5 == "ALK" else g5
-        if partner in INTRAGENIC and within_alk(out, build, f"line {n}", c5, p5, c3, p3):
+        if (
+            not bypass
+            and partner in INTRAGENIC
+            and within_alk(out, build, f"line {n}", c5, p5, c3, p3)
+        ):
             continue
         try:
             total = support(row, ireads, header)
@@ -192,7 +217,7 @@ def read_table(path: str, build: str, sample: str | None, spec: TableSpec) -> Fu
                 p5,
                 c3,
                 p3,
-                orientation_ok=orient(g5, g3),
+                orientation_ok=None if bypass else orient(g5, g3),
                 supporting_reads=total if ireads else None,
                 source_format=spec.fmt,
                 record=f"line {n}",

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig
-from alkannot.io.bounds import READS, OutOfRange, parse_checked
 from alkannot.io.fusions.base import (
     INTRAGENIC,
     WHAT,

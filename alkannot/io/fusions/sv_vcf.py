@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.genome.build import BUILDS, canonical_contig, detect_build
-from alkannot.io.bounds import READS, OutOfRange, parse_checked
 from alkannot.io.fusions.base import FusionData, gene_at, lines_of
 from alkannot.models import FusionCall, SkippedRecord
 
