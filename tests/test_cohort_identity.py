@@ -106,3 +106,15 @@ def test_tampered_vaf_is_refused(tmp_path, p01, vaf):
     assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "inf" not in res.stderr.lower().replace("infinite", "")
     shutil.rmtree(folder)
+
+
+def test_a_key_given_twice_in_a_sample_json_is_refused(tmp_path, p01):
+    # RFC 8259 section 4: names within an object SHOULD be unique; parsers keep either value
+    text = p01.read_text()
+    folder = tmp_path / "t"
+    folder.mkdir()
+    bad = folder / "P01.json"
+    bad.write_text(text.replace('"mechanisms": [', '"mechanisms": [], "mechanisms": [', 1))
+    assert bad.read_text() != text
+    res, _ = _cohort(tmp_path, bad)
+    assert res.returncode == 2 and "'mechanisms' appears twice" in res.stderr, res.stderr

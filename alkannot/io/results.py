@@ -40,6 +40,16 @@ def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object whose keys repeat is refused (JSON parsers keep one of them, each its own)."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        seen.add(key)
+    return dict(pairs)
+
+
 def _finite(text: str) -> float:
     """A JSON number as a float; ``1e400`` (infinite as a float) is refused like ``Infinity``."""
     value = float(text)
@@ -85,7 +95,10 @@ def read_result_json(path: str | Path):
     what = "expected the {sample}.json written by 'alkannot annotate'"
     try:
         data = json.loads(
-            p.read_bytes().decode("utf-8"), parse_constant=_no_constants, parse_float=_finite
+            p.read_bytes().decode("utf-8"),
+            parse_constant=_no_constants,
+            parse_float=_finite,
+            object_pairs_hook=_unique_keys,
         )
     except UnicodeDecodeError:
         raise InputFormatError(f"not UTF-8 text; {what}", path=str(p)) from None
