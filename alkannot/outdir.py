@@ -118,7 +118,7 @@ def owned(outdir: str | Path) -> Iterator[Path]:
     import fcntl
 
     out = Path(outdir)
-    created = not out.exists()
+    created = [p for p in (out, *out.parents) if not p.exists()]  # made here, innermost first
     try:
         out.mkdir(parents=True, exist_ok=True)
         key = str(out.resolve())
@@ -144,9 +144,11 @@ def owned(outdir: str | Path) -> Iterator[Path]:
         held[1] -= 1
         if held[1] == 0:
             del _HELD[key]
-            if created:  # a run that wrote nothing leaves no empty folder behind
-                with suppress(OSError):
-                    out.rmdir()
+            for folder in created:  # a run that wrote nothing leaves no empty folder behind
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty (reports were written), or not ours to remove
+                    break
             os.close(held[0])  # closing the descriptor releases the lock
 
 

@@ -150,3 +150,12 @@ def test_ctrl_c_in_a_batch_is_quiet_with_the_partial_summary(tmp_path, jobs):
     for folder in out.iterdir():
         names = _names(folder)
         assert names in ([], [f"{folder.name}.{x}" for x in ("json", "log", "run.json")]), names
+
+
+def test_a_failed_run_leaves_no_folders_it_made(tmp_path):
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("not a VCF\n")
+    cmd = [sys.executable, "-m", "alkannot", "annotate", str(bad), "-o", str(tmp_path / "a/b/c")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "a").exists()  # "no output": not even the empty folders
