@@ -505,6 +505,10 @@ class CohortResult:
             f"index={str(self.paths.get('index_html', ''))!r})"
         )
 
+    def __getitem__(self, kind: str) -> Any:
+        # the written paths by kind, as annotate_cohort returned them before this object
+        return self.paths[kind]
+
     def frame(self):
         """One row per annotated sample (the cohort table) as a :class:`pandas.DataFrame`."""
         import csv

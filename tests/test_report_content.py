@@ -465,7 +465,7 @@ def test_cohort_proportions_count_only_the_samples_that_assessed_each_mechanism(
             g37 / f"{s}.rebiopsy.vcf.gz", sample_name=s, prior_therapy=["crizotinib"], **extra
         )
         jsons.append(write_sample_reports(r, tmp_path / s, formats=("json", "html"))["json"])
-    paths = annotate_cohort(jsons, tmp_path / "cohort").paths
+    paths = annotate_cohort(jsons, tmp_path / "cohort")
     rows = {
         r.split("\t")[0]: r.split("\t")
         for r in paths["mechanisms_tsv"].read_text().splitlines()[1:]

@@ -37,7 +37,7 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "4f0a89356d3e01345dc88c4c108cf78b6d8db59f")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "5dd1e48229856da69181d779ab19630a5e4bb4da")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
