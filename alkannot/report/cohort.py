@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from alkannot.io.results import result_from_dict
+from alkannot.outdir import staged
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
     drives_calls,
@@ -252,26 +253,29 @@ def write_cohort(
         "multiqc_tsv": outdir / "alkannot_mqc.tsv",
     }
     failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
-    write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
-    write_text(paths["multiqc_tsv"], multiqc_table(rows, failed_rows))
-    write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
-    write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
-    write_bytes(
-        paths["cohort_xlsx"],
-        render_workbook(
-            [
-                ("samples", COHORT_COLUMNS, rows),
-                ("mechanisms", MECHANISM_COLUMNS, mech_rows),
-                ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
-            ]
-        ),
-    )
     versions = {
         "tool": sorted({r.tool_version for _, r in results}),
         "catalogue": sorted({r.catalogue_version for _, r in results}),
     }
     page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions, duplicates)
-    write_text(paths["index_html"], page)
+    # one set: staged and moved in together, so a killed run never mixes two runs' tables
+    with staged(outdir) as stage:
+        at = {kind: stage / p.name for kind, p in paths.items()}
+        write_text(at["failed_tsv"], render(["sample", "error"], failed_rows))
+        write_text(at["multiqc_tsv"], multiqc_table(rows, failed_rows))
+        write_text(at["cohort_tsv"], render(COHORT_COLUMNS, rows))
+        write_text(at["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
+        write_bytes(
+            at["cohort_xlsx"],
+            render_workbook(
+                [
+                    ("samples", COHORT_COLUMNS, rows),
+                    ("mechanisms", MECHANISM_COLUMNS, mech_rows),
+                    ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
+                ]
+            ),
+        )
+        write_text(at["index_html"], page)
     return paths
 
 
