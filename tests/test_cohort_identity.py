@@ -83,12 +83,13 @@ def test_a_rerun_supersedes_the_old_copy(tmp_path, p01):
     assert "other inputs; the newer one is used" in res.stderr
 
 
-def test_one_tumour_under_two_ids_counts_once(tmp_path, p01):
+def test_one_tumour_under_two_ids_is_named_in_a_warning(tmp_path, p01):
+    # identity is the id and the inputs: another id is another identity, counted, but said
     other = _copy(p01, tmp_path / "P01b", lambda d: d.update(sample="P01b"))
     res, rows = _cohort(tmp_path, p01, other)
     assert res.returncode == 0, res.stderr
-    assert _samples(rows) == ["P01"]
-    assert "P01b" in res.stderr and "the same tumour under two ids" in res.stderr
+    assert _samples(rows) == ["P01", "P01b"]
+    assert "P01b" in res.stderr and "has the very inputs of P01" in res.stderr
 
 
 @pytest.mark.parametrize("vaf", ["1e400", "5", "-0.1"])

@@ -99,8 +99,8 @@ def unique_results(paths: list[Path], results: list) -> tuple[list[int], list[st
     A sample is its id and its inputs (the SHA-256 of each input in its record). The same id
     twice with the same inputs is one sample given twice: counted once. The same id with other
     inputs is a rerun: the result written last (file modification time) supersedes the other.
-    Another id with the very same inputs is the same tumour under two names: counted once,
-    under the first id.
+    Another id with the very same inputs is another identity (the user named it so): counted,
+    with a warning naming both.
     """
     keep: dict[str, int] = {}
     by_inputs: dict[tuple, int] = {}
@@ -114,13 +114,13 @@ def unique_results(paths: list[Path], results: list) -> tuple[list[int], list[st
                 keep[r.sample], (i, j) = i, (j, i)
             how = "the same inputs" if old == inputs else "other inputs; the newer one is used"
             warnings.append(f"{r.sample} is given twice ({paths[j]} and {paths[i]}, {how})")
-        elif inputs and inputs in by_inputs:
-            first = results[by_inputs[inputs]].sample
-            warnings.append(
-                f"{r.sample} ({paths[i]}) has the very inputs of {first}: the same tumour "
-                f"under two ids, counted once as {first}"
-            )
         else:
+            if inputs and inputs in by_inputs:  # two ids, one tumour? said, both counted
+                first = results[by_inputs[inputs]].sample
+                warnings.append(
+                    f"{r.sample} ({paths[i]}) has the very inputs of {first}: check that they "
+                    "are two samples (both are counted)"
+                )
             keep[r.sample] = i
             by_inputs.setdefault(inputs, i)
     return sorted(keep.values()), warnings
@@ -392,7 +392,7 @@ def _html(
     )
     if duplicates:  # named on the page as well as on standard error
         failed += (
-            "<h2>Given more than once: counted once</h2><ul id=duplicates>"
+            "<h2>Given more than once</h2><ul id=duplicates>"
             + "".join(f"<li>{e(d)}</li>" for d in duplicates)
             + "</ul>"
         )
