@@ -15,7 +15,14 @@ import click
     help="Directory for cohort.tsv, mechanisms.tsv, cohort.xlsx and index.html.",
 )
 @click.option("--report-date", help="Date printed on the overview (YYYY-MM-DD) [default: none].")
-def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None:
+@click.option(
+    "--patients",
+    type=click.Path(file_okay=False),
+    help="Folder of the patient timelines ('alkannot patient'): group the samples by patient.",
+)
+def cohort(
+    jsons: tuple[str, ...], outdir: str, report_date: str | None, patients: str | None
+) -> None:
     """Summarise per-sample results (JSON files or sample directories) into a cohort overview."""
     from alkannot.api import annotate_cohort
     from alkannot.outdir import check_outdir, owned
@@ -26,6 +33,7 @@ def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None
             list(jsons),
             outdir,
             report_date,
+            patients,
             warn=lambda message: click.echo(f"alkannot: warning: {message}", err=True),
         )
     for kind in sorted(cohort.paths):

@@ -162,6 +162,7 @@ def write_cohort(
     outdir: Path,
     date: str | None = None,
     failures: list[tuple[str, str]] | None = None,
+    patients: list[tuple[str, Path, list[str]]] | None = None,
     warn=lambda message: None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
@@ -171,8 +172,10 @@ def write_cohort(
     (both tables and the drug-call counts, text cells only) and ``index.html``. ``date``
     (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
     ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
-    page and in ``failed.tsv``, and counted in no proportion. A sample given twice is counted
-    once (:func:`unique_results`); ``warn`` receives a line naming each duplicate.
+    page and in ``failed.tsv``, and counted in no proportion. ``patients`` (patient, timeline
+    page, samples in time order) group the samples by patient: a ``patient`` column and a
+    section linking each patient's timeline. A sample given twice is counted once
+    (:func:`unique_results`); ``warn`` receives a line naming each duplicate.
     """
     from alkannot.report.html import report_date
 
@@ -184,6 +187,7 @@ def write_cohort(
         warn(message)
     results = sorted(((sample_jsons[i], read[i]) for i in chosen), key=lambda t: t[1].sample)
     rows, cells, seen = [], {}, {}
+    patient_of = {s: name for name, _, samples in patients or [] for s in samples}
     for p, r in results:
         seen[r.sample] = assessed(r)
         blocks = drug_blocks(r.drugs)
@@ -207,6 +211,7 @@ def write_cohort(
                 "next_options": ", ".join(d.drug for d in blocks.next_options),
                 "avoid": ", ".join(d.drug for d in blocks.avoid),
                 "report": relative_link(p.with_suffix(".html"), outdir),
+                "patient": patient_of.get(r.sample, ""),
             }
         )
     mech_rows = []
@@ -258,6 +263,10 @@ def write_cohort(
         "catalogue": sorted({r.catalogue_version for _, r in results}),
     }
     page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions, duplicates)
+    if patients:
+        page = page.replace(
+            "<h2>Samples x mechanisms</h2>", _patients_html(patients, rows, outdir), 1
+        )
     # one set: staged and moved in together, so a killed run never mixes two runs' tables
     with staged(outdir) as stage:
         at = {kind: stage / p.name for kind, p in paths.items()}
@@ -292,6 +301,7 @@ COHORT_COLUMNS = (
     "next_options",
     "avoid",
     "report",
+    "patient",
 )
 MECHANISM_COLUMNS = (
     "mechanism",
@@ -305,6 +315,26 @@ MECHANISM_COLUMNS = (
     "published_source",
 )
 DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
+
+
+def _patients_html(patients, rows, outdir: Path) -> str:
+    """The samples grouped by patient, in time order, each patient linking its timeline."""
+    e = lambda text: escape(neutralise_bidi(str(text)))  # noqa: E731
+    report = {r["sample"]: r["report"] for r in rows}
+    items = "".join(
+        f'<tr><td><a class="patient" href="{e(relative_link(page, outdir))}">{e(name)}</a></td><td>'
+        + " → ".join(
+            f'<a href="{e(report[s])}">{e(s)}</a>' if s in report else f"{e(s)} (failed)"
+            for s in samples
+        )
+        + "</td></tr>"
+        for name, page, samples in patients
+    )
+    return (
+        '<h2>Patients</h2><p class="small">Samples of one patient in time order; the patient links '
+        f'its timeline.</p><table id="patients"><thead><tr><th>Patient</th><th>Samples</th></tr></thead>'
+        f"<tbody>{items}</tbody></table><h2>Samples x mechanisms</h2>"
+    )
 
 
 def _html(
