@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -218,10 +219,10 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
 
 
 def _annotate_owned(row, outdir: Path, settings: dict) -> str | None:
-    from alkannot.api import annotate_sample, write_sample_reports
+    from alkannot.api import annotate_sample
+    from alkannot.outdir import signals_held
 
-    sample_dir = outdir / row.sample
-    error_file = sample_dir / f"{row.sample}.error.txt"
+    failure = None
     try:
         # before reading: a file replaced during the run is then seen as changed next time
         prints = input_fingerprints(settings["inputs"])
@@ -234,6 +235,22 @@ def _annotate_owned(row, outdir: Path, settings: dict) -> str | None:
             min_alt_reads=settings["min_alt_reads"],
         )
         result = annotate_sample(row.request(thresholds))
+    except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
+        result, failure = None, exc
+    # reports, log and run record as one step: Ctrl-C waits for it, never splits it
+    with signals_held():
+        return _write_outcome(row, outdir, settings, prints, result, failure)
+
+
+def _write_outcome(row, outdir: Path, settings: dict, prints: dict, result, failure) -> str | None:
+    """Write the sample's reports (or its error), its log and its run record; the error or None."""
+    from alkannot.api import write_sample_reports
+
+    sample_dir = outdir / row.sample
+    error_file = sample_dir / f"{row.sample}.error.txt"
+    try:
+        if failure is not None:
+            raise failure
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
         status, error, warnings = "annotated", None, result.warnings
@@ -290,10 +307,20 @@ def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:
     failed: list[tuple[str, str]] = []
     done: list[str] = []
     for i, row in enumerate(rows):
+        started = time.time_ns()
         try:
             error = _annotate_one(row, outdir, settings[row.sample])
-        except KeyboardInterrupt:  # the sample in progress left nothing (staged)
-            raise BatchInterrupted(done, failed, [r.sample for r in rows[i:]]) from None
+        except KeyboardInterrupt:  # held until the sample's files were written, or none were
+            record = run_record_path(outdir, row.sample)
+            finished = record.exists() and record.stat().st_mtime_ns >= started
+            if finished:
+                error = (read_run_record(outdir, row.sample) or {}).get("error")
+                if error is None:
+                    done.append(row.sample)
+                else:
+                    failed.append((row.sample, error))
+            rest = [r.sample for r in rows[i + 1 if finished else i :]]
+            raise BatchInterrupted(done, failed, rest) from None
         if error is not None:
             failed.append((row.sample, error))
         else:

@@ -76,7 +76,8 @@ def check_outdir(outdir: str | Path) -> None:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
+    """SIGINT/SIGTERM/SIGHUP held back for the block (delivered when it ends)."""
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     try:
         yield
@@ -225,7 +226,7 @@ def staged(outdir: str | Path, sample: str | None = None) -> Iterator[Path]:
             files = sorted(f.name for f in stage.iterdir())
             mine = {f"{sample}.{s}" for s in SAMPLE_REPORT_SUFFIXES} if sample else set()
             remove = sorted(n for n in mine - set(files) if (out / n).exists())
-            with _signals_held():
+            with signals_held():
                 # the manifest first: a run killed during the moves is finished by the next one
                 (stage / _MANIFEST).write_text(json.dumps({"files": files, "remove": remove}))
                 _commit(stage, out, files, remove, moved)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -150,6 +151,12 @@ def test_ctrl_c_in_a_batch_is_quiet_with_the_partial_summary(tmp_path, jobs):
     for folder in out.iterdir():
         names = _names(folder)
         assert names in ([], [f"{folder.name}.{x}" for x in ("json", "log", "run.json")]), names
+    # the summary counts every sample: annotated + failed + not run = 16
+    counts = re.search(
+        r"interrupted: (\d+) sample\(s\) annotated, (\d+) failed, (\d+) not run", err
+    )
+    assert counts and sum(map(int, counts.groups())) == 16, err
+    assert int(counts.group(1)) == sum(1 for f in out.iterdir() if any(f.iterdir())), err
 
 
 def test_a_failed_run_leaves_no_folders_it_made(tmp_path):
