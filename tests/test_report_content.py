@@ -335,7 +335,7 @@ def test_clinical_context_reaches_json_and_html(tmp_path):
     [
         ("--time-on-therapy", "crizotinib", "DRUG=MONTHS"),
         ("--time-on-therapy", "crizotinib=long", "must be a number"),
-        ("--time-on-therapy", "crizotinib=-2", ">= 0"),
+        ("--time-on-therapy", "crizotinib=-2", "outside its valid range [0, 1200]"),
     ],
 )
 def test_bad_clinical_context_is_one_line_and_writes_nothing(tmp_path, option, value, message):

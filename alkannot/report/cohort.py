@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from alkannot.io.results import result_from_dict
+from alkannot.outdir import staged
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
     drives_calls,
@@ -92,6 +93,39 @@ def _cells(r) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def unique_results(paths: list[Path], results: list) -> tuple[list[int], list[str]]:
+    """Which of ``results`` (read from ``paths``) to count, and a warning per duplicate.
+
+    A sample is its id and its inputs (the SHA-256 of each input in its record). The same id
+    twice with the same inputs is one sample given twice: counted once. The same id with other
+    inputs is a rerun: the result written last (file modification time) supersedes the other.
+    Another id with the very same inputs is another identity (the user named it so): counted,
+    with a warning naming both.
+    """
+    keep: dict[str, int] = {}
+    by_inputs: dict[tuple, int] = {}
+    warnings = []
+    for i in sorted(range(len(results)), key=lambda i: (results[i].sample, str(paths[i]))):
+        r, inputs = results[i], tuple(sorted((x.role, x.sha256) for x in results[i].inputs))
+        if r.sample in keep:
+            j = keep[r.sample]
+            old = tuple(sorted((x.role, x.sha256) for x in results[j].inputs))
+            if old != inputs and paths[i].stat().st_mtime_ns > paths[j].stat().st_mtime_ns:
+                keep[r.sample], (i, j) = i, (j, i)
+            how = "the same inputs" if old == inputs else "other inputs; the newer one is used"
+            warnings.append(f"{r.sample} is given twice ({paths[j]} and {paths[i]}, {how})")
+        else:
+            if inputs and inputs in by_inputs:  # two ids, one tumour? said, both counted
+                first = results[by_inputs[inputs]].sample
+                warnings.append(
+                    f"{r.sample} ({paths[i]}) has the very inputs of {first}: check that they "
+                    "are two samples (both are counted)"
+                )
+            keep[r.sample] = i
+            by_inputs.setdefault(inputs, i)
+    return sorted(keep.values()), warnings
+
+
 #: The rows of "what was seen" (firstscreen.not_seen) that assess each mechanism.
 _ASSESSED_BY = {
     "on_target_mutation": ("ALK secondary mutation",),
@@ -129,6 +163,7 @@ def write_cohort(
     date: str | None = None,
     failures: list[tuple[str, str]] | None = None,
     patients: list[tuple[str, Path, list[str]]] | None = None,
+    warn=lambda message: None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
@@ -139,16 +174,18 @@ def write_cohort(
     ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
     page and in ``failed.tsv``, and counted in no proportion. ``patients`` (patient, timeline
     page, samples in time order) group the samples by patient: a ``patient`` column and a
-    section linking each patient's timeline.
+    section linking each patient's timeline. A sample given twice is counted once
+    (:func:`unique_results`); ``warn`` receives a line naming each duplicate.
     """
     from alkannot.report.html import report_date
 
     report_date(date)  # a bad date fails before any file is written
     outdir = Path(outdir)
-    results = []
-    for p in sorted(sample_jsons, key=lambda p: p.name):
-        results.append((p, result_from_dict(json.loads(p.read_text(encoding="utf-8")))))
-    results.sort(key=lambda t: t[1].sample)
+    read = [result_from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sample_jsons]
+    chosen, duplicates = unique_results(list(sample_jsons), read)
+    for message in duplicates:
+        warn(message)
+    results = sorted(((sample_jsons[i], read[i]) for i in chosen), key=lambda t: t[1].sample)
     rows, cells, seen = [], {}, {}
     patient_of = {s: name for name, _, samples in patients or [] for s in samples}
     for p, r in results:
@@ -221,30 +258,33 @@ def write_cohort(
         "multiqc_tsv": outdir / "alkannot_mqc.tsv",
     }
     failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
-    write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
-    write_text(paths["multiqc_tsv"], multiqc_table(rows, failed_rows))
-    write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
-    write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
-    write_bytes(
-        paths["cohort_xlsx"],
-        render_workbook(
-            [
-                ("samples", COHORT_COLUMNS, rows),
-                ("mechanisms", MECHANISM_COLUMNS, mech_rows),
-                ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
-            ]
-        ),
-    )
     versions = {
         "tool": sorted({r.tool_version for _, r in results}),
         "catalogue": sorted({r.catalogue_version for _, r in results}),
     }
-    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions)
+    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions, duplicates)
     if patients:
         page = page.replace(
             "<h2>Samples x mechanisms</h2>", _patients_html(patients, rows, outdir), 1
         )
-    write_text(paths["index_html"], page)
+    # one set: staged and moved in together, so a killed run never mixes two runs' tables
+    with staged(outdir) as stage:
+        at = {kind: stage / p.name for kind, p in paths.items()}
+        write_text(at["failed_tsv"], render(["sample", "error"], failed_rows))
+        write_text(at["multiqc_tsv"], multiqc_table(rows, failed_rows))
+        write_text(at["cohort_tsv"], render(COHORT_COLUMNS, rows))
+        write_text(at["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
+        write_bytes(
+            at["cohort_xlsx"],
+            render_workbook(
+                [
+                    ("samples", COHORT_COLUMNS, rows),
+                    ("mechanisms", MECHANISM_COLUMNS, mech_rows),
+                    ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
+                ]
+            ),
+        )
+        write_text(at["index_html"], page)
     return paths
 
 
@@ -298,7 +338,15 @@ def _patients_html(patients, rows, outdir: Path) -> str:
 
 
 def _html(
-    rows, mech_rows, drug_rows, cells, date=None, failed_rows=(), seen=None, versions=None
+    rows,
+    mech_rows,
+    drug_rows,
+    cells,
+    date=None,
+    failed_rows=(),
+    seen=None,
+    versions=None,
+    duplicates=(),
 ) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
 
@@ -372,6 +420,12 @@ def _html(
         if failed_rows
         else ""
     )
+    if duplicates:  # named on the page as well as on standard error
+        failed += (
+            "<h2>Given more than once</h2><ul id=duplicates>"
+            + "".join(f"<li>{e(d)}</li>" for d in duplicates)
+            + "</ul>"
+        )
     sortable_heads = "".join(
         f'<th class="sortable" scope="col" aria-sort="none"><button type="button">{h}</button></th>'
         for h in (

@@ -9,6 +9,7 @@ same inputs give the same bytes on any day.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -89,7 +90,21 @@ def _bytecode_cache():
     from alkannot.cache import cache_dir
 
     directory = cache_dir(create=True)
-    return jinja2.FileSystemBytecodeCache(str(directory), "jinja2-%s.cache") if directory else None
+    if directory is None:
+        return None
+
+    class CheckedCache(jinja2.FileSystemBytecodeCache):
+        """A damaged entry (zero-filled, truncated) is dropped and compiled again, never fatal."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - marshal raises EOFError, ValueError, TypeError
+                bucket.reset()
+                with contextlib.suppress(OSError):
+                    os.unlink(self._get_cache_filename(bucket))
+
+    return CheckedCache(str(directory), "jinja2-%s.cache")
 
 
 def report_date(given: str | None = None) -> str | None:
