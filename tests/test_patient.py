@@ -234,6 +234,12 @@ def test_other_therapies_are_on_the_timeline_not_in_the_alk_history(cohort):
     from alkannot.report.patient_html import render_patient_html
 
     assert "pembrolizumab (other therapy)" in render_patient_html(t)
+    assert not t.warnings
+    # a misspelt ALK inhibitor is kept as other therapy, and said so: nothing silently dropped
+    tr.write_text(tr.read_text().replace("Alectinib", "alectinb"))
+    (t,) = build_patients(sheet, cohort["results"], tr, ["PD"])
+    assert t.decision_basis["progressed_on"] == []
+    assert any("'alectinb'" in w and "alectinib" in w for w in t.warnings)
 
 
 def test_a_patient_with_one_sample(cohort):

@@ -17,6 +17,7 @@ stop before its start) are one :class:`~alkannot.errors.ConfigError` each, befor
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -73,6 +74,21 @@ def therapy_name(cat, name: str) -> str:
         return cat.canonical_drug(name)
     except ConfigError:
         return name.strip()
+
+
+def near_miss(cat, drug: str, row: int) -> str:
+    """A warning when a therapy that is not a catalogue drug is spelt close to one (``lorlatinb``):
+    it is kept as "other therapy", so a misspelt ALK inhibitor would leave the ALK history."""
+    if drug in cat.drug_by_id:
+        return ""
+    names = {n: d.id for d in cat.drugs for n in (d.id.lower(), *(a.lower() for a in d.aliases))}
+    close = difflib.get_close_matches(drug.lower(), list(names), n=1, cutoff=0.8)
+    if not close:
+        return ""
+    return (
+        f"treatments row {row}: {drug!r} is not a catalogue drug and is shown as other therapy; "
+        f"if it is {names[close[0]]}, correct the spelling"
+    )
 
 
 def check_dates(
@@ -203,6 +219,7 @@ def build_patient(
         decision=decision,
         decision_basis=basis,
         decision_note=note,
+        warnings=[w for t in treatments if (w := near_miss(cat, t.drug, t.row))],
     )
 
 
