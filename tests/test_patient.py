@@ -613,3 +613,17 @@ def test_fusion_not_detected_over_the_history_is_the_sample_rule(
     (loss,) = [f for f in out if f.kind == "fusion_loss"]
     assert loss.alteration == expected
     assert bool(loss.mechanism) == (expected == "fusion lost")
+
+
+def test_a_filtered_fusion_call_on_the_lane_is_called_not_confirmed():
+    """A fusion call that failed its filter (VCF 4.2 FILTER: "a semicolon-separated list of codes
+    for filters that fail") is drawn where it was called, marked as not passing, and its note says
+    the caller's filter failed (not "below the support rules", the variants' rule)."""
+    obs = [
+        _fusion_obs("S1", "2020-01-01", "tissue", 0.5, [_fusion()], "present"),
+        _fusion_obs("S2", "2020-06-01", "tissue", 0.6, [_fusion(("LowQual",))], "not_detected"),
+    ]
+    (lane,) = build_lanes(obs)
+    point = lane.points[1]
+    assert point.passed_filters is False and "support rules" not in point.note
+    assert "failed the caller's filters (FILTER LowQual)" in point.note
