@@ -131,6 +131,19 @@ def test_latest_decision_of_pa_uses_the_history(cohort):
     assert days == {"crizotinib": 444, "alectinib": 453, "lorlatinib": 417}
 
 
+def test_the_latest_decision_notes_follow_the_timeline_history(cohort):
+    """PA received crizotinib, alectinib and lorlatinib by the timeline (its samples state no
+    history of their own): the line-of-therapy note of the decision is the catalogue's "two or
+    more ALK inhibitors" setting (issue 23 point 2), never the treatment-naive one; PE, on
+    crizotinib alone (ongoing), gets no line note (crizotinib alone keeps the catalogue's
+    after-crizotinib settings, alkannot/lines.py)."""
+    notes = _json(cohort, "PA")["decision"]["board_context"]
+    lines = [n["title"] for n in notes if n["topic"] == "line_of_therapy"]
+    assert lines == ["Progression after two or more ALK inhibitors"]
+    notes = _json(cohort, "PE")["decision"]["board_context"]
+    assert not [n for n in notes if n["topic"] == "line_of_therapy"]
+
+
 def test_plasma_series_where_met_amplification_emerges(cohort):
     rows = _tsv(cohort, "PB")
     # MET log2 0 in PB1 (tissue) and PB2 (plasma), 2.6 in PB3: fold 2**2.6 = 6.06 >= 5.0

@@ -200,6 +200,7 @@ def decide_with_history(
     """(the latest result decided again, what it was based on, why not when it was not)."""
     from alkannot.annotate import fusion_status_of, mechanisms_found
     from alkannot.drugs import build_drug_matrix
+    from alkannot.lines import board_context
 
     latest, earlier = observed[-1], observed[:-1]
     why = catalogue_mismatch(latest.result, cat)
@@ -220,6 +221,8 @@ def decide_with_history(
         findings=findings,
         mechanisms=mechanisms_found(findings),
         drugs=build_drug_matrix(findings, cat, metadata),
+        # the board notes (line of therapy first) follow the timeline's history, not the sample's
+        board_context=board_context(findings, metadata, cat),
         fusion_status=fusion_status_of(latest.result.fusion_status, findings),
         # the sample's own "no baseline" sentence no longer holds when the history gives one
         not_assessed=[
