@@ -417,6 +417,12 @@ def test_not_seen_uses_the_reads_when_given(tmp_path):
     site = html.split('id="read-site-table"')[1].split("</table>")[0]
     g1202r = next(r for r in site.split("<tr>") if ">G1202R<" in r)
     assert ">300<" in g1202r and ">0<" in g1202r and "not detected" in g1202r
+    # the run configuration names the read thresholds the counts were made with (defaults of
+    # `alkannot annotate`: --min-mapq 20, --min-base-quality 20, --max-detection-limit 0.05)
+    prov = html.split('id="read-thresholds"')[1].split("</tr>")[0]
+    prov = re.sub(r"<[^>]+>", "", prov)
+    assert "min mapq 20" in prov and "min base quality 20" in prov
+    assert "max detection limit 0.05" in prov
     # the spreadsheet carries the same per-site rows (a "reads" sheet) and the read line
     from openpyxl import load_workbook
 
