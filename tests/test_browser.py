@@ -745,3 +745,46 @@ def test_sortable_headers_work_from_the_keyboard(browser, reports):
     page.keyboard.press("Space")
     assert header.get_attribute("aria-sort") == "descending"
     page.close()
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    # WCAG 2.1 relative luminance (https://www.w3.org/TR/WCAG21/#dfn-relative-luminance)
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_badge_has_aa_contrast(browser, board_pages):
+    # the call badges, flags, status and levels: text colour against every colour of the badge's
+    # own background (both stripes of the "unknown" badge), >= 4.5:1 (WCAG 2.1 AA, 1.4.3)
+    page = _open_at(browser, board_pages["P04"])
+    found = page.eval_on_selector_all(
+        ".call, .flag, .status, .level, .mech, #oncoprint td",
+        """els => els.map(e => {
+            const s = getComputedStyle(e);
+            let bg = s.backgroundColor, n = e;
+            while (bg === 'rgba(0, 0, 0, 0)' && n.parentElement) {
+              n = n.parentElement; bg = getComputedStyle(n).backgroundColor;
+            }
+            if (bg === 'rgba(0, 0, 0, 0)') bg = 'rgb(255, 255, 255)';  // the canvas is white
+            return {cls: e.className, color: s.color, bg: bg, image: s.backgroundImage};
+        })""",
+    )
+    page.close()
+    assert found
+
+    def rgb(text: str) -> list[tuple[float, ...]]:
+        return [tuple(float(x) for x in m) for m in re.findall(r"rgba?\((\d+), (\d+), (\d+)", text)]
+
+    for f in found:
+        backgrounds = rgb(f["image"]) or rgb(f["bg"]) or [(255.0, 255.0, 255.0)]
+        for bg in backgrounds:
+            assert _contrast(rgb(f["color"])[0], bg) >= 4.5, f
