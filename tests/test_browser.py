@@ -4,8 +4,12 @@ Checks: the first screen says what the JSON says (next options in rank order wit
 the unranked block apart), plot labels never overlap (measured bounding boxes, on screen and in
 print), printing gives a running header and footer on every page (A4 and Letter, also through
 ``--formats pdf``), no console error, no network request, and the hostile-input reports run no
-script, show no bidirectional override and link nowhere outside the folder. Screenshots go to
-tests/artifacts/.
+script, show no bidirectional override and link nowhere outside the folder. Issue 24: the whole
+answer (why, next options, avoid, seen/not seen, read line, caveats) inside a 1366x768 screen and
+on printed page 1 (A4 and Letter) for every bundled example and the harder cases; the drug matrix
+readable (no cell narrower than its words, rows under a third of a page, never clipped); axe-core
+(tests/js, installed by make test) finds no serious or critical WCAG 2.1 AA violation; badges
+have AA contrast; sortable headers work from the keyboard. Screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations
