@@ -33,7 +33,7 @@ from alkannot.annotate import (
 )
 from alkannot.checksums import BackgroundChecksums, file_checksum
 from alkannot.errors import InputFileError
-from alkannot.models import InputFile, SampleMetadata, SampleResult, Thresholds
+from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
 from alkannot.request import SampleRequest, parse_time_on_therapy, sample_request
 from alkannot.timepoint import check_same_build, read_timepoint
@@ -41,6 +41,7 @@ from alkannot.timepoint import check_same_build, read_timepoint
 __all__ = [
     "OPTIONAL_FORMATS",
     "REPORT_FORMATS",
+    "CohortResult",
     "annotate_cohort",
     "annotate_sample",
     "parse_time_on_therapy",
@@ -225,18 +226,23 @@ def run_configuration(cat, build: str, local: bool) -> dict:
 
 def annotate_cohort(
     sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
-) -> dict[str, Path]:
+) -> CohortResult:
     """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
 
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
     Every JSON is checked before anything is written.
+
+    Returns
+    -------
+    CohortResult
+        The samples summarised (their results), the failed samples and the written paths.
     """
     from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
 
-    jsons, failures = [], []
+    jsons, failures, results = [], [], []
     for p in map(Path, sample_json_paths):
         if p.name.endswith(".run.json"):
             continue  # a batch run record (settings and status), not a sample result
@@ -251,6 +257,7 @@ def annotate_cohort(
             raise InputFileError(
                 "sample result JSON not found; annotate the sample first", path=str(p)
             )
-        read_result_json(p)
+        results.append(read_result_json(p))
         jsons.append(p)
-    return write_cohort(jsons, Path(outdir), report_date, failures=failures)
+    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures)
+    return CohortResult(results=results, failed=failures, paths=paths)

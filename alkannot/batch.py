@@ -221,7 +221,7 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
         result = annotate_sample(row.request(thresholds))
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
-        status, error = "annotated", None
+        status, error, warnings = "annotated", None, result.warnings
     except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
         # reports of an earlier run must not stand beside the error: remove them
         for f in FORMATS:
@@ -237,12 +237,24 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
                 "please report it with this sample's inputs"
             )
         write_text(error_file, error + "\n")
-        status = "failed"
+        status, warnings = "failed", []
+    write_sample_log(sample_dir, row.sample, status, error, warnings)
     record = {"settings": settings, "status": status, "error": error, "input_checksums": prints}
     write_text(
         run_record_path(outdir, row.sample), json.dumps(record, indent=1, sort_keys=True) + "\n"
     )
     return error
+
+
+def write_sample_log(
+    sample_dir: Path, sample: str, status: str, error: str | None, warnings: Sequence[str]
+) -> None:
+    """The sample's own log, ``{sample}.log`` beside its reports: its status, then the error or
+    each warning of the annotation on a line (no times, so a rerun on the same inputs writes the
+    same bytes)."""
+    lines = [f"{sample}: {status}" + (f": {error}" if error else "")]
+    lines += [f"warning: {' '.join(w.split())}" for w in warnings]
+    write_text(sample_dir / f"{sample}.log", "\n".join(lines) + "\n")
 
 
 def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:

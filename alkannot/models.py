@@ -368,6 +368,30 @@ class BoardNote:
 class SampleResult:
     """Everything known about one sample after annotation; the reports only render this."""
 
+    def __repr__(self) -> str:
+        # a result holds every finding, reason and skipped record: print what a person looks for
+        ranked = sorted((d for d in self.drugs if d.rank is not None), key=lambda d: d.rank)
+        options = [d.drug for d in ranked[:3]]
+        return (
+            f"SampleResult(sample={self.sample!r}, build={self.build!r}, "
+            f"mechanisms={self.mechanisms!r}, findings={len(self.findings)}, "
+            f"next_options={options!r}, skipped={len(self.skipped)}, "
+            f"warnings={len(self.warnings)})"
+        )
+
+    def findings_frame(self):
+        """The findings as a :class:`pandas.DataFrame`, one row per finding (pandas imported
+        here only)."""
+        from alkannot.frames import findings_frame
+
+        return findings_frame(self.findings, Finding)
+
+    def drugs_frame(self):
+        """The drug matrix as a :class:`pandas.DataFrame`, one row per drug, ranked first."""
+        from alkannot.frames import drugs_frame
+
+        return drugs_frame(self.drugs, DrugCall)
+
     sample: str
     build: str
     metadata: SampleMetadata
@@ -456,3 +480,36 @@ class ReadEvidence:
     baseline_fusion_status: str = "not_assessed"  # from --baseline-bam: present / absent
     compounds_rephased: bool = False  # compound findings were redone with the reads' phase
     files: dict[str, str] = field(default_factory=dict)  # role -> path
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """What :func:`annotate_cohort` summarised and wrote.
+
+    ``results`` are the samples' results (sorted by sample), ``failed`` the ``(sample, error)``
+    pairs of samples that could not be annotated, ``paths`` the written files by kind
+    (``cohort_tsv``, ``mechanisms_tsv``, ``cohort_xlsx``, ``index_html``, ``failed_tsv``, ...).
+    """
+
+    results: list[SampleResult]
+    failed: list[tuple[str, str]]
+    paths: dict[str, Any]  # pathlib.Path values
+
+    def __repr__(self) -> str:
+        return (
+            f"CohortResult(samples={len(self.results)}, failed={len(self.failed)}, "
+            f"index={str(self.paths.get('index_html', ''))!r})"
+        )
+
+    def __getitem__(self, kind: str) -> Any:
+        # the written paths by kind, as annotate_cohort returned them before this object
+        return self.paths[kind]
+
+    def frame(self):
+        """One row per annotated sample (the cohort table) as a :class:`pandas.DataFrame`."""
+        import csv
+
+        import pandas as pd
+
+        with open(self.paths["cohort_tsv"], encoding="utf-8", newline="") as fh:
+            return pd.DataFrame(list(csv.DictReader(fh, delimiter="\t")))

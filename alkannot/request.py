@@ -146,6 +146,15 @@ class TimePoint:
         if self.ploidy is not None and self.ploidy <= 0:
             raise ConfigError(f"--ploidy must be > 0, not {self.ploidy}")
         _set(self, "specimen_type", check_specimen_type(self.specimen_type))
+        if self.collection_date is not None:
+            from datetime import date
+
+            try:
+                date.fromisoformat(str(self.collection_date))
+            except ValueError:
+                raise ConfigError(
+                    f"collection date must be YYYY-MM-DD, not {self.collection_date!r}"
+                ) from None
 
     def files(self) -> dict[str, str | None]:
         """The input files by role (``vcf``, ``cnv``, ``fusions``, ``bam``, ``rna_bam``)."""

@@ -41,7 +41,7 @@ def test_failing_sample_writes_its_error_and_run_record_and_the_others_go_on(tmp
     failed = run_batch(sheet, out)
     assert [s for s, _ in failed] == ["B"] and str(bad) in failed[0][1]
     assert all((out / "A" / f"A.{x}").is_file() for x in REPORTS)
-    assert sorted(p.name for p in (out / "B").iterdir()) == ["B.error.txt", "B.run.json"]
+    assert sorted(p.name for p in (out / "B").iterdir()) == ["B.error.txt", "B.log", "B.run.json"]
     record = json.loads((out / "B" / "B.run.json").read_text())
     assert record["status"] == "failed" and record["error"] == failed[0][1]
     assert record["settings"] == _settings(sheet, "B")
@@ -57,7 +57,7 @@ def test_a_sample_that_fails_on_rerun_loses_its_old_reports(tmp_path):
     vcf.write_bytes(b"garbage\n")
     assert [s for s, _ in run_batch(sheet, out)] == ["A"]
     # no report of the earlier input stands beside the error
-    assert sorted(p.name for p in (out / "A").iterdir()) == ["A.error.txt", "A.run.json"]
+    assert sorted(p.name for p in (out / "A").iterdir()) == ["A.error.txt", "A.log", "A.run.json"]
 
 
 def test_is_current_follows_settings_outputs_and_input_contents(tmp_path):

@@ -128,7 +128,7 @@ def reports(tmp_path_factory):
         "p01": out / "P01" / "P01.html",
         "p01_json": out / "P01" / "P01.json",
         "sample": out / "P03" / "P03.html",
-        "cohort": cohort["index_html"],
+        "cohort": cohort.paths["index_html"],
         "hostile": hostile["html"],
         "bidi": bidi["html"],
         "p04": out / "P04" / "P04.html",

@@ -37,6 +37,7 @@ P01 = str(EX / "P01.rebiopsy.vcf.gz")
         (lambda: TimePoint(vcf=P01, ploidy=-2), "--ploidy must be > 0, not -2"),
         (lambda: TimePoint(vcf=P01, specimen_type="bone"), "--specimen-type must be one of"),
         (lambda: TimePoint(vcf=P01, input_format="bam"), "--input-format must be vcf or maf"),
+        (lambda: TimePoint(vcf=P01, collection_date="5/12/2026"), "must be YYYY-MM-DD"),
         (
             lambda: TimePoint(cnv=str(EX / "P01.cns"), label="baseline"),
             "--baseline-cnv/--baseline-fusions need --baseline-vcf",
@@ -157,3 +158,18 @@ def test_fusion_absence_stage_on_its_own():
     )
     assert both[0] is g1202r and both[1].alteration == "fusion not detected (contradiction)"
     assert len(warnings) == 1 and warnings[0].startswith("CONTRADICTION")
+
+
+def test_read_warnings_stage_on_its_own():
+    from alkannot.models import ReadEvidence
+    from alkannot.reads.integrate import read_warnings
+
+    reads = ReadEvidence("GRCh38", warnings=["low coverage"], compounds_rephased=True)
+    vcf_only = "ALK G1202R and L1196M: not treated as the compound (phase unknown)"
+    out = read_warnings(["kept", vcf_only], reads, bam_sample="S2", vcf_sample="S1")
+    # the VCF-only compound verdict is replaced by the reads' phase; a BAM of another sample is
+    # said; the reads' own warnings follow, marked
+    assert out[0] == "kept" and vcf_only not in out
+    assert "@RG SM S2" in out[1] and "(S1)" in out[1]
+    assert out[2] == "reads: low coverage" and len(out) == 3
+    assert read_warnings([], reads, bam_sample="S1", vcf_sample="S1") == ["reads: low coverage"]

@@ -224,4 +224,8 @@ def test_every_output_is_byte_identical_to_the_pinned_commit(tmp_path):
     assert len({n.split("/")[0] for n in old}) == 7 + 5 + 2
     assert sum(n.endswith(".html") for n in old) == 7 + 5 + 7 + 1
     differ = [n for n in sorted(old) if old[n] != new[n]]
-    assert not differ, f"{len(differ)} of {len(old)} output files differ: {differ[:10]}"
+    assert not differ, (
+        f"{len(differ)} of {len(old)} output files differ from those of {GOLDEN_COMMIT[:10]}: "
+        f"{differ[:10]}. A refactor must not change them; a change meant to alter outputs moves "
+        "GOLDEN_COMMIT (or ALKANNOT_GOLDEN_COMMIT) to the commit whose outputs it accepts"
+    )

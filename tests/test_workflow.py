@@ -234,10 +234,13 @@ def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_
         assert "<td>2026-05-01</td>" in (out / s / f"{s}.html").read_text()
     assert sorted(p.name for p in (out / "BAD").iterdir() if not p.name.startswith(".")) == [
         "BAD.error.txt",
+        "BAD.log",
         "BAD.run.json",
     ]
     error = (out / "BAD" / "BAD.error.txt").read_text()
     assert str(bad) in error and "Traceback" not in error and len(error.splitlines()) == 1
+    # the sample's own log says the same (per-sample logs beside the chunk's log)
+    assert (out / "BAD" / "BAD.log").read_text() == f"BAD: failed: {error.strip()}\n"
     assert _rows(out / "cohort" / "failed.tsv") == [{"sample": "BAD", "error": error.strip()}]
     page = (out / "cohort" / "index.html").read_text()
     assert "could not be annotated" in page and "no VCF header" in page

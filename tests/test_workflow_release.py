@@ -247,3 +247,25 @@ def test_wheel_installs_without_snakemake_and_annotates_an_example(tmp_path):
     truth = csv.DictReader([x for x in lines if not x.startswith("# ")], delimiter="\t")
     planted = {r["alteration"] for r in truth if r["sample"] == "P01" and r["kind"] == "mutation"}
     assert planted and planted <= {f["alteration"] for f in findings}
+
+
+def test_container_recipes_and_workflow_default_name_the_package_version():
+    init = (ROOT / "alkannot" / "__init__.py").read_text()
+    version = re.search(r'__version__ = "(.+)"', init).group(1)
+    docker = (ROOT / "Dockerfile").read_text()
+    assert f'org.opencontainers.image.version="{version}"' in docker
+    apptainer = (ROOT / "workflow" / "envs" / "alkannot.def").read_text()
+    assert f"org.opencontainers.image.version {version}" in apptainer
+    schema = (ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text()
+    assert f'default: "docker://alkannot:{version}"' in schema
+
+
+def test_conda_environment_carries_the_build_backend_for_an_offline_install():
+    import yaml
+
+    env = yaml.safe_load((ROOT / "workflow" / "envs" / "alkannot.yaml").read_text())
+    names = {re.split(r"[<>=! ]", d)[0] for d in env["dependencies"] if isinstance(d, str)}
+    backend = (ROOT / "pyproject.toml").read_text().split('requires = ["', 1)[1].split(">=")[0]
+    assert backend == "hatchling" and backend in names
+    post = (ROOT / "workflow" / "envs" / "alkannot.post-deploy.sh").read_text()
+    assert "--no-build-isolation" in post

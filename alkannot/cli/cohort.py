@@ -21,6 +21,6 @@ def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None
     from alkannot.outdir import check_outdir
 
     check_outdir(outdir)  # before any input is read
-    paths = annotate_cohort(list(jsons), outdir, report_date)
-    for kind in sorted(paths):
-        click.echo(f"{kind}: {paths[kind]}")
+    cohort = annotate_cohort(list(jsons), outdir, report_date)
+    for kind in sorted(cohort.paths):
+        click.echo(f"{kind}: {cohort.paths[kind]}")
