@@ -37,7 +37,7 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "cebd6f65a8728ed50ba7eb4287d44c5d668e5555")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "e51c66cdf3446f3a074bad62910996ffb4432840")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
