@@ -123,6 +123,39 @@ def assessed(r) -> dict[str, bool]:
     return out
 
 
+def mechanism_rows(results: list, seen: dict[str, dict[str, bool]]) -> list[dict]:
+    """Per mechanism: count, denominator, proportion with its 95% Wilson interval, the samples
+    not assessed, and the published proportion.
+
+    The denominator is the samples whose inputs assessed the mechanism (``seen``, from
+    :func:`assessed`), never all samples: a sample without copy-number input says nothing about
+    amplification.
+    """
+    out = []
+    for key, label in MECHANISMS:
+        base = [r for r in results if seen[r.sample][key]]
+        n = len(base)
+        count = sum(
+            1 for r in base if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
+        )
+        ref, source = REFERENCE.get(key, ("", ""))
+        ci = wilson_interval(count, n)
+        out.append(
+            {
+                "mechanism": label,
+                "samples": count,
+                "of": n,
+                "proportion": f"{count / n:.2f}" if n else "",
+                "ci95_low": f"{ci[0]:.2f}" if ci else "",
+                "ci95_high": f"{ci[1]:.2f}" if ci else "",
+                "not_assessed": len(results) - n,
+                "published": ref,
+                "published_source": source,
+            }
+        )
+    return out
+
+
 def write_cohort(
     sample_jsons: list[Path],
     outdir: Path,
@@ -172,30 +205,7 @@ def write_cohort(
                 "report": relative_link(p.with_suffix(".html"), outdir),
             }
         )
-    mech_rows = []
-    for key, label in MECHANISMS:
-        # the denominator is the samples whose inputs assessed the mechanism, never all samples:
-        # a sample without copy-number input says nothing about amplification
-        base = [r for _, r in results if seen[r.sample][key]]
-        n = len(base)
-        count = sum(
-            1 for r in base if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
-        )
-        ref, source = REFERENCE.get(key, ("", ""))
-        ci = wilson_interval(count, n)
-        mech_rows.append(
-            {
-                "mechanism": label,
-                "samples": count,
-                "of": n,
-                "proportion": f"{count / n:.2f}" if n else "",
-                "ci95_low": f"{ci[0]:.2f}" if ci else "",
-                "ci95_high": f"{ci[1]:.2f}" if ci else "",
-                "not_assessed": len(results) - n,
-                "published": ref,
-                "published_source": source,
-            }
-        )
+    mech_rows = mechanism_rows([r for _, r in results], seen)
     drug_counts: dict[str, dict[str, int]] = {}
     for _, r in results:
         for d in r.drugs:
@@ -267,6 +277,34 @@ MECHANISM_COLUMNS = (
 DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
 
 
+def _oncoprint_cell(r: dict, key: str, found: list, assessed_here: bool, e) -> str:
+    """One oncoprint cell: not assessed (hatched, labelled), found (linked), or not detected."""
+    if not assessed_here:
+        return '<td class="na" title="not assessed: no input for this mechanism">not assessed</td>'
+    if not found:
+        return '<td class="miss"><span class="sr">not detected</span></td>'
+    text = "<br>".join(e(t) for t, _ in found)
+    title = e("; ".join(d for _, d in found))
+    return (
+        f'<td class="hit hit-{key}"><a href="{e(r["report"])}#first-screen" '
+        f'title="{title}">{text}</a></td>'
+    )
+
+
+def _oncoprint_rows(rows, cells, seen: dict, e) -> list[str]:
+    """The oncoprint's rows: one per mechanism, one cell per sample."""
+    out = []
+    for key, label in MECHANISMS:
+        tds = []
+        for r in rows:
+            found = cells[r["sample"]].get(key, [])
+            if key == "none" and r["mechanisms"] == "none":
+                found = [("none", "no resistance mechanism found in the assessed inputs")]
+            tds.append(_oncoprint_cell(r, key, found, seen.get(r["sample"], {}).get(key, True), e))
+        out.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
+    return out
+
+
 def _html(
     rows, mech_rows, drug_rows, cells, date=None, failed_rows=(), seen=None, versions=None
 ) -> str:
@@ -281,28 +319,7 @@ def _html(
         f'<th scope="col" class="sample"><a href="{e(r["report"])}">{e(r["sample"])}</a></th>'
         for r in rows
     )
-    onco = []
-    for key, label in MECHANISMS:
-        tds = []
-        for r in rows:
-            found = cells[r["sample"]].get(key, [])
-            if key == "none" and r["mechanisms"] == "none":
-                found = [("none", "no resistance mechanism found in the assessed inputs")]
-            if not (seen or {}).get(r["sample"], {}).get(key, True):
-                tds.append(
-                    '<td class="na" title="not assessed: no input for this mechanism">'
-                    "not assessed</td>"
-                )
-            elif found:
-                text = "<br>".join(e(t) for t, _ in found)
-                title = e("; ".join(d for _, d in found))
-                tds.append(
-                    f'<td class="hit hit-{key}"><a href="{e(r["report"])}#first-screen" '
-                    f'title="{title}">{text}</a></td>'
-                )
-            else:
-                tds.append('<td class="miss"><span class="sr">not detected</span></td>')
-        onco.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
+    onco = _oncoprint_rows(rows, cells, seen or {}, e)
     sample_rows = "".join(
         f'<tr><td><a href="{e(r["report"])}">{e(r["sample"])}</a></td><td class="v">{e(r["build"])}</td>'
         f"<td>{e(r['specimen_type'])}</td><td>{e(r['prior_therapy'])}</td><td>{e(r['mechanism_labels'])}</td>"

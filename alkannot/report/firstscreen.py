@@ -276,21 +276,12 @@ _NO_SEGMENT = "no copy-number segment covers "
 
 def not_seen(result: SampleResult) -> list[Seen]:
     """Per mechanism: detected, not detected (with what was looked at) or not assessed (why)."""
-    roles = {i.role for i in result.inputs}
+    has_cnv = any(i.role == "cnv" for i in result.inputs)
     found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
     cn = {c.gene: c for c in result.copy_number}
-
-    def amp_from(gene: str) -> str:
-        level = (cn[gene].thresholds or {}).get("amplification_fold") if gene in cn else None
-        return f" (amplification from {level:g})" if level else ""
-
     rows = []
-
-    def names(m: str) -> str:
-        return ", ".join(f"{f.gene} {f.alteration}" for f in found.get(m, []))
-
     if "on_target_mutation" in found:
-        n = names("on_target_mutation")
+        n = ", ".join(f"{f.gene} {f.alteration}" for f in found["on_target_mutation"])
         rows.append(Seen("ALK secondary mutation", "detected", n, n))
     elif _read_rows(result, "ALK"):
         rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
@@ -305,71 +296,12 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 "VCF calls only: no detection limit",
             )
         )
-    if "on_target_amplification" in found:
-        n = names("on_target_amplification")
-        rows.append(Seen("ALK amplification", "detected", n, n))
-    elif "cnv" not in roles:
-        rows.append(Seen("ALK amplification", "not assessed", _NO_CNV, "no copy-number input"))
-    elif "ALK" in cn and cn["ALK"].call != "not_assessed":
-        c = cn["ALK"]
-        fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
-        rows.append(
-            Seen(
-                "ALK amplification",
-                "not detected",
-                f"ALK {fold}{amp_from('ALK')}",
-                f"{fold}{amp_from('ALK')}",
-            )
-        )
-    else:
-        rows.append(
-            Seen("ALK amplification", "not assessed", _NO_SEGMENT + "ALK", "no segment covers ALK")
-        )
-    status = result.fusion_status
-    fusion_state = {
-        "present": "present",
-        "lost": "lost",
-        "not_detected": "not detected (unconfirmed)",
-        "absent": "not detected (nor at baseline)",
-        "not_assessed": "not assessed",
-    }.get(status, status.replace("_", " "))
-    basis = {
-        "present": "; ".join(_fusion_fact(c) for c in result.fusions if c.gene3 == "ALK")
-        or "ALK fusion",
-        "lost": "detected at baseline, not in the re-biopsy",
-        "not_detected": "the fusion caller found no ALK fusion; this is not proof of loss",
-        "absent": "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
-        "not_assessed": "no fusion/SV input (--fusions)",
-    }.get(status, "")
-    short = {
-        "present": "; ".join(
-            _fusion_fact(c, short=True) for c in result.fusions if c.gene3 == "ALK"
-        )
-        or "ALK fusion",
-        "lost": "in the baseline, not now",
-        "not_detected": "not proof of loss",
-        "absent": "nor at baseline: check the assay",
-        "not_assessed": "no fusion/SV input",
-    }.get(status, "")
-    rows.append(Seen("ALK fusion", fusion_state, basis, short))
+    alk_amp = found.get("on_target_amplification", [])
+    rows.append(_amplification_row("ALK amplification", "ALK", alk_amp, has_cnv, cn))
+    rows.append(_fusion_row(result))
     for gene in ("MET", "KIT"):
-        label = f"{gene} amplification (bypass)"
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "copy_number"]
-        if hit:
-            n = ", ".join(f"{gene} {f.alteration}" for f in hit)
-            rows.append(Seen(label, "detected", n, n))
-        elif "cnv" not in roles:
-            rows.append(Seen(label, "not assessed", _NO_CNV, "no copy-number input"))
-        elif gene in cn and cn[gene].call != "not_assessed":
-            c = cn[gene]
-            fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
-            rows.append(
-                Seen(label, "not detected", f"{gene} {fold}{amp_from(gene)}", fold + amp_from(gene))
-            )
-        else:
-            rows.append(
-                Seen(label, "not assessed", _NO_SEGMENT + gene, f"no segment covers {gene}")
-            )
+        rows.append(_amplification_row(f"{gene} amplification (bypass)", gene, hit, has_cnv, cn))
     for gene in ("EGFR", "KRAS"):
         label = f"{gene} mutation (bypass)"
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
@@ -388,6 +320,58 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 )
             )
     return rows
+
+
+def _amplification_row(label: str, gene: str, hits: list, has_cnv: bool, cn: dict) -> Seen:
+    """A gene's amplification: detected, not detected (its fold and the sourced threshold), or
+    not assessed (no copy-number input, or no segment covers the gene)."""
+    if hits:
+        n = ", ".join(f"{f.gene} {f.alteration}" for f in hits)
+        return Seen(label, "detected", n, n)
+    if not has_cnv:
+        return Seen(label, "not assessed", _NO_CNV, "no copy-number input")
+    c = cn.get(gene)
+    if c is None or c.call == "not_assessed":
+        return Seen(label, "not assessed", _NO_SEGMENT + gene, f"no segment covers {gene}")
+    level = (c.thresholds or {}).get("amplification_fold")
+    since = f" (amplification from {level:g})" if level else ""
+    fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
+    return Seen(label, "not detected", f"{gene} {fold}{since}", fold + since)
+
+
+_FUSION_STATES = {
+    "present": "present",
+    "lost": "lost",
+    "not_detected": "not detected (unconfirmed)",
+    "absent": "not detected (nor at baseline)",
+    "not_assessed": "not assessed",
+}
+#: status -> (basis, basis in a few words)
+_FUSION_BASIS = {
+    "lost": ("detected at baseline, not in the re-biopsy", "in the baseline, not now"),
+    "not_detected": (
+        "the fusion caller found no ALK fusion; this is not proof of loss",
+        "not proof of loss",
+    ),
+    "absent": (
+        "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
+        "nor at baseline: check the assay",
+    ),
+    "not_assessed": ("no fusion/SV input (--fusions)", "no fusion/SV input"),
+}
+
+
+def _fusion_row(result: SampleResult) -> Seen:
+    """The ALK fusion: present (partner, variant, reads), lost, unconfirmed or not assessed."""
+    status = result.fusion_status
+    state = _FUSION_STATES.get(status, status.replace("_", " "))
+    if status == "present":
+        alk = [c for c in result.fusions if c.gene3 == "ALK"]
+        basis = "; ".join(_fusion_fact(c) for c in alk) or "ALK fusion"
+        short = "; ".join(_fusion_fact(c, short=True) for c in alk) or "ALK fusion"
+        return Seen("ALK fusion", state, basis, short)
+    basis, short = _FUSION_BASIS.get(status, ("", ""))
+    return Seen("ALK fusion", state, basis, short)
 
 
 def _read_rows(result: SampleResult, gene: str) -> list:
