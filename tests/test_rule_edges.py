@@ -16,6 +16,7 @@ from alkannot.api import annotate_sample
 from alkannot.fusion import type_alk_fusion
 from alkannot.io.fusions import read_fusions
 from alkannot.io.vcf import read_vcf
+from alkannot.models import FusionCall
 from tests.clinical_inputs import Build, write_vcf
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
@@ -57,7 +58,7 @@ def test_eml4_exon_20_to_alk_exon_20_is_variant_2_from_rna_and_dna_breakpoints(t
     eml4_intron20 = (EML4_EXON20_END[build] + EML4_EXON21_START[build]) // 2
     alk_intron19 = (ALK_EXON20_5PRIME[build] + ALK_EXON19_START[build]) // 2
     dna = type_alk_fusion(
-        call.__class__(
+        FusionCall(
             "EML4", "ALK", chrom5=chrom, pos5=eml4_intron20, chrom3=chrom, pos3=alk_intron19
         ),
         build,
@@ -65,7 +66,7 @@ def test_eml4_exon_20_to_alk_exon_20_is_variant_2_from_rna_and_dna_breakpoints(t
     assert (dna.exon5, dna.exon3, dna.variant) == ("20", "20", "v2")
     # one exon further (EML4 intron 21 keeps exon 21): no named variant
     beyond = type_alk_fusion(
-        call.__class__(
+        FusionCall(
             "EML4", "ALK", chrom5=chrom, pos5=EML4_EXON21_START[build] + 200, chrom3=chrom,
             pos3=alk_intron19,
         ),

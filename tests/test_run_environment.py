@@ -206,9 +206,11 @@ def test_batch_goes_on_after_an_unexpected_exception(tmp_path, monkeypatch):
     failed = run_batch(sheet, tmp_path / "out", formats=("json",))
     assert [s for s, _ in failed] == ["A"]
     assert "internal error (RuntimeError: a bug over two lines)" in failed[0][1]
-    # the error record (or the report) and the run record the workflow plans reruns from
-    assert everything(tmp_path / "out" / "A") == ["A.error.txt", "A.run.json"]
-    assert everything(tmp_path / "out" / "B") == ["B.json", "B.run.json"]
+    # the error record (or the report), the sample's log and the run record the workflow plans
+    # reruns from
+    assert everything(tmp_path / "out" / "A") == ["A.error.txt", "A.log", "A.run.json"]
+    assert everything(tmp_path / "out" / "B") == ["B.json", "B.log", "B.run.json"]
+    assert "a bug over two lines" in (tmp_path / "out" / "A" / "A.log").read_text()
 
 
 #: runs one command as its only child and prints that child's peak resident set (kB), so the

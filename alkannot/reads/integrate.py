@@ -130,7 +130,6 @@ def add_read_evidence(
     updated with a fusion found in the reads. The read filters and the detection limit come from
     ``thresholds``. Returns the evidence, the findings and the baseline fusion status.
     """
-    from alkannot.annotate import compound_findings, fusion_findings
     from alkannot.reads import GenotypeModel, ReadFilters, read_evidence
 
     model = GenotypeModel(
@@ -161,18 +160,34 @@ def add_read_evidence(
         findings, reads, catalogue, vcf_given=vcf_given, thresholds=thresholds
     )
     if reads.phases or not vcf_given:
-        # the compounds again, now with the phase from the reads (and read-only calls)
-        singles = [f for f in findings if f.consequence != "compound"]
-        compounds, warnings = compound_findings(singles, catalogue, phase_verdicts(reads.phases))
-        source = "reads" if not vcf_given else "vcf"
-        findings = singles + [
-            replace(f, source=source, notes=f.notes + _phase_notes(f, reads.phases))
-            for f in compounds
-        ]
-        reads.warnings += warnings
-        reads.compounds_rephased = True
+        findings = _rephase_compounds(findings, reads, catalogue, vcf_given)
+    findings = _merge_read_fusions(now, reads, findings)
+    if base_fusion == "not_assessed":
+        base_fusion = reads.baseline_fusion_status
+    return reads, findings, base_fusion
+
+
+def _rephase_compounds(findings, reads: ReadEvidence, catalogue, vcf_given: bool) -> list[Finding]:
+    """The compounds again, now with the phase from the reads (and read-only calls)."""
+    from alkannot.annotate import compound_findings
+
+    singles = [f for f in findings if f.consequence != "compound"]
+    compounds, warnings = compound_findings(singles, catalogue, phase_verdicts(reads.phases))
+    source = "reads" if not vcf_given else "vcf"
+    reads.warnings += warnings
+    reads.compounds_rephased = True
+    return singles + [
+        replace(f, source=source, notes=f.notes + _phase_notes(f, reads.phases)) for f in compounds
+    ]
+
+
+def _merge_read_fusions(now, reads: ReadEvidence, findings: list[Finding]) -> list[Finding]:
+    """A fusion seen in the reads joins the findings and the re-biopsy's fusions; its status
+    fills one the calls left open, and a disagreement with the fusion calls is said."""
+    from alkannot.annotate import fusion_findings
+
     if reads.fusions:
-        findings += [replace(f, source="reads") for f in fusion_findings(reads.fusions)]
+        findings = findings + [replace(f, source="reads") for f in fusion_findings(reads.fusions)]
         now.fusions = list(now.fusions) + reads.fusions
     if reads.fusion_status == "present":
         if now.fusion_status == "absent":
@@ -183,9 +198,7 @@ def add_read_evidence(
         now.fusion_status = "present"
     elif now.fusion_status == "not_assessed":
         now.fusion_status = reads.fusion_status
-    if base_fusion == "not_assessed":
-        base_fusion = reads.baseline_fusion_status
-    return reads, findings, base_fusion
+    return findings
 
 
 def read_warnings(
