@@ -37,7 +37,7 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "9d1380af804ca2761a57a5778501638e0c0ca8e1")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "713f3f23ad8f13c167b54de90dcf5b1c5c56a0db")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
