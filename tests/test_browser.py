@@ -418,9 +418,9 @@ def test_cohort_report(browser, reports):
     # oncoprint cells link to the report and show the VAF: P01 G1202R at AF 0.18 in P01's VCF
     cell = page.locator("#oncoprint td.hit a", has_text="G1202R").first
     assert "%" in cell.inner_text()
-    # every link is relative and stays a file: no scheme taken from "javascript:alert(1)"
+    # every link is relative (or in-page) and stays a file: no scheme from "javascript:alert(1)"
     hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
-    assert hrefs and all(h.startswith(("./", "../")) for h in hrefs), hrefs
+    assert hrefs and all(h.startswith(("./", "../", "#")) for h in hrefs), hrefs
     protocols = page.eval_on_selector_all("a", "els => els.map(e => e.protocol)")
     assert set(protocols) == {"file:"}
     _screenshot(page, "cohort_report.png")
@@ -730,7 +730,7 @@ def test_cohort_page_has_no_serious_accessibility_violation(browser, reports):
     ctx = browser.new_context(viewport=SCREEN, bypass_csp=True)
     page = ctx.new_page()
     page.goto(reports["cohort"].as_uri())
-    assert page.locator("main").count() == 1
+    assert page.locator("main").count() == 1 and page.locator("nav").count() == 1
     assert not _axe(page), _axe(page)
     ctx.close()
 

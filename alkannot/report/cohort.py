@@ -385,16 +385,17 @@ def _html(
 </style></head><body><main>
 <h1>ALK resistance: cohort overview</h1>
 <p class="meta" id="cohort-meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}; made with {made_with}.</p>
-{failed}<h2>Samples x mechanisms</h2>
+<nav class="toc noprint" aria-label="Contents"><a href="#oncoprint-heading">Samples x mechanisms</a> <a href="#samples-heading">Samples</a> <a href="#proportions-heading">Proportions</a> <a href="#drug-calls-heading">Drug calls</a></nav>
+{failed}<h2 id="oncoprint-heading">Samples x mechanisms</h2>
 <p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification. A hatched “not assessed” cell: the sample had no input that could show the mechanism (it is left out of that mechanism's proportion); an empty cell: assessed and not detected.</p>
 <div style="overflow-x:auto"><table id="oncoprint"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(onco)}</tbody></table></div>
-<h2>Samples and their first next option</h2>
+<h2 id="samples-heading">Samples and their first next option</h2>
 <input class="filter noprint" type="search" placeholder="Filter samples…" data-table="samples" aria-label="Filter samples">
 <table id="samples" class="sortable"><thead><tr>{sortable_heads}</tr></thead><tbody>{sample_rows}</tbody></table>
-<h2>Mechanism proportions beside the review's Figure 2</h2>
+<h2 id="proportions-heading">Mechanism proportions beside the review's Figure 2</h2>
 <p class="small">Counts over the samples that assessed each mechanism (n beside each count; samples not assessed are left out), with 95% Wilson score intervals, beside the proportions the sources give after crizotinib (the review's Figure 2, section 2.1, “approximate proportion of crizotinib-resistant mechanisms [32,34]”, and Doebele 2012). A sample can carry more than one mechanism.</p>
 <table id="mechanisms"><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>95% CI</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>
-<h2>Drug calls across the cohort</h2>
+<h2 id="drug-calls-heading">Drug calls across the cohort</h2>
 <table id="drug-counts"><thead><tr><th>Drug</th><th>+ sensitive</th><th>± reduced</th><th>? unknown</th><th>− resistant</th></tr></thead><tbody>{drugs}</tbody></table>
 <p class="small">Also as cohort.tsv, mechanisms.tsv and cohort.xlsx beside this page.</p>
 </main>
