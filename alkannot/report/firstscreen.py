@@ -416,13 +416,13 @@ def _from_reads(label: str, rows: list) -> Seen:
 
 
 def limit_span(rows: list) -> str:
-    """Detection limits of not-detected sites as one range: ``1.4%-3.7%`` (or one value)."""
+    """Detection limits of not-detected sites as one range: ``1.4%–3.7%`` (or one value)."""
     limits = sorted(g.detection_limit for g in rows if g.detection_limit is not None)
     if not limits:
         return "not computed"
     if limits[0] == limits[-1]:
         return f"{limits[0]:.1%}"
-    return f"{limits[0]:.1%}-{limits[-1]:.1%}"
+    return f"{limits[0]:.1%}–{limits[-1]:.1%}"
 
 
 def _fusion_fact(c, short: bool = False) -> str:
