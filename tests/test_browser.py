@@ -547,6 +547,15 @@ def test_first_screen_holds_the_answer_at_1366x768(browser, board_pages, case):
         assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], (sel, box)
         assert box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"], (sel, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
+    # no contradiction: a guideline option (and "where next") sits inside the next-options box,
+    # and the box of drugs "no source supports" holds no positive call
+    nxt = page.locator("#next-options").bounding_box()
+    for sel in ("#guideline-options", "#where-next"):
+        if page.locator(sel).count():
+            b = page.locator(sel).bounding_box()
+            assert nxt["y"] <= b["y"] and b["y"] + b["height"] <= nxt["y"] + nxt["height"], sel
+            assert nxt["x"] <= b["x"] and b["x"] + b["width"] <= nxt["x"] + nxt["width"], sel
+    assert page.locator("#unranked .call-sensitive").count() == 0
     # the per-site read table and the long basis table are further down, below the boxes
     boxes = page.locator(".boxes").bounding_box()
     for sel in ("#read-site-table", "#not-seen-basis"):
