@@ -801,3 +801,16 @@ def test_every_badge_has_aa_contrast(browser, board_pages):
         backgrounds = rgb(f["image"]) or rgb(f["bg"]) or [(255.0, 255.0, 255.0)]
         for bg in backgrounds:
             assert _contrast(rgb(f["color"])[0], bg) >= 4.5, f
+
+
+def test_cohort_sortable_headers_work_from_the_keyboard(browser, reports):
+    page = _open_at(browser, reports["cohort"])
+    header = page.locator("#samples th", has_text="Sample")
+    header.locator("button").focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    names = page.locator("#samples tbody tr td:first-child").all_inner_texts()
+    assert names == sorted(names, key=str.lower)
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    page.close()
