@@ -546,7 +546,7 @@ def where_next(result: SampleResult, blocks: DrugBlocks) -> WhereNext | None:
     ids are read from the sources' statements only: no trial without a source, no lookup)."""
     if any(drug_status(d)[0] == "approved" for d in blocks.next_options):
         return None
-    trials = _trials_by_drug()
+    trials = _trials_by_drug(str(result.settings.get("catalogue", {}).get("path", "bundled")))
     agents = []
     for d in sorted(result.drugs, key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold())):
         if drug_status(d)[0] not in _OFF_LIST or d.call in ("resistant", "reduced"):
@@ -562,12 +562,21 @@ def where_next(result: SampleResult, blocks: DrugBlocks) -> WhereNext | None:
     return WhereNext(agents)
 
 
-def _trials_by_drug() -> dict[str, dict[str, str]]:
-    """Trial identifiers the bundled catalogue's sources name, per drug: {drug: {NCT: citation}}."""
-    from alkannot.catalogue import load_catalogue
+def _trials_by_drug(path: str = "bundled") -> dict[str, dict[str, str]]:
+    """Trial identifiers the catalogue's sources name, per drug: {drug: {NCT: citation}}.
 
+    ``path``: the catalogue the result was made with (``bundled`` or a local file); a local file
+    no longer there gives none, so only the trials in the result's own evidence are named.
+    """
+    from alkannot.catalogue import load_catalogue
+    from alkannot.errors import CatalogueError
+
+    try:
+        catalogue = load_catalogue(None if path in ("", "bundled") else path)
+    except CatalogueError:
+        return {}
     out: dict[str, dict[str, str]] = {}
-    for entry in load_catalogue().entries.values():
+    for entry in catalogue.entries.values():
         for drug, de in entry.drugs.items():
             for e in de.evidence:
                 for nct in _NCT.findall(e.statement):
