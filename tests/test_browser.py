@@ -362,6 +362,10 @@ def test_formats_pdf_prints_through_chromium(reports, tmp_path):
     for i, (text, _, _) in enumerate(pages, start=1):
         assert "sample P01" in text and f"Page {i} / {len(pages)}" in text
     assert "Next options" in pages[0][0] and "lorlatinib" in pages[0][0]
+    # the whole first screen on page 1 of the PDF alkannot prints itself (Letter, the shorter)
+    first = pages[0][0]
+    assert "Avoid" in first and "What was seen, and what was not" in first
+    assert "KRAS mutation (bypass)" in first  # the seen table's last row
 
 
 def test_sample_report_sorts_filters_and_loads_nothing(browser, reports):
