@@ -426,14 +426,15 @@ def limit_span(rows: list) -> str:
 
 
 def _fusion_fact(c, short: bool = False) -> str:
-    """``EML4::ALK v1 (E13;A20), 25 supporting reads``: partner, variant, junction, reads."""
+    """``EML4::ALK v1, junction E13;A20, 25 supporting reads`` (``short``: ``EML4::ALK v1, 25
+    reads``): partner, variant, junction, reads."""
+    count = c.supporting_reads
+    if short:
+        reads = f", {count} reads" if count is not None else ""
+        return c.name + (f" {c.variant}" if c.variant else "") + reads
     extra = ", ".join(x for x in (c.variant, c.junction and f"junction {c.junction}") if x)
-    if short:
-        extra = c.variant or ""
-    reads = f", {c.supporting_reads} supporting reads" if c.supporting_reads is not None else ""
-    if short:
-        reads = f", {c.supporting_reads} reads" if c.supporting_reads is not None else ""
-    return f"{c.name}" + (f" {extra}" if extra else "") + reads
+    reads = f", {count} supporting reads" if count is not None else ""
+    return c.name + (f" {extra}" if extra else "") + reads
 
 
 def fusion_caution_applies(result: SampleResult) -> bool:
