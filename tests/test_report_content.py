@@ -518,3 +518,21 @@ def test_caveats_put_negatives_in_context():
         purity=0.6,
     )
     assert not [c for c in caveats(r, not_seen(r)) if "Plasma" in c or "Tumour content" in c]
+
+
+def test_provenance_lists_every_threshold_of_the_run(tmp_path):
+    # the defaults of `alkannot annotate` (README options table and models.Thresholds): VAF 0.02,
+    # depth 20, 5 supporting reads, cancer-cell fraction 0.2, focal under 10 Mb, fusion loss at
+    # >= 20 % tumour content
+    r = annotate_sample(EX / "P03.rebiopsy.vcf.gz", sample_name="P03")
+    html = write_sample_reports(r, tmp_path, formats=("html",))["html"].read_text()
+    row = re.sub(r"<[^>]+>", "", html.split("<tr><th>Thresholds</th>")[1].split("</tr>")[0])
+    for text in (
+        "minimum VAF 0.02",
+        "minimum depth 20",
+        "minimum supporting reads 5",
+        "is below 0.2",
+        "focal segment under 10,000,000 bp",
+        "fusion loss needs tumour content ≥ 20%",
+    ):
+        assert text in row, text
