@@ -37,7 +37,7 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "317e919b1c7c8e0b4cafa3fe46365676d6586987")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "4d7686f01609f5cd4c06587a0574cda6b298906d")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
