@@ -130,11 +130,19 @@ def alt_reads(v: Variant) -> int | None:
     return None
 
 
-def _passes(v: Variant, th: Thresholds) -> tuple[bool, tuple[str, ...]]:
+def _passes(
+    v: Variant, th: Thresholds, specimen: str | None = None
+) -> tuple[bool, tuple[str, ...]]:
+    """The support rules: FILTER, VAF floor (tissue) or detection limit (plasma), depth, alt reads."""
     notes = []
     if not v.passed:
         notes.append(f"FILTER {';'.join(v.filter)}")
-    if v.vaf is not None and v.vaf < th.min_vaf:
+    if specimen == "plasma":
+        if v.vaf is not None and v.vaf < th.plasma_min_vaf:
+            notes.append(
+                f"VAF {v.vaf:.4g} below the plasma assay detection limit {th.plasma_min_vaf:g}"
+            )
+    elif v.vaf is not None and v.vaf < th.min_vaf:
         notes.append(f"VAF {v.vaf:.4g} below the minimum {th.min_vaf:g}")
     if v.depth is not None and v.depth < th.min_depth:
         notes.append(f"depth {v.depth} below the minimum {th.min_depth}")
@@ -142,6 +150,14 @@ def _passes(v: Variant, th: Thresholds) -> tuple[bool, tuple[str, ...]]:
     if alt is not None and alt < th.min_alt_reads:
         notes.append(f"{alt} supporting read(s), below the minimum {th.min_alt_reads}")
     return not notes, tuple(notes)
+
+
+#: The note a plasma variant carries: which support rule it was judged by.
+PLASMA_RULE_NOTE = (
+    "plasma (cell-free DNA): judged by supporting fragments and the assay detection limit, not "
+    "the tissue VAF floor; tumour DNA is diluted in normal cell-free DNA, so a low VAF is not "
+    "subclonality"
+)
 
 
 def is_subclonal(vaf: float | None, purity: float | None, th: Thresholds) -> bool:
@@ -167,6 +183,8 @@ def _base_finding(v: Variant, gene: str, passed: bool, notes: tuple[str, ...]) -
         notes=notes,
         source="vcf",
         alt_reads=alt_reads(v),
+        phase_set=v.phase_set,
+        haplotypes=v.haplotypes,
     )
 
 
@@ -201,6 +219,21 @@ def _annotation_check(v: Variant, gene: str, short: str) -> str:
     return f"DISAGREES with {where}: {ext.hgvsp} (computed {short or 'no protein change'})"
 
 
+def _alk_significance(pc, catalogued: bool) -> str:
+    """The class of an ALK change: known resistance mutation, kinase-domain (splice) VUS, ..."""
+    if catalogued:
+        return "known resistance mutation"
+    if pc.consequence == "synonymous_variant":
+        return "synonymous: not a resistance mutation"
+    if pc.in_kinase_domain and pc.consequence.startswith("splice_"):
+        return "kinase-domain splice variant of unknown significance"
+    if pc.in_kinase_domain and any(w in pc.consequence for w in _PROTEIN_ALTERING_WORDS):
+        return "kinase-domain variant of unknown significance"
+    if pc.consequence in _NON_CODING or not pc.hgvsp:
+        return "not protein-altering"
+    return "ALK variant outside the kinase domain, not in the catalogue"
+
+
 def annotate_alk(
     v: Variant, reference: ReferenceSequence, catalogue, passed: bool, notes: tuple[str, ...]
 ) -> Finding | SkippedRecord:
@@ -227,16 +260,13 @@ def annotate_alk(
             "not a resistance mechanism",
         )
     entry = catalogue.match_mutation("ALK", pc.short) if pc.short else None
-    if entry is not None:
-        significance = "known resistance mutation"
-    elif pc.consequence == "synonymous_variant":
-        significance = "synonymous: not a resistance mutation"
-    elif pc.in_kinase_domain and any(w in pc.consequence for w in _PROTEIN_ALTERING_WORDS):
-        significance = "kinase-domain variant of unknown significance"
-    elif pc.consequence in _NON_CODING or not pc.hgvsp:
-        significance = "not protein-altering"
+    if entry is not None and not any(de.call != "unknown" for de in entry.drugs.values()):
+        entry = None  # catalogued without a sourced drug call (G1202del): not a mechanism
+        significance = (
+            "kinase-domain variant of unknown significance (catalogued, no sourced drug call)"
+        )
     else:
-        significance = "ALK variant outside the kinase domain, not in the catalogue"
+        significance = _alk_significance(pc, entry is not None)
     return replace(
         _base_finding(v, "ALK", passed, notes),
         alteration=pc.short or pc.hgvsc,
@@ -248,6 +278,25 @@ def annotate_alk(
         mechanism=entry.mechanism if entry else "",
         significance=significance,
         annotation_check=_annotation_check(v, "ALK", pc.short),
+    )
+
+
+#: The sourced role of bypass genes whose found allele has no catalogue entry of its own.
+_BYPASS_ROLE = {
+    "KRAS": "KRAS mutations are a reported bypass mechanism (review 2.6: G12C or G12V in two of 11 "
+    "crizotinib-resistant patients [32]; bypass row 'KRAS mutation', Doebele 2012)",
+    "EGFR": "EGFR activation is a reported bypass mechanism (review 2.4; bypass row 'EGFR "
+    "activation / EGFR-mutant outgrowth', Doebele 2012, EID4288)",
+}
+
+
+def _bypass_role(gene: str, short: str) -> str:
+    """A found bypass-gene variant without its own entry: found, with the gene's sourced role."""
+    role = _BYPASS_ROLE.get(gene)
+    if role is None:
+        return f"{gene} variant not in the catalogue"
+    return (
+        f"{gene} {short} found: {role}, but the sources give no data for {short}: shown, not a call"
     )
 
 
@@ -312,11 +361,7 @@ def annotate_bypass(
         consequence=consequence,
         catalogue_id=entry.id if entry else "",
         mechanism=entry.mechanism if entry else "",
-        significance=(
-            "catalogued bypass-track alteration"
-            if entry
-            else f"{gene} variant not in the catalogue"
-        ),
+        significance="catalogued bypass-track alteration" if entry else _bypass_role(gene, short),
         annotation_check=check,
         notes=notes + ((how,) if how else ()),
     )
@@ -362,12 +407,15 @@ def variant_findings(
     catalogue,
     thresholds: Thresholds | None = None,
     purity: float | None = None,
+    specimen: str | None = None,
 ) -> VariantAnnotation:
     """Annotate the VCF variants of the target genes; compound mutations become their own finding.
 
     Variants below the support rules (FILTER, VAF, depth, alt reads) are findings that never drive
     a call; with ``purity``, a variant whose cancer-cell fraction is below
-    ``thresholds.subclonal_fraction`` is flagged subclonal and does not drive calls either.
+    ``thresholds.subclonal_fraction`` is flagged subclonal and does not drive calls either. In
+    plasma (``specimen="plasma"``) the VAF floor is the assay's detection limit and the tissue
+    purity does not apply (no subclonal flag from it).
     """
     out = VariantAnnotation()
     th = thresholds or Thresholds()
@@ -375,7 +423,9 @@ def variant_findings(
         gene = gene_at(build, v.chrom, v.pos, v.pos + len(v.ref) - 1) or annotation_gene(v)
         if gene is None:
             continue  # the reader returns only target-region records; a stray one is not ours
-        passed, notes = _passes(v, th)
+        passed, notes = _passes(v, th, specimen)
+        if specimen == "plasma":
+            notes += (PLASMA_RULE_NOTE,)
         if gene == "ALK":
             item = annotate_alk(v, reference, catalogue, passed, notes)
         else:
@@ -388,7 +438,7 @@ def variant_findings(
             out.not_translated += item.category == "needs_reference"
             out.non_coding += item.category == "non_coding"
             continue
-        if is_subclonal(item.vaf, purity, th):
+        if specimen != "plasma" and is_subclonal(item.vaf, purity, th):
             ccf = 2 * item.vaf / purity
             item = replace(
                 item,
@@ -418,19 +468,43 @@ def vafs_fit_one_clone(a: float | None, b: float | None) -> bool:
     return min(a, b) / max(a, b) >= CLONE_VAF_RATIO
 
 
-def compound_findings(
-    findings: list[Finding], catalogue, phases: dict[frozenset[str], str] | None = None
-) -> tuple[list[Finding], list[str]]:
-    """Compound entries whose parts are all present, and warnings for pairs that are not compounds.
+def caller_phase(a: Finding, b: Finding) -> str:
+    """``cis`` or ``trans`` from the caller's phase of two findings, "" when it does not say.
 
-    Only catalogued ALK resistance mutations that drive calls count as parts (a variant of unknown
-    significance never completes a compound). The parts must fit one clone: read-backed phase
-    when given (``cis`` confirms, ``trans`` refutes), otherwise VAFs within a factor of two
-    (:data:`CLONE_VAF_RATIO`). When they do not, each mutation keeps its own profile and a warning
-    names the other variant.
+    VCF 4.2 section 1.6.2: phased genotypes with the same phase set (``PS``; or GATK's ``PID``)
+    are one multi-marker haplotype: the same haplotype is cis, opposite haplotypes are trans.
     """
-    phases = phases or {}
-    parts = [
+    if not (a.phase_set and a.phase_set == b.phase_set and a.haplotypes and b.haplotypes):
+        return ""
+    return "cis" if set(a.haplotypes) & set(b.haplotypes) else "trans"
+
+
+def pair_phase(
+    a: Finding, b: Finding, read_phases: dict[frozenset[str], str]
+) -> tuple[str, str, str]:
+    """``(phase, how, warning)`` of two mutations: reads first, then the caller's phase.
+
+    A decided read phase (``cis``/``trans``, each cell above the error threshold) wins over the
+    caller's; a disagreement between the two is a warning. ``phase`` is "" when neither says.
+    """
+    reads = read_phases.get(frozenset((a.alteration, b.alteration)), "")
+    vcf = caller_phase(a, b)
+    if reads in ("cis", "trans"):
+        warning = ""
+        if vcf and vcf != reads:
+            warning = (
+                f"ALK {a.alteration} / {b.alteration}: the caller's phase ({a.phase_set}) says "
+                f"{vcf}, the reads say {reads}; the fragments spanning both sites decide: {reads}"
+            )
+        return reads, f"{reads} from reads", warning
+    if vcf:
+        return vcf, f"{vcf} from the caller's phase ({a.phase_set})", ""
+    return "", "", ""
+
+
+def _compound_parts(findings: list[Finding], catalogue) -> list[Finding]:
+    """Catalogued ALK resistance mutations that drive calls: the only possible compound parts."""
+    return [
         f
         for f in findings
         if f.kind == "mutation"
@@ -440,26 +514,29 @@ def compound_findings(
         and catalogue.entries.get(f.catalogue_id, None) is not None
         and catalogue.entries[f.catalogue_id].kind == "mutation"
     ]
-    by_name = {f.alteration: f for f in parts}
-    out, warnings = [], []
-    # "G1202R + a second mutation": say why another ALK change present does not complete it
+
+
+def _wildcard_warnings(
+    findings: list[Finding], by_name: dict[str, Finding], catalogue
+) -> list[str]:
+    """Why another ALK change beside "G1202R + a second mutation" does not complete it."""
+    warnings = []
     for entry in catalogue.entries.values():
         if entry.kind != "compound" or "*" not in entry.parts:
             continue
         named = [p for p in entry.parts if p != "*"]
         if not all(p in by_name for p in named):
             continue
-        others = [
-            f
-            for f in findings
-            if f.kind == "mutation"
-            and f.gene == "ALK"
-            and f.alteration
-            and f.alteration not in by_name
-            and not f.alteration.endswith("=")
-            and f.consequence != "compound"
-        ]
-        for f in others:
+        for f in findings:
+            if not (
+                f.kind == "mutation"
+                and f.gene == "ALK"
+                and f.alteration
+                and f.alteration not in by_name
+                and not f.alteration.endswith("=")
+                and f.consequence != "compound"
+            ):
+                continue
             why = (
                 "not a catalogued ALK resistance mutation"
                 if not f.catalogue_id
@@ -470,7 +547,51 @@ def compound_findings(
                 f"is {why}, so the {entry.alteration} rule does not apply; each keeps its own "
                 "profile"
             )
-    matched: list[tuple] = []
+    return warnings
+
+
+def one_clone(
+    a: Finding, b: Finding, read_phases: dict[frozenset[str], str]
+) -> tuple[bool, str, str, str]:
+    """Whether two parts fit one clone: ``(ok, why, subclonal_note, warning)``.
+
+    Phase decides when known (``cis`` confirms, ``trans`` refutes); in cis with VAFs more than
+    twofold apart the compound is in a subclone of the larger clone (flagged, still a compound).
+    Without phase, the VAFs must fit one clone (:data:`CLONE_VAF_RATIO`).
+    """
+    phase, how, warning = pair_phase(a, b, read_phases)
+    fits = vafs_fit_one_clone(a.vaf, b.vaf)
+    if phase == "cis":
+        sub = ""
+        if not fits and a.vaf is not None and b.vaf is not None:
+            sub = (
+                f"subclonal compound: {a.alteration} (VAF {_fmt(a.vaf)}) and {b.alteration} "
+                f"(VAF {_fmt(b.vaf)}) are in cis but their VAFs differ more than twofold: the "
+                "compound is carried by a subclone, beside cells with the larger one alone"
+            )
+        return True, how, sub, warning
+    if phase == "trans":
+        return False, f"{how}: on different copies, not one compound", "", warning
+    return fits, ("VAFs fit one clone" if fits else "VAFs do not fit one clone"), "", warning
+
+
+def compound_findings(
+    findings: list[Finding], catalogue, phases: dict[frozenset[str], str] | None = None
+) -> tuple[list[Finding], list[str]]:
+    """Compound entries whose parts are all present, and warnings for pairs that are not compounds.
+
+    Only catalogued ALK resistance mutations that drive calls count as parts (a variant of unknown
+    significance never completes a compound). The parts must fit one clone (:func:`one_clone`):
+    read-backed phase when given, else the caller's phase (GT ``|`` + ``PS``, ``PGT``/``PID``),
+    else VAFs within a factor of two. When they do not, each mutation keeps its own profile and a
+    warning names the other variant. Two parts in one clone that no entry names are warned about:
+    their profiles are combined, which is not evidence about the compound.
+    """
+    phases = phases or {}
+    parts = _compound_parts(findings, catalogue)
+    by_name = {f.alteration: f for f in parts}
+    warnings = _wildcard_warnings(findings, by_name, catalogue)
+    matched, out = [], []
     for entry in catalogue.match_compounds("ALK", list(by_name)):
         named = [p for p in entry.parts if p != "*"]
         members = [by_name[p] for p in named if p in by_name]
@@ -478,52 +599,59 @@ def compound_findings(
             members += [f for f in parts if f.alteration not in named]
         if len(members) < 2:
             continue
-        verdicts = []
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                phase = phases.get(frozenset((a.alteration, b.alteration)), "")
-                if phase in ("cis", "trans"):
-                    verdicts.append((phase == "cis", f"{phase} from reads"))
-                else:
-                    ok = vafs_fit_one_clone(a.vaf, b.vaf)
-                    verdicts.append(
-                        (ok, "VAFs fit one clone" if ok else "VAFs do not fit one clone")
-                    )
+        verdicts = [
+            one_clone(a, b, phases) for i, a in enumerate(members) for b in members[i + 1 :]
+        ]
+        warnings += sorted({w for *_, w in verdicts if w})
         names = " + ".join(f.alteration for f in members)  # for messages
-        if not all(ok for ok, _ in verdicts):
-            why = "; ".join(sorted({w for ok, w in verdicts if not ok}))
+        if not all(ok for ok, *_ in verdicts):
+            why = "; ".join(sorted({w for ok, w, *_ in verdicts if not ok}))
             warnings.append(
                 f"ALK {names}: not treated as the compound {entry.alteration} ({why}: "
                 + ", ".join(f"{f.alteration} VAF {_fmt(f.vaf)}" for f in members)
                 + "); each mutation keeps its own profile (possibly polyclonal resistance)"
             )
             continue
-        vafs = [f.vaf for f in members if f.vaf is not None]
         matched.append((entry, frozenset(f.alteration for f in members)))
-        out.append(
-            Finding(
-                kind="mutation",
-                gene="ALK",
-                alteration="+".join(f.alteration for f in members)
-                if "*" in entry.parts
-                else entry.alteration,
-                hgvsp="",
-                in_kinase_domain=True,
-                vaf=min(vafs) if vafs else None,
-                catalogue_id=entry.id,
-                mechanism=entry.mechanism,
-                significance="compound mutation (its own catalogue entry)",
-                consequence="compound",
-                baseline_status="not_compared",
-                notes=tuple(sorted({w for _, w in verdicts}))
-                + (("phase (cis/trans) not determined from reads",) if not phases else ()),
-                source="vcf",
-            )
-        )
-    # one compound per set of alleles: a named entry over the wildcard for the same alleles, and
-    # the largest named compound over the smaller ones it contains (G1202R+I1171N+L1196M, EID11114,
-    # over I1171N+L1196M and over "G1202R + second mutation")
-    keep = []
+        out.append(_compound_finding(entry, members, verdicts, bool(phases)))
+        warnings += [f"ALK {names}: {sub}" for _, _, sub, _ in verdicts if sub]
+    keep, covered_w = _largest_compounds(matched)
+    warnings += covered_w
+    warnings += _unnamed_compounds(parts, [matched[i][1] for i in keep], phases)
+    return [out[i] for i in keep], warnings
+
+
+def _compound_finding(entry, members: list[Finding], verdicts: list, phased: bool) -> Finding:
+    vafs = [f.vaf for f in members if f.vaf is not None]
+    phase_known = any(w.startswith(("cis", "trans")) for _, w, *_ in verdicts)
+    subclonal = [sub for _, _, sub, _ in verdicts if sub]
+    return Finding(
+        kind="mutation",
+        gene="ALK",
+        alteration="+".join(f.alteration for f in members)
+        if "*" in entry.parts
+        else entry.alteration,
+        hgvsp="",
+        in_kinase_domain=True,
+        vaf=min(vafs) if vafs else None,
+        catalogue_id=entry.id,
+        mechanism=entry.mechanism,
+        significance="compound mutation (its own catalogue entry)"
+        + ("; subclonal compound" if subclonal else ""),
+        consequence="compound",
+        baseline_status="not_compared",
+        notes=tuple(sorted({w for _, w, *_ in verdicts}))
+        + tuple(subclonal)
+        + (() if phase_known or phased else ("phase (cis/trans) not determined",)),
+        source="vcf",
+    )
+
+
+def _largest_compounds(matched: list[tuple]) -> tuple[list[int], list[str]]:
+    """One compound per set of alleles: a named entry over the wildcard for the same alleles,
+    and the largest named compound over the smaller ones it contains (G1202R+I1171N+L1196M,
+    EID11114, over I1171N+L1196M and over "G1202R + second mutation")."""
+    keep, warnings = [], []
     for i, (entry, members) in enumerate(matched):
         covered = any(
             members < other or (members == other and "*" in entry.parts and "*" not in e2.parts)
@@ -537,7 +665,27 @@ def compound_findings(
             )
         else:
             keep.append(i)
-    return [out[i] for i in keep], warnings
+    return keep, warnings
+
+
+def _unnamed_compounds(
+    parts: list[Finding], compounds: list[frozenset], phases: dict[frozenset[str], str]
+) -> list[str]:
+    """Warn about two parts in one clone that no catalogued compound covers."""
+    out = []
+    for i, a in enumerate(parts):
+        for b in parts[i + 1 :]:
+            pair = frozenset((a.alteration, b.alteration))
+            if any(pair <= c for c in compounds):
+                continue
+            ok, why, _, _ = one_clone(a, b, phases)
+            if ok:
+                out.append(
+                    f"ALK {a.alteration} + {b.alteration} look like one clone ({why}), a compound "
+                    "no source names: each drug's call combines the two single-mutation "
+                    "profiles (worst call), which is not evidence about the compound itself"
+                )
+    return out
 
 
 def _fmt(v: float | None) -> str:
@@ -567,23 +715,25 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
             )
             if threshold.get("borrowed"):
                 th_note += f"; no {c.gene} level in the sources: the ALK level is borrowed"
+            if threshold.get("provenance"):
+                th_note += f"; provenance: {threshold['provenance']}"
         if entry is not None and entry.ligand_note is not None and c.call == "amplification":
             ln = entry.ligand_note
             th_note += f"; {ln.statement} [{ln.citation}]: DNA sequencing cannot show the ligand"
         broad = "broad gain" in c.note
         unverifiable = c.call == "amplification" and c.fold_change is None
         if unverifiable:
-            # a tool's discrete call (GISTIC/cBioPortal 2): neither the sourced level nor a focal
-            # segment can be checked, so it is shown and never a mechanism
-            entry = None
-            alteration = "amplification (tool's call, level not verifiable)"
+            # a tool's discrete high-level call (GISTIC/cBioPortal 2, "Amplification"): counted
+            # as amplification (issue 20 point 5), but the sourced level cannot be checked
+            alteration = "amplification"
             significance = (
-                f"{c.gene} amplification by the tool's discrete call; the sourced amplification "
-                "level and focality cannot be checked from it: an observation, not a mechanism"
+                f"{c.gene} amplification by the tool's discrete high-level call: level not "
+                "verifiable (the sourced amplification level cannot be checked from it)"
             )
+            th_note += "; level not verifiable: confirm the level (FISH or absolute copy number)"
         elif c.call == "amplification":
             significance = (
-                "catalogued copy-number mechanism (focal amplification)"
+                "catalogued copy-number mechanism (amplification)"
                 if entry
                 else f"{c.gene} amplification, not in the catalogue"
             )
@@ -683,6 +833,15 @@ FUSION_LOSS_CAUTION = (
 )
 
 
+#: Agreement of plasma with tissue for ALK fusions (the sourced figure a plasma negative carries).
+PLASMA_FUSION_AGREEMENT = (
+    "a plasma negative does not rule out the fusion: capture-based plasma NGS found the ALK "
+    "fusion in 13 of 24 tissue ALK-positive patients, sensitivity 54.2% (Cui et al. 2017, "
+    "Oncotarget 8:2771-2780, doi:10.18632/oncotarget.13741); positive percent agreement 50-86% "
+    "across the plasma studies of Table 6 of doi:10.1186/s12935-021-02382-0"
+)
+
+
 def fusion_absent_finding(
     catalogue,
     baseline_status: str,
@@ -690,14 +849,16 @@ def fusion_absent_finding(
     purity: float | None = None,
     thresholds: Thresholds | None = None,
     kinase_domain_mutations: Iterable[Finding] = (),
+    specimen: str | None = None,
 ) -> Finding:
     """The ALK fusion was assessed and not detected in the re-biopsy (review 2.3).
 
-    "Lost" (a mechanism) needs a fusion-positive baseline (``baseline_status == "present"``),
-    adequate tumour content (purity, when given, at least ``thresholds.min_fusion_purity``) and no
-    ALK kinase-domain resistance mutation, which needs the fusion: such a mutation beside "fusion
-    not detected" is a contradiction to resolve, not a loss. Otherwise the finding is "fusion not
-    detected (unconfirmed)", an observation that never drives a call.
+    "Lost" (a mechanism) needs a tissue specimen, a fusion-positive baseline
+    (``baseline_status == "present"``), a stated, adequate tumour content (``purity`` at least
+    ``thresholds.min_fusion_purity``) and no ALK kinase-domain resistance mutation, which needs
+    the fusion: such a mutation beside "fusion not detected" is a contradiction to resolve, not a
+    loss. In plasma a negative is never a loss (:data:`PLASMA_FUSION_AGREEMENT`). Otherwise the
+    finding is "fusion not detected (unconfirmed)", an observation that never drives a call.
     """
     th = thresholds or Thresholds()
     entry = catalogue.match_fusion_loss("ALK")
@@ -715,17 +876,16 @@ def fusion_absent_finding(
             "coverage and the tumour content before calling the fusion lost"
         )
         status = "lost" if baseline_status == "present" else status
+    elif specimen == "plasma":
+        alteration = "fusion not detected in plasma (does not rule out)"
+        significance = (
+            f"ALK fusion not detected in plasma (cell-free DNA): {PLASMA_FUSION_AGREEMENT}; "
+            "not a loss and not a mechanism: test tissue to confirm"
+        )
+        status = "not_compared" if baseline_status != "not_assessed" else status
     elif baseline_status == "present":
-        if purity is not None and purity < th.min_fusion_purity:
-            significance = (
-                f"ALK fusion detected at baseline, not detected at re-biopsy; tumour content "
-                f"{purity:.0%} is below {th.min_fusion_purity:.0%}: loss unconfirmed"
-            )
-        else:
-            alteration, lost = "fusion lost", True
-            significance = "ALK fusion detected at baseline, not detected at re-biopsy"
-            if purity is None:
-                notes.append("tumour content not given: confirm the sample's adequacy")
+        significance, lost = _tissue_loss(purity, th)
+        alteration = "fusion lost" if lost else alteration
         status = "lost"
     elif baseline_status == "absent":
         alteration = "fusion not detected"
@@ -750,6 +910,28 @@ def fusion_absent_finding(
     )
 
 
+def _tissue_loss(purity: float | None, th: Thresholds) -> tuple[str, bool]:
+    """Tissue, fusion-positive baseline: lost only with a stated, adequate tumour content."""
+    if purity is None:
+        return (
+            "ALK fusion detected at baseline, not detected at re-biopsy; tumour content not "
+            "stated: loss unconfirmed (give --purity; review 2.3: detection depends on tumour "
+            "content [47])",
+            False,
+        )
+    if purity < th.min_fusion_purity:
+        return (
+            f"ALK fusion detected at baseline, not detected at re-biopsy; tumour content "
+            f"{purity:.0%} is below {th.min_fusion_purity:.0%}: loss unconfirmed",
+            False,
+        )
+    return (
+        f"ALK fusion detected at baseline, not detected at re-biopsy at tumour content "
+        f"{purity:.0%}",
+        True,
+    )
+
+
 def add_fusion_absence(
     findings: list[Finding],
     fusion_status: str,
@@ -758,6 +940,7 @@ def add_fusion_absence(
     *,
     purity: float | None,
     thresholds: Thresholds,
+    specimen: str | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """The fusion was assessed and not detected (``fusion_status == "absent"``): add the
     :func:`fusion_absent_finding` judged beside the kinase-domain mutations still present, and
@@ -773,8 +956,9 @@ def add_fusion_absence(
         and f.baseline_status != "lost"
     ]
     absent = fusion_absent_finding(
-        catalogue, baseline_status, purity=purity, thresholds=thresholds, kinase_domain_mutations=kd
-    )
+        catalogue, baseline_status, purity=purity, thresholds=thresholds,
+        kinase_domain_mutations=kd, specimen=specimen,
+    )  # fmt: skip
     warnings = [absent.significance] if "contradiction" in absent.alteration else []
     return [*findings, absent], warnings
 

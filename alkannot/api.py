@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from alkannot.annotate import (
     not_assessed,
     sort_findings,
 )
-from alkannot.checksums import BackgroundChecksums, file_checksum
+from alkannot.checksums import BackgroundChecksums
 from alkannot.errors import InputFileError
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
@@ -105,12 +106,13 @@ def annotate_sample(
             reads, findings, base_fusion = add_read_evidence(
                 request.bams(), now, base, findings, ref, cat, fasta=request.options.reference,
                 vcf_given=bool(request.rebiopsy.vcf), base_fusion=base_fusion,
-                thresholds=request.thresholds,
+                thresholds=specimen_thresholds(request.thresholds, request.rebiopsy.specimen_type),
             )  # fmt: skip
             warnings = read_warnings(warnings, reads, bam_sample, now.vcf_sample)
         findings, more = add_fusion_absence(
             findings, now.fusion_status, cat, base_fusion,
             purity=request.rebiopsy.purity, thresholds=request.thresholds,
+            specimen=request.rebiopsy.specimen_type,
         )  # fmt: skip
         sample = _sample_id(request, now.vcf_sample, bam_sample)
         result = _assemble(request, sample, context, now, sort_findings(findings), cat)
@@ -119,6 +121,13 @@ def annotate_sample(
         return result
     finally:
         hasher.cancel()
+
+
+def specimen_thresholds(thresholds: Thresholds, specimen: str | None) -> Thresholds:
+    """The support rule of the specimen: in plasma the VAF floor is the assay's detection limit."""
+    if specimen == "plasma":
+        return replace(thresholds, min_vaf=thresholds.plasma_min_vaf)
+    return thresholds
 
 
 def _bam_header(request: SampleRequest) -> tuple[str | None, str]:
@@ -137,12 +146,16 @@ def _read_timepoints(request: SampleRequest, build: str | None, cat):
     build and one reference sequence."""
     common = dict(
         build=build, fasta=request.options.reference, thresholds=request.thresholds,
-        catalogue=cat, table_sample=request.sample_name,
+        catalogue=cat,
     )  # fmt: skip
-    now, ref = read_timepoint(request.rebiopsy, reference=None, **common)
+    chosen = request.rebiopsy.sample or request.sample_name
+    now, ref = read_timepoint(request.rebiopsy, reference=None, table_sample=chosen, **common)
     base = None
     if request.baseline is not None and request.baseline.vcf:
-        base, _ = read_timepoint(request.baseline, reference=ref, **common)
+        # the baseline's own sample (--baseline-sample), never the re-biopsy's
+        base, _ = read_timepoint(
+            request.baseline, reference=ref, table_sample=request.baseline.sample, **common
+        )
         check_same_build(now, base, request.baseline.vcf)
     return now, base, ref
 
@@ -179,6 +192,7 @@ def _assemble(request, sample, context, now, findings, cat) -> SampleResult:
         cns_metastases=context.cns_metastases, purity=tp.purity, ploidy=tp.ploidy,
         build=now.build, time_on_therapy=context.time_on_therapy,
         specimen_type=tp.specimen_type, tumour_type=context.tumour_type,
+        treatment_naive=context.treatment_naive,
     )  # fmt: skip
     return SampleResult(
         sample=sample, build=now.build, metadata=metadata, findings=findings,
@@ -214,25 +228,23 @@ def run_configuration(cat, build: str, local: bool) -> dict:
     models = transcripts(build)
     return {
         "transcripts": {g: f"{t.name} ({t.ensembl})" for g, t in sorted(models.items())},
-        "catalogue": {
-            "name": cat.name,
-            "version": cat.version,
-            "path": str(cat.path) if local else "bundled",
-            "sha256": file_checksum(cat.path).sha256,
-            "changes": cat.change_log_text(),
-        },
+        "catalogue": cat.provenance(local),
     }
 
 
 def annotate_cohort(
-    sample_json_paths: Sequence[str | Path], outdir: str | Path, report_date: str | None = None
+    sample_json_paths: Sequence[str | Path],
+    outdir: str | Path,
+    report_date: str | None = None,
+    patients: str | Path | None = None,
 ) -> CohortResult:
     """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
 
     Each path is a sample's JSON result or a sample directory (``{sample}/``, as ``alkannot batch``
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
-    Every JSON is checked before anything is written.
+    Every JSON is checked before anything is written. ``patients``: the folder of the patient
+    timelines (``alkannot patient``), to group the samples by patient.
 
     Returns
     -------
@@ -259,5 +271,8 @@ def annotate_cohort(
             )
         results.append(read_result_json(p))
         jsons.append(p)
-    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures)
+    from alkannot.io.results import read_patient_index
+
+    index = read_patient_index(patients) if patients else None
+    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
     return CohortResult(results=results, failed=failures, paths=paths)

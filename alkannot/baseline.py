@@ -52,6 +52,10 @@ def compare_with_baseline(
     assessed = set(assessed)
     base_by_key = {}
     for f in baseline:
+        if f.kind == "mutation" and f.alt_reads == 0:
+            # a record of a VCF holding both time points, without one ALT read in the baseline's
+            # column: not present at baseline
+            continue
         k = finding_key(f)
         if k not in base_by_key or (f.passed_filters and not base_by_key[k].passed_filters):
             base_by_key[k] = f
@@ -74,7 +78,14 @@ def compare_with_baseline(
                 + (f" (VAF {base.vaf:.3g})" if base.vaf is not None else ""),
             )
         if f.kind == "copy_number" and base.alteration != f.alteration:
-            notes += (f"baseline: {base.gene} {base.alteration}",)
+            level = "; ".join(n for n in base.notes if n.startswith(("copy number", "fold")))
+            notes += (
+                f"baseline: {base.gene} {base.alteration}" + (f" ({level})" if level else ""),
+            )
+            if f.alteration == "amplification" and not base.mechanism:
+                # a gain before treatment that is an amplification now: acquired (increased)
+                out.append(replace(f, baseline_status="acquired", notes=notes + ("increased",)))
+                continue
         if f.gene == "KRAS" and f.catalogue_id:
             notes += (_INTRINSIC,)
         out.append(replace(f, baseline_status="pre-existing", notes=notes))

@@ -72,6 +72,8 @@ def sample_settings(
         "purity": row.purity,
         "ploidy": row.ploidy,
         "build": row.build,
+        # only when set, so the settings of sheets without the column stay as they were
+        **({"baseline_sample": row.baseline_sample} if row.baseline_sample else {}),
         "specimen_type": row.specimen_type,
         "tumour_type": row.tumour_type,
         "time_on_therapy": dict(row.time_on_therapy),
@@ -105,6 +107,8 @@ def check_vocabularies(rows, samplesheet: str | Path) -> None:
             ("build", normalise_build, [row.build] if row.build else []),
         ):
             for value in values:
+                if col == "prior_therapy" and value.strip().lower() == "none":
+                    continue  # a stated treatment-naive patient
                 try:
                     check(value)
                 except ConfigError as exc:
@@ -113,7 +117,9 @@ def check_vocabularies(rows, samplesheet: str | Path) -> None:
                         path=str(samplesheet),
                         record=f"row {row.line}, column {col} (sample {row.sample!r})",
                     ) from None
-        prior = {catalogue.canonical_drug(t) for t in row.prior_therapy}
+        prior = {
+            catalogue.canonical_drug(t) for t in row.prior_therapy if t.strip().lower() != "none"
+        }
         extra = [t for t in row.progressed_on or () if catalogue.canonical_drug(t) not in prior]
         if extra:
             raise ConfigError(

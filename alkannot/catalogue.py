@@ -112,12 +112,18 @@ class DrugEntry:
     after_progression: bool = False  # a source reports activity after progression on this drug
     alk_part: str = ""  # "choose": the ALK inhibitor of a combination follows the on-target profile
     note: str = ""
+    tier: str = ""  # a curated AMP/ASCO/CAP tier, checked against the evidence (tier_for)
 
     @property
     def level(self) -> str:
-        """The strongest level behind the call (for a conflicting call: behind any item)."""
-        lv = strongest_level(self.evidence, None if self.conflicting else self.call)
-        return lv or strongest_level(self.evidence)
+        """The strongest level among the items pointing the call's way (a ``reduced`` or
+        ``resistant`` call: the items saying the drug loses activity), never an item that says
+        the opposite; for ``unknown`` the strongest of any item."""
+        same_way = {"sensitive": ("sensitive",), "reduced": ("reduced", "resistant")}
+        calls = same_way.get(self.call, ("resistant", "reduced"))
+        if self.call == "unknown":
+            return strongest_level(self.evidence)
+        return strongest_level(ev for ev in self.evidence if ev.call in calls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +146,9 @@ class Entry:
     monotherapy: DrugEntry | None = None  # bypass: the call of ALK inhibitors not named in drugs
     threshold: dict | None = None  # amplification: {"fold", "citation", "statement", "borrowed"}
     ligand_note: Evidence | None = None
+    # kind "setting": a sourced order of preference among its drugs (ties share a group), with
+    # its citation: {"order": [["alectinib"], ["ceritinib", "brigatinib"], ...], "citation", ...}
+    preference: dict | None = None
     compound_class: str = ""  # "G1202R-based" or "I1171-based" (Shiba-Ishii 2022)
     class_source: Statement | None = None
     line: str = ""  # kind "line": the line of therapy it describes
@@ -191,6 +200,9 @@ class Catalogue:
         self.version = f"{data['version']} ({data['date']})"
         self.drugs = [_drug(d) for d in data["drugs"]]
         self.changes: tuple[dict, ...] = tuple(data.get("changes", ()))
+        self.date: str = data["date"]
+        self.source_releases: tuple[dict, ...] = tuple(data.get("source_releases", ()))
+        self.previous: dict | None = data.get("previous")
         self.drug_by_id = {d.id: d for d in self.drugs}
         for d in self.drugs:
             if d.status == "approved" and not d.approvals:
@@ -215,7 +227,7 @@ class Catalogue:
                         f"entry {entry.id}: unknown drug {drug!r}; add it to the drugs list",
                         path=path,
                     )
-            _check_calls(entry, path)
+            _check_calls(entry, path, self.drug_by_id)
             self.entries[entry.id] = entry
             if entry.kind == "mutation":
                 protein = alk if entry.gene == "ALK" else None
@@ -321,6 +333,26 @@ class Catalogue:
             for c in self.changes
         )
 
+    def releases_text(self) -> str:
+        """The sources' releases this version was built from: ``CIViC 01-Aug-2024; ...``."""
+        return "; ".join(f"{s['source']} {s['release']}" for s in self.source_releases)
+
+    def provenance(self, local: bool) -> dict[str, str]:
+        """The catalogue's identity for a report: name, version and date, file and SHA-256, the
+        sources' releases, the previous version and the change log since it."""
+        from alkannot.checksums import file_checksum
+
+        prev = self.previous
+        return {
+            "name": self.name,
+            "version": self.version,
+            "path": str(self.path) if local else "bundled",
+            "sha256": file_checksum(self.path).sha256,
+            "releases": self.releases_text(),
+            "previous": f"{prev['version']} ({prev['date']})" if prev else "",
+            "changes": self.change_log_text(),
+        }
+
     def not_detectable_in_dna(self) -> list[Entry]:
         """Mechanisms that DNA sequencing cannot see (ligand-driven EGFR, IGF-1R activation)."""
         return [e for e in self.entries.values() if not e.detectable_in_dna]
@@ -375,6 +407,7 @@ def _drug_entry(drug: str, d: dict) -> DrugEntry:
         after_progression=d.get("after_progression", False),
         alk_part=d.get("alk_part", ""),
         note=d.get("note", ""),
+        tier=d.get("tier", ""),
     )
 
 
@@ -421,6 +454,7 @@ def _entry(raw: dict, drug_list: list[Drug] = ()) -> Entry:
         monotherapy=_drug_entry("ALK inhibitor monotherapy", mono) if mono else None,
         threshold=raw.get("threshold"),
         ligand_note=_evidence(ligand) if ligand else None,
+        preference=raw.get("preference"),
         compound_class=raw.get("compound_class", {}).get("name", ""),
         class_source=_statement(raw["compound_class"]["source"])
         if "compound_class" in raw
@@ -432,10 +466,50 @@ def _entry(raw: dict, drug_list: list[Drug] = ()) -> Entry:
     )
 
 
-def _check_calls(entry: Entry, path: str) -> None:
-    """A curated call must be the one its evidence implies (:func:`derived_call`)."""
+def tier_for(call: str, level: str, status: str) -> tuple[str, str]:
+    """The AMP/ASCO/CAP tier and alkannot's OncoKB-style level of a call at ``level``.
+
+    guideline -> Tier I, Level A and 1 (approved drug) or 2, R1 for resistance; clinical ->
+    Tier I, Level B (an investigational agent: Tier II, Level C) and 3A, R2 for resistance;
+    case, preclinical -> Tier II, Level D and 4 (no resistance level); inferential or unknown ->
+    none (resources/catalogue/README.md, "Mapping to recognised scales").
+    """
+    if call == "unknown" or not level or level == "inferential":
+        return "", ""
+    positive = call == "sensitive"
+    if level == "guideline":
+        return "Tier I, Level A", ("1" if status == "approved" else "2") if positive else "R1"
+    if level == "clinical":
+        amp = (
+            "Tier II, Level C"
+            if status in ("investigational", "discontinued")
+            else "Tier I, Level B"
+        )
+        return amp, "3A" if positive else "R2"
+    return "Tier II, Level D", "4" if positive else ""
+
+
+def _check_tier(entry: Entry, de: DrugEntry, path: str, drugs: dict) -> None:
+    """A curated tier must be the one the items pointing the call's way map to."""
+    if not de.tier:
+        return
+    status = drugs[de.drug].status if de.drug in drugs else "investigational"
+    expected, _ = tier_for(de.call, de.level, status)
+    if de.tier != expected:
+        raise CatalogueError(
+            f"entry {entry.id}, {de.drug}: tier {de.tier!r} contradicts its reason: the "
+            f"{de.call} call rests on {de.level or 'no'}-level evidence pointing its way, which "
+            f"maps to {expected or 'no tier'}; fix the tier or the evidence",
+            path=path,
+        )
+
+
+def _check_calls(entry: Entry, path: str, drugs: dict | None = None) -> None:
+    """A curated call must be the one its evidence implies (:func:`derived_call`), and a curated
+    tier the one its deciding evidence maps to (:func:`tier_for`)."""
     des = list(entry.drugs.values()) + ([entry.monotherapy] if entry.monotherapy else [])
     for de in des:
+        _check_tier(entry, de, path, drugs or {})
         call, conflicting = derived_call(de.evidence)
         if (de.call, de.conflicting) != (call, conflicting):
             raise CatalogueError(

@@ -205,7 +205,13 @@ def annotate_variant(
         if depth <= 2:
             donor = any(p.offset > 0 for p in intronic if abs(p.offset) == depth)
             so = "splice_donor_variant" if donor else "splice_acceptor_variant"
-            return ProteinChange(hgvsp="p.?", short="", consequence=so, **common)
+            # the exon boundary it disrupts: a kinase-domain splice site when that codon is
+            near = min(intronic, key=lambda p: abs(p.offset))
+            codon = (near.c + 2) // 3
+            return ProteinChange(
+                hgvsp="p.?", short="", consequence=so,
+                in_kinase_domain=near.c >= 1 and _in_domain(gene, codon, codon), **common,
+            )  # fmt: skip
         so = "splice_region_variant" if depth <= 8 else "intron_variant"
         return ProteinChange(hgvsp="", short="", consequence=so, **common)
     if last.c < 1 or (first.c < 1 and not o_ref):

@@ -10,9 +10,12 @@ Default thresholds (:class:`CnThresholds`), all configurable:
 
 - amplification: fold >= the gene's sourced threshold (catalogue ``threshold``; ALK 2.2, the
   review's section 2.2 level [32]; MET 5, MET:CEP7 >= 5 of CIViC EID1713/EID735; KIT: no KIT
-  level in the sources, the ALK level is borrowed and labelled so) AND a focal segment: a gain
-  whose segment spans ``focal_max_bp`` (10 Mb) or more is a broad (arm-level) gain or polysomy,
-  never focal amplification. Without per-gene thresholds the generic 2.2-fold applies.
+  level in the sources, the ALK level is borrowed and labelled so), whatever the segment length:
+  polysomy does not reach the threshold times the ploidy (issue 20 point 5); below it, a gene
+  level at least the threshold times its chromosome's median level (:func:`chromosome_level`,
+  the analogue of MET:CEP7 in FISH) is amplification too. A gain whose segment spans
+  ``focal_max_bp`` (10 Mb) or more is a broad gain (arm-level or polysomy). Without per-gene
+  thresholds the generic 2.2-fold applies.
 - gain: log2 > 0.2 (fold > 1.149), CNVkit's default ``call`` threshold for 3 copies.
 - loss: log2 <= -0.25 (fold <= 0.841), and deep loss: log2 <= -1.1 (fold <= 0.467), CNVkit's
   default thresholds for 1 and 0 copies.
@@ -142,15 +145,16 @@ def gene_copy_numbers(
         note = f"{len(overlaps)} segment(s) over {total} bp of {end - start + 1} bp"
         seg_bp = max(s.end - s.start + 1 for s, _ in overlaps)
         gene_th = _gene_thresholds(thresholds, amplification_folds, gene)
-        call = gene_th.call(fold)
         th_gene = dict(th, amplification_fold=round(gene_th.amplification_fold, 4))
-        if call == "amplification" and focal_max_bp and seg_bp >= focal_max_bp:
-            call = "gain"
-            note += (
-                f"; broad gain: segment of {seg_bp / 1e6:.1f} Mb (>= {focal_max_bp / 1e6:g} Mb), "
-                "arm-level gain or polysomy, not focal amplification"
-            )
-        elif call == "gain" and fold >= thresholds.amplification_fold:
+        chrom_fold = chromosome_level(
+            cnv.segments, chrom, cnv.value_kind == "absolute" and bool(absolute), purity,
+            ploidy_used,
+        )  # fmt: skip
+        call, level_note = _level_call(
+            gene_th.call(fold), fold, seg_bp, chrom_fold, gene, gene_th, focal_max_bp
+        )
+        note += level_note
+        if call == "gain" and fold >= thresholds.amplification_fold:
             note += (
                 f"; high-level gain below the {gene} amplification threshold "
                 f"({gene_th.amplification_fold:g}-fold)"
@@ -173,6 +177,75 @@ def gene_copy_numbers(
             )
         )
     return out
+
+
+def _fold_of(s, absolute: bool, purity: float | None, ploidy: float) -> float | None:
+    """A segment's fold change over ploidy, as the gene's is computed (purity-adjusted log2)."""
+    if absolute and s.copy_number is not None:
+        return s.copy_number / ploidy
+    if s.log2 is None:
+        return None
+    ratio = 2**s.log2
+    return max((ratio - (1 - purity)) / purity if purity else ratio, 0.0)
+
+
+def chromosome_level(
+    segments, chrom: str, absolute: bool, purity: float | None, ploidy: float
+) -> float | None:
+    """Length-weighted median fold change of the chromosome's segments (None when none).
+
+    The gene's level over this is the sequencing analogue of MET:CEP7 in FISH (the gene's copies
+    over its chromosome's centromere copies): a whole-chromosome gain raises both.
+    """
+    pairs = sorted(
+        (f, s.end - s.start + 1)
+        for s in segments
+        if s.chrom == chrom and (f := _fold_of(s, absolute, purity, ploidy)) is not None
+    )
+    total = sum(w for _, w in pairs)
+    if not total:
+        return None
+    acc = 0
+    for f, w in pairs:
+        acc += w
+        if acc >= total / 2:
+            return f
+    return pairs[-1][0]
+
+
+def _level_call(
+    call: str, fold: float, seg_bp: int, chrom_fold: float | None, gene: str,
+    gene_th: CnThresholds, focal_max_bp: int | None,
+) -> tuple[str, str]:  # fmt: skip
+    """Amplification by level (issue 20 point 5): the call and a note.
+
+    At or above the gene's threshold times the ploidy is amplification whatever the segment
+    length (polysomy does not reach it); below it, a gene level at least the threshold times its
+    chromosome's median level (as MET:CEP7) is amplification too. Otherwise a gain, "broad" when
+    its segment spans ``focal_max_bp`` or more.
+    """
+    t = gene_th.amplification_fold
+    rel = fold / chrom_fold if chrom_fold else None
+    rel_note = f"; {rel:.2f} x the chromosome's median level" if rel is not None else ""
+    broad = bool(focal_max_bp and seg_bp >= focal_max_bp)
+    if call == "amplification":
+        if broad:
+            return call, (
+                f"{rel_note}; on a {seg_bp / 1e6:.1f}-Mb segment, but a level >= {t:g} x ploidy "
+                "is not polysomy: amplification (not focal)"
+            )
+        return call, f"{rel_note}; focal"
+    if call == "gain" and rel is not None and rel >= t:
+        return "amplification", (
+            f"{rel_note} (>= {t:g}, as {gene}:centromere in FISH): amplification relative to "
+            "the chromosome's level"
+        )
+    if call == "gain" and broad:
+        return call, (
+            f"{rel_note}; broad gain: segment of {seg_bp / 1e6:.1f} Mb (>= "
+            f"{focal_max_bp / 1e6:g} Mb), arm-level gain or polysomy, not focal amplification"
+        )
+    return call, rel_note
 
 
 def _gene_thresholds(

@@ -12,29 +12,45 @@ Each rule here is written out, with its source, in ``resources/catalogue/README.
    are judged on its ALK part (fixed, or chosen from the on-target profile) and bypass findings on
    the combination itself. The combined call is the worst reason: ``resistant`` > ``reduced`` >
    ``unknown`` > ``sensitive``. A compound entry replaces its parts' reasons for the drugs it names.
-3. **Treatment setting.** When every counted finding is silent on a drug (or none was found), the
-   treatment-history statements that apply to this patient (after crizotinib, after ceritinib,
-   after a second-generation inhibitor; chemotherapy in ALK-positive NSCLC) supply the call.
+3. **Treatment setting.** A finding's silence on a drug is filled by the treatment-history
+   statements that apply (after crizotinib, after ceritinib, after a second-generation inhibitor;
+   chemotherapy in ALK-positive NSCLC) only at population level ("no data for <alteration>",
+   ``basis`` ``population``, no tier), never for an investigational agent or a class the allele's
+   sources call resistant, never raising an allele-specific level. With no counted finding the
+   settings give the call alone (``basis`` ``setting``).
 4. **History.** A drug the tumour progressed on is called ``resistant`` for this patient (the
    tumour's own history), flagged ``progressed_on`` and never offered, unless a source reports
    activity after progression on it (crizotinib for C1156Y+L1198F; crizotinib + imatinib).
 5. **Level.** A call carries the strongest level behind it, per finding; a ``sensitive`` call over
-   several findings carries the weakest of those (each finding must be covered).
+   several findings carries the weakest of those (each finding must be covered). The tier is the
+   deciding reason's (none for the history or a population-level fill).
 6. **Ranking.** Only ``sensitive`` calls are ranked. Approved (and guideline) drugs first, then
    combinations whose ALK part is an approved inhibitor; investigational agents alone are never
-   ranked (their own block). Within a block: level, then status (approval), then support from a
-   finding of this sample before the treatment setting alone, then sourced activity in this
-   patient's setting, then CNS activity when CNS is involved (and other context
-   statements); options still tied go by name, case-insensitively, never by their position in
-   the catalogue file. The fallback (chemotherapy) is ranked only when no ALK-directed option has
-   a positive call.
+   ranked (their own block). Within a block: the strongest support of either kind (the call's
+   level or an applicable setting statement), allele-specific before population-level at equal
+   strength, then the call's level, status (approval), support from a finding of this sample
+   before the treatment setting alone, sourced activity in this patient's setting, CNS activity
+   when CNS is involved (and other context statements); options still tied go by name,
+   case-insensitively, never by their position in the catalogue file. The fallback
+   (chemotherapy) is ranked only when no ALK-directed option has a positive call. Reduced calls
+   whose sources disagree form the ``discuss`` group.
+7. **Explanation.** For each drug progressed on: do the counted findings explain it
+   (:func:`explain_progression`)?
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from alkannot.catalogue import LEVEL_RANK, STATUSES, Catalogue, Drug, DrugEntry, strongest_level
+from alkannot.catalogue import (
+    LEVEL_RANK,
+    STATUSES,
+    Catalogue,
+    Drug,
+    DrugEntry,
+    strongest_level,
+    tier_for,
+)
 from alkannot.models import DrugCall, DrugReason, Evidence, Finding, SampleMetadata
 
 _WORST = {"sensitive": 0, "unknown": 1, "reduced": 2, "resistant": 3}
@@ -53,6 +69,8 @@ class _Reason:
     counted: bool = True
     after_progression: bool = False
     conflicting: bool = False
+    population: bool = False  # a treatment-setting statement, not evidence about the allele
+    no_data: str = ""  # the found alteration(s) the statement fills in for ("no data for ...")
 
 
 @dataclass
@@ -60,6 +78,7 @@ class _Context:
     """What the history and the findings say about the setting of this patient."""
 
     settings: list = field(default_factory=list)  # applicable setting entries
+    current_alk: str = ""  # the last ALK inhibitor received (the one the tumour is on now)
     boosts: dict[str, int] = field(default_factory=dict)  # context rank: lower first (CNS order)
     notes: dict[str, list[str]] = field(default_factory=dict)  # context wording per drug
 
@@ -113,28 +132,115 @@ def build_drug_matrix(
     # ALK inhibitors first: combinations choose their ALK part from these calls
     for drug in sorted(drugs, key=lambda d: not d.alk_inhibitor):
         calls[drug.id] = _call_for(
-            drug, counted, entries, superseded, on_target, ctx, progressed, catalogue, calls
+            drug, counted, entries, superseded, on_target, ctx, progressed, catalogue, calls,
+            _unstudied(findings),
+        )  # fmt: skip
+    out = [_with_notes(calls[d.id], findings, counted, ctx, catalogue) for d in drugs]
+    return _rank(out, catalogue, ctx)
+
+
+def _with_notes(
+    dc: DrugCall, findings: list[Finding], counted: list[Finding], ctx: _Context, catalogue
+) -> DrugCall:
+    """The call with its notes (caveats, cautions, context, VUS) and whether the counted
+    findings explain progression on the drug (first in the note when they do not)."""
+    held_back = _held_back(findings, catalogue)
+    note = list(ctx.notes.get(dc.drug, ()))
+    if dc.note:
+        note.insert(0, dc.note)
+    note[:0] = _caveats(dc, held_back, catalogue)
+    note += _compound_cautions(dc, counted, catalogue)
+    if not counted:
+        note.insert(
+            0,
+            "no catalogued resistance mechanism passed the support rules in the assessed inputs"
+            if held_back
+            else "no catalogued resistance mechanism found in the assessed inputs",
         )
-    vus = [
+    vus = [f for f in findings if f.significance.startswith("kinase-domain") and f.passed_filters]
+    if vus:
+        note.append(
+            "kinase-domain variant(s) of unknown significance present (no effect on calls): "
+            + ", ".join(f.alteration for f in vus)
+        )
+    explains = explain_progression(dc, counted, catalogue)
+    if explains.startswith("no:"):
+        note.insert(0, f"the findings do not explain progression on {dc.drug}")
+    return replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains)
+
+
+def _unstudied(findings: list[Finding]) -> str:
+    """ALK kinase-domain variants without sourced calls (VUS): a setting statement made for
+    ALK-positive NSCLC is not evidence about them."""
+    return ", ".join(
+        f"ALK {f.alteration}"
+        for f in findings
+        if f.gene == "ALK" and f.kind == "mutation" and f.passed_filters
+        and f.significance.startswith("kinase-domain")
+    )  # fmt: skip
+
+
+def _held_back(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
+    """Catalogued resistance findings kept out of the calls (below the support rules, subclonal,
+    read evidence only): shown, and a caveat on every call they contradict."""
+    return [
         f
         for f in findings
-        if f.significance.startswith("kinase-domain variant of unknown") and f.passed_filters
+        if f.catalogue_id in catalogue.entries
+        and not f.drives_calls
+        and f.kind == "mutation"
+        and f.baseline_status != "lost"
+        and catalogue.entries[f.catalogue_id].kind in ("mutation", "compound")
     ]
+
+
+def _caveats(dc: DrugCall, held_back: list[Finding], catalogue: Catalogue) -> list[str]:
+    """A held-back allele whose sources call the drug reduced/resistant caveats a positive call."""
+    if dc.call != "sensitive":
+        return []
     out = []
-    for drug in drugs:
-        dc = calls[drug.id]
-        note = list(ctx.notes.get(drug.id, ()))
-        if dc.note:
-            note.insert(0, dc.note)
-        if not counted:
-            note.insert(0, "no catalogued resistance mechanism found in the assessed inputs")
-        if vus:
-            note.append(
-                "kinase-domain variant(s) of unknown significance present (no effect on calls): "
-                + ", ".join(f.alteration for f in vus)
+    for f in held_back:
+        de = catalogue.entries[f.catalogue_id].drugs.get(dc.drug)
+        if de is None or de.call not in ("reduced", "resistant"):
+            continue
+        vaf = f" at VAF {f.vaf:.2%}" if f.vaf is not None else ""
+        why = "subclonal" if f.subclonal else "below the support rules"
+        out.append(
+            f"CAVEAT: {f.gene} {f.alteration}{vaf} was found {why} (shown, not a call); its "
+            f"sources call {dc.drug} {de.call} [{_citations(de)}]: confirm before relying on "
+            "this call"
+        )
+    return out
+
+
+def _compound_cautions(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> list[str]:
+    """A found single mutation that is part of a sourced compound reported reduced/resistant to
+    the drug: a caution to look for the other part (E1210K and brigatinib, Lin 2017)."""
+    found = {f.alteration for f in counted if f.gene == "ALK"}
+    compounds = {f.catalogue_id for f in counted}
+    out = []
+    for e in catalogue.entries.values():
+        de = e.drugs.get(dc.drug)
+        if e.kind != "compound" or e.id in compounds or de is None:
+            continue
+        if de.call not in ("reduced", "resistant"):
+            continue
+        named = [p for p in e.parts if p != "*"]
+        present = [p for p in named if p in found]
+        missing = [p for p in named if p not in found] + (
+            ["a second ALK mutation"] if "*" in e.parts else []
+        )
+        if present and missing:
+            out.append(
+                f"caution: {e.alteration} is reported {de.call} to {dc.drug} "
+                f"[{_citations(de)}]; {', '.join(present)} was found: look for "
+                f"{', '.join(missing)}"
             )
-        out.append(replace(dc, note="; ".join(dict.fromkeys(note))))
-    return _rank(out, catalogue, ctx)
+    return out
+
+
+def _citations(de: DrugEntry) -> str:
+    return "; ".join(dict.fromkeys(ev.citation for ev in de.evidence if ev.call == de.call))
 
 
 def _superseded(counted: list[Finding], entries: dict) -> dict[str, set[str]]:
@@ -159,12 +265,34 @@ def _alk_part_kind(drug: Drug) -> str:
     return drug.components[0] if drug.components else ""
 
 
-def _reason_for(f: Finding, entry, drug: Drug) -> _Reason:
+def _general_rule(entry, drug: Drug, catalogue: Catalogue | None):
+    """The general compound rule ("G1202R + a second ALK mutation") a named compound containing
+    its named parts falls back to for a drug the named compound is silent on."""
+    if catalogue is None or entry.kind != "compound" or "*" in entry.parts:
+        return None
+    for e in catalogue.entries.values():
+        named = set(e.parts) - {"*"}
+        if (
+            e.kind == "compound"
+            and "*" in e.parts
+            and named <= set(entry.parts)
+            and drug.id in e.drugs
+        ):
+            return e
+    return None
+
+
+def _reason_for(f: Finding, entry, drug: Drug, catalogue: Catalogue | None = None) -> _Reason:
     label = f"{f.gene} {f.alteration}".strip()
     de: DrugEntry | None = entry.drugs.get(drug.id)
     if de is None and entry.monotherapy is not None and drug.alk_inhibitor:
         de = entry.monotherapy
         label += " (ALK inhibitor alone)"
+    if de is None and (general := _general_rule(entry, drug, catalogue)) is not None:
+        # a specific compound silent on the drug does not erase what the general rule says
+        de = general.drugs[drug.id]
+        label += f" (general rule: {general.alteration})"
+        entry = general
     if de is None:
         return _Reason(label, entry.id, "unknown", (), "")
     return _Reason(
@@ -188,6 +316,7 @@ def _call_for(
     progressed: set[str],
     catalogue: Catalogue,
     done: dict[str, DrugCall],
+    unstudied: str = "",
 ) -> DrugCall:
     reasons: list[_Reason] = []
     alk_part = ""
@@ -206,43 +335,10 @@ def _call_for(
             continue
         if drug.components and f in on_target and drug.id not in e.drugs:
             # a combination is judged on its ALK part for on-target findings
-            part = done.get(alk_part)
-            if part is None:
-                r = _Reason(f"{f.gene} {f.alteration}", e.id, "unknown", (), "")
-            else:
-                src = next((x for x in part.reasons if x.catalogue_id == e.id), None)
-                r = _Reason(
-                    f"{f.gene} {f.alteration} (ALK part: {alk_part})",
-                    e.id,
-                    src.call if src else "unknown",
-                    src.evidence if src else (),
-                    strongest_level(src.evidence, src.call) if src else "",
-                )
-            reasons.append(r)
+            reasons.append(_part_reason(f, e, alk_part, done))
             continue
-        reasons.append(_reason_for(f, e, drug))
-    # a finding whose sources are silent on the drug is covered by a treatment-setting statement
-    # that holds "whatever the mechanism" (review: second-generation inhibitors after crizotinib)
-    setting_calls = [
-        (e, e.drugs[drug.id])
-        for e in ctx.settings
-        if drug.id in e.drugs and e.drugs[drug.id].call != "unknown"
-    ]
-    setting_calls.sort(key=lambda t: LEVEL_RANK[t[1].level])
-    if setting_calls and any(r.call != "unknown" for r in reasons if r.counted):
-        e, de = setting_calls[0]
-        for r in reasons:
-            if r.counted and r.call == "unknown":
-                r.label += f" (no source on this finding; setting: {_setting_name(e)})"
-                r.call, r.evidence, r.level = de.call, de.evidence, de.level
-                r.catalogue_id = e.id
-            elif r.counted and r.call == "sensitive" == de.call and not r.conflicting:
-                # (a conflicting call keeps its own, low level: sources disagree on this finding)
-                # the setting's statement holds whatever the mechanism: it supports this too
-                if LEVEL_RANK[de.level] < LEVEL_RANK.get(r.level, 9):
-                    r.level = de.level
-                    r.label += f" (and setting: {_setting_name(e)})"
-                r.evidence = r.evidence + de.evidence
+        reasons.append(_reason_for(f, e, drug, catalogue))
+    _fill_from_settings(reasons, drug, ctx, entries, catalogue)
     counted_r = [r for r in reasons if r.counted]
     call, level, conflicting, note = "unknown", "", False, ""
     if counted_r and any(r.call != "unknown" for r in counted_r):
@@ -250,54 +346,33 @@ def _call_for(
         stated = {r.call for r in counted_r} - {"unknown"}
         conflicting = any(r.conflicting for r in counted_r) or len(stated) > 1
         level = _combined_level(call, counted_r)
-    else:
-        # every counted finding is silent on this drug: the treatment setting speaks
-        for e in ctx.settings:
-            de = e.drugs.get(drug.id)
-            if de is None or de.call == "unknown":
-                continue
-            reasons.append(
-                _Reason(
-                    f"setting: {_setting_name(e)}",
-                    e.id,
-                    de.call,
-                    de.evidence,
-                    de.level,
-                    after_progression=de.after_progression,
-                )
-            )
-        setting_r = [r for r in reasons if r.catalogue_id in {e.id for e in ctx.settings}]
+    elif not counted:
+        # no counted finding: the treatment setting speaks; beside a kinase-domain variant no
+        # source has studied, only at population level ("no data for ...")
+        setting_r = _setting_reasons(drug, ctx, unstudied)
+        reasons += setting_r
         if setting_r:
             call = max((r.call for r in setting_r), key=_WORST.get)
             level = _combined_level(call, setting_r) or min(
                 (r.level for r in setting_r), key=LEVEL_RANK.get
             )
     progressed_on = drug.id in progressed
-    if progressed_on and not any(r.after_progression for r in reasons if r.call == call):
-        reasons.append(
-            _Reason(
-                f"treatment history: progressed on {drug.id}",
-                "",
-                "resistant",
-                (),
-                "clinical",
-            )
-        )
-        call, level = "resistant", "clinical"
-        note = f"progressed on {drug.id}: not offered again (no source reports activity after it)"
-    elif progressed_on:
-        note = f"progressed on {drug.id}; a source reports activity after progression on it"
+    call, level, note = _history(drug, progressed_on, reasons, call, level)
     if part_kind == "choose":
+        why = (
+            f"ALK part chosen from the on-target profile: {alk_part}"
+            if on_target
+            else f"ALK part: the current ALK inhibitor, {alk_part}, with the other inhibitor added"
+        )
         note = "; ".join(
             x
             for x in (
                 note,
-                f"ALK part chosen from the on-target profile: {alk_part}"
-                if alk_part
-                else "no ALK inhibitor with a positive call for the ALK part",
+                why if alk_part else "no ALK inhibitor with a positive call for the ALK part",
             )
             if x
         )
+    basis = _basis([r for r in reasons if r.counted and r.call == call], call)
     reasons.sort(key=lambda r: (not r.counted, -_WORST[r.call], r.label))
     return DrugCall(
         drug=drug.id,
@@ -311,7 +386,153 @@ def _call_for(
         approval=drug.approval_text,
         progressed_on=progressed_on,
         alk_part=alk_part,
+        basis=basis,
     )
+
+
+def _part_reason(f: Finding, e, alk_part: str, done: dict[str, DrugCall]) -> _Reason:
+    """A combination's reason for an on-target finding: its ALK part's reason."""
+    part = done.get(alk_part)
+    if part is None:
+        return _Reason(f"{f.gene} {f.alteration}", e.id, "unknown", (), "")
+    src = next((x for x in part.reasons if x.catalogue_id == e.id), None)
+    return _Reason(
+        f"{f.gene} {f.alteration} (ALK part: {alk_part})",
+        e.id,
+        src.call if src else "unknown",
+        src.evidence if src else (),
+        strongest_level(src.evidence, src.call) if src else "",
+    )
+
+
+def _history(
+    drug: Drug, progressed_on: bool, reasons: list[_Reason], call: str, level: str
+) -> tuple[str, str, str]:
+    """Rule 4: a drug progressed on is resistant for this patient (level clinical, no tier)
+    unless a source reports activity after progression on it. Returns call, level and note."""
+    if not progressed_on:
+        return call, level, ""
+    if any(r.after_progression for r in reasons if r.call == call):
+        return (
+            call,
+            level,
+            f"progressed on {drug.id}; a source reports activity after progression on it",
+        )
+    reasons.append(
+        _Reason(f"treatment history: progressed on {drug.id}", "", "resistant", (), "clinical")
+    )
+    note = f"progressed on {drug.id}: not offered again (no source reports activity after it)"
+    return "resistant", "clinical", note
+
+
+def _basis(deciding: list[_Reason], call: str) -> str:
+    """What the call rests on: ``history``; ``population`` (a setting statement filling in for a
+    found alteration with no data); ``setting`` (no alteration found: the statement is about
+    ALK-positive NSCLC in this setting, the patient's own population); or ``allele``."""
+    if call == "unknown" or not deciding:
+        return ""
+    if any(r.label.startswith("treatment history") for r in deciding):
+        return "history"
+    if all(r.population for r in deciding):
+        return "population" if any(r.no_data for r in deciding) else "setting"
+    if call == "sensitive" and any(r.no_data for r in deciding):
+        # a sensitive call must cover every finding: one covered only by a setting statement
+        # leaves the call at population level for that finding
+        return "population"
+    return "allele"
+
+
+def _setting_reasons(drug: Drug, ctx: _Context, unstudied: str = "") -> list[_Reason]:
+    """The applicable treatment-setting statements on ``drug``, as population-level reasons."""
+    out = []
+    label = f" (no data for {unstudied}; population level)" if unstudied else ""
+    for e in ctx.settings:
+        de = e.drugs.get(drug.id)
+        if de is None or de.call == "unknown":
+            continue
+        out.append(
+            _Reason(
+                f"setting: {_setting_name(e)}{label}",
+                e.id,
+                de.call,
+                de.evidence,
+                de.level,
+                after_progression=de.after_progression,
+                population=True,
+                no_data=unstudied,
+            )
+        )
+    return out
+
+
+def _class_contradicts(entry, drug: Drug, catalogue: Catalogue) -> bool:
+    """The allele's own sources call every other named inhibitor of the drug's generation
+    reduced/resistant: a population statement about that class does not fit this allele."""
+    if drug.generation is None:
+        return False
+    peers = [
+        de.call
+        for d, de in entry.drugs.items()
+        if d != drug.id
+        and (peer := catalogue.drug_by_id.get(d)) is not None
+        and peer.generation == drug.generation
+        and peer.alk_inhibitor
+    ]
+    return bool(peers) and all(c in ("reduced", "resistant") for c in peers)
+
+
+def _no_fill(entry, drug: Drug, catalogue: Catalogue) -> str:
+    """Why a setting statement may not fill this allele's silence on ``drug`` ("" when it may).
+
+    Not when the allele's sources call the drug's class (generation) reduced or resistant, and
+    not for an investigational or discontinued agent: its early-phase series are not extended to
+    an allele it was not tested against (TSR-011 for G1202R, issue 20 point 7).
+    """
+    if drug.status in ("investigational", "discontinued"):
+        return f"{drug.status} agent, not tested against this alteration in the sources"
+    if entry is not None and _class_contradicts(entry, drug, catalogue):
+        return (
+            f"its sources call the other generation-{drug.generation} inhibitors reduced or "
+            "resistant"
+        )
+    return ""
+
+
+def _fill_from_settings(
+    reasons: list[_Reason], drug: Drug, ctx: _Context, entries: dict, catalogue: Catalogue
+) -> None:
+    """Fill a finding's silence on ``drug`` from the treatment setting, at population level.
+
+    Not where :func:`_no_fill` says why not. A setting statement never raises an
+    allele-specific reason's level; it is listed beside it.
+    """
+    settings = _setting_reasons(drug, ctx)
+    if not settings:
+        return
+    settings.sort(key=lambda r: LEVEL_RANK[r.level])
+    best = settings[0]
+    name = best.label.split(" (")[0]
+    for r in list(reasons):
+        if not r.counted:
+            continue
+        alteration = r.label.split(" (")[0]
+        entry = entries.get(r.catalogue_id)
+        if r.call == "unknown":
+            why = _no_fill(entry, drug, catalogue)
+            if why:
+                r.label += f" (no data for {alteration}; {name} not applied: {why})"
+                continue
+            r.label += f" (no data for {alteration}; {name}, population level)"
+            r.call, r.evidence, r.level = best.call, best.evidence, best.level
+            r.catalogue_id, r.population, r.no_data = best.catalogue_id, True, alteration
+        elif r.call == "sensitive" == best.call and not r.conflicting:
+            reasons.append(
+                replace(
+                    best,
+                    counted=False,
+                    label=f"{best.label} (population level, beside the allele's own evidence)",
+                )
+            )
 
 
 def _setting_name(e) -> str:
@@ -332,11 +553,18 @@ def _combined_level(call: str, reasons: list[_Reason]) -> str:
 def _choose_alk_part(
     done: dict[str, DrugCall], catalogue: Catalogue, ctx: _Context, has_on_target: bool
 ) -> str:
-    """The approved ALK inhibitor (not progressed on) that the on-target profile supports best.
+    """The ALK part of "ALK inhibitor + X" (issue 20 point 7).
 
-    With on-target findings: one that every on-target finding leaves ``sensitive``; without:
-    one the patient's treatment setting supports. "" when there is none.
+    Without on-target findings (a bypass track alone): the current, last ALK inhibitor, kept
+    with the bypass inhibitor added (the sources name "ALK TKI + MET inhibitor" without a
+    particular ALK inhibitor: Dagogo-Jack 2020, bypass row); the progressed-on rule does not
+    exclude it here. Without a history: one the patient's treatment setting supports. With
+    on-target findings: the approved ALK inhibitor, not progressed on, that every on-target
+    finding leaves ``sensitive``, strongest level first. "" when there is none.
     """
+    current = catalogue.drug_by_id.get(ctx.current_alk)
+    if not has_on_target and current is not None and current.status == "approved":
+        return current.id
     candidates: list[DrugCall] = []
     for dc in done.values():
         drug = catalogue.drug_by_id[dc.drug]
@@ -386,10 +614,13 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
     alk_prior = [d for d in prior if d.alk_inhibitor]
     alterations = {(f.gene, f.alteration) for f in counted}
     last = alk_prior[-1].id if alk_prior else ""
+    ctx.current_alk = last
     applies = {
         # ALK-positive NSCLC at relapse: only with a treatment history (without one, "no ALK
         # inhibitor supported" would mean "nothing known", not "none works")
         "any": bool(alk_prior),
+        # a stated treatment-naive patient (never an unstated history): first-line statements
+        "first_line": metadata.treatment_naive and not alk_prior,
         "after_crizotinib": bool(alk_prior) and {d.id for d in alk_prior} == {"crizotinib"},
         "after_ceritinib": last == "ceritinib",
         "after_second_generation": any(d.generation == 2 for d in alk_prior),
@@ -401,6 +632,9 @@ def _context(counted: list[Finding], catalogue: Catalogue, metadata: SampleMetad
     for e in catalogue.setting_entries():
         if applies.get(e.setting):
             ctx.settings.append(e)
+            for rank, group in enumerate((e.preference or {}).get("order", ())):
+                for drug in group:  # a sourced order of preference (first line: NCCN)
+                    ctx.boosts[drug] = min(ctx.boosts.get(drug, rank), rank)
     context_ids = [e.id for e in ctx.settings if e.id.startswith("CONTEXT_")]
     if metadata.cns_metastases:
         context_ids.append("CONTEXT_CNS")
@@ -454,6 +688,10 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         blocks,
         key=lambda d: (
             blocks[d],
+            # the strongest support of either kind, and at equal strength allele-specific
+            # support before a treatment-setting statement alone (README "ranking")
+            min(LEVEL_RANK.get(by_drug[d].level, 9), ctx.setting_support(d)[0]),
+            by_drug[d].basis == "population",
             LEVEL_RANK.get(by_drug[d].level, 9),
             _STATUS_RANK.get(catalogue.drug_by_id[d].status, 9),
             not _finding_specific(by_drug[d], catalogue),
@@ -469,6 +707,8 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
         r = rank.get(dc.drug)
         if r is not None:
             group = "next_option"
+        elif dc.call == "reduced" and _sources_disagree(dc) and not dc.progressed_on:
+            group = "discuss"  # sources disagree: for the board to weigh, not to avoid outright
         elif dc.call in ("resistant", "reduced") or dc.progressed_on:
             group = "avoid"
         elif dc.call == "sensitive" and drug.status in ("investigational", "discontinued"):
@@ -486,6 +726,18 @@ def _rank(calls: list[DrugCall], catalogue: Catalogue, ctx: _Context) -> list[Dr
     return out
 
 
+def _sources_disagree(dc: DrugCall) -> bool:
+    """A ``reduced`` call whose every reduced reason is a finding whose own sources disagree
+    (sensitive against reduced/resistant items); one agreed reduced reason (a bypass track that
+    needs both pathways blocked) makes it "avoid"."""
+    reduced = [r for r in dc.reasons if r.call == "reduced" and "superseded" not in r.finding]
+    return bool(reduced) and all(
+        any(ev.call == "sensitive" for ev in r.evidence)
+        and any(ev.call in ("reduced", "resistant") for ev in r.evidence)
+        for r in reduced
+    )
+
+
 def _finding_specific(dc: DrugCall, catalogue: Catalogue) -> bool:
     """A finding of this sample (not the treatment setting alone) supports the positive call."""
     for r in dc.reasons:
@@ -495,31 +747,61 @@ def _finding_specific(dc: DrugCall, catalogue: Catalogue) -> bool:
     return False
 
 
-_GROUP_ORDER = {"next_option": 0, "avoid": 1, "investigational": 2, "unranked": 3}
+_GROUP_ORDER = {"next_option": 0, "discuss": 1, "avoid": 2, "investigational": 3, "unranked": 4}
 
 
 def evidence_tiers(dc: DrugCall, drug: Drug) -> tuple[str, str]:
-    """Map a call's level to the AMP/ASCO/CAP tier and an OncoKB-style level.
+    """The AMP/ASCO/CAP tier and alkannot's OncoKB-style level of a call (:func:`tier_for`).
 
-    The mapping (resources/catalogue/README.md): guideline -> Tier I, Level A and OncoKB 1
-    (approved drug) or 2 (guideline); clinical -> Tier I, Level B and 3A (R2 for resistance);
-    an investigational agent with clinical evidence -> Tier II, Level C; case -> Tier II, Level D
-    and 4 (no resistance level: OncoKB's R2 asks for compelling clinical evidence);
-    preclinical -> Tier II, Level D and 4; inferential, unknown or treatment history -> none.
+    The tier is the deciding reason's: a call decided by the treatment history or resting on a
+    treatment-setting statement that fills in for an alteration without data (``basis``
+    ``history``/``population``: no sourced alteration-drug pair) gets none, so never Tier I or
+    level 1. The levels are alkannot's mapping, not OncoKB's own published levels.
     """
-    if dc.call == "unknown" or not dc.level or dc.level == "inferential":
+    if dc.basis in ("history", "population"):
         return "", ""
-    if dc.progressed_on and dc.call == "resistant" and not dc.reasons[-1].catalogue_id:
-        return "", ""
-    positive = dc.call == "sensitive"
-    investigational = drug.status in ("investigational", "discontinued")
-    if dc.level == "guideline":
-        amp = "Tier I, Level A"
-        onc = ("1" if drug.status == "approved" else "2") if positive else "R1"
-    elif dc.level == "clinical":
-        amp = "Tier II, Level C" if investigational else "Tier I, Level B"
-        onc = "3A" if positive else "R2"
-    else:  # case, preclinical
-        amp = "Tier II, Level D"
-        onc = "4" if positive else ""
-    return amp, onc
+    return tier_for(dc.call, dc.level, drug.status)
+
+
+def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> str:
+    """Do the counted findings explain progression on ``dc.drug``? ``yes``/``no``/``unknown``.
+
+    ``no`` when every counted finding's own sources call the drug ``sensitive``: the findings
+    are not why the tumour progressed on it, and the sentence names what to look for next
+    (compound mutations and their phase, bypass tracks, histologic transformation) and the
+    mechanisms DNA sequencing cannot show. ``yes`` when a finding's sources call it reduced or
+    resistant; ``unknown`` otherwise (nothing found, or no source on the finding and the drug).
+    """
+    if not dc.progressed_on:
+        return ""
+    allele = [
+        r
+        for r in dc.reasons
+        if r.catalogue_id in catalogue.entries
+        and catalogue.entries[r.catalogue_id].kind not in ("setting", "context")
+        and "superseded" not in r.finding
+    ]
+    unseen = ", ".join(
+        " ".join(x for x in (e.gene, e.alteration) if x) for e in catalogue.not_detectable_in_dna()
+    )
+    look = (
+        "look for a compound ALK mutation (and its phase), a bypass track (MET, EGFR, KRAS, KIT) "
+        f"and histologic transformation; not assessed from DNA: {unseen}"
+    )
+    against = [r for r in allele if r.call in ("reduced", "resistant")]
+    if against:
+        names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in against))
+        return f"yes: {names} (sources: {dc.drug} {against[0].call})"
+    if not counted:
+        return f"unknown: no catalogued mechanism found to explain progression on {dc.drug}; {look}"
+    silent = [r.finding.split(" (")[0] for r in allele if r.call == "unknown"]
+    if allele and not silent:
+        names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in allele))
+        return (
+            f"no: the sources report {dc.drug} active against {names}; these findings do not "
+            f"explain progression on {dc.drug}: {look}"
+        )
+    names = ", ".join(dict.fromkeys(silent)) or ", ".join(
+        f"{f.gene} {f.alteration}" for f in counted
+    )
+    return f"unknown: no source on {names} with {dc.drug}; {look}"

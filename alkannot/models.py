@@ -86,6 +86,10 @@ class Variant:
     allele_index: int = 1  # 1-based index of this ALT in the record
     record: str = ""  # locator for messages, e.g. "line 204" or "chr2:29220765"
     annotations: tuple[ExternalAnnotation, ...] = ()
+    # the caller's phase (VCF 4.2 section 1.6.2): phase set id ("PS:29443695", "PID:..." or "*"
+    # for phased genotypes without PS) and the haplotypes (0, 1) carrying this ALT; () unphased
+    phase_set: str = ""
+    haplotypes: tuple[int, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -229,6 +233,8 @@ class Finding:
     source: str = ""  # input role: "vcf", "cnv", "fusions"
     alt_reads: int | None = None  # reads supporting the ALT allele, when the caller gives them
     subclonal: bool = False  # VAF far below what the purity implies: shown, never drives a call
+    phase_set: str = ""  # the caller's phase set (Variant.phase_set), "" when unphased
+    haplotypes: tuple[int, ...] = ()  # haplotypes carrying the ALT within ``phase_set``
 
     @property
     def drives_calls(self) -> bool:
@@ -242,6 +248,7 @@ class Finding:
         d = asdict(self)
         d["filter"] = list(self.filter)
         d["notes"] = list(self.notes)
+        d["haplotypes"] = list(self.haplotypes)
         return d
 
 
@@ -271,8 +278,13 @@ class DrugCall:
     progressed_on: bool = False  # the tumour progressed on this drug (treatment history)
     amp_tier: str = ""  # AMP/ASCO/CAP tier and level, e.g. "Tier I, Level B"
     oncokb_level: str = ""  # OncoKB-style level: 1, 2, 3A, 4, R1, R2
-    group: str = ""  # next_option, avoid, investigational, unranked (report blocks)
+    group: str = ""  # next_option, avoid, discuss, investigational, unranked (report blocks)
     alk_part: str = ""  # a combination's ALK inhibitor chosen from the on-target profile
+    # what the call rests on: "allele" (sources on the alteration), "population" (a treatment-
+    # setting statement only: no data for the alteration), "history" (progressed on it), ""
+    basis: str = ""
+    # for a drug progressed on: "yes", "no" or "unknown", then a sentence (see drugs.py)
+    explains_progression: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +300,12 @@ class Thresholds:
     ``min_base_quality`` do not count; a site whose detection limit is above
     ``max_detection_limit`` is not evaluable.
 
+    Plasma (cell-free DNA) has its own rule: no 2 % VAF floor, since tumour DNA is diluted in
+    normal cell-free DNA; ``min_alt_reads`` supporting fragments, the depth, and
+    ``plasma_min_vaf`` 0.1 %, the analytic sensitivity reported for a plasma NGS panel (Lanman et
+    al. 2015, PLoS One 10:e0140712, PMC4608804: "Analytic sensitivity down to 0.1% mutant allele
+    fraction"). Below it a plasma call is outside what the assay was validated for.
+
     Raises
     ------
     ConfigError
@@ -300,6 +318,7 @@ class Thresholds:
     subclonal_fraction: float = 0.2
     focal_max_bp: int = 10_000_000
     min_fusion_purity: float = 0.2
+    plasma_min_vaf: float = 0.001
     min_mapq: int = 20
     min_base_quality: int = 20
     max_detection_limit: float = 0.05
@@ -347,6 +366,7 @@ class SampleMetadata:
     specimen_type: str | None = None  # "tissue" or "plasma" (cell-free DNA), when given
     tumour_type: str | None = None  # free text as given, e.g. "lung adenocarcinoma"
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
+    treatment_naive: bool = False  # stated: no prior ALK inhibitor (--prior-therapy none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,3 +533,86 @@ class CohortResult:
 
         with open(self.paths["cohort_tsv"], encoding="utf-8", newline="") as fh:
             return pd.DataFrame(list(csv.DictReader(fh, delimiter="\t")))
+
+
+# --- a patient over time (alkannot.patient builds these from stored sample results) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    """One alteration at one time point: its state, its value and how it changed.
+
+    ``state`` is ``detected``, ``not_detected`` (the sample assessed the data type; ``limit`` is
+    the detection limit where reads gave one) or ``not_assessed``. ``transition`` compares with
+    the earlier time points: ``first_seen`` (detected, nothing earlier assessed it), ``acquired``,
+    ``persistent``, ``increased``, ``decreased``, ``lost``, ``re-emerged``, ``not_detected`` (a
+    negative that is not a loss: plasma, tumour content not adequate or not given, limit above
+    the earlier VAF), or ``""``.
+    """
+
+    sample: str
+    date: str  # YYYY-MM-DD
+    specimen: str  # tissue, plasma, or "" when not given
+    state: str
+    vaf: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    limit: float | None = None
+    fold_change: float | None = None  # copy number: the gene's fold change over the ploidy
+    transition: str = ""
+    passed_filters: bool | None = None  # detected: met the support rules
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlterationLane:
+    """Every time point of one alteration seen at least once in a patient."""
+
+    key: str  # identity across samples: "mutation:chr2:29220765:C>T", "copy_number:MET", ...
+    kind: str  # mutation, copy_number, fusion
+    gene: str
+    alteration: str  # "G1202R", "amplification", "EML4::ALK", "G1202R+L1196M"
+    catalogue_id: str = ""
+    points: tuple[TimelinePoint, ...] = ()
+    emerged_from: tuple[str, ...] = ()  # a compound: its parts already detected before it
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSample:
+    """One sample of the patient, placed in time."""
+
+    sample: str
+    date: str
+    specimen: str
+    timepoint: str = ""
+    build: str = ""
+    assessed: tuple[str, ...] = ()  # data types: mutation, copy_number, fusion
+    purity: float | None = None
+    report: str = ""  # the sample's HTML report, relative to the patient page
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyPeriod:
+    """One period on one drug, with its time on drug."""
+
+    drug: str
+    start: str
+    stop: str = ""  # "" while ongoing
+    reason: str = ""  # progression, toxicity, "" while ongoing
+    days: int = 0  # to stop, or to the latest sample while ongoing
+    months: float = 0.0  # days / 30.4375
+
+
+@dataclass(slots=True)
+class PatientTimeline:
+    """A patient's samples, treatments, alteration lanes and the latest decision over history."""
+
+    patient: str
+    build: str
+    samples: list[PatientSample] = field(default_factory=list)
+    treatments: list[TherapyPeriod] = field(default_factory=list)
+    lanes: list[AlterationLane] = field(default_factory=list)
+    decision: SampleResult | None = None  # the latest sample decided again with the history
+    decision_basis: dict[str, Any] = field(default_factory=dict)  # baselines, therapy used
+    decision_note: str = ""  # why the decision was not re-run, when it was not
+    warnings: list[str] = field(default_factory=list)

@@ -23,6 +23,9 @@ from alkannot.models import Thresholds
 SPECIMEN_TYPES = ("tissue", "plasma")
 INPUT_FORMATS = ("vcf", "maf")
 
+#: ``--prior-therapy none``: a stated treatment-naive patient (first-line statements apply).
+NAIVE = "none"
+
 
 def require_file(path: str | Path | None, option: str) -> str | None:
     """``None`` for no path; else the path, which must name an existing regular file.
@@ -109,8 +112,12 @@ class TimePoint:
     """The files of one sample collection and what is known about the specimen.
 
     ``vcf`` is a VCF or a MAF (``input_format``; default: told from its content), ``vcf_sample``
-    the VCF column of the tumour. ``purity`` is the tumour content (tissue purity or plasma
-    tumour fraction, 0-1), used with ``ploidy`` to adjust copy number. ``label`` names the time
+    the VCF column of the tumour. ``sample`` is the time point's own sample in multi-sample files
+    (a MAF's ``Tumor_Sample_Barcode``, copy-number and fusion tables, and the VCF column of that
+    name when there is one): ``--baseline-sample`` for the baseline, so one file holding both
+    time points can serve both; for the re-biopsy it defaults to the request's ``sample_name``.
+    ``purity`` is the tumour content (tissue purity or plasma tumour fraction, 0-1), used with
+    ``ploidy`` to adjust copy number. ``label`` names the time
     point in messages and in the options it came from: ``re-biopsy`` or ``baseline``.
     """
 
@@ -123,6 +130,7 @@ class TimePoint:
     cnv_format: str | None = None
     fusion_format: str | None = None
     vcf_sample: str | None = None
+    sample: str | None = None
     specimen_type: str | None = None
     collection_date: str | None = None
     purity: float | None = None
@@ -139,6 +147,8 @@ class TimePoint:
             _set(self, name, require_file(getattr(self, name), opt + name))
         if base and (self.cnv or self.fusions) and not self.vcf:
             raise ConfigError("--baseline-cnv/--baseline-fusions need --baseline-vcf as well")
+        if base and self.sample and not self.vcf:
+            raise ConfigError("--baseline-sample needs --baseline-vcf as well")
         if self.input_format not in (None, *INPUT_FORMATS):
             raise ConfigError(f"--input-format must be vcf or maf, not {self.input_format!r}")
         if self.purity is not None and not 0.0 < self.purity <= 1.0:
@@ -175,9 +185,14 @@ class ClinicalContext:
     time_on_therapy: dict[str, float] = field(default_factory=dict)
     cns_metastases: bool | None = None
     tumour_type: str | None = None
+    treatment_naive: bool = False  # stated: no prior ALK inhibitor (``prior_therapy`` "none")
 
     def __post_init__(self) -> None:
         _set(self, "prior_therapy", tuple(t for t in self.prior_therapy if t.strip()))
+        if [t.strip().lower() for t in self.prior_therapy] == [NAIVE]:
+            # "--prior-therapy none": a stated treatment-naive patient (first-line statements)
+            _set(self, "prior_therapy", ())
+            _set(self, "treatment_naive", True)
         if self.progressed_on is not None:
             _set(self, "progressed_on", tuple(t for t in self.progressed_on if t.strip()))
         _set(self, "time_on_therapy", check_time_on_therapy(self.time_on_therapy))
@@ -293,6 +308,7 @@ KEYWORDS = {
     "baseline_cnv": ("base", "cnv"),
     "baseline_fusions": ("base", "fusions"),
     "baseline_bam": ("base", "bam"),
+    "baseline_sample": ("base", "sample"),
     "input_format": ("both", "input_format"),
     "cnv_format": ("both", "cnv_format"),
     "fusion_format": ("both", "fusion_format"),
@@ -322,7 +338,8 @@ def sample_request(
         ``vcf_sample`` (the VCF column of the tumour); ``cnv``, ``cnv_format``, ``fusions``,
         ``fusion_format`` (copy-number and fusion/SV calls and their forced formats);
         ``baseline_vcf``, ``baseline_cnv``, ``baseline_fusions``, ``baseline_bam`` (the
-        pre-treatment sample: findings become acquired, pre-existing or lost); ``bam``,
+        pre-treatment sample: findings become acquired, pre-existing or lost),
+        ``baseline_sample`` (its sample in multi-sample files, see :class:`TimePoint`); ``bam``,
         ``rna_bam`` (re-biopsy BAM/CRAM, enough without a VCF; spliced RNA alignments for
         phasing); ``input_format`` (``vcf`` or ``maf``); ``purity``, ``ploidy`` (tumour content
         0-1 and ploidy, for both time points); ``specimen_type`` (``tissue``/``plasma``);

@@ -58,8 +58,9 @@ def read_timepoint(
     """Read one time point's variants, copy number and fusions into findings.
 
     ``build`` (given or from the BAM) is checked against the VCF's; ``reference`` is reused when
-    it is of the time point's build. ``table_sample`` (``--sample-name``) picks the sample of
-    multi-sample tables; without it a table must hold the VCF's tumour sample.
+    it is of the time point's build. ``table_sample`` (``--sample-name``, or the baseline's
+    ``--baseline-sample``) picks the sample of multi-sample tables; without it a table must hold
+    the VCF's tumour sample.
 
     Returns
     -------
@@ -87,17 +88,19 @@ def read_timepoint(
 
 
 def _read_variants(tp, out, build, reference, fasta, thresholds, catalogue, table_sample):
-    from alkannot.io.maf import is_maf, read_maf
-    from alkannot.io.vcf import read_vcf
+    from alkannot.io.maf import input_format, read_maf
+    from alkannot.io.vcf import read_vcf, sample_columns
 
     label, vcf = tp.label, tp.vcf
     regions = lambda b: target_regions(b, (*MUTATION_GENES, "EML4"))  # noqa: E731
-    if tp.input_format == "maf" or (tp.input_format is None and is_maf(vcf)):
+    if input_format(vcf, tp.input_format) == "maf":  # a forced format is checked first
         data = read_maf(
             vcf, regions, sample=tp.vcf_sample or table_sample, build=build, fasta=fasta
         )
     else:
-        data = read_vcf(vcf, regions, sample=tp.vcf_sample, build=build)
+        # a VCF holding both time points: the time point's own sample names its column
+        own = tp.sample if tp.sample and tp.sample in sample_columns(vcf) else None
+        data = read_vcf(vcf, regions, sample=tp.vcf_sample or own, build=build)
     out.build, out.vcf_sample = data.build, data.sample
     out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
     out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
@@ -108,7 +111,10 @@ def _read_variants(tp, out, build, reference, fasta, thresholds, catalogue, tabl
     check_codon_reference(data.variants, data.build, vcf)
     eml4 = [v for v in data.variants if _in_gene(v, "EML4", data.build)]
     rest = [v for v in data.variants if not _in_gene(v, "EML4", data.build)]
-    va = variant_findings(rest, data.build, reference, catalogue, thresholds, purity=tp.purity)
+    va = variant_findings(
+        rest, data.build, reference, catalogue, thresholds, purity=tp.purity,
+        specimen=tp.specimen_type,
+    )  # fmt: skip
     out.findings += va.findings
     out.warnings += [f"{label}: {w}" for w in va.warnings]
     role = "maf" if data.caller == "MAF" else "vcf"
@@ -181,13 +187,14 @@ def _other_sample(
 ) -> list[str]:
     """A single-sample table of another sample id: refused when the user named the sample,
     else used and said so (the default name comes from the VCF, whose ids often differ)."""
+    option = "--baseline-sample" if what.startswith("baseline") else "--sample-name"
     if requested and used and used != requested:
         if explicit:
             from alkannot.errors import SampleNotFoundError
 
             raise SampleNotFoundError(
                 f"sample {requested!r} is not in the {what.split(' ', 1)[-1]} file; its only "
-                f"sample is {used!r}; pass the matching --sample-name or the right file",
+                f"sample is {used!r}; pass the matching {option} or the right file",
                 path=path,
             )
         return [f"{what}: the file's only sample is {used!r}, not {requested!r}; it was used"]

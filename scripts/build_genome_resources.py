@@ -260,13 +260,35 @@ def build_bypass_codons(shared: Path, out: Path) -> None:
         )
 
 
-def build_contigs(out: Path) -> None:
-    # Only the lengths the reference README states; they are what tells the builds apart.
+#: Real VCF headers of each build whose ##contig lines give the primary contigs' lengths; each is
+#: checked against the chr2 length the reference README states before it is used.
+CONTIG_HEADERS = {
+    "GRCh38": "formats/annotated_vcf/vep/vatools_mutect2_filtered_vep106.vcf",
+    "GRCh37": "formats/somatic_vcf/mutect2/gatk_cfdna-unfiltered.mutect2.vcf",
+}
+CHR2 = {"GRCh38": 242193529, "GRCh37": 243199373}  # shared/reference/README.md
+_CONTIG = re.compile(r"^##contig=<ID=(?:chr)?([0-9]{1,2}|X|Y),length=(\d+)")
+
+
+def build_contigs(shared: Path, out: Path) -> None:
+    # chr2 from the reference README; the other primary contigs from a real header of each
+    # build, used only after its chr2 agrees with the README (a header of the wrong build stops)
+    rows = []
+    for build, rel in CONTIG_HEADERS.items():
+        lengths = {}
+        for line in (shared / rel).read_text().splitlines():
+            m = _CONTIG.match(line)
+            if m:
+                lengths[m.group(1)] = int(m.group(2))
+        if lengths.get("2") != CHR2[build] or len(lengths) != 24:
+            sys.exit(f"{rel}: not a full {build} header (chr2 {lengths.get('2')}, {len(lengths)})")
+        rows += [[build, c, n] for c, n in lengths.items()]
     _write(
         out / "contig_lengths.tsv",
         "build\tcontig\tlength",
-        [["GRCh38", "2", 242193529], ["GRCh37", "2", 243199373]],
-        "shared/reference/README.md (chr2 length per build)",
+        rows,
+        "shared/reference/README.md (chr2 length per build); 1-22, X, Y from the ##contig lines of "
+        + " and ".join(f"shared/{rel} ({b})" for b, rel in CONTIG_HEADERS.items()),
     )
 
 
@@ -284,7 +306,7 @@ def main() -> None:
     build_protein(args.shared, args.out, cds)
     build_hotspots(args.shared, args.out)
     build_bypass_codons(args.shared, args.out)
-    build_contigs(args.out)
+    build_contigs(args.shared, args.out)
     print(f"wrote {args.out}")
 
 

@@ -56,6 +56,10 @@ class Record:
     alt_reads: int = 60
     filter: str = "PASS"
     name: str = ""  # the protein change the scenario planted, for messages
+    gt: str = "0/1"  # tumour genotype; "0|1" / "1|0" is phased (VCF 4.2 section 1.6.2)
+    ps: str = ""  # FORMAT/PS phase set, written when given
+    pgt: str = ""  # GATK physical phase FORMAT/PGT and FORMAT/PID, written when given
+    pid: str = ""
 
     @property
     def vaf(self) -> float:
@@ -141,6 +145,18 @@ class Build:
             name=f"{PROTEIN[n - 1]}{n}dup",
         )
 
+    def alk_codon_del(self, n: int, depth: int = 300, alt_reads: int = 60) -> Record:
+        """The in-frame deletion of ALK codon ``n``: its three plus-strand bases ``low..low+2``
+        removed after the anchor base ``low - 1`` (VCF indel convention)."""
+        _, positions = self.codon(n)
+        low = min(positions)
+        anchor = low - 1
+        ref = "".join(self.base[p] for p in range(anchor, low + 3))
+        return Record(
+            self.chr + "2", anchor, ref, self.base[anchor], depth, alt_reads,
+            name=f"{PROTEIN[n - 1]}{n}del",
+        )  # fmt: skip
+
     def hotspot(self, gene: str, protein: str, depth: int = 300, alt_reads: int = 60) -> Record:
         """A curated bypass hotspot allele (DoCM table) by position and allele."""
         row = next(r for r in self.hotspots if r["gene"] == gene and r["protein"] == protein)
@@ -170,6 +186,9 @@ def write_vcf(path: Path, build: Build, records: list[Record], tumour: str = "TU
         '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fractions">',
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth">',
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=PGT,Number=1,Type=String,Description="Physical phasing haplotype">',
+        '##FORMAT=<ID=PID,Number=1,Type=String,Description="Physical phasing ID">',
+        '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phasing set">',
         '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth">',
         "##source=FilterMutectCalls",
         "##normal_sample=NORMAL",
@@ -181,6 +200,11 @@ def write_vcf(path: Path, build: Build, records: list[Record], tumour: str = "TU
     header.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL\t" + tumour)
     lines = []
     for r in sorted(records, key=lambda r: (r.chrom, r.pos)):
+        keys, normal = "GT:AD:AF:DP", "0/0:100,0:0.0:100"
+        tumour_v = f"{r.gt}:{r.depth - r.alt_reads},{r.alt_reads}:{r.vaf:.4f}:{r.depth}"
+        for key, value in (("PGT", r.pgt), ("PID", r.pid), ("PS", r.ps)):
+            if value:
+                keys, normal, tumour_v = f"{keys}:{key}", f"{normal}:.", f"{tumour_v}:{value}"
         lines.append(
             "\t".join(
                 [
@@ -192,9 +216,9 @@ def write_vcf(path: Path, build: Build, records: list[Record], tumour: str = "TU
                     ".",
                     r.filter,
                     f"DP={r.depth + 100}",
-                    "GT:AD:AF:DP",
-                    "0/0:100,0:0.0:100",
-                    f"0/1:{r.depth - r.alt_reads},{r.alt_reads}:{r.vaf:.4f}:{r.depth}",
+                    keys,
+                    normal,
+                    tumour_v,
                 ]
             )
         )

@@ -108,6 +108,19 @@ def good_json(tmp_path_factory):
     return next(out.glob("*.json"))
 
 
+BUNDLED = str(Path(__file__).resolve().parents[1] / "resources/catalogue/catalogue.yaml")
+#: issue 27's commands: import a release folder, diff, re-annotate (a result, a catalogue)
+KNOWLEDGE = {
+    "civic_release": lambda p, out, _j: ["catalogue", "import-civic", str(p.parent), "-o",
+                                         str(out), "--apply", str(out / "new.yaml"), "--by", "x"],
+    "catalogue_diff": lambda p, out, _j: ["catalogue", "diff", BUNDLED, str(p), "--tsv",
+                                          str(out / "diff.tsv")],
+    "reannotate": lambda p, out, _j: ["reannotate", str(p), "--catalogue", BUNDLED, "-o", str(out)],
+    "reannotate_catalogue": lambda p, out, j: ["reannotate", str(j), "--catalogue", str(p), "-o",
+                                               str(out)],
+}  # fmt: skip
+
+
 def _command(row: dict, path: Path, out: Path, good_json: Path) -> list[str]:
     kind = row["kind"]
     if kind in ("cnv", "fusions"):
@@ -118,16 +131,18 @@ def _command(row: dict, path: Path, out: Path, good_json: Path) -> list[str]:
         cmd = ["annotate", str(GOOD_VCF), "--catalogue", str(path), "-o", str(out)]
     elif kind == "samplesheet":
         cmd = ["batch", str(path), "-o", str(out), "--base", str(GOOD_VCF.parents[3])]
+    elif kind in KNOWLEDGE:
+        cmd = KNOWLEDGE[kind](path, out, good_json)
     else:
         cmd = ["cohort", str(good_json), str(path), "-o", str(out)]
-    if kind != "cohort":
+    if kind not in ("cohort", "civic_release", "catalogue_diff"):
         cmd += ["--formats", "tsv,json"]
     return cmd + (row["args"].split() if row["args"] else [])
 
 
 def test_other_corpus_covers_every_input_kind():
     kinds = {r["kind"] for r in OTHER_ROWS}
-    assert kinds == {"cnv", "fusions", "maf", "samplesheet", "cohort", "catalogue"}
+    assert kinds == {"cnv", "fusions", "maf", "samplesheet", "cohort", "catalogue", *KNOWLEDGE}
     assert all((OTHER / r["file"]).is_file() for r in OTHER_ROWS)
 
 

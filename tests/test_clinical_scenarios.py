@@ -579,10 +579,10 @@ def test_l1196m_with_met_amplification_after_alectinib_offers_combination(tmp_pa
 def test_met_amplification_after_crizotinib_then_alectinib_combination_part(tmp_path):
     """Focal MET amplification after crizotinib then alectinib. Crizotinib is not offered (progressed
     on; review 4 [31] speaks of "crizotinib-naive tumors"). The combination "ALK inhibitor + MET
-    inhibitor" (Dagogo-Jack 2020) is the option; its ALK part is lorlatinib, the inhibitor the
-    sources support after crizotinib and a second-generation inhibitor (EMA lorlatinib "crizotinib
-    and at least one other ALK TKI"; ESMO "lorlatinib after 2nd-gen ALK TKI (III,A)"; NCCN 2019),
-    not ceritinib, whose only support here is the inferential review 6 sentence.
+    inhibitor" (Dagogo-Jack 2020) is the option; its ALK part is the current ALK inhibitor,
+    alectinib, with the MET inhibitor added: the source names "ALK TKI + MET inhibitor" without a
+    particular ALK inhibitor, and issue 20 point 7 settles that the ALK part is then the current
+    (last) one, which the progressed-on rule does not exclude there.
     """
     res = annotate(
         tmp_path,
@@ -595,7 +595,7 @@ def test_met_amplification_after_crizotinib_then_alectinib_combination_part(tmp_
     assert d["crizotinib"].progressed_on and d["crizotinib"].rank is None
     combo = d[COMBO_MET]
     assert combo.call == "sensitive" and combo.rank == 1
-    assert combo.alk_part == "lorlatinib"
+    assert combo.alk_part == "alectinib"
 
 
 def test_kit_amplification_needs_its_ligand_and_imatinib_only_as_add_on(tmp_path):
@@ -756,15 +756,15 @@ def test_met_low_gain_on_30_mb_segment_is_an_observation(tmp_path):
         assert not reasons_from(d[drug], "MET"), drug
 
 
-@pytest.mark.parametrize("log2", [0.585, 2.5], ids=["single-copy", "high-level"])
-def test_whole_7q_gain_is_not_met_amplification(tmp_path, log2):
-    """A 97-Mb segment over MET (most of chromosome 7q) at log2 0.585 (3 copies) or 2.5 (5.7-fold,
-    above MET's 5-fold): an arm-level gain or polysomy, never focal amplification (issue 11 item 7;
-    rule 7: segments of 10 Mb or more are broad). After alectinib: no drug has a MET reason;
-    lorlatinib is first (EMA after alectinib as first ALK TKI; NCCN 2019; ASCO/Ontario 2L).
+def test_whole_7q_gain_is_not_met_amplification(tmp_path):
+    """A 97-Mb segment over MET (most of chromosome 7q) at log2 0.585 (3 copies): an arm-level gain
+    or polysomy, never amplification (issue 11 item 7; rule 7). After alectinib: no drug has a MET
+    reason; lorlatinib is first (EMA after alectinib as first ALK TKI; NCCN 2019; ASCO/Ontario 2L).
+    The same segment at a level of MET's 5-fold or more is amplification (issue 20 point 5: a level
+    at or above the threshold times the ploidy is never polysomy), tests/test_clinical_scenarios_round2.py.
     """
     chrom, start, end = G38.span("MET")
-    segs = [(chrom, 10_001, 61_999_999, 0.0), (chrom, 62_000_000, 159_000_000, log2)]
+    segs = [(chrom, 10_001, 61_999_999, 0.0), (chrom, 62_000_000, 159_000_000, 0.585)]
     res = annotate(tmp_path, G38, [], segments=segs, prior_therapy=["alectinib"])
     f = finding(res, "MET", kind="copy_number")
     assert f.alteration != "amplification" and f.mechanism == ""
@@ -790,13 +790,12 @@ def test_met_three_fold_focal_is_below_the_sourced_threshold(tmp_path):
     assert drugs(res)["alectinib"].call == "sensitive"
 
 
-def test_discrete_amplification_without_a_level_is_not_the_met_mechanism(tmp_path):
+def test_discrete_amplification_counts_with_level_not_verifiable(tmp_path):
     """A cBioPortal/GISTIC discrete table (``Hugo_Symbol, Entrez_Gene_Id, sample``; 2 = "high-level
-    amplification" by the caller's own cut-off) says MET 2, after alectinib. Rule 7 (issue 11 item
-    7): amplification needs the gene's sourced threshold (MET 5-fold: CIViC EID1713/EID735) AND a
-    focal segment; a discrete value gives neither a fold change nor a segment size, so it cannot
-    show that the MET level is reached: an observation, not the bypass mechanism, and crizotinib
-    is not ranked on it (it would be on a verified MET amplification, review 4 [31]).
+    amplification" by the caller's own cut-off) says MET 2, after alectinib. Issue 20 point 5: a
+    tool's discrete high-level call counts as amplification, marked "level not verifiable" (the
+    sourced MET 5-fold, CIViC EID1713/EID735, cannot be checked from it). So it is the MET bypass
+    mechanism and crizotinib, which "strongly inhibits MET" (review 4 [31]), is first.
     """
     table = tmp_path / "data_CNA.txt"
     table.write_text(f"Hugo_Symbol\tEntrez_Gene_Id\t{SAMPLE}\nMET\t4233\t2\nALK\t238\t0\n")
@@ -806,22 +805,21 @@ def test_discrete_amplification_without_a_level_is_not_the_met_mechanism(tmp_pat
     )
     _RESULTS.append(res)
     f = finding(res, "MET", kind="copy_number")
-    assert not f.drives_calls
-    assert drugs(res)["crizotinib"].rank is None
+    assert f.drives_calls and "level not verifiable" in text_of(f)
+    assert ranked(res)[0] == "crizotinib"
 
 
-def test_alk_arm_level_gain_is_not_alk_amplification(tmp_path):
-    """ALK 2.5-fold on a 25-Mb segment of 2p after crizotinib: above the review's 2.2-fold but
-    arm-level (rule 7, >= 10 Mb): a broad gain, an observation. Crizotinib is not offered only
-    because the tumour progressed on it; no drug has an ALK copy-number reason.
+def test_alk_arm_level_high_gain_is_alk_amplification(tmp_path):
+    """ALK 2.5-fold on a 25-Mb segment of 2p after crizotinib: above the review's 2.2-fold (review
+    2.2 [32]); a level at or above the threshold times the ploidy is never polysomy (issue 20 point
+    5), and it is 2.5 x the rest of chromosome 2: ALK amplification, a mechanism, though not focal.
     """
     chrom, start, end = G38.span("ALK")
     segs = [(chrom, 10_001, 19_999_999, 0.0), (chrom, 20_000_000, 45_000_000, log2_of(2.5))]
     res = annotate(tmp_path, G38, [], segments=segs, prior_therapy=["crizotinib"])
     f = finding(res, "ALK", kind="copy_number")
-    assert f.alteration != "amplification" and f.mechanism == ""
-    assert not any(reasons_from(dc, "ALK") for dc in res.drugs)
-    assert drugs(res)["alectinib"].call == "sensitive"
+    assert f.alteration == "amplification" and f.mechanism == "on_target_amplification"
+    assert "not polysomy" in text_of(f)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1460,8 +1458,9 @@ def test_met_amplification_after_crizotinib_offers_the_combination(tmp_path):
     ALK-inhibitor monotherapy reduced (Dagogo-Jack 2020: both pathways must be blocked);
     alectinib, which the MET entry names itself (review 4 [31]: MET amplification "observed in
     alectinib-refractory tumors"), resistant or reduced, not offered either. The
-    option is "ALK inhibitor + MET inhibitor" (Dagogo-Jack 2020), ranked, its ALK part an approved
-    inhibitor the tumour did not progress on.
+    option is "ALK inhibitor + MET inhibitor" (Dagogo-Jack 2020), ranked, its ALK part the current
+    ALK inhibitor, crizotinib (issue 20 point 7: the current inhibitor unless a source says
+    otherwise; the progressed-on rule does not exclude it there).
     """
     res = annotate(
         tmp_path, G38, [], segments=focal_segments(G38, "MET", 3.0), prior_therapy=["crizotinib"]
@@ -1473,7 +1472,7 @@ def test_met_amplification_after_crizotinib_offers_the_combination(tmp_path):
     assert d["alectinib"].call in ("reduced", "resistant") and d["alectinib"].rank is None
     combo = d[COMBO_MET]
     assert combo.call == "sensitive" and combo.rank is not None
-    assert combo.alk_part in APPROVED_ALK and combo.alk_part != "crizotinib"
+    assert combo.alk_part == "crizotinib"
 
 
 @pytest.mark.parametrize(
@@ -1518,9 +1517,9 @@ def test_purity_adjusted_alk_copy_number(tmp_path):
 
 def test_fusion_lost_without_purity_says_to_confirm_adequacy(tmp_path):
     """EML4-ALK at baseline, none at re-biopsy, purity not given, no kinase-domain mutation: rule 8
-    checks tumour content only "when purity is given", so the fusion is lost, and the finding asks
-    to confirm the sample's adequacy (review 2.3 [47]: "whether the specimens contain sufficient
-    cancer cells for analysis").
+    (issue 20 point 2) needs a *stated*, adequate tumour content for "lost" (review 2.3 [47]:
+    "whether the specimens contain sufficient cancer cells for analysis"), so the fusion is "not
+    detected (unconfirmed)", not a mechanism, and the finding asks for the tumour content.
     """
     res = annotate(
         tmp_path,
@@ -1532,7 +1531,7 @@ def test_fusion_lost_without_purity_says_to_confirm_adequacy(tmp_path):
         prior_therapy=["crizotinib"],
     )
     f = fusion_loss_finding(res)
-    assert f.alteration == "fusion lost" and f.mechanism == "fusion_loss"
+    assert f.alteration == "fusion not detected (unconfirmed)" and not f.mechanism
     assert "tumour content" in text_of(f) or "purity" in text_of(f)
 
 

@@ -90,7 +90,9 @@ REAL = [
     ("mutect2/gatk_cfdna-unfiltered.mutect2.vcf", "GRCh37", None),
     ("mutect2/gatk_tumor_only.mutect2.vcf", "GRCh37", None),
     ("mutect1/vcf2maf_test_mutect.vcf", "GRCh37", None),
-    ("deepvariant/golden.postprocess_somatic_tumor_single_site_output.vcf", "GRCh38", None),
+    # '##contig=<ID=chr20,length=63025520>': GRCh37's chr20 (resources/genome/contig_lengths.tsv,
+    # from a real GRCh37 header; GRCh38's is 64444167), so this hg19-style file is GRCh37
+    ("deepvariant/golden.postprocess_somatic_tumor_single_site_output.vcf", "GRCh37", None),
     ("pindel/vcf2maf_test_pindel.vcf", "GRCh37", None),
     ("merged/vatools_merged_callers_vep90.vcf", "GRCh37", None),
     ("generic/vcf2maf_test_b38.vcf", "GRCh38", None),

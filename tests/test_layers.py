@@ -18,7 +18,8 @@ PKG = Path(__file__).resolve().parent.parent / "alkannot"
 #: top to bottom; a module belongs to the first group with a matching prefix (longest first)
 LAYERS = [
     ("cli", ["alkannot.cli", "alkannot.__main__"]),
-    ("api", ["alkannot.api", "alkannot.batch", "alkannot.patient", "alkannot.versions"]),
+    ("api", ["alkannot.api", "alkannot.batch", "alkannot.patient", "alkannot.versions",
+             "alkannot.knowledge", "alkannot.redecide"]),
     ("stages", ["alkannot.timepoint", "alkannot.reads.integrate"]),
     ("decision", ["alkannot.annotate", "alkannot.drugs", "alkannot.catalogue",
                   "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline", "alkannot.lines"]),

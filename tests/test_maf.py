@@ -86,3 +86,153 @@ def test_a_non_human_build_is_refused(tmp_path):
     maf = _maf(tmp_path, "ALK\tmm10\t2\t29445271\t29445271\tx\tG\tG\tA\tP\t90\t60\t30\t")
     with pytest.raises(ConfigError, match="'mm10' names neither GRCh37 nor GRCh38"):
         annotate_sample(maf)
+
+
+# --- compression, protein columns, forced format, empty file, baseline sample -------------------
+
+
+def _gz(path: Path) -> Path:
+    import gzip
+
+    out = path.with_name(path.name + ".gz")
+    out.write_bytes(gzip.compress(path.read_bytes(), mtime=0))
+    return out
+
+
+def test_a_gzipped_maf_is_recognised_without_input_format(tmp_path):
+    # the T1151dup row of the first test, gzipped as GDC/TCGA/maftools ship .maf.gz
+    maf = _gz(
+        _maf(
+            tmp_path,
+            "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
+        )
+    )
+    assert is_maf(str(maf))
+    (alk,) = [f for f in annotate_sample(maf).findings if f.gene == "ALK"]
+    assert alk.alteration == "T1151dup"
+
+
+@pytest.mark.parametrize(
+    ("column", "written"),
+    [("Protein_Change", "p.L1152R"), ("amino_acid_change", "L1152R"), ("HGVSp", "p.Leu1152Arg")],
+)
+def test_every_usual_protein_column_is_cross_checked(tmp_path, column, written):
+    # the T1151dup row again, its protein change written (wrongly, on purpose) in another column:
+    # the disagreement must be reported as for HGVSp_Short
+    head = HEAD.replace("HGVSp_Short", column)
+    maf = _maf(
+        tmp_path,
+        f"ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\t{written}",
+        head=head,
+    )
+    (alk,) = [f for f in annotate_sample(maf).findings if f.gene == "ALK"]
+    assert alk.alteration == "T1151dup"
+    assert alk.annotation_check.startswith("DISAGREES with MAF")
+
+
+def test_a_kit_protein_change_from_protein_change_names_the_allele(tmp_path):
+    # KIT is named from the file's annotation (no bundled KIT codons): p.D816V in Protein_Change
+    # (tcga_laml.maf's column) must give D816V, not "protein change not determined"
+    head = HEAD.replace("HGVSp_Short", "Protein_Change")
+    maf = _maf(
+        tmp_path,
+        "KIT\t37\t4\t55599321\t55599321\tMissense_Mutation\tA\tA\tT\tP\t100\t50\t50\tp.D816V",
+        head=head,
+    )
+    (kit,) = [f for f in annotate_sample(maf).findings if f.gene == "KIT"]
+    assert kit.alteration == "D816V"
+
+
+def test_forced_vcf_on_a_maf_names_expected_and_found(tmp_path):
+    from alkannot.errors import InputFormatError
+
+    maf = _maf(tmp_path, "ALK\tGRCh37\t2\t29445271\t29445271\tx\tG\tG\tA\tP\t90\t60\t30\t")
+    with pytest.raises(
+        InputFormatError, match="--input-format vcf, but the file starts with a MAF"
+    ):
+        annotate_sample(maf, input_format="vcf")
+
+
+def test_forced_maf_on_a_vcf_names_the_missing_columns():
+    from alkannot.errors import InputFormatError
+
+    vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+    with pytest.raises(InputFormatError, match="expected a MAF header with Hugo_Symbol"):
+        annotate_sample(vcf, input_format="maf")
+
+
+def test_a_header_only_maf_is_a_valid_empty_result_with_a_build(tmp_path):
+    maf = _maf(tmp_path)
+    with pytest.raises(BuildMismatchError, match="a header and no rows"):
+        annotate_sample(maf)
+    res = annotate_sample(maf, build="GRCh37", sample_name="P1")
+    assert [f for f in res.findings if f.kind == "mutation"] == []
+
+
+def test_baseline_sample_picks_the_baseline_of_a_multi_sample_maf(tmp_path):
+    from alkannot.errors import SampleNotFoundError
+
+    # one MAF, two samples of one patient: KRAS G12C (GRCh37 12:25398285 C>A) in both, ALK
+    # G1202R (c.3604G>A: GRCh37 2:29443613 C>T, the bundled slice's c.3604) in the second
+    maf = _maf(
+        tmp_path,
+        "KRAS\tGRCh37\t12\t25398285\t25398285\tx\tC\tC\tA\tP1_pre\t100\t50\t50\tp.G12C",
+        "KRAS\tGRCh37\t12\t25398285\t25398285\tx\tC\tC\tA\tP1_post\t100\t50\t50\tp.G12C",
+        "ALK\tGRCh37\t2\t29443613\t29443613\tx\tC\tC\tT\tP1_post\t100\t70\t30\tp.G1202R",
+    )
+    res = annotate_sample(maf, sample_name="P1_post", baseline_vcf=maf, baseline_sample="P1_pre")
+    status = {
+        (f.gene, f.alteration): f.baseline_status for f in res.findings if f.kind == "mutation"
+    }
+    assert status == {("KRAS", "G12C"): "pre-existing", ("ALK", "G1202R"): "acquired"}
+    with pytest.raises(SampleNotFoundError, match="--baseline-sample"):
+        annotate_sample(maf, sample_name="P1_post", baseline_vcf=maf)
+
+
+def test_vaf_from_tumor_f_without_read_counts(tmp_path):
+    # MuTect's MAF column tumor_f is a fraction; with no t_alt_count/t_ref_count it is the VAF.
+    # The T1151dup row of the first test, read counts blank, tumor_f 0.15
+    head = HEAD.replace("HGVSp_Short", "HGVSp_Short\ttumor_f")
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t\t\t\tp.T1151dup\t0.15",
+        head=head,
+    )
+    (alk,) = [f for f in annotate_sample(maf).findings if f.gene == "ALK"]
+    assert alk.vaf == pytest.approx(0.15)
+
+
+def test_a_maf_whose_rows_all_lack_coordinates_is_an_error(tmp_path):
+    from alkannot.errors import InputFormatError
+
+    # a protein-only MAF: gene and HGVSp_Short, no Chromosome/Start_Position/alleles
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G1202R",
+        "KRAS\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G12C",
+    )
+    with pytest.raises(InputFormatError, match="none of the 2 row.s. of sample 'P06' has genomic"):
+        annotate_sample(maf)
+    # one row with coordinates is enough: the other is listed as skipped
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G1202R",
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
+    )
+    res = annotate_sample(maf)
+    assert [s.category for s in res.skipped if s.source == "maf"] == ["no_coordinates"]
+
+
+def test_a_bgzipped_maf_is_recognised(tmp_path):
+    import pysam
+
+    # BGZF (bgzip/tabix_compress) is gzip in 64 KiB members: the header is in the first
+    maf = _maf(
+        tmp_path,
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
+    )
+    bgz = tmp_path / "in.maf.bgz"
+    pysam.tabix_compress(str(maf), str(bgz))
+    assert bgz.read_bytes()[12:14] == b"BC"  # the BGZF extra field
+    assert is_maf(str(bgz))
+    assert [f.alteration for f in annotate_sample(bgz).findings] == ["T1151dup"]

@@ -190,10 +190,12 @@ def test_baseline_bam_junction_decides_lost_or_not_covered(tmp_path):
     _wild_type(covered, 30)  # 30 wild-type fragments span the baseline junction, none fused
     thin = BamBuilder()
     _wild_type(thin, 3)
+    # "lost" needs a stated, adequate tumour content (issue 20 point 2; review 2.3 [47])
     lost = annotate_sample(
         bam=str(covered.write(tmp_path / "covered.bam")),
         baseline_bam=str(base_bam),
         sample_name="a",
+        purity=0.6,
     )
     assert lost.reads.baseline_fusion_status == "present"
     assert "baseline junction: lost" in lost.reads.fusion_check

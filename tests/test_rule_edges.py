@@ -116,17 +116,30 @@ def _gene_call(tmp_path: Path, gene: str, cn: float, seg_bp: int):
 
 @pytest.mark.parametrize(
     ("seg_bp", "expected"),
-    [(9_999_999, "amplification"), (10_000_000, "gain")],
+    [(9_999_999, "gain"), (10_000_000, "broad gain")],
 )
-def test_focal_amplification_size_limit_is_10_mb(tmp_path, seg_bp, expected):
-    # the rule (README "Copy number"; copynumber.py): a segment of 10 Mb or more is a broad
-    # (arm-level) gain, never focal amplification. ALK at 6 copies = 3.0-fold, above the review's
-    # 2.2-fold (review 2.2 [32]).
-    row, findings, res = _gene_call(tmp_path, "ALK", 6, seg_bp)
-    assert (row.call, row.segment_bp, row.fold_change) == (expected, seg_bp, 3.0)
-    assert ("on_target_amplification" in res.mechanisms) == (expected == "amplification")
+def test_broad_gain_size_limit_is_10_mb(tmp_path, seg_bp, expected):
+    # the rule (catalogue README rule 7, issue 20 point 5): below the gene's threshold a gain on a
+    # segment of 10 Mb or more is a "broad gain" (arm-level or polysomy). ALK at 4 copies =
+    # 2.0-fold, below the review's 2.2-fold (review 2.2 [32]), and 2.0 x the rest of chromosome 2
+    # (4 over 2 copies): a gain either way, an observation.
+    row, findings, res = _gene_call(tmp_path, "ALK", 4, seg_bp)
+    assert (row.call, row.segment_bp, row.fold_change) == ("gain", seg_bp, 2.0)
     (f,) = findings
-    assert f.drives_calls == (expected == "amplification")
+    assert f.alteration == expected and not f.drives_calls
+
+
+@pytest.mark.parametrize("seg_bp", [9_999_999, 10_000_000])
+def test_level_above_threshold_is_amplification_whatever_the_segment(tmp_path, seg_bp):
+    # issue 20 point 5: a level at or above the gene's threshold times the ploidy is never
+    # polysomy. ALK at 6 copies = 3.0-fold >= 2.2 (review 2.2 [32]) is amplification on either
+    # side of 10 Mb; the long one is labelled "not focal".
+    row, findings, res = _gene_call(tmp_path, "ALK", 6, seg_bp)
+    assert (row.call, row.segment_bp, row.fold_change) == ("amplification", seg_bp, 3.0)
+    assert "on_target_amplification" in res.mechanisms
+    (f,) = findings
+    assert f.drives_calls
+    assert ("not focal" in row.note) == (seg_bp >= 10_000_000)
 
 
 @pytest.mark.parametrize(("cn", "expected"), [(9.8, "gain"), (10.0, "amplification")])

@@ -217,10 +217,16 @@ def test_pcgr_fusions_in_their_build_and_refused_in_the_other():
     coad = WILD / "pcgr" / "T001-COAD.grch37.fusions.tsv"
     # line 2 "EML4--ALK 2:42522694 2:29446394": GRCh37 EML4 intron 13, ALK exon 20 -> v1
     # line 12 "--ALK 2:29955249 2:29717697": no partner, both ends inside ALK -> within ALK
+    # line 13 "FGFR2--" and line 14 "--NTRK3": one partner only (the other could be ALK) ->
+    # skipped as malformed, never counted as "not involving ALK"
     data = read_fusions(coad, "GRCh37")
     (call,) = typed(data, "GRCh37")
     assert (call.record, call.variant) == ("line 2", "v1")
-    assert [(s.record, s.category) for s in data.skipped] == [("line 12", "intragenic")]
+    assert [(s.record, s.category) for s in data.skipped] == [
+        ("line 12", "intragenic"),
+        ("line 13", "malformed"),
+        ("line 14", "malformed"),
+    ]
     with pytest.raises(BuildMismatchError, match="inside it in GRCh37"):
         read_fusions(coad, "GRCh38")
 

@@ -25,10 +25,20 @@ _COMMANDS = {
         "cohort",
         "Summarise annotated samples into a cohort report.",
     ),
+    "patient": (
+        "alkannot.cli.patient",
+        "patient",
+        "Build each patient's timeline from its annotated samples.",
+    ),
     "catalogue": (
         "alkannot.cli.catalogue",
         "catalogue",
         "List, show, export or validate the catalogue.",
+    ),
+    "reannotate": (
+        "alkannot.cli.reannotate",
+        "reannotate",
+        "Re-decide stored results with another catalogue version.",
     ),
     "versions": (
         "alkannot.cli.versions",

@@ -6,7 +6,8 @@ import click
 
 from alkannot.api import DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, DEFAULT_MIN_VAF, REPORT_FORMATS
 
-_FILE = click.Path(dir_okay=False)
+# existence and "is a file" are checked by the API, so a directory is one line, not click's usage
+_FILE = click.Path()
 
 
 def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -48,9 +49,15 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option(
     "--fusions",
     type=_FILE,
-    help="Fusion/SV calls (Manta/DELLY/GRIDSS VCF, Arriba, STAR-Fusion, FusionCatcher, table).",
+    help="Fusion/SV calls (SV VCF, Arriba, STAR-Fusion, FusionCatcher, LINX, JAFFA, pbfusion, "
+    "FusionSeeker, LongGF, EricScript, pizzly, SQUID, BEDPE, tables).",
 )
-@click.option("--fusion-format", help="Fusion format [default: detected].")
+@click.option(
+    "--fusion-format",
+    help="Fusion format, checked against the content [default: detected]: vcf, arriba, "
+    "star-fusion, fusioncatcher, linx, cbioportal, table, jaffa, pbfusion, fusionseeker, longgf, "
+    "ericscript, pizzly, squid, bedpe.",
+)
 @click.option(
     "--baseline-vcf",
     type=_FILE,
@@ -59,9 +66,16 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--baseline-cnv", type=_FILE, help="Pre-treatment copy-number calls.")
 @click.option("--baseline-fusions", type=_FILE, help="Pre-treatment fusion calls.")
 @click.option(
+    "--baseline-sample",
+    help="The baseline's sample in multi-sample baseline files (MAF, copy-number, fusion "
+    "tables; the baseline VCF's column of that name), independent of --sample-name [default: "
+    "the file's only sample].",
+)
+@click.option(
     "--prior-therapy",
     callback=_split_csv,
-    help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib).",
+    help="ALK inhibitors received, in order, comma-separated (crizotinib,alectinib); "
+    "'none' for a treatment-naive patient.",
 )
 @click.option(
     "--progressed-on",

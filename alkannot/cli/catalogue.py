@@ -143,3 +143,54 @@ def validate(file: str) -> None:
 
     cat = load_catalogue(file, revalidate=True)  # never trusts a cached validation
     click.echo(f"ok: {len(cat.entries)} entries, version {cat.version}")
+
+
+@catalogue.command("import-civic", context_settings=_CTX)
+@click.argument("release_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--outdir", help="Where proposal.md, proposal.tsv and proposal.diff.tsv go.")
+@click.option("--apply", "apply_to", help="Write the new catalogue version to this YAML file.")
+@click.option("--by", default="", help="Who applies the change (required with --apply).")
+@click.option("--date", default="", help="Date of the change, YYYY-MM-DD (default: today, UTC).")
+@click.pass_context
+def import_civic(ctx, release_dir, outdir, apply_to, by, date) -> None:
+    """Compare a downloaded CIViC release with the catalogue and propose the changes.
+
+    Without --apply nothing but the proposal is written (Markdown on stdout without -o).
+    """
+    import datetime
+
+    from alkannot.knowledge.civic_import import import_civic as run
+    from alkannot.report.changes import proposal_markdown
+
+    when = date or datetime.datetime.now(datetime.UTC).date().isoformat()
+    proposal, diff = run(release_dir, ctx.obj, outdir, apply_to, by, when)
+    if not outdir:
+        click.echo(proposal_markdown(proposal, diff))
+    counts = {
+        k: sum(c.kind == k for c in proposal.changes) for k in ("new", "changed", "withdrawn")
+    }
+    calls = sum(r.kind == "call" for r in diff)
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    click.echo(
+        f"CIViC {proposal.release.release}: {summary}; {calls} catalogue call(s) change", err=True
+    )
+    if apply_to:
+        click.echo(f"new catalogue written: {apply_to}", err=True)
+
+
+@catalogue.command("diff", context_settings=_CTX)
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--tsv", help="Write the differences as TSV here.")
+@click.option("--md", help="Write the differences as Markdown here.")
+def diff(old, new, tsv, md) -> None:
+    """Entries, evidence and per-drug calls added, removed or changed from OLD to NEW.
+
+    Prints the Markdown unless --tsv or --md is given.
+    """
+    from alkannot.knowledge.diff import diff_catalogue_files
+    from alkannot.report.changes import diff_markdown
+
+    rows = diff_catalogue_files(old, new, tsv, md)
+    if not (tsv or md):
+        click.echo(diff_markdown(f"Catalogue {old} -> {new}", rows))

@@ -15,12 +15,19 @@ import click
     help="Directory for cohort.tsv, mechanisms.tsv, cohort.xlsx and index.html.",
 )
 @click.option("--report-date", help="Date printed on the overview (YYYY-MM-DD) [default: none].")
-def cohort(jsons: tuple[str, ...], outdir: str, report_date: str | None) -> None:
+@click.option(
+    "--patients",
+    type=click.Path(file_okay=False),
+    help="Folder of the patient timelines ('alkannot patient'): group the samples by patient.",
+)
+def cohort(
+    jsons: tuple[str, ...], outdir: str, report_date: str | None, patients: str | None
+) -> None:
     """Summarise per-sample results (JSON files or sample directories) into a cohort overview."""
     from alkannot.api import annotate_cohort
     from alkannot.outdir import check_outdir
 
     check_outdir(outdir)  # before any input is read
-    cohort = annotate_cohort(list(jsons), outdir, report_date)
+    cohort = annotate_cohort(list(jsons), outdir, report_date, patients)
     for kind in sorted(cohort.paths):
         click.echo(f"{kind}: {cohort.paths[kind]}")

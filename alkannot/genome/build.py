@@ -115,12 +115,31 @@ def chr2_length(build: str) -> int:
     return next(n for n, b in _chr2_lengths().items() if b == build)
 
 
+@cache
+def _primary_lengths() -> dict[str, dict[int, set[str]]]:
+    """Contig (``1``..``22``, ``X``, ``Y``) -> length -> the builds of that length."""
+    out: dict[str, dict[int, set[str]]] = {}
+    for r in read_table(resource_path("genome", "contig_lengths.tsv")):
+        out.setdefault(r["contig"], {}).setdefault(int(r["length"]), set()).add(r["build"])
+    return out
+
+
 def contig_length_conflicts(contig_lengths: dict[str, int]) -> list[str]:
-    """The contigs whose lengths name different builds (only chr2 is bundled, in every alias)."""
+    """The contigs whose lengths name different builds (a header mixing GRCh37 and GRCh38).
+
+    The bundled lengths of the primary contigs (1-22, X, Y) of both builds are compared, in any
+    alias (``2``, ``chr2``, ``CHR2``); a chr2 length of neither build counts as one more build.
+    Other contigs (alts, decoys, MT, whose length the builds share) say nothing.
+    """
+    known = _primary_lengths()
     builds = {}
     for name, length in contig_lengths.items():
-        if name.lower().removeprefix("chr") == "2":
-            builds[name] = _chr2_lengths().get(length, f"neither build ({length})")
+        bare = name.removeprefix("chr").removeprefix("CHR").removeprefix("Chr").upper()
+        fits = known.get(bare, {}).get(length)
+        if fits and len(fits) == 1:
+            builds[name] = next(iter(fits))
+        elif bare == "2" and not fits:
+            builds[name] = f"neither build ({length})"
     return [f"{n}: {b}" for n, b in builds.items()] if len(set(builds.values())) > 1 else []
 
 
@@ -152,6 +171,13 @@ def detect_build(
         for name, length in contig_lengths.items():
             if name.lower().removeprefix("chr") == "2" and length in _chr2_lengths():
                 return _chr2_lengths()[length], f"length of contig {name} ({length})"
+        # no chromosome 2 (a GATK segment file of one chromosome): another primary contig's
+        # length, when it names one build only
+        known = _primary_lengths()
+        for name, length in contig_lengths.items():
+            fits = known.get(name.removeprefix("chr").removeprefix("CHR").upper(), {}).get(length)
+            if fits and len(fits) == 1:
+                return next(iter(fits)), f"length of contig {name} ({length})"
     header_lines = list(header_lines)
     lifted = liftover_build(header_lines)
     if lifted[0]:

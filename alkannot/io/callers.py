@@ -119,9 +119,14 @@ def choose_tumour(
         return t, normals[0]
     if len(tumours) == 1:
         return tumours[0], normals[0] if len(normals) == 1 else None
+    why, hint = "no ##tumor_sample line, no tumour/normal names", "--sample NAME"
+    if len(tumours) > 1:
+        # RADIA writes DNA_NORMAL, DNA_TUMOR and RNA_TUMOR: two tumour columns, DNA and RNA
+        why = f"{len(tumours)} samples are named as tumours: {', '.join(tumours)}"
+        dna = next((t for t in tumours if "DNA" in t.upper()), "")
+        hint += f" (the DNA tumour column: --sample {dna})" if dna else ""
     raise SampleNotFoundError(
-        f"cannot tell which of the samples {', '.join(samples)} is the tumour (no ##tumor_sample "
-        "line, no tumour/normal names); pass --sample NAME",
+        f"cannot tell which of the samples {', '.join(samples)} is the tumour ({why}); pass {hint}",
         path=path,
     )
 
@@ -213,3 +218,32 @@ def read_vaf_depth(
             d = _ints([tdp])[0] if tdp is not None else depth
             return v, d, None, "INFO/TVAF"
     return None, depth, alt_reads, "not available"
+
+
+def _haplotypes(gt: str, allele: int) -> tuple[int, ...] | None:
+    """Haplotype indices of a phased genotype (``0|1``) holding ALT ``allele``; None if unphased."""
+    if "|" not in gt or "/" in gt:
+        return None
+    return tuple(i for i, a in enumerate(gt.split("|")) if a == str(allele))
+
+
+def read_phase(fmt: dict[str, list], allele: int) -> tuple[str, tuple[int, ...]]:
+    """Return ``(phase_set, haplotypes)`` of ALT number ``allele`` from the tumour's FORMAT.
+
+    VCF 4.2 section 1.6.2: ``|`` in GT marks a phased genotype; ``PS`` names its phase set, and
+    "all phased genotypes that do not contain a PS subfield are assumed to belong to the same
+    phased set" (given here as ``*``). GATK HaplotypeCaller/Mutect2 also write physical phase as
+    ``PGT`` (a phased genotype of the ALT alleles) and ``PID`` (the phase group) beside an
+    unphased GT; records with the same PID and PGT are on the same haplotype. ``("", ())`` when
+    the record carries no phase; a genotype without ALT ``allele`` on any haplotype gives ``()``.
+    """
+    gt = str((fmt.get("GT") or [""])[0])
+    haps = _haplotypes(gt, allele)
+    if haps is not None:
+        ps = str((fmt.get("PS") or ["."])[0])
+        return (f"PS:{ps}" if ps not in ("", ".") else "*"), haps
+    pgt, pid = str((fmt.get("PGT") or [""])[0]), str((fmt.get("PID") or [""])[0])
+    if pid not in ("", ".") and (haps := _haplotypes(pgt, 1)) is not None:
+        # PGT is "always heterozygous" for the ALT alleles of the record (GATK's header)
+        return f"PID:{pid}", haps
+    return "", ()

@@ -5,16 +5,20 @@ The build comes from ``NCBI_Build`` (one value for the whole file, or an error),
 ``Tumor_Sample_Barcode`` (one sample or an error naming them), the VAF from
 ``t_alt_count / (t_alt_count + t_ref_count)`` and the depth from ``t_depth``. Coordinates are
 converted to VCF alleles (an indel needs its anchor base: from the bundled ALK slice or
-``--reference``) and re-annotated by the engine like any VCF record; ``HGVSp_Short`` is kept
-as an external annotation and cross-checked, as VEP's is. Rows without coordinates are listed in
-the skipped table, never read from their protein change alone.
+``--reference``) and re-annotated by the engine like any VCF record; the protein change of the
+first of :data:`PROTEIN_COLUMNS` the file has (``HGVSp_Short`` of GDC/vcf2maf, ``Protein_Change``
+of TCGA/maftools, ``amino_acid_change``, the long ``HGVSp``) is kept as an external annotation and
+cross-checked, as VEP's is. Rows without coordinates are listed in the skipped table, never read
+from their protein change alone. A MAF is recognised by its header also through gzip/bgzip
+(``.maf.gz`` as GDC, TCGA and maftools ship them).
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
-from alkannot.errors import BuildMismatchError, InputFormatError
+from alkannot.errors import BuildMismatchError, ConfigError, InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig, normalise_build
 from alkannot.genome.models import ANNOTATION_GENES
 from alkannot.genome.sequence import OutsideSliceError
@@ -32,6 +36,8 @@ REQUIRED = (
     "Tumor_Seq_Allele2",
     "Tumor_Sample_Barcode",
 )
+#: Columns holding the protein change, in order of preference; the first one a row fills is used.
+PROTEIN_COLUMNS = ("HGVSp_Short", "Protein_Change", "amino_acid_change", "HGVSp")
 
 
 def _header(lines: list[str]) -> tuple[int, list[str]]:
@@ -46,7 +52,10 @@ def is_maf(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
-    except OSError:
+        if head[:2] == b"\x1f\x8b":  # gzip or BGZF: the text at the start of the first member
+            # (a truncated file still shows its header; reading it whole then says it is broken)
+            head = zlib.decompressobj(wbits=31).decompress(head, 1 << 16)
+    except (OSError, EOFError, zlib.error):
         return False
     for line in head.decode("utf-8", errors="replace").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -57,6 +66,28 @@ def is_maf(path: str) -> bool:
                 "chromosome",
             } <= cols
     return False
+
+
+def input_format(path: str, forced: str | None = None) -> str:
+    """``"maf"`` or ``"vcf"``: what the annotate input is, from its content or checked against it.
+
+    Raises
+    ------
+    ConfigError
+        ``forced`` is neither ``vcf`` nor ``maf``.
+    InputFormatError
+        ``forced`` is ``vcf`` but the file starts with a MAF header.
+    """
+    if forced not in (None, "vcf", "maf"):
+        raise ConfigError(f"--input-format must be vcf or maf, not {forced!r}")
+    found = is_maf(path)
+    if forced == "vcf" and found:
+        raise InputFormatError(
+            "--input-format vcf, but the file starts with a MAF header (Hugo_Symbol ... "
+            "Tumor_Sample_Barcode), not '##fileformat=VCF'; use --input-format maf or leave it out",
+            path=path,
+        )
+    return forced or ("maf" if found else "vcf")
 
 
 def _int(text: str) -> int | None:
@@ -94,14 +125,14 @@ def read_maf(
     missing = [c for c in REQUIRED if c.lower() not in low]
     if missing:
         raise InputFormatError(
-            f"missing MAF column(s) {', '.join(missing)}; is this a MAF (--input-format)?",
+            f"expected a MAF header with {', '.join(REQUIRED)}; missing {', '.join(missing)} "
+            f"(found: {' '.join(cols[:6])[:80]!r}); is this a MAF (--input-format)?",
             path=path,
             record=f"line {h + 1}",
         )
     rows = [(n, x.split("\t")) for n, x in enumerate(lines[h + 1 :], start=h + 2)]
     rows = [(n, r) for n, r in rows if "".join(r).strip() and not r[0].startswith("#")]
-    if not rows:
-        raise InputFormatError("the MAF has a header but no rows", path=path)
+    # a header and no rows is a valid empty result (no mutation called), as a header-only VCF
 
     def get(row: list[str], name: str) -> str:
         i = idx.get(name, low.get(name.lower()))
@@ -112,6 +143,34 @@ def read_maf(
     chosen = choose_sample([s for s in samples if s], sample, path, WHAT) or ""
     mine = [(n, r) for n, r in rows if get(r, "Tumor_Sample_Barcode") == chosen]
     builds = {get(r, "NCBI_Build") for _, r in mine if get(r, "NCBI_Build")}
+    build, evidence = _build(builds, build, path, bool(rows))
+    data = VcfData(
+        path=path,
+        build=build,
+        build_evidence=evidence,
+        sample=chosen,
+        normal_sample=None,
+        caller="MAF",
+        annotator=next((f"MAF {c}" for c in PROTEIN_COLUMNS if c.lower() in low), ""),
+    )
+    target = regions(build)
+    reference = ReferenceSequence(build, fasta)
+    without = [n for n, row in mine if _row(data, n, row, get, build, target, reference) is False]
+    if mine and len(without) == len(mine):
+        # every row lacks coordinates: "no mutation found" would be a confident wrong answer
+        raise InputFormatError(
+            f"none of the {len(mine)} row(s) of sample {chosen!r} has genomic coordinates "
+            "(Chromosome, Start_Position, Reference_Allele); alkannot names changes from "
+            "coordinates, never from a protein change alone",
+            path=path,
+            record=f"line {without[0]}",
+        )
+    data.variants.sort(key=lambda v: (v.chrom, v.pos, v.ref, v.alt))
+    return data
+
+
+def _build(builds: set[str], build: str | None, path: str, has_rows: bool) -> tuple[str, str]:
+    """The build and its evidence: ``--build``, checked against NCBI_Build, else NCBI_Build."""
     if len(builds) > 1:
         raise InputFormatError(
             f"rows of several builds in NCBI_Build ({', '.join(sorted(builds))})", path=path
@@ -123,38 +182,80 @@ def read_maf(
             raise BuildMismatchError(
                 f"--build {build} contradicts the MAF's NCBI_Build ({declared})", path=path
             )
-        evidence = "--build"
-    elif declared:
-        build, evidence = declared, "NCBI_Build column"
-    else:
-        raise BuildMismatchError(
-            "the MAF has no NCBI_Build values; pass --build GRCh37 or --build GRCh38", path=path
-        )
-    data = VcfData(
-        path=path,
-        build=build,
-        build_evidence=evidence,
-        sample=chosen,
-        normal_sample=None,
-        caller="MAF",
-        annotator="MAF HGVSp_Short" if "hgvsp_short" in low else "",
+        return build, "--build"
+    if declared:
+        return declared, "NCBI_Build column"
+    what = "no NCBI_Build values" if has_rows else "a header and no rows, so no NCBI_Build value"
+    raise BuildMismatchError(
+        f"the MAF has {what}; pass --build GRCh37 or --build GRCh38", path=path
     )
-    target = regions(build)
-    reference = ReferenceSequence(build, fasta)
-    for n, row in mine:
-        _row(data, n, row, get, build, target, reference)
-    data.variants.sort(key=lambda v: (v.chrom, v.pos, v.ref, v.alt))
-    return data
 
 
-def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference) -> None:
+#: VAF columns of MAFs without read counts: (column, scale): MuTect's ``tumor_f`` is a fraction,
+#: WashU's ``i_TumorVAF_WU`` (TCGA, maftools' tcga_laml) a percentage
+VAF_COLUMNS = (("tumor_f", 1.0), ("i_TumorVAF_WU", 100.0))
+
+
+def _support(row: list[str], get) -> tuple[int | None, float | None, int | None, str]:
+    """(ALT reads, VAF, depth, where the VAF came from): the read counts, else a VAF column."""
+    alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
+    depth = _int(get(row, "t_depth"))
+    if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
+        depth = depth if depth is not None else alt_reads + ref_reads
+        vaf = alt_reads / (alt_reads + ref_reads)
+        return alt_reads, vaf, depth, "MAF t_alt_count/(t_alt_count+t_ref_count)"
+    vaf, source = _vaf_column(row, get)
+    return alt_reads, vaf, depth, source
+
+
+def _vaf_column(row: list[str], get) -> tuple[float | None, str]:
+    """The VAF from a VAF column, when the row has one in range; else (None, "")."""
+    for column, scale in VAF_COLUMNS:
+        try:
+            value = float(get(row, column)) / scale
+        except ValueError:
+            continue
+        if 0.0 <= value <= 1.0:
+            return value, f"MAF {column}" + (" (%)" if scale != 1.0 else "")
+    return None, ""
+
+
+def _protein(row: list[str], get) -> tuple[str, str]:
+    """(column, protein change as written) from the first protein column the row fills."""
+    for column in PROTEIN_COLUMNS:
+        if value := get(row, column):
+            return column, value
+    return "", ""
+
+
+def _vcf_alleles(reference, chrom: str, start: int, ref: str, alt: str):
+    """(pos, REF, ALT) in VCF form (an indel gains its anchor base), or why it cannot be."""
+    pos = start
+    if "-" in (ref, alt):
+        try:
+            pos = start - 1 if alt == "-" else start
+            anchor = reference.fetch(chrom, pos, pos)
+        except OutsideSliceError:
+            return (
+                "MAF indel: its VCF anchor base is outside the bundled ALK slice; pass "
+                "--reference genome.fa"
+            )
+        ref, alt = (anchor + ref, anchor) if alt == "-" else (anchor, anchor + alt)
+    if set(ref + alt) - set("ACGT"):
+        return "alleles are not DNA"
+    return pos, ref, alt
+
+
+def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference) -> bool:
+    """Read one row into ``data``; False when it has no coordinates (then skipped with why)."""
     gene = get(row, "Hugo_Symbol")
     chrom_raw, start = get(row, "Chromosome"), _int(get(row, "Start_Position"))
     ref = get(row, "Reference_Allele").upper()
     alt = get(row, "Tumor_Seq_Allele2").upper()
     if alt == ref:
         alt = get(row, "Tumor_Seq_Allele1").upper()
-    label = f"line {n} ({gene} {get(row, 'HGVSp_Short') or ''})".replace(" )", ")")
+    column, written = _protein(row, get)
+    label = f"line {n} ({gene} {written})".replace(" )", ")")
     if not chrom_raw or start is None or not ref:
         data.skipped.append(
             SkippedRecord(
@@ -165,19 +266,14 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
                 "no_coordinates",
             )
         )
-        return
+        return False
     chrom = canonical_contig(chrom_raw, build)
     end = start + max(len(ref), 1) - 1
     spans = target.get(chrom, ())
     if not any(start <= e and end >= s for s, e in spans) and gene not in ANNOTATION_GENES:
-        return
+        return True
     data.records_examined += 1
-    alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
-    depth = _int(get(row, "t_depth"))
-    vaf = None
-    if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
-        vaf = alt_reads / (alt_reads + ref_reads)
-        depth = depth if depth is not None else alt_reads + ref_reads
+    alt_reads, vaf, depth, vaf_source = _support(row, get)
     locus = f"{chrom_raw}:{start}"
     if not alt or alt == ref:
         raise InputFormatError(
@@ -185,43 +281,20 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             path=data.path,
             record=f"line {n} ({locus})",
         )
-    if "-" in (ref, alt):
-        try:
-            pos = start - 1 if alt == "-" else start
-            anchor = reference.fetch(chrom, pos, pos)
-        except OutsideSliceError:
-            data.skipped.append(
-                SkippedRecord(
-                    data.path,
-                    f"{locus} {ref}>{alt}",
-                    "MAF indel: its VCF anchor base is outside the bundled ALK slice; pass "
-                    "--reference genome.fa",
-                    "needs_reference",
-                    vaf=vaf,
-                    depth=depth,
-                )
-            )
-            return
-        ref, alt = (anchor + ref, anchor) if alt == "-" else (anchor, anchor + alt)
-    else:
-        pos = start
-    if set(ref + alt) - set("ACGT"):
+    alleles = _vcf_alleles(reference, chrom, start, ref, alt)
+    if isinstance(alleles, str):
         data.skipped.append(
-            SkippedRecord(data.path, f"{locus} {ref}>{alt}", "alleles are not DNA", "malformed")
+            SkippedRecord(
+                data.path,
+                f"{locus} {ref}>{alt}",
+                alleles,
+                "needs_reference" if "--reference" in alleles else "malformed",
+                vaf=vaf,
+                depth=depth,
+            )
         )
-        return
-    short = normalise_protein_change(get(row, "HGVSp_Short") or get(row, "HGVSp"))
-    # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported as such
-    hgvsp = one_to_three(short) if short else get(row, "HGVSp_Short") or get(row, "HGVSp")
-    ann = ExternalAnnotation(
-        source="MAF",
-        allele=alt,
-        gene=gene,
-        transcript=get(row, "Transcript_ID") or "HGVSp_Short",
-        consequence=get(row, "Variant_Classification"),
-        hgvsc=get(row, "HGVSc"),
-        hgvsp=hgvsp,
-    )
+        return True
+    pos, ref, alt = alleles
     data.variants.append(
         Variant(
             chrom=chrom,
@@ -232,9 +305,25 @@ def _row(data: VcfData, n: int, row, get, build: str, target: Regions, reference
             vaf=vaf,
             depth=depth,
             alt_depth=alt_reads,
-            vaf_source="MAF t_alt_count/(t_alt_count+t_ref_count)" if vaf is not None else "",
+            vaf_source=vaf_source,
             sample=data.sample,
             record=locus,
-            annotations=(ann,) if gene else (),
+            annotations=(_annotation(row, get, alt, column, written),) if gene else (),
         )
+    )
+    return True
+
+
+def _annotation(row: list[str], get, alt: str, column: str, written: str) -> ExternalAnnotation:
+    """The row's own protein change (and c. change), to be cross-checked like VEP's."""
+    short = normalise_protein_change(written)
+    return ExternalAnnotation(
+        source="MAF",
+        allele=alt,
+        gene=get(row, "Hugo_Symbol"),
+        transcript=get(row, "Transcript_ID") or column or "MAF",
+        consequence=get(row, "Variant_Classification"),
+        hgvsc=get(row, "HGVSc"),
+        # 3-letter like VEP's HGVSp; an unparseable text is kept as written, and reported so
+        hgvsp=one_to_three(short) if short else written,
     )

@@ -117,6 +117,7 @@ def _make(cls, data: dict):
             "notes",
             "prior_therapy",
             "progressed_on",
+            "haplotypes",
             "recommend",
             "look_for",
         ):
@@ -177,3 +178,41 @@ def _reads_from_dict(d: dict | None) -> ReadEvidence | None:
         warnings=list(d.get("warnings", [])),
         baseline_fusion_status=d.get("baseline_fusion_status", "not_assessed"),
     )
+
+
+@cache
+def _patient_schema() -> dict:
+    path = Path(__file__).resolve().parents[1] / "report" / "schema" / "patient.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_patient_index(directory: str | Path) -> list[tuple[str, Path, list[str]]]:
+    """(patient, timeline page, samples in time order) of every ``{patient}.json`` in
+    ``directory`` (as ``alkannot patient`` writes them), sorted by patient.
+
+    Raises
+    ------
+    InputFileError
+        The directory does not exist.
+    InputFormatError
+        A ``*.json`` there that is not a patient timeline of this schema.
+    """
+    import jsonschema
+
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputFileError("patients folder not found; run 'alkannot patient' first", path=str(d))
+    out = []
+    for p in sorted(d.glob("*.json")):
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"), parse_constant=_no_constants)
+            jsonschema.validate(data, _patient_schema())
+        except (UnicodeDecodeError, ValueError, RecursionError, jsonschema.ValidationError):
+            raise InputFormatError(
+                "not a patient timeline of this version; expected the {patient}.json written by "
+                "'alkannot patient'",
+                path=str(p),
+            ) from None
+        samples = [s["sample"] for s in data["samples"]]
+        out.append((data["patient"], p.with_suffix(".html"), samples))
+    return out

@@ -1,11 +1,11 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
 Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
-prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam, rna_bam, reference,
-specimen_type, tumour_type, time_on_therapy``; only ``sample`` and ``vcf`` are required, the others
-may be missing or blank (``vcf`` may be blank when ``bam`` is given). Paths are relative to the
-sheet's ``base`` directory (the workflow's working directory). Every problem names the row; nothing
-runs on a bad sheet.
+baseline_sample, prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam,
+rna_bam, reference, specimen_type, tumour_type, time_on_therapy``; only ``sample`` and ``vcf``
+are required, the others may be missing or blank (``vcf`` may be blank when ``bam`` is given).
+Paths are relative to the sheet's ``base`` directory (the workflow's working directory). Every
+problem names the row; nothing runs on a bad sheet.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ FILE_COLUMNS = (
 COLUMNS = (
     "sample",
     *FILE_COLUMNS[:6],
+    "baseline_sample",
     "prior_therapy",
     "cns_metastases",
     "purity",
@@ -52,11 +53,15 @@ COLUMNS = (
     "specimen_type",
     "tumour_type",
     "time_on_therapy",
+    # the patient timeline (alkannot.io.timeline reads them; each sample is annotated on its own)
+    "patient",
+    "collection_date",
+    "timepoint",
 )
 REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: directories the workflow writes beside the sample directories
-RESERVED = ("cohort", "logs", "benchmarks")
+RESERVED = ("cohort", "logs", "benchmarks", "patients")
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class SampleRow:
     baseline_bam: str | None = None
     rna_bam: str | None = None
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
+    baseline_sample: str | None = None  # the baseline's sample in multi-sample baseline files
 
     def request(self, thresholds: Thresholds | None = None) -> SampleRequest:
         """The row as a :class:`~alkannot.request.SampleRequest` (its files must exist).
@@ -100,6 +106,7 @@ class SampleRow:
             baseline_vcf=self.baseline_vcf,
             baseline_cnv=self.baseline_cnv,
             baseline_fusions=self.baseline_fusions,
+            baseline_sample=self.baseline_sample,
             prior_therapy=self.prior_therapy,
             cns_metastases=self.cns_metastases,
             purity=self.purity,
@@ -270,6 +277,7 @@ def _clinical(row: _Row) -> dict:
             raise row.error(f"{v!r} must be a number {bound}", col)
         values[col] = x
     values["build"] = rec.get("build") or None
+    values["baseline_sample"] = rec.get("baseline_sample") or None
     values["specimen_type"] = rec.get("specimen_type") or None
     values["tumour_type"] = rec.get("tumour_type") or None
     for col in ("specimen_type", "time_on_therapy"):  # checked before any job

@@ -43,6 +43,10 @@ def read_lines(path: str, what: str) -> list[str]:
     raw = p.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
+            # a BAM (BGZF of binary records) is told from its first block, before inflating all
+            head = zlib.decompressobj(wbits=31).decompress(raw[: 1 << 16], 4096)
+            if b"\x00" in head and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: below
+                raise InputFormatError(f"binary content: this is not a {what} (text)", path=path)
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputFormatError(
@@ -98,11 +102,13 @@ def choose_sample(samples: list[str], requested: str | None, path: str, what: st
     if requested:
         raise SampleNotFoundError(
             f"sample {requested!r} is not in the {what}; its samples are: {shown}; pass the "
-            "matching id with --sample-name (or the sample sheet)",
+            "matching id with --sample-name (--baseline-sample for a baseline file; or the "
+            "sample sheet)",
             path=path,
         )
     raise SampleNotFoundError(
         f"the {what} holds {len(samples)} samples ({shown}) and none was chosen; pass "
-        "--sample-name (or the sample sheet's sample) matching one of them",
+        "--sample-name (--baseline-sample for a baseline file; or the sample sheet's columns) "
+        "matching one of them",
         path=path,
     )

@@ -27,7 +27,7 @@ from alkannot.genome.build import (
     normalise_build,
 )
 from alkannot.io.annotations import annotation_fields, parse_annotations
-from alkannot.io.callers import choose_tumour, detect_caller, read_vaf_depth
+from alkannot.io.callers import choose_tumour, detect_caller, read_phase, read_vaf_depth
 from alkannot.models import SkippedRecord, Variant
 
 Regions = dict[str, list[tuple[int, int]]]
@@ -114,6 +114,22 @@ def _head_text(path: str, check_gzip: bool = True) -> tuple[str, bool]:
     return raw.decode("utf-8", errors="replace"), False
 
 
+def sample_columns(path: str) -> list[str]:
+    """The sample columns of a VCF's ``#CHROM`` line ([] when there is none to be found)."""
+    try:
+        _, compressed = _head_text(path, check_gzip=False)
+        opener = gzip.open if compressed else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            for line in fh:  # the header only: it ends at the first line without '#'
+                if line.startswith("#CHROM\t"):
+                    return line.rstrip("\r\n").split("\t")[9:]
+                if not line.startswith("#"):
+                    break
+    except (AlkannotError, OSError, EOFError, zlib.error):
+        pass  # reading the file properly will say what is wrong
+    return []
+
+
 def _check_plain_gzip(path: str) -> None:
     """A plain (non-BGZF) gzip file is read to the end once: a truncated one fails here."""
     try:
@@ -142,7 +158,8 @@ def _validate_head(path: str, text: str) -> tuple[int, str]:
             break
     if stray >= len(lines) or stray > 3:
         raise InputFormatError(
-            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF",
+            "no VCF header (no '##fileformat'/'#CHROM' lines) at the start; expected a VCF, or a "
+            "MAF (a Hugo_Symbol ... Tumor_Sample_Barcode header; --input-format maf)",
             path=path,
             record="line 1",
         )
@@ -637,6 +654,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
             )
             continue
         vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        phase_set, haplotypes = read_phase(fmt, i)
         anns = ()
         for f in ann_fields:
             value = rec.INFO.get(f.info_id) if f.info_id in info_text else None
@@ -659,5 +677,7 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 allele_index=i,
                 record=locus,
                 annotations=anns,
+                phase_set=phase_set,
+                haplotypes=haplotypes,
             )
         )

@@ -155,8 +155,24 @@ def _tally(view: ReadView, ref_at: dict[int, str], min_bq: int, tally: _BaseTall
 def genotype(
     aln: Alignments, targets: list[Target], model: GenotypeModel, qc: Counter, source: str = "dna"
 ) -> list[ReadGenotype]:
-    """Genotype every target in one alignment file."""
+    """Genotype every target in one alignment file.
+
+    Two passes: the positions of the catalogued changes detected in the first are left out of
+    the window noise of the second, so a clonal neighbour (G1202R) does not raise the error rate
+    of a low-fraction mutation 18 bp away (L1196M). A second catalogued allele at the same bases
+    is that allele, not a third-allele error of this one.
+    """
     table, tallies = collect(aln, targets, model.filters, qc)
+    out = _genotype_pass(aln, targets, model, table, tallies, source, ())
+    detected = tuple(
+        p for g, t in zip(out, targets, strict=True) if g.status == "detected" for p in t.positions
+    )
+    if detected:
+        out = _genotype_pass(aln, targets, model, table, tallies, source, detected)
+    return out
+
+
+def _genotype_pass(aln, targets, model, table, tallies, source, exclude) -> list[ReadGenotype]:
     out = []
     for i, t in enumerate(targets):
         base = ReadGenotype(
@@ -169,14 +185,45 @@ def genotype(
             source=source,
         )
         if t.problem:
-            out.append(_replace(base, note=t.problem))
+            out.append(_replace(base, note=f"not evaluable: {t.problem}"))
             continue
         if t.chrom not in aln.contigs:
-            out.append(_replace(base, note=f"contig {t.chrom} is not in the {aln.label} header"))
+            out.append(
+                _replace(base, note=f"no reads: contig {t.chrom} is not in the {aln.label} header")
+            )
             continue
         counts = table.counts(i)
-        out.append(_call(base, t, counts, table.overlapping_mates[i], tallies.get(i), model))
+        known = _other_catalogued(table, targets, i)
+        out.append(
+            _call(
+                base, t, counts, table.overlapping_mates[i], tallies.get(i), model, (exclude, known)
+            )
+        )
+        if out[-1].fragments == 0:
+            out[-1] = _replace(out[-1], note=_why_uncovered(aln, t))
     return out
+
+
+def _bases_of(t: Target) -> set[int]:
+    return set(t.positions) if t.positions else set(range(t.start, t.end + 1))
+
+
+def _other_catalogued(table: FragmentTable, targets: list[Target], i: int) -> int:
+    """Fragments whose third allele at target ``i`` is another catalogued target's ALT."""
+    t, names = targets[i], set()
+    for j, u in enumerate(targets):
+        if j == i or u.chrom != t.chrom or u.problem or not (_bases_of(t) & _bases_of(u)):
+            continue
+        names |= {n for n, v in table.obs[j].items() if v == ALT and table.obs[i].get(n) == OTHER}
+    return len(names)
+
+
+def _why_uncovered(aln: Alignments, t: Target) -> str:
+    """Why no fragment shows the site: no reads near it at all, or reads that miss it."""
+    near = next(iter(aln.fetch(t.chrom, max(1, t.start - 5000), t.end + 5000)), None)
+    if near is None:
+        return f"no fragment covers the site: no reads within 5 kb in {aln.label} (not sequenced?)"
+    return "no fragment covers the site (reads nearby; all filtered or outside the site)"
 
 
 def _replace(g: ReadGenotype, **changes) -> ReadGenotype:
@@ -185,7 +232,14 @@ def _replace(g: ReadGenotype, **changes) -> ReadGenotype:
     return replace(g, **changes)
 
 
-def site_error_rate(counts: Counter, tally: _BaseTally | None, t: Target, floor: float) -> float:
+def site_error_rate(
+    counts: Counter,
+    tally: _BaseTally | None,
+    t: Target,
+    floor: float,
+    exclude: tuple = (),
+    known_other: int = 0,
+) -> float:
     """The error rate of one site: max(floor, window per-base noise, third-allele fraction).
 
     The third-allele fraction is used for substitutions only: at an indel's repeat a third
@@ -194,11 +248,12 @@ def site_error_rate(counts: Counter, tally: _BaseTally | None, t: Target, floor:
     n = counts[REF] + counts[ALT] + counts[OTHER]
     rates = [floor]
     if tally is not None:
-        window = tally.rate_excluding(t.positions)
+        window = tally.rate_excluding(tuple(t.positions) + tuple(exclude))
         if window is not None:
             rates.append(window)
     if n and t.kind == "substitution":
-        rates.append(counts[OTHER] / n)
+        # another catalogued allele at these bases is that allele, not an error of this one
+        rates.append(max(counts[OTHER] - known_other, 0) / n)
     return min(max(rates), 0.5)
 
 
@@ -209,6 +264,7 @@ def _call(
     overlapping: int,
     tally: _BaseTally | None,
     model: GenotypeModel,
+    others: tuple = ((), 0),
 ) -> ReadGenotype:
     n = counts[REF] + counts[ALT] + counts[OTHER]
     alt = counts[ALT]
@@ -221,8 +277,9 @@ def _call(
         overlapping_mates=overlapping,
     )
     if n == 0:
-        return _replace(base, **qc, note="no fragment covers the site")
-    e = site_error_rate(counts, tally, t, model.error_floor)
+        return _replace(base, **qc)
+    exclude, known_other = others
+    e = site_error_rate(counts, tally, t, model.error_floor, exclude, known_other)
     k = call_threshold(n, e, model.alpha, model.min_alt_fragments)
     limit = detection_limit(n, k, e, model.power)
     low, high = clopper_pearson(alt, n)
@@ -234,8 +291,8 @@ def _call(
     if limit is None or limit > model.max_detection_limit:
         seen_from = f"{limit:.1%}" if limit is not None else "no fraction"
         note = (
-            f"too few fragments: detectable only from {seen_from}, above the ceiling "
-            f"{model.max_detection_limit:.1%}"
+            f"too few fragments ({n}, error rate {e:.2%}): detectable only from {seen_from}, "
+            f"above the ceiling {model.max_detection_limit:.1%}"
         )
         return _replace(base, **qc, **stats, status="not_evaluable", note=note)
     return _replace(base, **qc, **stats, status="not_detected")

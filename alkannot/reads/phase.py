@@ -7,7 +7,8 @@ errors on a trans pair do not make it look cis:
 
 - ``cis``: both-mutant fragments present, and not both single-mutant kinds (the compound exists;
   one mutation may also occur alone);
-- ``trans``: no both-mutant fragments, each mutation alone present;
+- ``trans``: no both-mutant fragment at all, each mutation alone present (a both-mutant fragment
+  below the call threshold makes the pair ``mixed``: a cis clone cannot be excluded);
 - ``mixed``: both-mutant and each single-mutant kind present (cis and trans clones);
 - ``indeterminate``: spanning fragments exist but do not decide;
 - ``not_phaseable``: no fragment spans both and the positions lie farther apart than the longest
@@ -72,7 +73,9 @@ def classify(table: Counter, error_rate: float, alpha: float, min_support: int) 
     if both:
         return "cis", need
     if a_only and b_only:
-        return "trans", need
+        # fragments carrying both mutations, even below the error threshold, forbid "trans":
+        # a both-mutant clone cannot be excluded, so the pair is mixed (cis and trans clones)
+        return ("mixed" if table["both"] else "trans"), need
     return "indeterminate", need
 
 

@@ -161,6 +161,7 @@ def write_cohort(
     outdir: Path,
     date: str | None = None,
     failures: list[tuple[str, str]] | None = None,
+    patients: list[tuple[str, Path, list[str]]] | None = None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
@@ -169,7 +170,9 @@ def write_cohort(
     (both tables and the drug-call counts, text cells only) and ``index.html``. ``date``
     (``YYYY-MM-DD``) is printed on the overview page; without it the page says "not given".
     ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
-    page and in ``failed.tsv``, and counted in no proportion.
+    page and in ``failed.tsv``, and counted in no proportion. ``patients`` (patient, timeline
+    page, samples in time order) group the samples by patient: a ``patient`` column and a
+    section linking each patient's timeline.
     """
     from alkannot.report.html import report_date
 
@@ -180,6 +183,7 @@ def write_cohort(
         results.append((p, result_from_dict(json.loads(p.read_text(encoding="utf-8")))))
     results.sort(key=lambda t: t[1].sample)
     rows, cells, seen = [], {}, {}
+    patient_of = {s: name for name, _, samples in patients or [] for s in samples}
     for p, r in results:
         seen[r.sample] = assessed(r)
         blocks = drug_blocks(r.drugs)
@@ -203,6 +207,7 @@ def write_cohort(
                 "next_options": ", ".join(d.drug for d in blocks.next_options),
                 "avoid": ", ".join(d.drug for d in blocks.avoid),
                 "report": relative_link(p.with_suffix(".html"), outdir),
+                "patient": patient_of.get(r.sample, ""),
             }
         )
     mech_rows = mechanism_rows([r for _, r in results], seen)
@@ -245,6 +250,8 @@ def write_cohort(
         "catalogue": sorted({r.catalogue_version for _, r in results}),
     }
     page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions)
+    if patients:
+        page = page.replace(_ONCOPRINT_HEADING, _patients_html(patients, rows, outdir), 1)
     write_text(paths["index_html"], page)
     return paths
 
@@ -262,6 +269,7 @@ COHORT_COLUMNS = (
     "next_options",
     "avoid",
     "report",
+    "patient",
 )
 MECHANISM_COLUMNS = (
     "mechanism",
@@ -303,6 +311,29 @@ def _oncoprint_rows(rows, cells, seen: dict, e) -> list[str]:
             tds.append(_oncoprint_cell(r, key, found, seen.get(r["sample"], {}).get(key, True), e))
         out.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
     return out
+
+
+def _patients_html(patients, rows, outdir: Path) -> str:
+    """The samples grouped by patient, in time order, each patient linking its timeline."""
+    e = lambda text: escape(neutralise_bidi(str(text)))  # noqa: E731
+    report = {r["sample"]: r["report"] for r in rows}
+    items = "".join(
+        f'<tr><td><a class="patient" href="{e(relative_link(page, outdir))}">{e(name)}</a></td><td>'
+        + " → ".join(
+            f'<a href="{e(report[s])}">{e(s)}</a>' if s in report else f"{e(s)} (failed)"
+            for s in samples
+        )
+        + "</td></tr>"
+        for name, page, samples in patients
+    )
+    return (
+        '<h2>Patients</h2><p class="small">Samples of one patient in time order; the patient links '
+        f'its timeline.</p><table id="patients"><thead><tr><th>Patient</th><th>Samples</th></tr></thead>'
+        f"<tbody>{items}</tbody></table>{_ONCOPRINT_HEADING}"
+    )
+
+
+_ONCOPRINT_HEADING = '<h2 id="oncoprint-heading">Samples x mechanisms</h2>'
 
 
 def _html(
@@ -386,7 +417,7 @@ def _html(
 <h1>ALK resistance: cohort overview</h1>
 <p class="meta" id="cohort-meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}; made with {made_with}.</p>
 <nav class="toc noprint" aria-label="Contents"><a href="#oncoprint-heading">Samples x mechanisms</a> <a href="#samples-heading">Samples</a> <a href="#proportions-heading">Proportions</a> <a href="#drug-calls-heading">Drug calls</a></nav>
-{failed}<h2 id="oncoprint-heading">Samples x mechanisms</h2>
+{failed}{_ONCOPRINT_HEADING}
 <p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification. A hatched “not assessed” cell: the sample had no input that could show the mechanism (it is left out of that mechanism's proportion); an empty cell: assessed and not detected.</p>
 <div style="overflow-x:auto"><table id="oncoprint"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(onco)}</tbody></table></div>
 <h2 id="samples-heading">Samples and their first next option</h2>

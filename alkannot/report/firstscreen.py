@@ -308,6 +308,18 @@ def not_seen(result: SampleResult) -> list[Seen]:
         if hit:
             n = ", ".join(f"{gene} {f.alteration}" for f in hit)
             rows.append(Seen(label, "detected", n, n))
+        elif other := [
+            f
+            for f in result.findings
+            if f.gene == gene and f.kind == "mutation" and f.alteration and not f.mechanism
+        ]:
+            # found, but not a counted mechanism: never "not detected" (issue 20 point 7)
+            n = ", ".join(f"{gene} {f.alteration}" for f in other)
+            rows.append(
+                Seen(label, "found (not a call)", "; ".join(
+                    f"{gene} {f.alteration}: {f.significance}" for f in other
+                ), f"{n}: found, not a call")
+            )  # fmt: skip
         elif _read_rows(result, gene):
             rows.append(_from_reads(label, _read_rows(result, gene)))
         else:
@@ -486,7 +498,7 @@ def summary_rows(result: SampleResult) -> list[dict[str, str]]:
                     f"rank {drug_rank(d)}" if section == "next option" else "",
                     level["level"] and f"level {level['level']}",
                     level["amp"] and f"AMP/ASCO/CAP {level['amp']}",
-                    level["oncokb"] and f"OncoKB-style {level['oncokb']}",
+                    level["oncokb"] and f"OncoKB-style {level['oncokb']} (alkannot mapping)",
                     " ".join(x for x in (status, details) if x),
                     "progressed on" if progressed_on(d) else "",
                     f"{why['text']} ({why['citation']})" if why["citation"] else why["text"],

@@ -100,6 +100,10 @@ def main() -> None:
         "decompress")
     add("contig_lengths_disagree.vcf", "##fileformat=VCFv4.2\n" + FMT + G38
         + "##contig=<ID=2,length=243199373>\n" + COLS + G1202R, "error", "--build")
+    # chr2 of GRCh38 beside chr7 of GRCh37 (159138663; GRCh38's is 159345973): a mixed header
+    add("contigs_of_two_builds.vcf", "##fileformat=VCFv4.2\n" + FMT + G38
+        + "##contig=<ID=chr7,length=159138663>\n" + COLS + G1202R, "error",
+        "contig lengths name different builds (chr2: GRCh38; chr7: GRCh37)")
     add("build_from_ref_bases.vcf", "##fileformat=VCFv4.2\n" + FMT + COLS  # no build line at all:
         # GRCh37 KRAS codon 12 (12:25398283-25398285, plus strand ACC): c.35 C>T written with its
         # neighbours, and the G12C allele (c.34 C>A): four REF bases that only GRCh37 has there

@@ -3,7 +3,8 @@
 
 rule cohort:
     input:
-        [f"{OUT}/{s}" for s in SAMPLES],
+        samples=[f"{OUT}/{s}" for s in SAMPLES],
+        patients=[f"{OUT}/patients/{p}.json" for p in PATIENTS],
     output:
         html=report(
             f"{OUT}/cohort/index.html",
@@ -40,5 +41,11 @@ rule cohort:
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.html),
         report_date=f"--report-date {REPORT_DATE}" if REPORT_DATE else "",
+        patients=lambda wildcards, input: (
+            f"--patients {shlex.quote(os.path.dirname(input.patients[0]))}"
+            if input.patients
+            else ""
+        ),
     shell:
-        "alkannot cohort {input:q} -o {params.outdir:q} {params.report_date} > {log} 2>&1"
+        "alkannot cohort {input.samples:q} -o {params.outdir:q} {params.report_date}"
+        " {params.patients} > {log} 2>&1"

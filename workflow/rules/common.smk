@@ -8,6 +8,8 @@
 # job that parses this file again sees the same chunk.
 import math
 import os
+import re
+import shlex
 import sys
 
 import yaml
@@ -22,12 +24,29 @@ from alkannot.batch import (
 )
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import read_samplesheet
+from alkannot.patient import read_timeline
 
 try:
     ROWS = read_samplesheet(config["samples"], base=".")
     check_vocabularies(ROWS, config["samples"])
 except AlkannotError as exc:
     raise WorkflowError(exc.one_line()) from None
+# Patients (the sheet's patient columns) and their treatments: dates, overlaps, a sample in two
+# patients, checked before any job; each patient's page is written after its samples
+TREATMENTS = config.get("treatments") or ""
+try:
+    PATIENTS, _ = read_timeline(config["samples"], TREATMENTS or None)
+except AlkannotError as exc:
+    raise WorkflowError(exc.one_line()) from None
+
+
+def patient_rows(wildcards):
+    """The patient's sheet cells: a changed date, specimen or label reruns its page."""
+    return [
+        f"{s.sample}|{s.collection_date}|{s.specimen_type or ''}|{s.timepoint}"
+        for s in PATIENTS[wildcards.patient]
+    ]
+
 
 OUT = config["results"].rstrip("/")
 SAMPLES = [row.sample for row in ROWS]
@@ -173,9 +192,18 @@ def chunk_mem_mb(threads):
     return lambda wildcards, attempt: mb * attempt
 
 
+def patient_pages():
+    """Each patient's timeline page (patients from the sheet, read in patient.smk)."""
+    return [
+        f"{OUT}/patients/{p}.{x}"
+        for p in PATIENTS
+        for x in ("html", "json", "timeline.tsv")
+    ]
+
+
 def all_outputs():
-    """Every sample's directory and the cohort overview."""
-    files = [f"{OUT}/{s}" for s in SAMPLES]
+    """Every sample's directory, every patient's timeline and the cohort overview."""
+    files = [f"{OUT}/{s}" for s in SAMPLES] + patient_pages()
     files.append(f"{OUT}/versions.tsv")
     if config["cohort"]:
         files += [

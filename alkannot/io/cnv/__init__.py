@@ -8,9 +8,15 @@ PURPLE ``.purple.cnv.somatic.tsv`` and ``.purple.cnv.gene.tsv``, allele-specific
 (cBioPortal/GISTIC/OncoKB discrete -2..2, wide or long). Every reader returns 1-based inclusive
 :class:`~alkannot.models.Segment` rows on canonical contigs, of one sample.
 
-After reading, :func:`read_cnv` checks what the file yielded: something (a reader that reads
-nothing from a non-empty file is an error), one sample, no overlaps, and the build: the build
-the file declares, and the genes it names on its rows, must agree with the build in use.
+After reading, :func:`read_cnv` checks what the file yielded: something, one sample, no
+overlaps, and the build: the build the file declares, and the genes it names on its rows, must
+agree with the build in use. "Empty" follows the fusion files' rule where a tool can write an
+empty file: a CNV VCF lists only the changes called, so one with a header and no record is a
+valid result (no copy-number change called; the genes are then not assessed, never "normal").
+Segment tables cannot be empty: CNVkit, GATK, SEG, PURPLE, ASCAT and PCGR write a segment for
+every region they covered, normal ones included, and gene tables a row per profiled gene, so a
+header without rows is a failed or truncated run and an error, as is a file whose rows were all
+unusable.
 """
 
 from __future__ import annotations
@@ -43,6 +49,16 @@ _READERS: dict[str, Callable[[str, str, str | None], CnvData]] = {
     "gene_table": read_gene_table,
 }
 FORMATS = tuple(_READERS)
+#: Header columns (lower case) each table format writes: which formats could fit a file
+SIGNATURES = {
+    "cnvkit": ("chromosome", "start", "end", "gene", "log2"),
+    "gatk": ("contig", "start", "end", "num_points_copy_ratio", "mean_log2_copy_ratio"),
+    "seg": ("id", "chrom", "loc.start", "loc.end", "num.mark", "seg.mean"),
+    "purple": ("chromosome", "start", "end", "copynumber"),
+    "purple_gene": ("gene", "mincopynumber", "maxcopynumber"),
+    "ascat": ("chr", "startpos", "endpos", "nmajor", "nminor"),
+    "gene_table": ("hugo_symbol", "gene", "entrez_gene_id"),
+}
 #: How far from a gene a row naming it may lie (bins labelled with a gene they flank). The builds
 #: differ by more than this at ALK, EML4, MET, KIT and IGF1R (genes.tsv), so a row of the other
 #: build is still told apart there.
@@ -72,10 +88,52 @@ def detect_cnv_format(path: str | Path) -> str:
         return "seg"
     if low & set(GENE_COLUMNS) and not {"start", "end"} <= low:
         return "gene_table"
+    shared = {f: len(low & set(sig)) for f, sig in SIGNATURES.items()}
+    fits = sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
     raise InputFormatError(
-        f"unknown copy-number format (header: {' '.join(cols[:8])}); pass --cnv-format one of "
-        f"{', '.join(FORMATS)}",
+        f"unknown copy-number format (header: {' '.join(cols[:8])}); "
+        + (
+            f"formats sharing its columns: {', '.join(fits)}; pass --cnv-format"
+            if fits
+            else f"no known format has its columns; --cnv-format is one of {', '.join(FORMATS)}"
+        ),
         path=str(path),
+    )
+
+
+#: What each format's header holds, for the forced-format message
+EXPECTED = {
+    "cnvkit": "chromosome, start, end, log2 (CNVkit .cns/.cnr)",
+    "gatk": "'@' SAM-style lines, then CONTIG, START, END (GATK .seg)",
+    "seg": "ID/sample, chrom, loc.start, loc.end, ..., seg.mean (SEG)",
+    "purple": "chromosome, start, end, copyNumber (PURPLE .cnv.somatic.tsv)",
+    "purple_gene": "gene, minCopyNumber, maxCopyNumber (PURPLE .cnv.gene.tsv)",
+    "ascat": "chr/chromosome, startpos/start, endpos/end, nMajor, nMinor (ASCAT, PCGR)",
+    "vcf": "a VCF ('##fileformat=VCF', '#CHROM')",
+    "gene_table": "a gene column (Hugo_Symbol, gene) and values per sample, without start/end",
+}
+
+
+def check_forced_format(path: str, fmt: str) -> None:
+    """A forced format must fit the content: one error naming what was expected and found."""
+    if fmt not in _READERS:
+        raise InputFormatError(
+            f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
+        )
+    try:
+        found = detect_cnv_format(path)
+    except InputFormatError:
+        return  # unknown content: the reader checks its own columns
+    # PURPLE's gene table is read by the gene-table reader: both names fit it
+    if found == fmt or {found, fmt} == {"purple_gene", "gene_table"}:
+        return
+    lines = lines_of(path)
+    _, cols, _ = header(lines, path) if not lines[0].startswith("##") else (0, lines[:1], [])
+    raise InputFormatError(
+        f"--cnv-format {fmt} does not fit: expected {EXPECTED[fmt]}; the content is {found} "
+        f"(header: {' '.join(cols[:6])[:80]!r}); leave --cnv-format out or use --cnv-format "
+        f"{found}",
+        path=path,
     )
 
 
@@ -106,24 +164,48 @@ def read_cnv(
         The file declares another build, or names genes where the build has none.
     """
     path = str(path)
-    fmt = fmt or detect_cnv_format(path)
-    if fmt not in _READERS:
-        raise InputFormatError(
-            f"unknown --cnv-format {fmt!r}; use one of {', '.join(FORMATS)}", path=path
-        )
+    if fmt:
+        check_forced_format(path, fmt)
+    else:
+        fmt = detect_cnv_format(path)
     data = _READERS[fmt](path, build, sample)
     if not data.segments:
-        first = (
-            f" (first: {data.skipped[0].record}: {data.skipped[0].reason})" if data.skipped else ""
-        )
-        raise InputFormatError(
-            f"no usable copy-number record was read as {fmt} ({len(data.skipped)} skipped"
-            f"{first}); check the file and --cnv-format",
-            path=path,
-        )
+        _empty_result(data, fmt)
     check_cnv_build(data, build)
     _check_overlaps(data)
     return data
+
+
+def _data_rows(data: CnvData, fmt: str) -> int:
+    """Data rows of the file, usable or not (blank, ``#`` and header lines aside)."""
+    lines = lines_of(data.path)
+    if fmt == "vcf":
+        return sum(1 for x in lines if x.strip() and not x.startswith("#"))
+    h, _, _ = header(lines, data.path)
+    return sum(1 for x in lines[h + 1 :] if x.strip() and not x.startswith("#"))
+
+
+def _empty_result(data: CnvData, fmt: str) -> None:
+    """Accept a CNV VCF without records (nothing called); refuse every other empty result."""
+    rows = _data_rows(data, fmt)
+    if fmt == "vcf" and rows == 0:
+        data.warnings.append(
+            "no copy-number change called: the CNV VCF has a header and no record (the genes "
+            "are not assessed)"
+        )
+        return
+    if rows == 0:
+        raise InputFormatError(
+            f"a header and no rows: a {fmt} file always lists segments (or genes), normal ones "
+            "included, so an empty one is a failed or truncated run; check the caller's output",
+            path=data.path,
+        )
+    first = f" (first: {data.skipped[0].record}: {data.skipped[0].reason})" if data.skipped else ""
+    raise InputFormatError(
+        f"no usable copy-number record was read as {fmt}: none of its {rows} data row(s) could "
+        f"be used{first}; check the file and --cnv-format",
+        path=data.path,
+    )
 
 
 def check_cnv_build(data: CnvData, build: str) -> None:

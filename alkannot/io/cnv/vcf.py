@@ -26,6 +26,7 @@ def read_cnv_vcf(path: str, build: str, sample: str | None) -> CnvData:
     chosen = choose_sample(cols[9:], sample, path, "copy-number VCF")
     s_index = cols.index(chosen) if chosen else -1
     out.sample = chosen or ""
+    other = 0
     for n, line in enumerate(lines, start=1):
         if line.startswith("#") or not line.strip():
             continue
@@ -38,6 +39,7 @@ def read_cnv_vcf(path: str, build: str, sample: str | None) -> CnvData:
         info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in row[7].split(";"))
         svtype = info.get("SVTYPE", row[4].strip("<>"))
         if svtype not in ("DUP", "DEL", "CNV"):
+            other += 1  # a breakend, inversion or small variant: not a copy-number record
             continue
         chrom = contig(row[0], build, path, n, out)
         if chrom is None:
@@ -75,5 +77,7 @@ def read_cnv_vcf(path: str, build: str, sample: str | None) -> CnvData:
                 sample=out.sample,
             )
         )
+    if other:
+        out.warnings.append(f"{other} record(s) other than DUP/DEL/CNV were not used")
     out.value_kind = "absolute" if all(s.copy_number is not None for s in out.segments) else "log2"
     return out

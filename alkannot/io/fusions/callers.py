@@ -13,6 +13,8 @@ ARRIBA = TableSpec(
     bp5=("breakpoint1",),
     bp3=("breakpoint2",),
     reads=("split_reads1", "split_reads2", "discordant_mates"),
+    strand5=("strand1(gene/fusion)",),
+    strand3=("strand2(gene/fusion)",),
 )
 STAR_FUSION = TableSpec(
     "STAR-Fusion",

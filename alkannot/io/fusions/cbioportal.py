@@ -44,6 +44,7 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
         )
     out = FusionData(path, "cBioPortal SV")
     rows = [(n, x.split("\t")) for n, x in enumerate(lines[1:], start=2) if x.strip()]
+    out.data_rows = len(rows)
 
     def get(row: list[str], name: str) -> str:
         i = idx.get(name)
@@ -68,11 +69,17 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
         if "ALK" not in (g5, g3):
             other += 1
             continue
-        loci = []
-        for site in ("Site1", "Site2"):
-            chrom, pos = get(row, f"{site}_Chromosome"), get(row, f"{site}_Position")
-            ok = chrom and pos.isdigit()
-            loci.append((canonical_contig(chrom, build), int(pos)) if ok else ("", None))
+        cells = [
+            (get(row, f"{s}_Chromosome"), get(row, f"{s}_Position")) for s in ("Site1", "Site2")
+        ]
+        loci = [
+            (canonical_contig(c, build), int(p)) if c and p.isdigit() else ("", None)
+            for c, p in cells
+        ]
+        bad = [f"{c}:{p}" for c, p in cells if p and not p.isdigit()]
+        note = ""
+        if bad:  # never half-used: one broken position and neither is kept
+            loci, note = [("", None)] * 2, f"malformed breakpoint {bad[0]!r}: no position kept"
         (c5, p5), (c3, p3) = loci
         partner = g3 if g5 == "ALK" else g5
         if partner in INTRAGENIC and within_alk(out, build, f"line {n}", c5, p5, c3, p3):
@@ -88,6 +95,7 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
             supporting_reads=_int(get(row, "Tumor_Split_Read_Count")),
             source_format=out.format,
             record=f"line {n}",
+            note=note,
         )
         out.calls.append(_exons(call, row, get))
     if other:

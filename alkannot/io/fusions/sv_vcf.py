@@ -15,9 +15,17 @@ from alkannot.genome.build import BUILDS, canonical_contig, detect_build
 from alkannot.io.fusions.base import FusionData, gene_at, lines_of
 from alkannot.models import FusionCall, SkippedRecord
 
+#: A breakend ALT (VCF 4.x 5.4): t[p[, t]p], ]p]t or [p[t: one bracket kind on both sides of the
+#: mate's position, and bases on exactly one side (checked in :func:`bnd_alt`)
 _BND = re.compile(
-    r"^(?P<pre>[A-Za-z.]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P<b2>[\[\]])(?P<post>[A-Za-z.]*)$"
+    r"^(?P<pre>[A-Za-z]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)(?P=b1)(?P<post>[A-Za-z]*)$"
 )
+
+
+def bnd_alt(alt: str) -> re.Match | None:
+    """The parts of a well-formed breakend ALT, or None."""
+    m = _BND.match(alt)
+    return m if m and bool(m.group("pre")) != bool(m.group("post")) else None
 
 
 def looks_like_vcf_row(line: str) -> bool:
@@ -48,7 +56,7 @@ def _other_build_hits(out: FusionData, order: list[dict], build: str) -> None:
     here_only, there_only = [], []
     for rec in order:
         ends = [(rec["file_chrom"], rec["pos"])]
-        m = _BND.match(rec["alt"])
+        m = bnd_alt(rec["alt"])
         if m:
             ends.append((m.group("chrom"), int(m.group("pos"))))
         elif rec["info"].get("END", "").isdigit():
@@ -77,6 +85,7 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
                 out.format = f"SV VCF ({line.split('=', 1)[1].split()[0]})"
             continue
         row = line.split("\t")
+        out.data_rows += 1
         if len(row) < 8 or not row[1].isdigit():
             out.skipped.append(
                 SkippedRecord(
@@ -113,50 +122,45 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
     return out
 
 
+def _other_end(out: FusionData, rec: dict, build: str) -> tuple[str, int] | bool:
+    """The partner end of a record (contig, position), or, when it has none, whether the
+    record was an ALK one (then skipped here with its reason) for the caller to count."""
+    info, alt = rec["info"], rec["alt"]
+    svtype = info.get("SVTYPE", "")
+    in_alk = gene_at(build, rec["chrom"], rec["pos"]) == "ALK"
+    m = bnd_alt(alt)
+    if m:
+        return canonical_contig(m.group("chrom"), build), int(m.group("pos"))
+    reason, category = f"{svtype or 'sequence'} record within ALK: not a fusion", "intragenic"
+    if alt in ("<INV>", "<DEL>", "<DUP>", "<DUP:TANDEM>") or svtype in ("INV", "DEL", "DUP"):
+        if info.get("END", "").isdigit():
+            return canonical_contig(info.get("CHR2", rec["file_chrom"]), build), int(info["END"])
+        reason, category = f"{svtype or alt} in ALK without END", "malformed"
+    elif alt.endswith(".") or alt.startswith("."):
+        reason, category = "single breakend in ALK: partner unknown", "single_breakend"
+    elif "[" in alt or "]" in alt or svtype == "BND":
+        # never half-used: a breakend whose ALT does not follow the grammar has no usable mate
+        out.records -= 1  # not interpreted (a file of such records only is an error)
+        reason = f"malformed breakend ALT {alt!r} (expected t[p[, t]p], ]p]t or [p[t)"
+        category, in_alk = "malformed", True
+    # else: sequence-resolved insertions (DELLY SVTYPE=INS) and other records: no partner gene
+    if in_alk:
+        where = f"line {rec['n']} ({rec['file_chrom']}:{rec['pos']})"
+        out.skipped.append(SkippedRecord(out.path, where, reason, category))
+    return in_alk
+
+
 def _record(out: FusionData, rec: dict, records: dict, used: set[str], build: str) -> bool:
     """Handle one record; False when it does not involve ALK (counted by the caller)."""
     info, alt = rec["info"], rec["alt"]
     svtype = info.get("SVTYPE", "")
     where = f"line {rec['n']} ({rec['file_chrom']}:{rec['pos']})"
-    in_alk = gene_at(build, rec["chrom"], rec["pos"]) == "ALK"
-    mate = None
-    m = _BND.match(alt)
-    if m:
-        chrom2, pos2 = canonical_contig(m.group("chrom"), build), int(m.group("pos"))
-        mate = records.get(info.get("MATEID", "\0"))
-    elif alt in ("<INV>", "<DEL>", "<DUP>", "<DUP:TANDEM>") or svtype in ("INV", "DEL", "DUP"):
-        if "END" not in info or not info["END"].isdigit():
-            if in_alk:
-                out.skipped.append(
-                    SkippedRecord(
-                        out.path, where, f"{svtype or alt} in ALK without END", "malformed"
-                    )
-                )
-            return in_alk
-        chrom2, pos2 = (
-            canonical_contig(info.get("CHR2", rec["file_chrom"]), build),
-            int(info["END"]),
-        )
-    elif alt.endswith(".") or alt.startswith("."):
-        if in_alk:
-            out.skipped.append(
-                SkippedRecord(
-                    out.path, where, "single breakend in ALK: partner unknown", "single_breakend"
-                )
-            )
-        return in_alk
-    else:
-        # sequence-resolved insertions (DELLY SVTYPE=INS) and other records: no partner gene
-        if in_alk:
-            out.skipped.append(
-                SkippedRecord(
-                    out.path,
-                    where,
-                    f"{svtype or 'sequence'} record within ALK: not a fusion",
-                    "intragenic",
-                )
-            )
-        return in_alk
+    end = _other_end(out, rec, build)
+    if isinstance(end, bool):
+        return end
+    chrom2, pos2 = end
+    m = bnd_alt(alt)
+    mate = records.get(info.get("MATEID", "\0")) if m else None
     used.add(rec["id"])
     if mate is not None:
         used.add(mate["id"])
