@@ -509,6 +509,7 @@ def test_caveats_put_negatives_in_context():
     )
     text = " ".join(caveats(r, not_seen(r)))
     assert "Plasma" in text and "tissue" in text
+    assert "Cui et al. 2017" not in text  # the fusion was not assessed here: no fusion figure
     assert "Tumour content 10%" in text
     assert "ALK amplification" in text and "ALK fusion" in text  # not assessed, not ruled out
     # a tissue sample with enough tumour and every input: no caveat at all
@@ -539,3 +540,19 @@ def test_provenance_lists_every_threshold_of_the_run(tmp_path):
         "fusion loss needs tumour content ≥ 20%",
     ):
         assert text in row, text
+
+
+def test_plasma_fusion_negative_carries_the_sourced_agreement(tmp_path):
+    from alkannot.report.firstscreen import caveats
+
+    # the fusion assay ran and called only KIF5B-RET: in plasma the ALK negative carries the
+    # sourced plasma/tissue agreement (Cui et al. 2017: the fusion in 13 of 24 tissue-positive)
+    table = tmp_path / "fusions.tsv"
+    table.write_text("sample\tfusion\nP07\tKIF5B-RET\n")
+    r = annotate_sample(
+        EX / "P07.rebiopsy.vcf.gz", sample_name="P07", fusions=table, specimen_type="plasma"
+    )
+    seen = not_seen(r)
+    assert next(s for s in seen if s.mechanism == "ALK fusion").state.startswith("not detected")
+    text = " ".join(caveats(r, seen))
+    assert "13 of 24" in text and "Cui et al. 2017" in text

@@ -520,10 +520,15 @@ def caveats(result: SampleResult, seen: list[Seen]) -> list[str]:
     negative = [s.mechanism for s in seen if s.state.startswith("not detected")]
     meta = result.metadata
     if (meta.specimen_type or "").lower() == "plasma" and negative:
-        out.append(
+        line = (
             "Plasma (cell-free DNA): a negative result does not rule out a resistance mechanism "
             "(tumour DNA may be too scarce to show it); consider a tissue re-biopsy."
         )
+        if "ALK fusion" in negative:
+            from alkannot.annotate import PLASMA_FUSION_AGREEMENT
+
+            line += f" ALK fusion: {PLASMA_FUSION_AGREEMENT}."
+        out.append(line)
     floor = result.settings.get("min_fusion_purity", 0.2)
     if meta.purity is not None and meta.purity < floor and negative:
         out.append(
