@@ -153,9 +153,9 @@ def _passing_fusion(findings) -> bool:
     return any(f.kind == "fusion" and f.gene == "ALK" and f.passed_filters for f in findings)
 
 
-def therapy_periods(treatments, until: date, cat=None) -> list[TherapyPeriod]:
+def therapy_periods(treatments, until: date, cat) -> list[TherapyPeriod]:
     """Each period with its time on drug (to its stop, or to ``until`` while ongoing), marked
-    whether the drug is an ALK inhibitor of the catalogue ``cat`` (all are without one)."""
+    whether the drug is an ALK inhibitor of the catalogue ``cat``."""
     out = []
     for t in sorted(treatments, key=lambda t: (t.start, t.row)):
         end = t.stop or until
@@ -168,7 +168,7 @@ def therapy_periods(treatments, until: date, cat=None) -> list[TherapyPeriod]:
                 t.reason or "",
                 days,
                 round(days / 30.4375, 1),
-                cat is None or _is_alk_inhibitor(cat, t.drug),
+                _is_alk_inhibitor(cat, t.drug),
             )
         )
     return out
