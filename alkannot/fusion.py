@@ -67,6 +67,6 @@ def summarise_fusion_status(data) -> str:
     if data is None:
         return "not_assessed"
     for c in data.calls:
-        if "ALK" in (c.gene5, c.gene3) and c.filter in (("PASS",), (".",), ()):
+        if "ALK" in (c.gene5, c.gene3) and c.passed:
             return "present"
     return "absent"

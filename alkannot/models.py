@@ -178,6 +178,11 @@ class FusionCall:
     note: str = ""
 
     @property
+    def passed(self) -> bool:
+        """True when the caller's FILTER is PASS or missing ('.'): a confirmed call."""
+        return self.filter in (("PASS",), (".",), ())
+
+    @property
     def name(self) -> str:
         """The fusion written the HGNC way: ``EML4::ALK``."""
         return f"{self.gene5 or '?'}::{self.gene3 or '?'}"
@@ -364,6 +369,10 @@ class Thresholds:
             if getattr(self, name) < 0:
                 option = "--" + name.replace("_", "-")
                 raise ConfigError(f"{option} must be >= 0, not {getattr(self, name)}")
+        for name in ("min_mapq", "min_base_quality"):  # SAM: MAPQ and base qualities 0-255
+            if getattr(self, name) > 255:
+                option = "--" + name.replace("_", "-")
+                raise ConfigError(f"{option} must be in [0, 255], not {getattr(self, name)}")
         if not 0.0 <= self.max_detection_limit <= 1.0:
             raise ConfigError(
                 f"--max-detection-limit must be between 0 and 1, not {self.max_detection_limit}"
@@ -635,6 +644,9 @@ class TherapyPeriod:
     reason: str = ""  # progression, toxicity, "" while ongoing
     days: int = 0  # to stop, or to the latest sample while ongoing
     months: float = 0.0  # days / 30.4375
+    #: an ALK inhibitor of the catalogue; other therapies (chemotherapy, immunotherapy) are shown
+    #: on the timeline with their time on drug and never enter the ALK-inhibitor history
+    alk_inhibitor: bool = True
 
 
 @dataclass(slots=True)
