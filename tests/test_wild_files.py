@@ -249,6 +249,14 @@ def test_pcgr_allele_specific_copy_number():
         read_cnv(WILD / "pcgr" / "T001-COAD.grch37.cna.tsv", "GRCh38")
 
 
+def test_pcgr_grch38_copy_number_is_refused_beside_a_grch37_vcf():
+    # Its chromosome 2 ends at 242109969, short of both builds' lengths, so chromosome 2 cannot
+    # tell; "3 ... 198098659 ..." ends beyond GRCh37's chromosome 3 (198,022,430 bp) and within
+    # GRCh38's (198,295,559 bp; resources/genome/contig_lengths.tsv): the file is GRCh38
+    with pytest.raises(BuildMismatchError, match="chromosome 3 segment ends at 198098659"):
+        read_cnv(WILD / "pcgr" / "T001-BRCA.grch38.cna.tsv", "GRCh37")
+
+
 @pytest.mark.parametrize(
     ("name", "build", "eml4"),
     [

@@ -328,6 +328,12 @@ def test_purple_somatic_copy_number_over_alk():
     assert segments == [(1, 93139350)]
     (alk,) = [s for s in data.segments if s.start == 1 and s.chrom == "chr2"]
     assert alk.copy_number == pytest.approx(2.0105)
+    # "chr3 ... 198295559": GRCh38's chromosome 3 to its end, beyond GRCh37's (198,022,430 bp)
+    from alkannot.errors import BuildMismatchError
+    from alkannot.io.cnv import read_cnv
+
+    with pytest.raises(BuildMismatchError, match="chromosome 3 segment ends at 198295559"):
+        read_cnv(MORE / "purple" / "SEQCII_50pc.purple.cnv.somatic.tsv", "GRCh37")
 
 
 def test_gatk_model_final_seg_has_no_alk_and_says_grch37():

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alkannot.errors import BuildMismatchError, InputFormatError
-from alkannot.genome.build import BUILDS, chr2_length
+from alkannot.genome.build import BUILDS, primary_length
 from alkannot.genome.models import gene_spans
 from alkannot.io.cnv.ascat import read_ascat
 from alkannot.io.cnv.base import CnvData, header, lines_of
@@ -224,14 +224,7 @@ def check_cnv_build(data: CnvData, build: str) -> None:
             path=data.path,
         )
     other = next(b for b in BUILDS if b != build)
-    longest = max((s.end for s in data.segments if s.chrom.removeprefix("chr") == "2"), default=0)
-    if chr2_length(build) < longest <= chr2_length(other):
-        raise BuildMismatchError(
-            f"a chromosome 2 segment ends at {longest}, beyond its {build} length "
-            f"({chr2_length(build)}) but within {other}'s ({chr2_length(other)}): the "
-            f"copy-number file looks {other}; give files of one build",
-            path=data.path,
-        )
+    _check_segment_ends(data, build, other, only="2")
     spans = {b: gene_spans(b) for b in BUILDS}
     for record, chrom, start, end, genes in data.named:
         for gene in genes:
@@ -250,6 +243,32 @@ def check_cnv_build(data: CnvData, build: str) -> None:
                     f"copy-number file looks {other}; give files of one build",
                     path=data.path,
                 )
+    # the named genes say more than a length, so the other chromosomes are looked at last
+    _check_segment_ends(data, build, other)
+
+
+def _check_segment_ends(data: CnvData, build: str, other: str, only: str | None = None) -> None:
+    """A segment may not end beyond its chromosome in ``build`` yet within it in ``other``.
+
+    Every primary chromosome whose lengths differ between the builds is looked at (``only``: one
+    of them), chromosome 2 first: a whole-genome table need not reach the end of chromosome 2
+    (PCGR's GRCh38 example ends it short of both lengths, but chromosome 3 beyond GRCh37's).
+    """
+    longest: dict[str, int] = {}
+    for s in data.segments:
+        bare = s.chrom.removeprefix("chr").removeprefix("CHR").upper()
+        if only is None or bare == only:
+            longest[bare] = max(longest.get(bare, 0), s.end)
+    for bare in sorted(longest, key=lambda c: (c != "2", int(c) if c.isdigit() else 99, c)):
+        end = longest[bare]
+        here, there = primary_length(bare, build), primary_length(bare, other)
+        if here is not None and there is not None and here < end <= there:
+            raise BuildMismatchError(
+                f"a chromosome {bare} segment ends at {end}, beyond its {build} length ({here}) "
+                f"but within {other}'s ({there}): the copy-number file looks {other}; give files "
+                "of one build",
+                path=data.path,
+            )
 
 
 def _check_overlaps(data: CnvData) -> None:
