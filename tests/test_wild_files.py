@@ -170,6 +170,23 @@ def test_oncokb_maf_kras_g12c_from_coordinates(name, build, locus):
     ]
 
 
+def test_oncokb_maf_egfr_row_without_coordinates_is_not_a_negative():
+    # line 18 "GRCh37 EGFR Missense_Mutation TCGA-05-4417-01 T790M" with empty Chromosome and
+    # Start_Position: the row may be the very EGFR mutation looked for, so "what was seen" says
+    # EGFR was not assessed (never "not detected"), naming the skipped row
+    from alkannot.report.firstscreen import not_seen
+
+    res = annotate_sample(WILD / "oncokb" / "example_maf.txt", sample_name="TCGA-05-4417-01")
+    assert ("line 18 (EGFR T790M)", "no_coordinates") in [
+        (s.record, s.category) for s in res.skipped
+    ]
+    seen = {s.mechanism: s for s in not_seen(res)}
+    egfr = seen["EGFR mutation (bypass)"]
+    assert egfr.state == "not assessed" and "line 18 (EGFR T790M)" in egfr.basis
+    # no ALK row in the file at all: ALK stays "not detected" (from the calls)
+    assert seen["ALK secondary mutation"].state == "not detected"
+
+
 def test_oncokb_copy_number_tables():
     # "MET 0 0 2 2": TCGA-05-4417-01 MET at 2 (high-level amplification)
     data = read_cnv(WILD / "oncokb" / "example_cna.txt", "GRCh37", sample="TCGA-05-4417-01")

@@ -294,6 +294,8 @@ def not_seen(result: SampleResult) -> list[Seen]:
         rows.append(Seen("ALK secondary mutation", "detected", n, n))
     elif _read_rows(result, "ALK"):
         rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
+    elif unplaced := _unplaced(result, "ALK"):
+        rows.append(unplaced_seen("ALK secondary mutation", "ALK", unplaced))
     else:
         rows.append(
             Seen(
@@ -390,6 +392,8 @@ def not_seen(result: SampleResult) -> list[Seen]:
             )  # fmt: skip
         elif _read_rows(result, gene):
             rows.append(_from_reads(label, _read_rows(result, gene)))
+        elif unplaced := _unplaced(result, gene):
+            rows.append(unplaced_seen(label, gene, unplaced))
         else:
             rows.append(
                 Seen(
@@ -400,6 +404,30 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 )
             )
     return rows
+
+
+def _unplaced(result: SampleResult, gene: str) -> list[str]:
+    """The skipped MAF rows that name ``gene`` but give no coordinates (``line 18 (EGFR T790M)``).
+
+    Such a row may be the very mutation looked for: the gene is then not ruled out.
+    """
+    return [
+        s.record
+        for s in result.skipped
+        if s.category == "no_coordinates" and (f"({gene} " in s.record or f"({gene})" in s.record)
+    ]
+
+
+def unplaced_seen(label: str, gene: str, records: list[str]) -> Seen:
+    """A mutation row "not assessed": rows naming the gene were skipped for want of coordinates."""
+    named = ", ".join(records[:4]) + (", ..." if len(records) > 4 else "")
+    return Seen(
+        label,
+        "not assessed",
+        f"{len(records)} row(s) naming {gene} have no genomic coordinates and were skipped "
+        f"({named}); alkannot names changes from coordinates only, so {gene} is not ruled out",
+        f"{len(records)} {gene} row(s) without coordinates",
+    )
 
 
 def _read_rows(result: SampleResult, gene: str) -> list:
