@@ -122,8 +122,13 @@ def test_ploidy_adjustment_for_absolute_copy_number(tmp_path):
             InputFormatError,
             "overlap",
         ),
+        (  # a sample column and no value column: its other columns are not samples
+            "Hugo_Symbol\tSample_ID\tAlteration\nMET\tP01\tAmplification\n",
+            InputFormatError,
+            r"sample column \(Sample_ID\) but no copy-number value column",
+        ),
     ],
-    ids=["empty", "non-numeric", "unknown-format", "missing-column", "overlapping"],
+    ids=["empty", "non-numeric", "unknown-format", "missing-column", "overlapping", "no-value"],
 )
 def test_bad_copy_number_input(tmp_path, text, error, word):
     path = tmp_path / "bad.cns"

@@ -143,6 +143,13 @@ def test_unsupported_cbioportal_and_oncokb_kinds_are_refused_in_one_line():
         assert "--cnv-format" in exc.value.one_line() and "\n" not in exc.value.one_line()
     with pytest.raises(InputFormatError, match="unknown fusion format"):
         read_fusions(WILD / "oncokb" / "example_atypical_alterations.txt", "GRCh37")
+    # "HUGO_SYMBOL SAMPLE_ID ALTERATION" given as copy number: its columns are not samples (the
+    # message named "SAMPLE_ID, ALTERATION" as the samples to choose from); one sample asked for
+    # or none, the table is refused for what it is
+    atypical = WILD / "oncokb" / "example_atypical_alterations.txt"
+    for sample in (None, "TCGA-FAKE-01"):
+        with pytest.raises(InputFormatError, match=r"sample column \(SAMPLE_ID\) but no copy"):
+            read_cnv(atypical, "GRCh37", sample=sample)
 
 
 # --- OncoKB annotator -----------------------------------------------------------------------------
