@@ -254,7 +254,7 @@ def annotate_cohort(
     from alkannot.io.results import read_result_json
     from alkannot.report.cohort import write_cohort
 
-    jsons, failures, results = [], [], []
+    jsons, failures, results, passed_over = [], [], [], []
     for p in map(Path, sample_json_paths):
         if p.name.endswith(".run.json"):
             continue  # a batch run record (settings and status), not a sample result
@@ -264,6 +264,10 @@ def annotate_cohort(
             elif (p / f"{p.name}.error.txt").is_file():
                 message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
                 failures.append((p.name, message))
+                continue
+            elif kind := _overview_folder(p):
+                # `results/*/` also matches results/patients/ and results/cohort/ (README layout)
+                passed_over.append(f"{p} ({kind}, not a sample)")
                 continue
         if not p.is_file():
             raise InputFileError(
@@ -275,4 +279,13 @@ def annotate_cohort(
 
     index = read_patient_index(patients) if patients else None
     paths = write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
-    return CohortResult(results=results, failed=failures, paths=paths)
+    return CohortResult(results=results, failed=failures, paths=paths, passed_over=passed_over)
+
+
+def _overview_folder(folder: Path) -> str:
+    """What alkannot overview a folder holds (patient timelines, a cohort overview), or ``""``."""
+    if (folder / "cohort.tsv").is_file() and (folder / "mechanisms.tsv").is_file():
+        return "a cohort overview"
+    if any(folder.glob("*.timeline.tsv")):
+        return "patient timelines"
+    return ""

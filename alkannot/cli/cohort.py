@@ -29,5 +29,7 @@ def cohort(
 
     check_outdir(outdir)  # before any input is read
     cohort = annotate_cohort(list(jsons), outdir, report_date, patients)
+    for folder in cohort.passed_over:
+        click.echo(f"passed over: {folder}", err=True)
     for kind in sorted(cohort.paths):
         click.echo(f"{kind}: {cohort.paths[kind]}")
