@@ -251,7 +251,7 @@ def annotate_cohort(
     CohortResult
         The samples summarised (their results), the failed samples and the written paths.
     """
-    from alkannot.io.results import read_result_json
+    from alkannot.io.results import overview_folder, read_result_json
     from alkannot.report.cohort import write_cohort
 
     jsons, failures, results, passed_over = [], [], [], []
@@ -265,7 +265,7 @@ def annotate_cohort(
                 message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
                 failures.append((p.name, message))
                 continue
-            elif kind := _overview_folder(p):
+            elif kind := overview_folder(p):
                 # `results/*/` also matches results/patients/ and results/cohort/ (README layout)
                 passed_over.append(f"{p} ({kind}, not a sample)")
                 continue
@@ -280,12 +280,3 @@ def annotate_cohort(
     index = read_patient_index(patients) if patients else None
     paths = write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
     return CohortResult(results=results, failed=failures, paths=paths, passed_over=passed_over)
-
-
-def _overview_folder(folder: Path) -> str:
-    """What alkannot overview a folder holds (patient timelines, a cohort overview), or ``""``."""
-    if (folder / "cohort.tsv").is_file() and (folder / "mechanisms.tsv").is_file():
-        return "a cohort overview"
-    if any(folder.glob("*.timeline.tsv")):
-        return "patient timelines"
-    return ""
