@@ -10,7 +10,7 @@ DEMO_OUT := results/demo
 # axe-core (npm), injected into the report pages by the browser tests' accessibility checks
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test lint bench system-deps resources examples clean
+.PHONY: demo test lint bench bench-scale system-deps resources examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ test: $(TEST_STAMP) system-deps $(AXE)
 bench: $(TEST_STAMP) system-deps
 	$(BIN)/python -m compileall -q alkannot
 	$(BIN)/python benchmarks/run.py
+
+# Ten thousand panel samples: in-process batch vs the workflow locally and through SLURM (slow)
+bench-scale: $(TEST_STAMP) system-deps
+	$(BIN)/python benchmarks/scale.py
 
 resources:
 	$(PYTHON) scripts/build_genome_resources.py

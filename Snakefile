@@ -11,11 +11,3 @@ module alkannot:
 
 
 use rule * from alkannot
-
-
-onsuccess:
-    # one closing line; a failed sample ends the run non-zero (config fail_on_sample_error)
-    from alkannot.batch import workflow_closing
-
-    if message := workflow_closing(config):
-        raise WorkflowError(message)

@@ -516,6 +516,27 @@ def _compound_parts(findings: list[Finding], catalogue) -> list[Finding]:
     ]
 
 
+def _named_parts(findings: list[Finding], catalogue) -> list[Finding]:
+    """Passing ALK variants without sourced calls of their own (so not mechanisms alone) that a
+    compound entry names as a part (F1174I, L1198H: Mizuta 2021 studied them only with I1171N).
+
+    They may complete the compounds that name them, never the "second mutation" wildcard.
+    """
+    named = {
+        p for e in catalogue.entries.values() if e.kind == "compound" for p in e.parts if p != "*"
+    }
+    return [
+        f
+        for f in findings
+        if f.kind == "mutation"
+        and f.gene == "ALK"
+        and f.passed_filters
+        and not f.subclonal
+        and not f.catalogue_id
+        and f.alteration in named
+    ]
+
+
 def _wildcard_warnings(
     findings: list[Finding], by_name: dict[str, Finding], catalogue
 ) -> list[str]:
@@ -589,7 +610,7 @@ def compound_findings(
     """
     phases = phases or {}
     parts = _compound_parts(findings, catalogue)
-    by_name = {f.alteration: f for f in parts}
+    by_name = {f.alteration: f for f in parts + _named_parts(findings, catalogue)}
     warnings = _wildcard_warnings(findings, by_name, catalogue)
     matched, out = [], []
     for entry in catalogue.match_compounds("ALK", list(by_name)):

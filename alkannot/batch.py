@@ -439,16 +439,22 @@ def closing_summary(results: str | Path, samplesheet: str | Path, base: str | Pa
     return summary_line(samples, failed), failed
 
 
-def workflow_closing(config: dict) -> str | None:
+def workflow_closing(config: dict, summary_path: str | Path, log_path: str | Path) -> str | None:
     """The workflow's closing step: print the summary line; the error to end the run with, if any.
 
-    Returns the message of the error the workflow raises (a non-zero exit) when a sample failed
-    and the config's ``fail_on_sample_error`` (default true) holds; else ``None``.
+    The line goes to stderr and to ``log_path``. Returns the message of the error the workflow
+    raises (a non-zero exit) when a sample failed and the config's ``fail_on_sample_error``
+    (default true) holds; else writes the line to ``summary_path`` and returns ``None``.
     """
     import sys
 
     line, failed = closing_summary(config["results"], config["samples"])
     print(f"alkannot: {line}", file=sys.stderr)
+    write_text(log_path, line + "\n")
     if failed and config.get("fail_on_sample_error", True):
-        return f"{len(failed)} sample(s) failed; see the line above"
+        return (
+            f"{len(failed)} sample(s) failed, see the line above; the other samples' reports are "
+            "written (config fail_on_sample_error: false to end with exit 0)"
+        )
+    write_text(summary_path, line + "\n")
     return None

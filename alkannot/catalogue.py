@@ -281,7 +281,9 @@ class Catalogue:
                 others = [
                     c
                     for c in present - named
-                    if (m := self._by_change.get((gene, c))) is not None and m.kind == "mutation"
+                    if (m := self._by_change.get((gene, c))) is not None
+                    and m.kind == "mutation"
+                    and any(de.call != "unknown" for de in m.drugs.values())
                 ]
                 if not others:
                     continue

@@ -245,13 +245,17 @@ def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_
     page = (out / "cohort" / "index.html").read_text()
     assert "could not be annotated" in page and "no VCF header" in page
     assert sorted(r["sample"] for r in _rows(out / "cohort" / "cohort.tsv")) == ["GOOD1", "GOOD2"]
-    # nothing changed: nothing planned (the failure is a result, not a pending job)
-    assert planned(snakemake("-n", "--cores", "1", *config)) == {}
+    # nothing changed: no sample planned (the failure is a result, not a pending job); only the
+    # closing summary, which reports the failure again
+    assert planned(snakemake("-n", "--cores", "1", *config)) == {
+        "run_summary": [str(out / "run_summary.txt")],
+        "all": [],
+    }
     # fix the input in place: exactly that sample and the cohort are planned
     bad.write_bytes((ROOT / P01).read_bytes())
     jobs = planned(snakemake("-n", "--cores", "1", *config))
     assert planned_samples(snakemake("-n", "--cores", "1", *config)) == ["BAD"]
-    assert sorted(jobs) == ["all", "annotate_1_of_1", "cohort"]
+    assert sorted(jobs) == ["all", "annotate_1_of_1", "cohort", "run_summary"]
     good_mtime = (out / "GOOD1" / "GOOD1.html").stat().st_mtime_ns
     res = snakemake("--cores", "1", *config)
     assert res.returncode == 0, res.stderr[-3000:]
@@ -294,7 +298,8 @@ def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
         res = snakemake("-n", "--cores", "2", *config)
         assert planned_samples(res) == [sample], column
         assert "cohort" in planned(res)
-        assert "Params have changed" in res.stdout + res.stderr
+        # the sample's plan marker (rewritten when it is planned) is the rerun reason
+        assert f".plans/{sample}.json" in res.stdout + res.stderr
     write()
     assert planned(snakemake("-n", "--cores", "2", *config)) == {}
 
@@ -317,7 +322,7 @@ def test_threads_are_used_by_the_chunk_job(tmp_path):
     config = ["--config", f"results={out}", "threads=2", "cohort=False"]
     res = snakemake("-n", "-p", "--cores", "2", *config)
     # one chunk (2 cores / 2 threads) running two worker processes
-    assert sorted(planned(res)) == ["all", "annotate_1_of_1"]
+    assert sorted(planned(res)) == ["all", "annotate_1_of_1", "run_summary", "versions"]
     assert "--jobs 2" in res.stdout + res.stderr
 
 

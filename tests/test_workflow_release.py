@@ -269,3 +269,43 @@ def test_conda_environment_carries_the_build_backend_for_an_offline_install():
     assert backend == "hatchling" and backend in names
     post = (ROOT / "workflow" / "envs" / "alkannot.post-deploy.sh").read_text()
     assert "--no-build-isolation" in post
+
+
+def test_snakedeploy_deployment_with_its_profiles_runs_the_example(tmp_path):
+    """`snakedeploy deploy-workflow REPO DEST --branch main`, as the catalog tells users, then
+    `snakemake --cores 2` in DEST: the deployed profiles/ (default workflow profile) apply."""
+    snakedeploy = Path(sys.executable).parent / "snakedeploy"
+    dest = tmp_path / "deployed"
+    res = subprocess.run(
+        [str(snakedeploy), "deploy-workflow", str(ROOT), str(dest), "--branch", "main"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (dest / "profiles" / "default" / "config.yaml").is_file()
+    assert (dest / "profiles" / "slurm" / "config.yaml").is_file()
+    assert (dest / "config" / "config.yaml").is_file() and (dest / "LICENSE").is_file()
+    # a deployment from a hosted repository names it as github(...); from a local checkout
+    # snakedeploy writes the module path relative to the checkout: point it at this one
+    snakefile = dest / "workflow" / "Snakefile"
+    text = snakefile.read_text()
+    assert 'snakefile: \n        "workflow/Snakefile"' in text or '"workflow/Snakefile"' in text
+    snakefile.write_text(
+        text.replace('"workflow/Snakefile"', f'"{ROOT / "workflow" / "Snakefile"}"')
+    )
+    (dest / "resources").symlink_to(ROOT / "resources")  # the sheet's relative example paths
+    res = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2"],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "Using workflow specific profile profiles/default" in res.stdout + res.stderr
+    sheet = (dest / "config" / "samples.tsv").read_text().splitlines()[1:]
+    samples = [x.split("\t")[0] for x in sheet]
+    for s in samples:
+        assert (dest / "results" / s / f"{s}.html").is_file(), s
+    assert f"alkannot: {len(samples)} of {len(samples)} samples annotated" in res.stderr

@@ -202,9 +202,9 @@ def patient_pages():
 
 
 def all_outputs():
-    """Every sample's directory, every patient's timeline and the cohort overview."""
+    """Every sample's directory, every patient's timeline, the closing summary and the cohort."""
     files = [f"{OUT}/{s}" for s in SAMPLES] + patient_pages()
-    files.append(f"{OUT}/versions.tsv")
+    files.append(f"{OUT}/run_summary.txt")
     if config["cohort"]:
         files += [
             f"{OUT}/cohort/index.html",
@@ -220,3 +220,22 @@ def tool_versions():
     from alkannot.catalogue import load_catalogue
 
     return f"alkannot {__version__}, catalogue {load_catalogue().version}"
+
+
+def summary_inputs():
+    """What the closing summary waits for: every sample and patient page, the versions table
+    and the cohort."""
+    files = [f"{OUT}/{s}" for s in SAMPLES] + patient_pages() + [f"{OUT}/versions.tsv"]
+    if config["cohort"]:
+        files.append(f"{OUT}/cohort/index.html")
+    return files
+
+
+def close_run(summary_path, log_path):
+    """The closing line of the run on stderr (and in run_summary.txt); a failed sample fails
+    this last job, so the run ends non-zero, unless `fail_on_sample_error` is false."""
+    from alkannot.batch import workflow_closing
+
+    message = workflow_closing(config, summary_path, log_path)
+    if message:
+        raise WorkflowError(message)
