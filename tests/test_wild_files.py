@@ -62,6 +62,21 @@ def test_cbioportal_structural_variants_one_sample_at_a_time():
     assert (v1.junction, v1.variant) == ("E13;A20", "v1")
 
 
+def test_cbioportal_alk_5prime_call_is_a_skipped_row_not_a_fusion():
+    # line 8 "TCGA-A2-A04P-01 ... ALK 11 2 29497964 ... PTPN3 3 9 112219679 ... ALK-PTPN3.A11P3":
+    # ALK is the 5' partner, its kinase (exons 20-29) is not kept: a skipped row, never an "ALK
+    # fusion detected" finding (it was one, at PTPN3's position 9:112219679, named gene ALK)
+    path = WILD / "cbioportal" / "data_structural_variants.txt"
+    res = annotate_sample(VCF37, fusions=path, sample_name="TCGA-A2-A04P-01")
+    assert sorted(f.alteration for f in res.findings if f.kind == "fusion") == [
+        "EML4::ALK",
+        "TTN::ALK",
+    ]
+    assert ("line 8 (ALK::PTPN3)", "not_alk_fusion") in [
+        (s.record, s.category) for s in res.skipped
+    ]
+
+
 def test_cbioportal_structural_variants_refuse_pooling_and_the_other_build():
     path = WILD / "cbioportal" / "data_structural_variants.txt"
     with pytest.raises(SampleNotFoundError, match="36 samples"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from alkannot.fusion import keeps_alk_kinase
 from alkannot.models import DrugCall, Finding, SampleResult
 
 POSITIVE_CALLS = ("sensitive",)
@@ -336,7 +337,9 @@ def not_seen(result: SampleResult) -> list[Seen]:
         "not_assessed": "not assessed",
     }.get(status, status.replace("_", " "))
     basis = {
-        "present": "; ".join(_fusion_fact(c) for c in result.fusions if c.gene3 == "ALK")
+        "present": "; ".join(
+            _fusion_fact(c) for c in result.fusions if c.gene3 == "ALK" and keeps_alk_kinase(c)
+        )
         or "ALK fusion",
         "lost": "detected at baseline, not in the re-biopsy",
         "not_detected": "the fusion caller found no ALK fusion; this is not proof of loss",
@@ -345,7 +348,9 @@ def not_seen(result: SampleResult) -> list[Seen]:
     }.get(status, "")
     short = {
         "present": "; ".join(
-            _fusion_fact(c, short=True) for c in result.fusions if c.gene3 == "ALK"
+            _fusion_fact(c, short=True)
+            for c in result.fusions
+            if c.gene3 == "ALK" and keeps_alk_kinase(c)
         )
         or "ALK fusion",
         "lost": "in the baseline, not now",
