@@ -278,6 +278,10 @@ _NO_SEGMENT = "no copy-number segment covers "
 def not_seen(result: SampleResult) -> list[Seen]:
     """Per mechanism: detected, not detected (with what was looked at) or not assessed (why)."""
     roles = {i.role for i in result.inputs}
+    # the calls were a MAF's rows when the variant input was one (role "vcf" either way)
+    kind = next(
+        ("MAF" for i in result.inputs if i.role == "vcf" and i.format.startswith("MAF")), "VCF"
+    )
     found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
     cn = {c.gene: c for c in result.copy_number}
 
@@ -302,10 +306,10 @@ def not_seen(result: SampleResult) -> list[Seen]:
             Seen(
                 "ALK secondary mutation",
                 "not detected",
-                "no catalogued ALK resistance mutation passing the filters in the VCF; a VCF "
-                "lists what was called, so the depth at each ALK residue is not known from it "
-                "(give --bam for detection limits)",
-                "VCF calls only: no detection limit",
+                f"no catalogued ALK resistance mutation passing the filters in the {kind}; a "
+                f"{kind} lists what was called, so the depth at each ALK residue is not known "
+                "from it (give --bam for detection limits)",
+                f"{kind} calls only: no detection limit",
             )
         )
     if "on_target_amplification" in found:
@@ -404,8 +408,8 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 Seen(
                     label,
                     "not detected",
-                    f"no catalogued {gene} variant in the VCF calls",
-                    "VCF calls only: no detection limit",
+                    f"no catalogued {gene} variant in the {kind} calls",
+                    f"{kind} calls only: no detection limit",
                 )
             )
     return rows
