@@ -18,6 +18,7 @@ Snakemake rules build a :class:`~alkannot.request.SampleRequest` and call these 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -37,6 +38,7 @@ from alkannot.errors import InputFileError
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
 from alkannot.request import SampleRequest, parse_time_on_therapy, sample_request
+from alkannot.sample_identity import check_sample_name
 from alkannot.timepoint import check_same_build, read_timepoint
 
 __all__ = [
@@ -55,13 +57,22 @@ __all__ = [
 DEFAULT_MIN_VAF = Thresholds().min_vaf
 DEFAULT_MIN_DEPTH = Thresholds().min_depth
 DEFAULT_MIN_ALT_READS = Thresholds().min_alt_reads
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_sample_id(name: str) -> str:
-    """Return a file-name-safe sample id (letters, digits, ``._-``; never hidden or empty)."""
-    cleaned = _SAFE_ID.sub("_", name).lstrip(".")
-    return cleaned or "sample"
+    """Return a file-name-safe sample id: a name of letters, digits and ``._-`` (not starting
+    with ``.``) is kept; any other has each run of other characters replaced by ``_`` and the
+    first 8 hex digits of its SHA-256 appended (``Müller`` -> ``M_ller-<hash>``).
+
+    Distinct names so never share report files (replacing characters alone made every
+    non-ASCII name of one length the same file, a second patient overwriting the first).
+    """
+    if _SAFE_ID.fullmatch(name) and not name.startswith("."):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{_UNSAFE.sub('_', name).lstrip('.') or 'sample'}-{digest}"
 
 
 def annotate_sample(
@@ -108,7 +119,9 @@ def annotate_sample(
                 vcf_given=bool(request.rebiopsy.vcf), base_fusion=base_fusion,
                 thresholds=specimen_thresholds(request.thresholds, request.rebiopsy.specimen_type),
             )  # fmt: skip
-            warnings = read_warnings(warnings, reads, bam_sample, now.vcf_sample)
+            warnings = read_warnings(
+                warnings, reads, bam_sample, now.vcf_sample, now.vcf_normal, request.rebiopsy.bam
+            )
         findings, more = add_fusion_absence(
             findings, now.fusion_status, cat, base_fusion,
             purity=request.rebiopsy.purity, thresholds=request.thresholds,
@@ -150,6 +163,10 @@ def _read_timepoints(request: SampleRequest, build: str | None, cat):
     )  # fmt: skip
     chosen = request.rebiopsy.sample or request.sample_name
     now, ref = read_timepoint(request.rebiopsy, reference=None, table_sample=chosen, **common)
+    # one tumour: a --sample-name that is the VCF's normal stops, one that differs is said
+    now.warnings += check_sample_name(
+        request.sample_name, now.vcf_sample, now.vcf_normal, request.rebiopsy.vcf
+    )
     base = None
     if request.baseline is not None and request.baseline.vcf:
         # the baseline's own sample (--baseline-sample), never the re-biopsy's
@@ -237,6 +254,7 @@ def annotate_cohort(
     outdir: str | Path,
     report_date: str | None = None,
     patients: str | Path | None = None,
+    warn=lambda message: None,
 ) -> CohortResult:
     """Summarise per-sample results into ``cohort.tsv``, ``mechanisms.tsv`` and ``index.html``.
 
@@ -244,7 +262,8 @@ def annotate_cohort(
     and the workflow write them) holding either ``{sample}.json`` or the error record
     ``{sample}.error.txt``; failed samples are listed on the overview and in ``failed.tsv``.
     Every JSON is checked before anything is written. ``patients``: the folder of the patient
-    timelines (``alkannot patient``), to group the samples by patient.
+    timelines (``alkannot patient``), to group the samples by patient. A sample given twice is
+    counted once (its id and inputs' checksums); ``warn`` receives a line naming each duplicate.
 
     Returns
     -------
@@ -278,5 +297,12 @@ def annotate_cohort(
     from alkannot.io.results import read_patient_index
 
     index = read_patient_index(patients) if patients else None
-    paths = write_cohort(jsons, Path(outdir), report_date, failures=failures, patients=index)
+    paths = write_cohort(
+        jsons,
+        Path(outdir),
+        report_date,
+        failures=failures,
+        patients=index,
+        warn=warn,
+    )
     return CohortResult(results=results, failed=failures, paths=paths, passed_over=passed_over)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from alkannot.errors import AlkannotError
 from alkannot.io.samplesheet import FILE_COLUMNS
 from alkannot.models import Thresholds
+from alkannot.outdir import SAMPLE_REPORT_SUFFIXES
 from alkannot.report.atomic import write_text
 
 FORMATS = ("tsv", "json", "html", "xlsx")
@@ -28,8 +30,6 @@ REPORT_SUFFIXES = {
     "xlsx": ("xlsx",),
 }
 INPUT_COLUMNS = FILE_COLUMNS  # the sheet's input files: their paths and times plan reruns
-#: written beside the tsv reports when the sample has read evidence (--bam)
-READ_SUFFIXES = ("reads.tsv", "phase.tsv")
 
 
 def sample_settings(
@@ -208,11 +208,21 @@ def is_current(outdir: str | Path, settings: dict) -> bool:
 
 
 def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
-    """Annotate one sample into ``outdir/{sample}/``; return the error line or ``None``."""
-    from alkannot.api import annotate_sample, write_sample_reports
+    """Annotate one sample into ``outdir/{sample}/`` (owned for the run); the error or None."""
+    from alkannot.outdir import owned
 
-    sample_dir = outdir / row.sample
-    error_file = sample_dir / f"{row.sample}.error.txt"
+    try:
+        with owned(outdir / row.sample):
+            return _annotate_owned(row, outdir, settings)
+    except AlkannotError as exc:  # the folder is another run's: this sample is left untouched
+        return exc.one_line()
+
+
+def _annotate_owned(row, outdir: Path, settings: dict) -> str | None:
+    from alkannot.api import annotate_sample
+    from alkannot.outdir import signals_held
+
+    failure = None
     try:
         # before reading: a file replaced during the run is then seen as changed next time
         prints = input_fingerprints(settings["inputs"])
@@ -225,15 +235,28 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
             min_alt_reads=settings["min_alt_reads"],
         )
         result = annotate_sample(row.request(thresholds))
+    except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
+        result, failure = None, exc
+    # reports, log and run record as one step: Ctrl-C waits for it, never splits it
+    with signals_held():
+        return _write_outcome(row, outdir, settings, prints, result, failure)
+
+
+def _write_outcome(row, outdir: Path, settings: dict, prints: dict, result, failure) -> str | None:
+    """Write the sample's reports (or its error), its log and its run record; the error or None."""
+    from alkannot.api import write_sample_reports
+
+    sample_dir = outdir / row.sample
+    error_file = sample_dir / f"{row.sample}.error.txt"
+    try:
+        if failure is not None:
+            raise failure
         write_sample_reports(result, sample_dir, settings["formats"], settings["report_date"])
         error_file.unlink(missing_ok=True)
         status, error, warnings = "annotated", None, result.warnings
     except Exception as exc:  # noqa: BLE001 - one sample's bug must not stop the others
         # reports of an earlier run must not stand beside the error: remove them
-        for f in FORMATS:
-            for s in REPORT_SUFFIXES[f]:
-                (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
-        for s in READ_SUFFIXES:
+        for s in SAMPLE_REPORT_SUFFIXES:
             (sample_dir / f"{row.sample}.{s}").unlink(missing_ok=True)
         if isinstance(exc, AlkannotError):
             error = exc.one_line()
@@ -252,6 +275,22 @@ def _annotate_one(row, outdir: Path, settings: dict) -> str | None:
     return error
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) during a batch: what was finished, what failed, what did not run."""
+
+    def __init__(self, done: list[str], failed: list[tuple[str, str]], not_run: list[str]):
+        self.done, self.failed, self.not_run = done, failed, not_run
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """One line: the partial summary the CLI prints."""
+        rest = ", ".join(self.not_run[:10]) + (", ..." if len(self.not_run) > 10 else "")
+        return (
+            f"interrupted: {len(self.done)} sample(s) annotated, {len(self.failed)} failed, "
+            f"{len(self.not_run)} not run" + (f" ({rest})" if rest else "")
+        )
+
+
 def write_sample_log(
     sample_dir: Path, sample: str, status: str, error: str | None, warnings: Sequence[str]
 ) -> None:
@@ -265,12 +304,57 @@ def write_sample_log(
 
 def _annotate_many(rows, outdir: Path, settings: dict) -> list[tuple[str, str]]:
     """Annotate rows one after the other; ``(sample, error)`` of those that failed."""
-    failed = []
-    for row in rows:
-        error = _annotate_one(row, outdir, settings[row.sample])
+    failed: list[tuple[str, str]] = []
+    done: list[str] = []
+    for i, row in enumerate(rows):
+        started = time.time_ns()
+        try:
+            error = _annotate_one(row, outdir, settings[row.sample])
+        except KeyboardInterrupt:  # held until the sample's files were written, or none were
+            record = run_record_path(outdir, row.sample)
+            finished = record.exists() and record.stat().st_mtime_ns >= started
+            if finished:
+                error = (read_run_record(outdir, row.sample) or {}).get("error")
+                if error is None:
+                    done.append(row.sample)
+                else:
+                    failed.append((row.sample, error))
+            rest = [r.sample for r in rows[i + 1 if finished else i :]]
+            raise BatchInterrupted(done, failed, rest) from None
         if error is not None:
             failed.append((row.sample, error))
+        else:
+            done.append(row.sample)
     return failed
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which lets them finish their sample, then stops."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _annotate_parallel(rows, outdir: Path, settings: dict, jobs: int) -> list[tuple[str, str]]:
+    """Annotate on ``jobs`` worker processes, one sample per task; failures in sheet order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the annotation uses threads, and a forked child may inherit a held lock
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+    futures = {r.sample: pool.submit(_annotate_one, r, outdir, settings[r.sample]) for r in rows}
+    try:
+        errors = {s: f.result() for s, f in futures.items()}
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)  # running samples finish, queued ones not
+        finished = {s: f for s, f in futures.items() if f.done() and not f.cancelled()}
+        failed = [(s, f.result()) for s, f in finished.items() if f.result() is not None]
+        done = [s for s, f in finished.items() if f.result() is None]
+        not_run = [r.sample for r in rows if r.sample not in finished]
+        raise BatchInterrupted(done, failed, not_run) from None
+    pool.shutdown()
+    return [(r.sample, errors[r.sample]) for r in rows if errors[r.sample] is not None]
 
 
 def _chosen_rows(rows, only: Sequence[str], samplesheet) -> list:
@@ -325,7 +409,13 @@ def run_batch(
     report_date : str, optional
         Date printed on the HTML reports.
     jobs : int
-        Worker processes; samples are dealt out round-robin, each worker in sheet order.
+        Worker processes; each takes the next sample in sheet order.
+
+    Raises
+    ------
+    BatchInterrupted
+        On Ctrl-C/SIGTERM: samples in progress finish (or leave nothing), queued ones do not
+        start; it carries the partial summary.
 
     Returns
     -------
@@ -353,21 +443,7 @@ def run_batch(
     jobs = max(1, min(jobs, len(rows)))
     if jobs == 1:
         return _annotate_many(rows, outdir, settings)
-    return _annotate_in_workers(rows, outdir, settings, jobs)
-
-
-def _annotate_in_workers(rows, outdir: Path, settings: dict, jobs: int) -> list[tuple[str, str]]:
-    """Rows dealt round-robin to ``jobs`` worker processes; failures in sheet order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    shares = [rows[i::jobs] for i in range(jobs)]
-    # spawn, not fork: the annotation uses threads, and a forked child may inherit a held lock
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_annotate_many, share, outdir, settings) for share in shares]
-        errors = dict(pair for f in futures for pair in f.result())
-    return [(r.sample, errors[r.sample]) for r in rows if r.sample in errors]
+    return _annotate_parallel(rows, outdir, settings, jobs)
 
 
 def summary_line(samples: Sequence[str], failed: Sequence[tuple[str, str]]) -> str:

@@ -2,10 +2,12 @@
 
 A cache entry can never change a result: its key is the SHA-256 of every input of the derivation
 (the file's bytes and a fingerprint of the code that derives the value), it holds JSON data only
-(never code), a value is stored only when JSON gives it back unchanged, and a missing, unreadable
-or foreign entry is recomputed. Location: ``$ALKANNOT_CACHE_DIR``, else
-``$XDG_CACHE_HOME/alkannot``, else ``~/.cache/alkannot``; ``ALKANNOT_NO_CACHE=1`` turns it off. A
-directory that other users could write to is not used (a planted entry would skip validation).
+(never code) with the SHA-256 of that data, a value is stored only when JSON gives it back
+unchanged, and a missing, unreadable, edited, damaged or foreign entry is recomputed.
+Location: ``$ALKANNOT_CACHE_DIR``, else ``$XDG_CACHE_HOME/alkannot``, else ``~/.cache/alkannot``
+(a relative or empty ``$HOME``/``$XDG_CACHE_HOME`` is not used: no cache, rather than a folder
+at the root or in the working directory); ``ALKANNOT_NO_CACHE=1`` turns it off. A directory
+that other users could write to is not used (a planted entry would skip validation).
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ def cache_dir(create: bool = False) -> Path | None:
         path = Path(base)
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
-        path = Path(xdg) / "alkannot" if xdg else Path.home() / ".cache" / "alkannot"
+        home = os.environ.get("HOME")
+        if xdg:
+            path = Path(xdg) / "alkannot"
+        elif home is None:
+            path = Path.home() / ".cache" / "alkannot"  # the password database's home
+        else:
+            path = Path(home) / ".cache" / "alkannot"
+        # XDG: relative paths are invalid; an empty HOME would give /.cache at the root
+        if not path.is_absolute() or (not xdg and home is not None and home in ("", "/")):
+            return None
     try:
         if create:
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -76,13 +87,23 @@ def load_json(kind: str, key: str) -> object | None:
         return None
     if not isinstance(doc, dict) or doc.get("key") != key or "value" not in doc:
         return None
+    if doc.get("value_sha256") != _value_digest(doc["value"]):
+        return None  # edited or damaged since it was written: recomputed (and rewritten)
     return doc["value"]
+
+
+def _value_digest(value: object) -> str:
+    """SHA-256 of the value's canonical JSON: an entry is checked against what it holds."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def store_json(kind: str, key: str, value: object) -> bool:
     """Store ``value`` if JSON represents it exactly; return whether it was stored."""
     try:
-        text = json.dumps({"key": key, "value": value}, ensure_ascii=False)
+        text = json.dumps(
+            {"key": key, "value": value, "value_sha256": _value_digest(value)}, ensure_ascii=False
+        )
     except (TypeError, ValueError):  # e.g. YAML dates: not JSON, so not cached
         return False
     if json.loads(text)["value"] != value:  # int keys, tuples: the cached copy would differ

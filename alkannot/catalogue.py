@@ -563,9 +563,9 @@ def validate_catalogue_data(data: object, path: str) -> None:
 def _read_yaml(path: str, raw: bytes | None = None) -> object:
     import yaml
 
-    from alkannot.io.yaml_limits import expanded_size
+    from alkannot.io.yaml_limits import expanded_size, unique_key_loader
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = unique_key_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
         if raw is None:
             raw = Path(path).read_bytes()
@@ -590,6 +590,8 @@ def _code_fingerprint() -> bytes:
     from alkannot import __version__
 
     parts = [__version__.encode(), Path(__file__).read_bytes()]
+    limits = find_spec("alkannot.io.yaml_limits")  # the YAML loader's own rules
+    parts.append(Path(limits.origin).read_bytes() if limits and limits.origin else b"")
     parts.append(resource_path("catalogue", "catalogue.schema.json").read_bytes())
     for lib in ("yaml", "jsonschema"):  # an upgrade reinstalls their files: new mtime and size
         spec = find_spec(lib)

@@ -330,6 +330,10 @@ class Thresholds:
             if getattr(self, name) < 0:
                 option = "--" + name.replace("_", "-")
                 raise ConfigError(f"{option} must be >= 0, not {getattr(self, name)}")
+        for name in ("min_mapq", "min_base_quality"):  # SAM: MAPQ and base qualities 0-255
+            if getattr(self, name) > 255:
+                option = "--" + name.replace("_", "-")
+                raise ConfigError(f"{option} must be in [0, 255], not {getattr(self, name)}")
         if not 0.0 <= self.max_detection_limit <= 1.0:
             raise ConfigError(
                 f"--max-detection-limit must be between 0 and 1, not {self.max_detection_limit}"

@@ -1,18 +1,24 @@
-"""Output folders: checked before any work, and filled all-or-nothing per sample.
+"""Output folders: checked before any work, owned by one run, filled all-or-nothing per sample.
 
-A sample's report files are written into a hidden staging folder inside the output folder, then
-moved into place together, with SIGINT/SIGTERM held back for the few renames. Any error (a full
-disk, a signal, a bug) removes the staging folder and whatever this run had already moved, so a
-folder never holds half a sample's reports, nor hidden temporary files.
+A run owns its output folder (an advisory ``flock`` on the folder; a second run into it waits, then
+stops with one line). A sample's report files are written into a hidden staging folder inside the
+output folder, then moved into place together as the sample's whole set (files of an earlier
+run with other formats are removed), with SIGINT/SIGTERM held back for the few renames. Any
+error (a full disk, a signal, a bug) removes the staging folder and whatever this run had
+already moved, so a folder never holds half a sample's reports, nor hidden temporary files. A
+staging folder left by a SIGKILL is finished (when its set was complete) or removed by the next
+run into the folder.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -22,7 +28,7 @@ from alkannot.errors import ConfigError
 #: Longest sample id: ``{sample}.findings.tsv`` must fit the 255-byte file-name limit of common
 #: file systems, with room for the staging prefix.
 MAX_SAMPLE_ID_BYTES = 200
-_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_SIGNALS = {signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])}
 
 
 def check_sample_id(sample: str) -> None:
@@ -70,7 +76,8 @@ def check_outdir(outdir: str | Path) -> None:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
+    """SIGINT/SIGTERM/SIGHUP held back for the block (delivered when it ends)."""
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     try:
         yield
@@ -78,39 +85,162 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+#: a sample's report files (``{sample}.{suffix}``): one run's set replaces the previous set whole
+SAMPLE_REPORT_SUFFIXES = (
+    "findings.tsv",
+    "drugs.tsv",
+    "skipped.tsv",
+    "reads.tsv",
+    "phase.tsv",
+    "json",
+    "html",
+    "xlsx",
+    "pdf",
+)
+_STAGE_PREFIX = ".alkannot-staging-"
+_MANIFEST = ".complete"
+LOCK_TIMEOUT_VARIABLE = "ALKANNOT_LOCK_TIMEOUT"
+_HELD: dict[str, list[int]] = {}  # folders this process owns: [fd, depth]
+
+
 @contextmanager
-def staged(outdir: str | Path) -> Iterator[Path]:
+def owned(outdir: str | Path) -> Iterator[Path]:
+    """Own ``outdir`` for the block: an advisory lock (``flock`` on the folder itself, so no
+    lock file is left), then the staging folders of killed runs are finished or removed.
+
+    Re-entrant within a process. A run finding the folder owned by another waits for it (up to
+    ``$ALKANNOT_LOCK_TIMEOUT`` seconds, default 600), so two runs never mix their sets.
+
+    Raises
+    ------
+    ConfigError
+        When another run keeps the folder past the timeout, or the folder cannot be made.
+    """
+    import fcntl
+
+    out = Path(outdir)
+    created = [p for p in (out, *out.parents) if not p.exists()]  # made here, innermost first
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        key = str(out.resolve())
+        held = _HELD.get(key)
+        if held is None:
+            fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+            if not _lock(fd, fcntl):
+                os.close(fd)
+                raise ConfigError(
+                    f"another alkannot run has been writing into this folder for "
+                    f"{lock_timeout():g} s ({LOCK_TIMEOUT_VARIABLE}); wait for it to end or "
+                    "choose another --outdir",
+                    path=str(out),
+                )
+            held = _HELD[key] = [fd, 0]
+            _recover_stages(out)
+    except OSError as exc:
+        raise ConfigError(f"cannot use the output folder ({exc.strerror})", path=str(out)) from None
+    held[1] += 1
+    try:
+        yield out
+    finally:
+        held[1] -= 1
+        if held[1] == 0:
+            del _HELD[key]
+            for folder in created:  # a run that wrote nothing leaves no empty folder behind
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty (reports were written), or not ours to remove
+                    break
+            os.close(held[0])  # closing the descriptor releases the lock
+
+
+def lock_timeout() -> float:
+    """Seconds a run waits for another run to release its output folder (default 600)."""
+    try:
+        return max(0.0, float(os.environ.get(LOCK_TIMEOUT_VARIABLE, "600")))
+    except ValueError:
+        return 600.0
+
+
+def _lock(fd: int, fcntl) -> bool:
+    """Take the folder's lock, waiting up to :func:`lock_timeout`; False when it stays taken."""
+    deadline = time.monotonic() + lock_timeout()
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+        except OSError:  # a file system without locks (some network mounts): run unlocked
+            return True
+
+
+def _recover_stages(out: Path) -> None:
+    """Staging folders left by a killed run (we hold the lock, so no live run owns them): one
+    whose set was complete (its manifest written before any move) is moved into place, so the
+    sample's files are again one run's set; any other is removed with its patient data."""
+    for stage in sorted(out.glob(_STAGE_PREFIX + "*")):
+        manifest = stage / _MANIFEST
+        if manifest.is_file():
+            with suppress(OSError, ValueError):
+                plan = json.loads(manifest.read_text(encoding="utf-8"))
+                _commit(stage, out, plan["files"], plan["remove"], moved=[])
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _commit(stage: Path, out: Path, files: list[str], remove: list[str], moved: list[Path]) -> None:
+    """Remove the previous set's files that are not in the new set, then move the new set in."""
+    for name in remove:
+        with suppress(FileNotFoundError):
+            (out / name).unlink()
+    for name in files:
+        if (stage / name).exists():  # a recovered stage may be part-moved already
+            os.replace(stage / name, out / name)
+            moved.append(out / name)
+
+
+@contextmanager
+def staged(outdir: str | Path, sample: str | None = None) -> Iterator[Path]:
     """Yield a staging folder; on success move its files into ``outdir``, else leave nothing.
+
+    With ``sample``, the files move in as a set replacing the sample's previous set: a report
+    of an earlier run (say its HTML, when this run wrote only TSVs) does not survive beside it.
+    The folder is :func:`owned` throughout.
 
     Raises
     ------
     ConfigError
         When the outputs cannot be written (a full disk, permissions), after cleaning up.
     """
-    out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".alkannot-staging-", dir=out))
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot create the output folder ({exc.strerror})", path=str(out)
-        ) from None
-    moved: list[Path] = []
-    try:
-        yield stage
-        with _signals_held():
-            for f in sorted(stage.iterdir()):
-                os.replace(f, out / f.name)
-                moved.append(out / f.name)
-    except BaseException as exc:
-        for f in moved:
-            with suppress(OSError):
-                f.unlink()
-        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
-            reason = "no space left on the device" if exc.errno == errno.ENOSPC else exc.strerror
+    with owned(outdir) as out:
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=_STAGE_PREFIX, dir=out))
+        except OSError as exc:
             raise ConfigError(
-                f"cannot write the reports ({reason}); nothing was written", path=str(out)
+                f"cannot create the output folder ({exc.strerror})", path=str(out)
             ) from None
-        raise
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        moved: list[Path] = []
+        try:
+            yield stage
+            files = sorted(f.name for f in stage.iterdir())
+            mine = {f"{sample}.{s}" for s in SAMPLE_REPORT_SUFFIXES} if sample else set()
+            remove = sorted(n for n in mine - set(files) if (out / n).exists())
+            with signals_held():
+                # the manifest first: a run killed during the moves is finished by the next one
+                (stage / _MANIFEST).write_text(json.dumps({"files": files, "remove": remove}))
+                _commit(stage, out, files, remove, moved)
+        except BaseException as exc:
+            for f in moved:
+                with suppress(OSError):
+                    f.unlink()
+            if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+                reason = (
+                    "no space left on the device" if exc.errno == errno.ENOSPC else exc.strerror
+                )
+                raise ConfigError(
+                    f"cannot write the reports ({reason}); nothing was written", path=str(out)
+                ) from None
+            raise
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)

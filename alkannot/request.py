@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from alkannot.bounds import MONTHS, PLOIDY, PURITY, require_option
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.genome.build import normalise_build
 from alkannot.models import Thresholds
@@ -98,8 +99,7 @@ def check_time_on_therapy(months: dict[str, Any] | None) -> dict[str, float]:
             raise ConfigError(
                 f"--time-on-therapy for {drug}: months must be a number, not {value!r}"
             ) from None
-        if not out[str(drug).strip()] >= 0:
-            raise ConfigError(f"--time-on-therapy for {drug}: months must be >= 0, not {value!r}")
+        require_option(out[str(drug).strip()], MONTHS, f"--time-on-therapy for {drug}")
     return out
 
 
@@ -151,10 +151,8 @@ class TimePoint:
             raise ConfigError("--baseline-sample needs --baseline-vcf as well")
         if self.input_format not in (None, *INPUT_FORMATS):
             raise ConfigError(f"--input-format must be vcf or maf, not {self.input_format!r}")
-        if self.purity is not None and not 0.0 < self.purity <= 1.0:
-            raise ConfigError(f"--purity must be in (0, 1], not {self.purity}")
-        if self.ploidy is not None and self.ploidy <= 0:
-            raise ConfigError(f"--ploidy must be > 0, not {self.ploidy}")
+        require_option(self.purity, PURITY, f"{opt}purity")
+        require_option(self.ploidy, PLOIDY, f"{opt}ploidy")
         _set(self, "specimen_type", check_specimen_type(self.specimen_type))
         if self.collection_date is not None:
             from datetime import date

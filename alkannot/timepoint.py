@@ -43,6 +43,7 @@ class TimePointData:
     non_coding: int = 0
     build: str = ""
     vcf_sample: str = ""
+    vcf_normal: str = ""  # the VCF's normal column, when it declares or names one
     formats: dict[str, str] = field(default_factory=dict)
 
 
@@ -103,6 +104,7 @@ def _read_variants(tp, out, build, reference, fasta, thresholds, catalogue, tabl
         own = tp.sample if tp.sample and tp.sample in sample_columns(vcf) else None
         data = read_vcf(vcf, regions, sample=tp.vcf_sample or own, build=build)
     out.build, out.vcf_sample = data.build, data.sample
+    out.vcf_normal = data.normal_sample or ""
     out.formats["vcf"] = " ".join(x for x in (data.caller, data.annotator) if x)
     out.warnings += [f"{label} VCF: {w}" for w in data.warnings]
     out.variants_examined = data.records_examined

@@ -28,6 +28,14 @@ def _sheet(tmp_path: Path, rows: list[tuple[str, Path, str]]) -> Path:
     return p
 
 
+def _copy(tmp_path: Path, src: Path, name: str) -> Path:
+    """A copy of an example VCF (and its index) under another name: a VCF belongs to one row."""
+    dst = tmp_path / f"{name}.vcf.gz"
+    dst.write_bytes(src.read_bytes())
+    Path(f"{dst}.tbi").write_bytes(Path(f"{src}.tbi").read_bytes())
+    return dst
+
+
 def _settings(sheet: Path, sample: str) -> dict:
     row = next(r for r in read_samplesheet(sheet) if r.sample == sample)
     return sample_settings(row, 0.02, 20)
@@ -86,7 +94,9 @@ def test_is_current_follows_settings_outputs_and_input_contents(tmp_path):
 
 
 def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path):
-    rows = [(f"S{i}", P01 if i % 2 else P02, "crizotinib") for i in range(4)]
+    rows = [
+        (f"S{i}", _copy(tmp_path, P01 if i % 2 else P02, f"S{i}"), "crizotinib") for i in range(4)
+    ]
     sheet = _sheet(tmp_path, rows)
     one, two = tmp_path / "one", tmp_path / "two"
     assert run_batch(sheet, one) == []
@@ -114,7 +124,9 @@ def test_cli_only_takes_comma_separated_samples_and_failures_ok_exits_zero(tmp_p
 
 
 def test_unknown_drug_stops_the_batch_before_any_sample(tmp_path):
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P01, "crizotinibb")])
+    sheet = _sheet(
+        tmp_path, [("A", P01, "crizotinib"), ("B", _copy(tmp_path, P01, "B"), "crizotinibb")]
+    )
     out = tmp_path / "out"
     with pytest.raises(ConfigError, match=r"row 3, column prior_therapy \(sample 'B'\)"):
         run_batch(sheet, out)
@@ -144,7 +156,7 @@ def test_cohort_over_sample_directories_lists_the_failures(tmp_path):
 def test_cohort_over_a_json_glob_ignores_the_run_records(tmp_path):
     # `alkannot cohort out/*/*.json` after `alkannot batch`: the glob also matches each sample's
     # run record ({sample}.run.json), which is not a result; the two samples are the cohort
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P01, "alectinib")])
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P02, "alectinib")])
     out = tmp_path / "out"
     run_batch(sheet, out)
     files = sorted(str(p) for p in out.glob("*/*.json"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,9 +61,32 @@ def test_revalidate_ignores_a_cached_entry(cache_dir, tmp_path):
     real_name = doc["value"]["name"]
     doc["value"]["name"] = 5  # a value the schema rejects, under the right key
     entry.write_text(json.dumps(doc), encoding="utf-8")
-    assert validated_data(str(path))["name"] == 5  # the cache is trusted on an ordinary load
+    # an entry edited after it was written no longer matches its own SHA-256 (issue 22: an
+    # edited cache changed the drug calls): the file is read and validated again
+    assert validated_data(str(path))["name"] == real_name
     assert validated_data(str(path), revalidate=True)["name"] == real_name  # the file, validated
-    assert validated_data(str(path))["name"] == real_name  # and stored again
+    assert json.loads(entry.read_text(encoding="utf-8"))["value"]["name"] == real_name  # rewritten
+
+
+def test_a_damaged_template_cache_is_compiled_again(cache_dir, tmp_path):
+    # a new process each time: the compiled templates come from the cache file, not memory
+    vcf = BUNDLED.parents[1] / "examples/GRCh38/P01.rebiopsy.vcf.gz"
+    env = {**os.environ, "ALKANNOT_CACHE_DIR": str(cache_dir)}
+
+    def page(folder: str) -> bytes:
+        cmd = [sys.executable, "-m", "alkannot", "annotate", str(vcf), "-o", str(tmp_path / folder)]
+        res = subprocess.run([*cmd, "--formats", "html"], capture_output=True, text=True, env=env)
+        assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+        return (tmp_path / folder / "P01_T.html").read_bytes()
+
+    first = page("a")
+    entries = list(cache_dir.glob("jinja2-*.cache"))
+    assert entries
+    for damage, folder in ((lambda b: b"\0" * len(b), "b"), (lambda b: b[:30], "c")):
+        for e in cache_dir.glob("jinja2-*.cache"):  # zero-filled; truncated after the header
+            e.write_bytes(damage(e.read_bytes()))
+        assert page(folder) == first
+        assert page(folder + "2") == first  # and the entry is good again
 
 
 def test_cache_writable_by_others_is_not_used(cache_dir):

@@ -22,12 +22,13 @@ LAYERS = [
              "alkannot.knowledge", "alkannot.redecide"]),
     ("stages", ["alkannot.timepoint", "alkannot.reads.integrate"]),
     ("decision", ["alkannot.annotate", "alkannot.drugs", "alkannot.catalogue",
-                  "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline", "alkannot.lines"]),
+                  "alkannot.copynumber", "alkannot.fusion", "alkannot.baseline", "alkannot.lines",
+                  "alkannot.sample_identity"]),
     ("readers", ["alkannot.io", "alkannot.reads"]),
     ("writers", ["alkannot.report", "alkannot.exchange"]),
     ("sequence", ["alkannot.consequence", "alkannot.hgvs", "alkannot.genome", "alkannot.request"]),
     ("base", ["alkannot.models", "alkannot.frames", "alkannot.errors", "alkannot.resources", "alkannot.cache",
-              "alkannot.outdir", "alkannot.checksums", "alkannot"]),
+              "alkannot.outdir", "alkannot.checksums", "alkannot.bounds", "alkannot"]),
 ]  # fmt: skip
 #: decision, readers and writers are one layer, side by side
 RANK = {"cli": 5, "api": 4, "stages": 3, "decision": 2, "readers": 2, "writers": 2}

@@ -347,7 +347,7 @@ def test_clinical_context_reaches_json_and_html(tmp_path):
     [
         ("--time-on-therapy", "crizotinib", "DRUG=MONTHS"),
         ("--time-on-therapy", "crizotinib=long", "must be a number"),
-        ("--time-on-therapy", "crizotinib=-2", ">= 0"),
+        ("--time-on-therapy", "crizotinib=-2", "outside its valid range [0, 1200]"),
     ],
 )
 def test_bad_clinical_context_is_one_line_and_writes_nothing(tmp_path, option, value, message):
@@ -432,6 +432,12 @@ def test_not_seen_uses_the_reads_when_given(tmp_path):
     site = html.split('id="read-site-table"')[1].split("</table>")[0]
     g1202r = next(r for r in site.split("<tr>") if ">G1202R<" in r)
     assert ">300<" in g1202r and ">0<" in g1202r and "not detected" in g1202r
+    # the run configuration names the read thresholds the counts were made with (defaults of
+    # `alkannot annotate`: --min-mapq 20, --min-base-quality 20, --max-detection-limit 0.05)
+    prov = html.split('id="read-thresholds"')[1].split("</tr>")[0]
+    prov = re.sub(r"<[^>]+>", "", prov)
+    assert "min mapq 20" in prov and "min base quality 20" in prov
+    assert "max detection limit 0.05" in prov
     # the spreadsheet carries the same per-site rows (a "reads" sheet) and the read line
     from openpyxl import load_workbook
 
@@ -515,6 +521,7 @@ def test_caveats_put_negatives_in_context():
     )
     text = " ".join(caveats(r, not_seen(r)))
     assert "Plasma" in text and "tissue" in text
+    assert "Cui et al. 2017" not in text  # the fusion was not assessed here: no fusion figure
     assert "Tumour content 10%" in text
     assert "ALK amplification" in text and "ALK fusion" in text  # not assessed, not ruled out
     # a tissue sample with enough tumour and every input: no caveat at all
@@ -527,3 +534,37 @@ def test_caveats_put_negatives_in_context():
         purity=0.6,
     )
     assert not [c for c in caveats(r, not_seen(r)) if "Plasma" in c or "Tumour content" in c]
+
+
+def test_provenance_lists_every_threshold_of_the_run(tmp_path):
+    # the defaults of `alkannot annotate` (README options table and models.Thresholds): VAF 0.02,
+    # depth 20, 5 supporting reads, cancer-cell fraction 0.2, focal under 10 Mb, fusion loss at
+    # >= 20 % tumour content
+    r = annotate_sample(EX / "P03.rebiopsy.vcf.gz", sample_name="P03")
+    html = write_sample_reports(r, tmp_path, formats=("html",))["html"].read_text()
+    row = re.sub(r"<[^>]+>", "", html.split("<tr><th>Thresholds</th>")[1].split("</tr>")[0])
+    for text in (
+        "minimum VAF 0.02",
+        "minimum depth 20",
+        "minimum supporting reads 5",
+        "is below 0.2",
+        "focal segment under 10,000,000 bp",
+        "fusion loss needs tumour content ≥ 20%",
+    ):
+        assert text in row, text
+
+
+def test_plasma_fusion_negative_carries_the_sourced_agreement(tmp_path):
+    from alkannot.report.firstscreen import caveats
+
+    # the fusion assay ran and called only KIF5B-RET: in plasma the ALK negative carries the
+    # sourced plasma/tissue agreement (Cui et al. 2017: the fusion in 13 of 24 tissue-positive)
+    table = tmp_path / "fusions.tsv"
+    table.write_text("sample\tfusion\nP07\tKIF5B-RET\n")
+    r = annotate_sample(
+        EX / "P07.rebiopsy.vcf.gz", sample_name="P07", fusions=table, specimen_type="plasma"
+    )
+    seen = not_seen(r)
+    assert next(s for s in seen if s.mechanism == "ALK fusion").state.startswith("not detected")
+    text = " ".join(caveats(r, seen))
+    assert "13 of 24" in text and "Cui et al. 2017" in text

@@ -121,7 +121,7 @@ def _huge_header_vcf(path: Path, lines: int) -> None:
         fh.write("chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT:AD\t0/1:80,20\n")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_leaves_no_reports_and_no_temporary_files(tmp_path, sig):
     vcf = tmp_path / "slow.vcf"
     _huge_header_vcf(vcf, 600_000)  # a few seconds of work
@@ -194,7 +194,9 @@ def test_batch_goes_on_after_an_unexpected_exception(tmp_path, monkeypatch):
     from alkannot.batch import run_batch
 
     sheet = tmp_path / "samples.tsv"
-    sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\nB\t{GOOD_VCF}\n")
+    other = tmp_path / "B.vcf.gz"  # a VCF belongs to one sheet row
+    other.write_bytes(GOOD_VCF.read_bytes())
+    sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\nB\t{other}\n")
     real = api.annotate_sample
 
     def flaky(request):

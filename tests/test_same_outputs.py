@@ -37,7 +37,7 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "4aba25b60ca94d786d505c0e21a9fb7282a4da9d")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "04087e07e1446903d67f3f2afc13e4dfae910d0c")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 EXAMPLES = ROOT / "resources" / "examples"
 P01 = "resources/examples/GRCh38/P01.rebiopsy.vcf.gz"
+P02 = "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
 REPORTS = ("findings.tsv", "drugs.tsv", "skipped.tsv", "json", "html", "xlsx")
 
 
@@ -180,7 +181,9 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
         ([f"../x\t{P01}\tcrizotinib"], None, "row 2, column sample"),
         ([f"a b\t{P01}\tcrizotinib"], None, "row 2, column sample"),
         ([f"cohort\t{P01}\tcrizotinib"], None, "row 2, column sample"),
-        ([f"A\t{P01}\tcrizotinib", f"B\t{P01}\tcrizotnib"], None, "row 3, column prior_therapy"),
+        ([f"A\t{P01}\tcrizotinib", f"B\t{P02}\tcrizotnib"], None, "row 3, column prior_therapy"),
+        ([f"A\t{P01}\tcrizotinib", f"B\t{P01}\tcrizotinib"], None, "row 3, column vcf"),
+        ([f"A\t{P01}\tcrizotinib"], "sample\tvcf\tvcf", "row 1 (header): column(s) vcf appear"),
         ([f"A\t{P01}\thg18"], "sample\tvcf\tbuild", "row 2, column build"),
         ([f"A\t{P01}\t1.5"], "sample\tvcf\tpurity", "row 2, column purity"),
         ([f"A\t{P01}\tmaybe"], "sample\tvcf\tcns_metastases", "row 2, column cns_metastases"),
@@ -198,6 +201,8 @@ def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
         "space",
         "reserved-name",
         "unknown-drug",
+        "vcf-in-two-rows",
+        "duplicated-column",
         "unknown-build",
         "purity-out-of-range",
         "cns-not-yes-no",
@@ -219,7 +224,7 @@ def test_bad_sample_sheet_stops_before_any_job_with_one_line(tmp_path, rows, hea
 def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_only_it(tmp_path):
     bad = tmp_path / "bad.vcf"
     bad.write_text("this is not a VCF\n")
-    rows = [f"GOOD1\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib", f"GOOD2\t{P01}\talectinib"]
+    rows = [f"GOOD1\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib", f"GOOD2\t{P02}\talectinib"]
     sheet = _sheet(tmp_path, rows)
     out = tmp_path / "results"
     config = ["--config", f"samples={sheet}", f"results={out}", "report_date=2026-05-01"]
@@ -278,10 +283,16 @@ CLINICAL = [
 def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
     header = "\t".join(["sample", "vcf", *(c for c, _, _ in CLINICAL)])
     names = ["S1", "S2", "S3", "S4", "S5", "S6"]
+    vcfs = {s: str(tmp_path / f"{s}.vcf.gz") for s in names}  # a VCF belongs to one sheet row
+    for s in names:
+        Path(vcfs[s]).write_bytes((ROOT / P01).read_bytes())
+        Path(f"{vcfs[s]}.tbi").write_bytes((ROOT / f"{P01}.tbi").read_bytes())
 
     def write(changed: str | None = None, column: str | None = None) -> None:
         rows = [
-            "\t".join([s, P01, *(a if (s, c) == (changed, column) else b for c, b, a in CLINICAL)])
+            "\t".join(
+                [s, vcfs[s], *(a if (s, c) == (changed, column) else b for c, b, a in CLINICAL)]
+            )
             for s in names
         ]
         _sheet(tmp_path, rows, header)

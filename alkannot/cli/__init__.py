@@ -91,8 +91,27 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point (``alkannot``); SIGTERM ends it as cleanly as SIGINT."""
+    """Console entry point (``alkannot``); SIGTERM and SIGHUP end it as cleanly as SIGINT.
+
+    Standard output that cannot be written (a full disk, a closed pipe) ends the run with one
+    line on standard error, never a traceback.
+    """
+    import errno
+    import os
     import signal
+    import sys
 
     signal.signal(signal.SIGTERM, _terminate)
-    cli.main(args=argv, prog_name="alkannot")
+    if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session: cleaned up alike
+        signal.signal(signal.SIGHUP, _terminate)
+    try:
+        cli.main(args=argv, prog_name="alkannot")
+    except OSError as exc:
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            raise
+        # further writes (the interpreter's own flush at exit) go nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        if exc.errno != errno.EPIPE:  # a reader that stopped reading is not an error
+            click.echo(f"alkannot: error: cannot write the output ({exc.strerror})", err=True)
+        raise SystemExit(2 if exc.errno != errno.EPIPE else 1) from None

@@ -186,7 +186,7 @@ def annotate(
     of its NCBI_Build column. With --bam alone the reads are the caller.
     """
     from alkannot.api import annotate_sample, write_sample_reports
-    from alkannot.outdir import check_outdir
+    from alkannot.outdir import check_outdir, owned
     from alkannot.report.html import report_date as check_date
     from alkannot.request import parse_time_on_therapy, sample_request
 
@@ -194,9 +194,12 @@ def annotate(
     check_outdir(outdir)
     months = parse_time_on_therapy(time_on_therapy)
     request = sample_request(vcf, time_on_therapy=months, **options)  # type: ignore[arg-type]
-    result = annotate_sample(request)
-    signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}
-    paths = write_sample_reports(result, outdir, formats, report_date, signoff=signoff, paper=paper)
+    with owned(outdir):  # the folder is this run's until its reports are in place
+        result = annotate_sample(request)
+        signoff = {"reviewed_by": reviewed_by, "date": review_date, "decision": board_decision}
+        paths = write_sample_reports(
+            result, outdir, formats, report_date, signoff=signoff, paper=paper
+        )
     mech = ", ".join(m.replace("_", " ") for m in result.mechanisms) or "none found"
     click.echo(
         f"{result.sample}: mechanisms: {mech}; {len(result.findings)} finding(s), "

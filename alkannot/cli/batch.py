@@ -66,23 +66,29 @@ def batch(
     failures_ok: bool,
 ) -> None:
     """Annotate every sample of SAMPLESHEET; a failing sample does not stop the others."""
-    from alkannot.batch import run_batch, summary_line
+    from alkannot.batch import BatchInterrupted, run_batch, summary_line
     from alkannot.io.samplesheet import read_samplesheet
     from alkannot.outdir import check_outdir
 
     check_outdir(outdir)  # before any sample is read
-    failed = run_batch(
-        samplesheet,
-        Path(outdir),
-        base=base,
-        only=[s for value in only for s in value.split(",") if s],
-        formats=tuple(f for f in formats.split(",") if f),
-        min_vaf=min_vaf,
-        min_depth=min_depth,
-        min_alt_reads=min_alt_reads,
-        report_date=report_date,
-        jobs=jobs,
-    )
+    try:
+        failed = run_batch(
+            samplesheet,
+            Path(outdir),
+            base=base,
+            only=[s for value in only for s in value.split(",") if s],
+            formats=tuple(f for f in formats.split(",") if f),
+            min_vaf=min_vaf,
+            min_depth=min_depth,
+            min_alt_reads=min_alt_reads,
+            report_date=report_date,
+            jobs=jobs,
+        )
+    except BatchInterrupted as stop:  # Ctrl-C: the partial summary, quietly
+        for sample, message in stop.failed:
+            click.echo(f"alkannot: error: {sample}: {message}", err=True)
+        click.echo(f"alkannot: {stop.summary()}", err=True)
+        raise SystemExit(130) from None
     for sample, message in failed:
         click.echo(f"alkannot: error: {sample}: {message}", err=True)
     rows = read_samplesheet(samplesheet, base=base)

@@ -25,10 +25,17 @@ def cohort(
 ) -> None:
     """Summarise per-sample results (JSON files or sample directories) into a cohort overview."""
     from alkannot.api import annotate_cohort
-    from alkannot.outdir import check_outdir
+    from alkannot.outdir import check_outdir, owned
 
     check_outdir(outdir)  # before any input is read
-    cohort = annotate_cohort(list(jsons), outdir, report_date, patients)
+    with owned(outdir):
+        cohort = annotate_cohort(
+            list(jsons),
+            outdir,
+            report_date,
+            patients,
+            warn=lambda message: click.echo(f"alkannot: warning: {message}", err=True),
+        )
     for folder in cohort.passed_over:
         click.echo(f"passed over: {folder}", err=True)
     for kind in sorted(cohort.paths):

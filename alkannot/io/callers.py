@@ -15,10 +15,10 @@ Each caller keeps allele fraction and depth in its own FORMAT fields (see the RE
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 
+from alkannot.bounds import PERCENT, READS, VAF, Range, parse_checked
 from alkannot.errors import SampleNotFoundError
 
 CALLERS = (
@@ -75,6 +75,34 @@ _TUMOUR_NAME = re.compile(r"tumou?r|[_\-.]t\d?$|\dt$|cfdna|rebiopsy|relapse|prim
 _NORMAL_NAME = re.compile(r"normal|[_\-.]n\d?$|\dn$|-match$|germline|blood|pbmc", re.I)
 
 
+def _declared_samples(header_lines: Sequence[str], path: str) -> dict[str, str]:
+    """``##tumor_sample``/``##normal_sample``, refused when they contradict each other.
+
+    Two different ``##tumor_sample`` lines (a merged or re-headed file) or a normal declared
+    as the tumour leave no single tumour column: reading "the last one" could annotate the
+    normal.
+    """
+    seen: dict[str, set[str]] = {"tumor_sample": set(), "normal_sample": set()}
+    for line in header_lines:
+        for key in seen:
+            if line.startswith(f"##{key}="):
+                seen[key].add(line.split("=", 1)[1].strip())
+    for key, values in seen.items():
+        if len(values) > 1:
+            raise SampleNotFoundError(
+                f"the header declares ##{key} {len(values)} times with different samples "
+                f"({', '.join(sorted(values))}); fix the header or pass --sample NAME",
+                path=path,
+            )
+    meta = {k: next(iter(v)) for k, v in seen.items() if v}
+    if meta.get("tumor_sample") and meta.get("tumor_sample") == meta.get("normal_sample"):
+        raise SampleNotFoundError(
+            f"##tumor_sample and ##normal_sample both name {meta['tumor_sample']}; fix the header",
+            path=path,
+        )
+    return meta
+
+
 def choose_tumour(
     samples: Sequence[str], header_lines: Sequence[str], requested: str | None, path: str
 ) -> tuple[str, str | None]:
@@ -85,11 +113,12 @@ def choose_tumour(
     SampleNotFoundError
         When ``requested`` is not in the file, or the tumour cannot be told apart.
     """
-    meta = {}
-    for line in header_lines:
-        for key in ("tumor_sample", "normal_sample"):
-            if line.startswith(f"##{key}="):
-                meta[key] = line.split("=", 1)[1].strip()
+    try:
+        meta = _declared_samples(header_lines, path)
+    except SampleNotFoundError:
+        if requested is None:
+            raise
+        meta = {}  # the user chose the column: the contradictory lines are not used
     normal = meta.get("normal_sample") if meta.get("normal_sample") in samples else None
     if requested is not None:
         if requested not in samples:
@@ -131,22 +160,18 @@ def choose_tumour(
     )
 
 
-def _num(x) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) and v >= 0 else None
+def _num(x, rng: Range = VAF, field: str = "AF") -> float | None:
+    """``x`` as a number in ``rng``; None for a missing value (``.``); :class:`OutOfRange`
+    for a number outside it (AF 2.5, FREQ 250 %, inf, NaN)."""
+    return parse_checked(x, rng, field)
 
 
-def _ints(values) -> list[int | None]:
+def _ints(values, field: str = "AD") -> list[int | None]:
+    """Read counts: None for missing (``.``); :class:`OutOfRange` for negative/huge/NaN counts."""
     out = []
     for v in values:
-        try:
-            f = float(v)
-            out.append(int(f) if math.isfinite(f) and f >= 0 else None)
-        except (TypeError, ValueError):
-            out.append(None)
+        f = parse_checked(v, READS, field)
+        out.append(None if f is None else int(f))
     return out
 
 
@@ -161,12 +186,18 @@ def read_vaf_depth(
     """Return ``(vaf, depth, alt_depth, source)`` for ALT number ``allele`` (1-based).
 
     ``fmt`` maps FORMAT keys to the tumour sample's values as strings (already split on ``,``).
+
+    Raises
+    ------
+    OutOfRange
+        When a field holds an impossible number (AF above 1, a negative or NaN count): the
+        record is then skipped by the caller, never read as "VAF unknown".
     """
     idx = allele - 1
     depth = None
     dp = fmt.get("DP")
     if dp:
-        depth = _ints(dp[:1])[0]
+        depth = _ints(dp[:1], "DP")[0]
 
     def ad_pair() -> tuple[int | None, int | None, int | None]:
         ad = _ints(fmt.get("AD", []))
@@ -177,11 +208,14 @@ def read_vaf_depth(
 
     # Strelka2: tier-1 counts, no AF
     if "TIR" in fmt and "TAR" in fmt:
-        tir, tar = _ints(fmt["TIR"][:1])[0], _ints(fmt["TAR"][:1])[0]
+        tir, tar = _ints(fmt["TIR"][:1], "TIR")[0], _ints(fmt["TAR"][:1], "TAR")[0]
         if tir is not None and tar is not None and tir + tar > 0:
             return tir / (tir + tar), depth, tir, "Strelka tier1 TIR/TAR"
     if f"{ref[:1]}U" in fmt and len(ref) == 1 and len(alts[idx]) == 1 and f"{alts[idx]}U" in fmt:
-        r, a = _ints(fmt[f"{ref}U"][:1])[0], _ints(fmt[f"{alts[idx]}U"][:1])[0]
+        r, a = (
+            _ints(fmt[f"{ref}U"][:1], f"{ref}U")[0],
+            _ints(fmt[f"{alts[idx]}U"][:1], f"{alts[idx]}U")[0],
+        )
         if r is not None and a is not None and r + a > 0:
             return a / (r + a), depth, a, "Strelka tier1 AU/CU/GU/TU"
     # VarScan2: FREQ percent string, AD = alt reads only, RD = ref reads
@@ -189,15 +223,15 @@ def read_vaf_depth(
         freq = str(fmt["FREQ"][0]).strip().rstrip("%")
         ad = _ints(fmt.get("AD", [])[:1])
         alt_reads = ad[0] if ad else None
-        v = _num(freq)
+        v = _num(freq, PERCENT, "FREQ")
         if v is not None:
             return v / 100.0, depth, alt_reads, "VarScan FREQ"
-        rd = _ints(fmt["RD"][:1])[0]
+        rd = _ints(fmt["RD"][:1], "RD")[0]
         if alt_reads is not None and rd is not None and alt_reads + rd > 0:
             return alt_reads / (alt_reads + rd), depth, alt_reads, "VarScan AD/(RD+AD)"
     # FreeBayes: AO/(RO+sum AO); never INFO/AF
     if "AO" in fmt and "RO" in fmt:
-        ao, ro = _ints(fmt["AO"]), _ints(fmt["RO"][:1])[0]
+        ao, ro = _ints(fmt["AO"], "AO"), _ints(fmt["RO"][:1], "RO")[0]
         if len(ao) > idx and ao[idx] is not None and ro is not None and None not in ao:
             total = ro + sum(ao)
             if total > 0:
@@ -206,16 +240,16 @@ def read_vaf_depth(
     for key, label in (("AF", "FORMAT/AF"), ("VAF", "FORMAT/VAF"), ("FA", "FORMAT/FA")):
         vals = fmt.get(key)
         if vals and len(vals) > idx:
-            v = _num(vals[idx])
-            if v is not None and v <= 1.0:
+            v = _num(vals[idx], VAF, key)
+            if v is not None:
                 return v, depth if depth is not None else ad_total, alt_reads, label
     if alt_reads is not None and ad_total:
         return alt_reads / ad_total, depth if depth is not None else ad_total, alt_reads, "AD"
     tvaf, tdp = info.get("TVAF"), info.get("TDP")
     if tvaf is not None:
-        v = _num(tvaf[idx] if isinstance(tvaf, (tuple, list)) else tvaf)
+        v = _num(tvaf[idx] if isinstance(tvaf, (tuple, list)) else tvaf, VAF, "INFO/TVAF")
         if v is not None:
-            d = _ints([tdp])[0] if tdp is not None else depth
+            d = _ints([tdp], "INFO/TDP")[0] if tdp is not None else depth
             return v, d, None, "INFO/TVAF"
     return None, depth, alt_reads, "not available"
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 
+from alkannot.bounds import PERCENT, READS, VAF, OutOfRange, parse_checked
 from alkannot.errors import BuildMismatchError, ConfigError, InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig, normalise_build
 from alkannot.genome.models import ANNOTATION_GENES
@@ -93,9 +94,15 @@ def input_format(path: str, forced: str | None = None) -> str:
 def _int(text: str) -> int | None:
     try:
         v = int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return v if v >= 0 else None
+
+
+def _count(row, get, name: str) -> int | None:
+    """A read count of the row (None when blank); :class:`OutOfRange` when impossible."""
+    v = parse_checked(get(row, name), READS, name)
+    return None if v is None else int(v)
 
 
 def read_maf(
@@ -155,7 +162,7 @@ def read_maf(
     )
     target = regions(build)
     reference = ReferenceSequence(build, fasta)
-    without = [n for n, row in mine if _row(data, n, row, get, build, target, reference) is False]
+    without = [n for n, row in mine if _checked_row(data, n, row, get, build, target, reference)]
     if mine and len(without) == len(mine):
         # every row lacks coordinates: "no mutation found" would be a confident wrong answer
         raise InputFormatError(
@@ -196,10 +203,19 @@ def _build(builds: set[str], build: str | None, path: str, has_rows: bool) -> tu
 VAF_COLUMNS = (("tumor_f", 1.0), ("i_TumorVAF_WU", 100.0))
 
 
+def _checked_row(data: VcfData, n: int, row, get, build: str, target, reference) -> bool:
+    """Read one row; True when it has no coordinates. An impossible count or VAF skips it."""
+    try:
+        return _row(data, n, row, get, build, target, reference) is False
+    except OutOfRange as e:  # an impossible count: the row is not evidence
+        data.skipped.append(SkippedRecord(data.path, f"line {n}", str(e), "out_of_range"))
+        return False
+
+
 def _support(row: list[str], get) -> tuple[int | None, float | None, int | None, str]:
     """(ALT reads, VAF, depth, where the VAF came from): the read counts, else a VAF column."""
-    alt_reads, ref_reads = _int(get(row, "t_alt_count")), _int(get(row, "t_ref_count"))
-    depth = _int(get(row, "t_depth"))
+    alt_reads, ref_reads = _count(row, get, "t_alt_count"), _count(row, get, "t_ref_count")
+    depth = _count(row, get, "t_depth")
     if alt_reads is not None and ref_reads is not None and alt_reads + ref_reads > 0:
         depth = depth if depth is not None else alt_reads + ref_reads
         vaf = alt_reads / (alt_reads + ref_reads)
@@ -211,12 +227,10 @@ def _support(row: list[str], get) -> tuple[int | None, float | None, int | None,
 def _vaf_column(row: list[str], get) -> tuple[float | None, str]:
     """The VAF from a VAF column, when the row has one in range; else (None, "")."""
     for column, scale in VAF_COLUMNS:
-        try:
-            value = float(get(row, column)) / scale
-        except ValueError:
-            continue
-        if 0.0 <= value <= 1.0:
-            return value, f"MAF {column}" + (" (%)" if scale != 1.0 else "")
+        # a number outside its range is OutOfRange (the row is skipped), never passed over
+        value = parse_checked(get(row, column), VAF if scale == 1.0 else PERCENT, column)
+        if value is not None:
+            return value / scale, f"MAF {column}" + (" (%)" if scale != 1.0 else "")
     return None, ""
 
 

@@ -8,6 +8,7 @@ major version or a wrong shape are each one clear error naming the file.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,24 @@ MAX_BYTES = 64 << 20
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object whose keys repeat is refused (JSON parsers keep one of them, each its own)."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; ``1e400`` (infinite as a float) is refused like ``Infinity``."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
 
 
 @cache
@@ -87,7 +106,12 @@ def read_result_json(path: str | Path):
         raise InputFileError(f"{size} bytes: too large for a sample result JSON", path=str(p))
     what = "expected the {sample}.json written by 'alkannot annotate'"
     try:
-        data = json.loads(p.read_bytes().decode("utf-8"), parse_constant=_no_constants)
+        data = json.loads(
+            p.read_bytes().decode("utf-8"),
+            parse_constant=_no_constants,
+            parse_float=_finite,
+            object_pairs_hook=_unique_keys,
+        )
     except UnicodeDecodeError:
         raise InputFormatError(f"not UTF-8 text; {what}", path=str(p)) from None
     except RecursionError:

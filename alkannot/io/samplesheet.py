@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from alkannot.bounds import PLOIDY, PURITY
 from alkannot.errors import ConfigError, InputFileError
 from alkannot.models import Thresholds
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
@@ -162,13 +163,14 @@ def read_samplesheet(
     ]
     reader = csv.DictReader([x for _, x in numbered], delimiter="\t")
     _check_columns(path, [c.strip() for c in (reader.fieldnames or [])], numbered)
-    rows, seen = [], {}
+    rows, seen, vcfs = [], {}, {}
     for (n, _), raw in zip(numbered[1:], reader, strict=False):
         rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         row = _Row(path, n, rec)
         sample = _sample_id(row, seen)
         values: dict = {"sample": sample, "line": n}
         values |= _files(row, base, check_files)
+        _one_row_per_vcf(row, values, vcfs)
         values |= _clinical(row)
         rows.append(SampleRow(**values))
     if not rows:
@@ -202,6 +204,13 @@ def _check_columns(path: Path, cols: list[str], numbered: list[tuple[int, str]])
             path=str(path),
             record=header,
         )
+    twice = sorted({c for c in cols if cols.count(c) > 1})
+    if twice:  # csv.DictReader would silently keep the last one
+        raise ConfigError(
+            f"column(s) {', '.join(twice)} appear more than once; keep one of each",
+            path=str(path),
+            record=header,
+        )
     unknown = [c for c in cols if c not in COLUMNS]
     if unknown:
         raise ConfigError(
@@ -211,7 +220,7 @@ def _check_columns(path: Path, cols: list[str], numbered: list[tuple[int, str]])
         )
 
 
-def _sample_id(row: _Row, seen: dict[str, int]) -> str:
+def _sample_id(row: _Row, seen: dict[str, tuple[str, int]]) -> str:
     sample = row.rec.get("sample", "")
     if not SAFE_SAMPLE.match(sample) or sample in RESERVED:
         raise row.error(
@@ -224,12 +233,33 @@ def _sample_id(row: _Row, seen: dict[str, int]) -> str:
             f"sample id is {len(sample.encode())} bytes, longer than {MAX_SAMPLE_ID_BYTES}: "
             "its file names would exceed the file-name limit"
         )
-    if sample in seen:
+    # case-folded: P01 and p01 would share one folder on a case-insensitive file system
+    if sample.casefold() in seen:
+        first, n = seen[sample.casefold()]
         raise row.error(
-            f"sample {sample!r} appears twice (rows {seen[sample]} and {row.n})", "sample"
+            f"sample {sample!r} appears twice (rows {n} and {row.n}"
+            + (f", as {first!r}" if first != sample else "")
+            + "); sample ids name folders, so each must differ even ignoring case",
+            "sample",
         )
-    seen[sample] = row.n
+    seen[sample.casefold()] = (sample, row.n)
     return sample
+
+
+def _one_row_per_vcf(row: _Row, values: dict, vcfs: dict[str, tuple[str, int]]) -> None:
+    """A re-biopsy VCF belongs to one sample: two rows sharing it would report one tumour twice
+    under two names (a baseline VCF may serve several re-biopsies of one patient)."""
+    if not values.get("vcf"):
+        return
+    key = str(Path(values["vcf"]).resolve())
+    if key in vcfs:
+        other, n = vcfs[key]
+        raise row.error(
+            f"the vcf of sample {values['sample']!r} is also the vcf of sample {other!r} "
+            f"(row {n}); each row needs its own re-biopsy VCF",
+            "vcf",
+        )
+    vcfs[key] = (values["sample"], row.n)
 
 
 def _files(row: _Row, base: Path, check_files: bool) -> dict[str, str | None]:
@@ -266,15 +296,14 @@ def _clinical(row: _Row) -> dict:
     if cns and cns not in _BOOL:
         raise row.error(f"{cns!r} must be yes or no", "cns_metastases")
     values["cns_metastases"] = _BOOL.get(cns) if cns else None
-    for col, low, high in (("purity", 0.0, 1.0), ("ploidy", 0.0, None)):
+    for col, rng in (("purity", PURITY), ("ploidy", PLOIDY)):
         v = rec.get(col, "")
         try:
             x = float(v) if v else None
         except ValueError:
             x = float("nan")
-        if x is not None and not (x > low and (high is None or x <= high)):
-            bound = f"in ({low:g}, {high:g}]" if high is not None else f"> {low:g}"
-            raise row.error(f"{v!r} must be a number {bound}", col)
+        if x is not None and rng.problem(x):
+            raise row.error(f"{v!r} must be a number in {rng.describe()}", col)
         values[col] = x
     values["build"] = rec.get("build") or None
     values["baseline_sample"] = rec.get("baseline_sample") or None

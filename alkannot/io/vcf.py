@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alkannot.bounds import OutOfRange
 from alkannot.errors import AlkannotError, BuildMismatchError, InputFileError, InputFormatError
 from alkannot.genome.build import (
     canonical_contig,
@@ -653,7 +654,13 @@ def _add_record(data: VcfData, rec, build: str, s_index: int, caller: str, ann_f
                 )
             )
             continue
-        vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        try:
+            vaf, depth, alt_depth, source = read_vaf_depth(caller, fmt, info, ref, alts, i)
+        except OutOfRange as e:
+            data.skipped.append(
+                SkippedRecord(data.path, f"{locus} {ref}>{alt}", str(e), "out_of_range")
+            )
+            continue
         phase_set, haplotypes = read_phase(fmt, i)
         anns = ()
         for f in ann_fields:

@@ -55,12 +55,26 @@ class CorruptInputError(ValueError):
     """The compressed file cannot be read to its end (truncated or damaged)."""
 
 
-def _inflate_batch(payloads: list[bytes]) -> bytes:
-    return b"".join([_inflate_mod.decompress(p, -15) for p in payloads])
+_crc32 = getattr(_inflate_mod, "crc32", zlib.crc32)
 
 
-def _bgzf_payloads(fh) -> Iterator[bytes]:
-    """Yield the raw deflate payload of each BGZF block (file read in large pieces)."""
+def _inflate_batch(blocks: list[tuple[bytes, int, int]]) -> bytes:
+    """Inflate BGZF payloads, each checked against its CRC32 and ISIZE as htslib does (SAM
+    specification 4.1: a block's CRC32 and ISIZE are of its uncompressed data)."""
+    out = []
+    for payload, crc, isize in blocks:
+        data = _inflate_mod.decompress(payload, -15)
+        if len(data) != isize or _crc32(data) != crc:
+            raise ValueError(
+                "a BGZF block fails its CRC32/size check (the file is damaged); re-create it "
+                "from the source, e.g. bgzip, and check it with bgzip -t"
+            )
+        out.append(data)
+    return b"".join(out)
+
+
+def _bgzf_payloads(fh) -> Iterator[tuple[bytes, int, int]]:
+    """Yield each BGZF block's raw deflate payload, CRC32 and ISIZE (file read in large pieces)."""
     buf = b""
     off = 0
     while True:
@@ -83,9 +97,12 @@ def _bgzf_payloads(fh) -> Iterator[bytes]:
         if bsize is None:
             raise ValueError("BGZF block without BC field")
         block_end = off + bsize + 1
+        if bsize + 1 < end - off + 8:
+            raise ValueError("BGZF block size (BSIZE) smaller than its header")
         if block_end > len(buf):
             raise ValueError("truncated BGZF block")
-        yield buf[end : block_end - 8]  # the deflate payload, without CRC32 and ISIZE
+        crc, isize = struct.unpack_from("<II", buf, block_end - 8)
+        yield buf[end : block_end - 8], crc, isize  # the deflate payload, CRC32, ISIZE
         off = block_end
 
 
@@ -113,7 +130,7 @@ def _decompressed_chunks(path: str, threads: int) -> Iterator[bytes]:
     if _is_bgzf(path):
         with open(path, "rb") as fh, ThreadPoolExecutor(max_workers=threads) as pool:
             ahead: deque = deque()
-            batch: list[bytes] = []
+            batch: list[tuple[bytes, int, int]] = []
             for payload in _bgzf_payloads(fh):
                 batch.append(payload)
                 if len(batch) >= _BATCH_BLOCKS:

@@ -39,3 +39,32 @@ def expanded_size(data: object, limit: int = MAX_EXPANDED_NODES) -> int:
         return total
 
     return size(data)
+
+
+def unique_key_loader(base: type) -> type:
+    """``base`` (a PyYAML loader class) refusing a mapping that repeats a key.
+
+    YAML 1.2 (section 3.2.1.1) requires the keys of a mapping to be unique; PyYAML keeps the
+    last value silently, so a curator's second ``calls:`` under one entry would replace the first.
+    """
+    import yaml
+
+    class UniqueKeyLoader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node, deep=False):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark.line + 1)
+                except TypeError:  # an unhashable key: the base class says so
+                    continue
+                if first != key_node.start_mark.line + 1:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key {key!r} (first on line {first})",
+                        key_node.start_mark,
+                    )
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader

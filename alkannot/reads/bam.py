@@ -26,6 +26,7 @@ class Alignments:
     contigs: dict[str, str]  # canonical contig name -> the file's own name
     sample: str = ""  # @RG SM when there is exactly one
     build_note: str = ""  # set when the build was not in the header but given by other inputs
+    fasta: str | None = None  # the reference a CRAM is decoded with
 
     def fetch(self, chrom: str, start: int, end: int):
         """Iterate the reads overlapping ``chrom:start-end`` (1-based inclusive, canonical name).
@@ -35,21 +36,71 @@ class Alignments:
         InputFileError
             When the file turns out truncated or corrupt while reading.
         """
+        import pysam
+
         name = self.contigs.get(chrom)
         if name is None:
             return
+        quiet = pysam.set_verbosity(0)  # htslib's own lines would break the one-line error
         try:
             yield from self.handle.fetch(name, max(0, start - 1), end)
         except (OSError, ValueError) as exc:
+            wrong = self.fasta and self.handle.is_cram and not _reference_matches(self, name)
             raise InputFileError(
-                f"cannot read {chrom}:{start}-{end} ({' '.join(str(exc).split())}); the file "
-                "is truncated or corrupt: re-create it and its index",
+                f"cannot read {chrom}:{start}-{end}: the CRAM was not written with this "
+                f"--reference ({name}'s MD5 differs from its @SQ M5); pass the FASTA it was "
+                "written with"
+                if wrong
+                else f"cannot read {chrom}:{start}-{end} ({' '.join(str(exc).split())}); the "
+                "file is truncated or corrupt: re-create it and its index",
                 path=self.path,
             ) from None
+        finally:
+            pysam.set_verbosity(quiet)
 
     def close(self) -> None:
         """Close the file."""
         self.handle.close()
+
+
+def _reference_matches(aln: Alignments, name: str) -> bool:
+    """Whether the FASTA's sequence ``name`` has the MD5 the CRAM header records (SAM @SQ M5:
+    of the upper-case sequence without line breaks); True when the header records none."""
+    import hashlib
+
+    import pysam
+
+    m5 = next(
+        (sq.get("M5") for sq in aln.handle.header.to_dict().get("SQ", []) if sq["SN"] == name),
+        None,
+    )
+    if not m5:
+        return True
+    try:
+        with pysam.FastaFile(aln.fasta) as fa:
+            seq = fa.fetch(name).upper().encode()
+    except (OSError, KeyError, ValueError):
+        return False
+    return hashlib.md5(seq).hexdigest() == m5.lower()
+
+
+def _check_own_index(handle, path: str, label: str) -> None:
+    """A ``.bai`` beside the BAM must be its own (a foreign one fetches other reads)."""
+    from alkannot.reads.bam_index import ForeignIndex, check_bai
+
+    stem = str(path)[:-4] if str(path).endswith(".bam") else str(path)
+    bai = next((b for b in (f"{path}.bai", f"{stem}.bai") if Path(b).is_file()), None)
+    if bai is None:
+        return  # a CSI index: htslib checks it on load
+    try:
+        check_bai(path, bai)
+    except (ForeignIndex, OSError) as exc:
+        handle.close()
+        raise InputFileError(
+            f"{label}'s index {Path(bai).name} does not belong to it ({exc}); re-index it "
+            "(samtools index)",
+            path=path,
+        ) from None
 
 
 def open_alignments(
@@ -89,6 +140,7 @@ def open_alignments(
             f"{label} is a CRAM: pass the reference FASTA it was written with (--reference)",
             path=path,
         )
+    quiet = pysam.set_verbosity(0)  # header warnings: the checks below say what matters
     try:
         handle = pysam.AlignmentFile(
             str(p), "rc" if is_cram else "rb", reference_filename=fasta if is_cram else None
@@ -100,6 +152,8 @@ def open_alignments(
             f"cannot open {label} ({hint}); re-create the file and index it (samtools index)",
             path=path,
         ) from None
+    finally:
+        pysam.set_verbosity(quiet)
     header = handle.header.to_dict()
     order = header.get("HD", {}).get("SO", "")
     # "unknown" or no SO with an index is a sorted file (samtools index refuses unsorted ones)
@@ -117,6 +171,8 @@ def open_alignments(
             "index) so that only the ALK/EML4 and hotspot regions are read",
             path=path,
         )
+    if not is_cram:
+        _check_own_index(handle, path, label)
     lengths = {sq["SN"]: sq["LN"] for sq in header.get("SQ", [])}
     found, evidence = detect_build((), lengths)
     note = ""
@@ -143,6 +199,13 @@ def open_alignments(
     for name in lengths:
         contigs.setdefault(canonical_contig(name, found), name)
     samples = {rg.get("SM", "") for rg in header.get("RG", [])} - {""}
+    if len(samples) > 1:  # SAM: SM names the sample; two samples' reads would be pooled
+        handle.close()
+        raise InputFormatError(
+            f"{label}'s read groups name {len(samples)} samples ({', '.join(sorted(samples))}); "
+            "give one sample's reads per file (samtools split, or samtools view -r)",
+            path=path,
+        )
     return Alignments(
         path=str(path),
         label=label,
@@ -151,4 +214,5 @@ def open_alignments(
         contigs=contigs,
         sample=samples.pop() if len(samples) == 1 else "",
         build_note=note,
+        fasta=fasta,
     )

@@ -202,16 +202,19 @@ def _merge_read_fusions(now, reads: ReadEvidence, findings: list[Finding]) -> li
 
 
 def read_warnings(
-    warnings: list[str], reads: ReadEvidence, bam_sample: str, vcf_sample: str
+    warnings: list[str],
+    reads: ReadEvidence,
+    bam_sample: str,
+    vcf_sample: str,
+    vcf_normal: str = "",
+    bam_path: str | None = None,
 ) -> list[str]:
-    """The run's warnings once the reads are in: a BAM of another sample is said; the VCF-only
-    verdicts on compounds are dropped when the reads re-phased them; the reads' own follow."""
-    warnings = list(warnings)
-    if bam_sample and vcf_sample and bam_sample != vcf_sample:
-        warnings.append(
-            f"the BAM's sample (@RG SM {bam_sample}) is not the VCF's tumour sample "
-            f"({vcf_sample}): check that both files are from this re-biopsy"
-        )
+    """The run's warnings once the reads are in: a BAM of another sample is said (of the VCF's
+    normal: an error); the VCF-only verdicts on compounds are dropped when the reads re-phased
+    them; the reads' own follow."""
+    from alkannot.sample_identity import check_bam_sample
+
+    warnings = list(warnings) + check_bam_sample(bam_sample, vcf_sample, vcf_normal, bam_path)
     if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
         warnings = [w for w in warnings if "not treated as the compound" not in w]
     return warnings + [f"reads: {w}" for w in reads.warnings]

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
+
+
+@functools.cache
+def file_mode() -> int:
+    """The mode a newly created file gets under the user's umask (``0o666 & ~umask``).
+
+    Reports hold patient data: a umask of 077 must give 0600 files, never a forced 0644.
+    """
+    try:  # Linux reports the umask without changing it (no window for other threads)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @contextmanager
@@ -26,7 +44,7 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             fh = os.fdopen(fd, mode, encoding=encoding, newline="")
         with fh:
             yield fh
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; give what open() would have
         os.replace(tmp, path)
     except BaseException:
         with suppress(FileNotFoundError):

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from alkannot.io.results import result_from_dict
+from alkannot.outdir import staged
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
     drives_calls,
@@ -92,6 +93,39 @@ def _cells(r) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def unique_results(paths: list[Path], results: list) -> tuple[list[int], list[str]]:
+    """Which of ``results`` (read from ``paths``) to count, and a warning per duplicate.
+
+    A sample is its id and its inputs (the SHA-256 of each input in its record). The same id
+    twice with the same inputs is one sample given twice: counted once. The same id with other
+    inputs is a rerun: the result written last (file modification time) supersedes the other.
+    Another id with the very same inputs is another identity (the user named it so): counted,
+    with a warning naming both.
+    """
+    keep: dict[str, int] = {}
+    by_inputs: dict[tuple, int] = {}
+    warnings = []
+    for i in sorted(range(len(results)), key=lambda i: (results[i].sample, str(paths[i]))):
+        r, inputs = results[i], tuple(sorted((x.role, x.sha256) for x in results[i].inputs))
+        if r.sample in keep:
+            j = keep[r.sample]
+            old = tuple(sorted((x.role, x.sha256) for x in results[j].inputs))
+            if old != inputs and paths[i].stat().st_mtime_ns > paths[j].stat().st_mtime_ns:
+                keep[r.sample], (i, j) = i, (j, i)
+            how = "the same inputs" if old == inputs else "other inputs; the newer one is used"
+            warnings.append(f"{r.sample} is given twice ({paths[j]} and {paths[i]}, {how})")
+        else:
+            if inputs and inputs in by_inputs:  # two ids, one tumour? said, both counted
+                first = results[by_inputs[inputs]].sample
+                warnings.append(
+                    f"{r.sample} ({paths[i]}) has the very inputs of {first}: check that they "
+                    "are two samples (both are counted)"
+                )
+            keep[r.sample] = i
+            by_inputs.setdefault(inputs, i)
+    return sorted(keep.values()), warnings
+
+
 #: The rows of "what was seen" (firstscreen.not_seen) that assess each mechanism.
 _ASSESSED_BY = {
     "on_target_mutation": ("ALK secondary mutation",),
@@ -123,12 +157,46 @@ def assessed(r) -> dict[str, bool]:
     return out
 
 
+def mechanism_rows(results: list, seen: dict[str, dict[str, bool]]) -> list[dict]:
+    """Per mechanism: count, denominator, proportion with its 95% Wilson interval, the samples
+    not assessed, and the published proportion.
+
+    The denominator is the samples whose inputs assessed the mechanism (``seen``, from
+    :func:`assessed`), never all samples: a sample without copy-number input says nothing about
+    amplification.
+    """
+    out = []
+    for key, label in MECHANISMS:
+        base = [r for r in results if seen[r.sample][key]]
+        n = len(base)
+        count = sum(
+            1 for r in base if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
+        )
+        ref, source = REFERENCE.get(key, ("", ""))
+        ci = wilson_interval(count, n)
+        out.append(
+            {
+                "mechanism": label,
+                "samples": count,
+                "of": n,
+                "proportion": f"{count / n:.2f}" if n else "",
+                "ci95_low": f"{ci[0]:.2f}" if ci else "",
+                "ci95_high": f"{ci[1]:.2f}" if ci else "",
+                "not_assessed": len(results) - n,
+                "published": ref,
+                "published_source": source,
+            }
+        )
+    return out
+
+
 def write_cohort(
     sample_jsons: list[Path],
     outdir: Path,
     date: str | None = None,
     failures: list[tuple[str, str]] | None = None,
     patients: list[tuple[str, Path, list[str]]] | None = None,
+    warn=lambda message: None,
 ) -> dict[str, Path]:
     """Summarise per-sample JSON results into ``outdir``; return the written paths.
 
@@ -139,16 +207,18 @@ def write_cohort(
     ``failures`` (sample, error) are samples that could not be annotated: they are listed on the
     page and in ``failed.tsv``, and counted in no proportion. ``patients`` (patient, timeline
     page, samples in time order) group the samples by patient: a ``patient`` column and a
-    section linking each patient's timeline.
+    section linking each patient's timeline. A sample given twice is counted once
+    (:func:`unique_results`); ``warn`` receives a line naming each duplicate.
     """
     from alkannot.report.html import report_date
 
     report_date(date)  # a bad date fails before any file is written
     outdir = Path(outdir)
-    results = []
-    for p in sorted(sample_jsons, key=lambda p: p.name):
-        results.append((p, result_from_dict(json.loads(p.read_text(encoding="utf-8")))))
-    results.sort(key=lambda t: t[1].sample)
+    read = [result_from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sample_jsons]
+    chosen, duplicates = unique_results(list(sample_jsons), read)
+    for message in duplicates:
+        warn(message)
+    results = sorted(((sample_jsons[i], read[i]) for i in chosen), key=lambda t: t[1].sample)
     rows, cells, seen = [], {}, {}
     patient_of = {s: name for name, _, samples in patients or [] for s in samples}
     for p, r in results:
@@ -177,30 +247,7 @@ def write_cohort(
                 "patient": patient_of.get(r.sample, ""),
             }
         )
-    mech_rows = []
-    for key, label in MECHANISMS:
-        # the denominator is the samples whose inputs assessed the mechanism, never all samples:
-        # a sample without copy-number input says nothing about amplification
-        base = [r for _, r in results if seen[r.sample][key]]
-        n = len(base)
-        count = sum(
-            1 for r in base if (key in r.mechanisms) or (key == "none" and not r.mechanisms)
-        )
-        ref, source = REFERENCE.get(key, ("", ""))
-        ci = wilson_interval(count, n)
-        mech_rows.append(
-            {
-                "mechanism": label,
-                "samples": count,
-                "of": n,
-                "proportion": f"{count / n:.2f}" if n else "",
-                "ci95_low": f"{ci[0]:.2f}" if ci else "",
-                "ci95_high": f"{ci[1]:.2f}" if ci else "",
-                "not_assessed": len(results) - n,
-                "published": ref,
-                "published_source": source,
-            }
-        )
+    mech_rows = mechanism_rows([r for _, r in results], seen)
     drug_counts: dict[str, dict[str, int]] = {}
     for _, r in results:
         for d in r.drugs:
@@ -221,30 +268,31 @@ def write_cohort(
         "multiqc_tsv": outdir / "alkannot_mqc.tsv",
     }
     failed_rows = [{"sample": s, "error": m} for s, m in sorted(failures or [])]
-    write_text(paths["failed_tsv"], render(["sample", "error"], failed_rows))
-    write_text(paths["multiqc_tsv"], multiqc_table(rows, failed_rows))
-    write_text(paths["cohort_tsv"], render(COHORT_COLUMNS, rows))
-    write_text(paths["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
-    write_bytes(
-        paths["cohort_xlsx"],
-        render_workbook(
-            [
-                ("samples", COHORT_COLUMNS, rows),
-                ("mechanisms", MECHANISM_COLUMNS, mech_rows),
-                ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
-            ]
-        ),
-    )
     versions = {
         "tool": sorted({r.tool_version for _, r in results}),
         "catalogue": sorted({r.catalogue_version for _, r in results}),
     }
-    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions)
+    page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions, duplicates)
     if patients:
-        page = page.replace(
-            "<h2>Samples x mechanisms</h2>", _patients_html(patients, rows, outdir), 1
+        page = page.replace(_ONCOPRINT_HEADING, _patients_html(patients, rows, outdir), 1)
+    # one set: staged and moved in together, so a killed run never mixes two runs' tables
+    with staged(outdir) as stage:
+        at = {kind: stage / p.name for kind, p in paths.items()}
+        write_text(at["failed_tsv"], render(["sample", "error"], failed_rows))
+        write_text(at["multiqc_tsv"], multiqc_table(rows, failed_rows))
+        write_text(at["cohort_tsv"], render(COHORT_COLUMNS, rows))
+        write_text(at["mechanisms_tsv"], render(MECHANISM_COLUMNS, mech_rows))
+        write_bytes(
+            at["cohort_xlsx"],
+            render_workbook(
+                [
+                    ("samples", COHORT_COLUMNS, rows),
+                    ("mechanisms", MECHANISM_COLUMNS, mech_rows),
+                    ("drug calls", DRUG_COUNT_COLUMNS, drug_rows),
+                ]
+            ),
         )
-    write_text(paths["index_html"], page)
+        write_text(at["index_html"], page)
     return paths
 
 
@@ -277,6 +325,34 @@ MECHANISM_COLUMNS = (
 DRUG_COUNT_COLUMNS = ("drug", "sensitive", "reduced", "unknown", "resistant")
 
 
+def _oncoprint_cell(r: dict, key: str, found: list, assessed_here: bool, e) -> str:
+    """One oncoprint cell: not assessed (hatched, labelled), found (linked), or not detected."""
+    if not assessed_here:
+        return '<td class="na" title="not assessed: no input for this mechanism">not assessed</td>'
+    if not found:
+        return '<td class="miss"><span class="sr">not detected</span></td>'
+    text = "<br>".join(e(t) for t, _ in found)
+    title = e("; ".join(d for _, d in found))
+    return (
+        f'<td class="hit hit-{key}"><a href="{e(r["report"])}#first-screen" '
+        f'title="{title}">{text}</a></td>'
+    )
+
+
+def _oncoprint_rows(rows, cells, seen: dict, e) -> list[str]:
+    """The oncoprint's rows: one per mechanism, one cell per sample."""
+    out = []
+    for key, label in MECHANISMS:
+        tds = []
+        for r in rows:
+            found = cells[r["sample"]].get(key, [])
+            if key == "none" and r["mechanisms"] == "none":
+                found = [("none", "no resistance mechanism found in the assessed inputs")]
+            tds.append(_oncoprint_cell(r, key, found, seen.get(r["sample"], {}).get(key, True), e))
+        out.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
+    return out
+
+
 def _patients_html(patients, rows, outdir: Path) -> str:
     """The samples grouped by patient, in time order, each patient linking its timeline."""
     e = lambda text: escape(neutralise_bidi(str(text)))  # noqa: E731
@@ -293,12 +369,23 @@ def _patients_html(patients, rows, outdir: Path) -> str:
     return (
         '<h2>Patients</h2><p class="small">Samples of one patient in time order; the patient links '
         f'its timeline.</p><table id="patients"><thead><tr><th>Patient</th><th>Samples</th></tr></thead>'
-        f"<tbody>{items}</tbody></table><h2>Samples x mechanisms</h2>"
+        f"<tbody>{items}</tbody></table>{_ONCOPRINT_HEADING}"
     )
 
 
+_ONCOPRINT_HEADING = '<h2 id="oncoprint-heading">Samples x mechanisms</h2>'
+
+
 def _html(
-    rows, mech_rows, drug_rows, cells, date=None, failed_rows=(), seen=None, versions=None
+    rows,
+    mech_rows,
+    drug_rows,
+    cells,
+    date=None,
+    failed_rows=(),
+    seen=None,
+    versions=None,
+    duplicates=(),
 ) -> str:
     from alkannot.report.html import _asset, report_date, script_and_hash
 
@@ -311,28 +398,7 @@ def _html(
         f'<th scope="col" class="sample"><a href="{e(r["report"])}">{e(r["sample"])}</a></th>'
         for r in rows
     )
-    onco = []
-    for key, label in MECHANISMS:
-        tds = []
-        for r in rows:
-            found = cells[r["sample"]].get(key, [])
-            if key == "none" and r["mechanisms"] == "none":
-                found = [("none", "no resistance mechanism found in the assessed inputs")]
-            if not (seen or {}).get(r["sample"], {}).get(key, True):
-                tds.append(
-                    '<td class="na" title="not assessed: no input for this mechanism">'
-                    "not assessed</td>"
-                )
-            elif found:
-                text = "<br>".join(e(t) for t, _ in found)
-                title = e("; ".join(d for _, d in found))
-                tds.append(
-                    f'<td class="hit hit-{key}"><a href="{e(r["report"])}#first-screen" '
-                    f'title="{title}">{text}</a></td>'
-                )
-            else:
-                tds.append('<td class="miss"><span class="sr">not detected</span></td>')
-        onco.append(f'<tr><th scope="row">{e(label)}</th>{"".join(tds)}</tr>')
+    onco = _oncoprint_rows(rows, cells, seen or {}, e)
     sample_rows = "".join(
         f'<tr><td><a href="{e(r["report"])}">{e(r["sample"])}</a></td><td class="v">{e(r["build"])}</td>'
         f"<td>{e(r['specimen_type'])}</td><td>{e(r['prior_therapy'])}</td><td>{e(r['mechanism_labels'])}</td>"
@@ -372,6 +438,12 @@ def _html(
         if failed_rows
         else ""
     )
+    if duplicates:  # named on the page as well as on standard error
+        failed += (
+            "<h2>Given more than once</h2><ul id=duplicates>"
+            + "".join(f"<li>{e(d)}</li>" for d in duplicates)
+            + "</ul>"
+        )
     sortable_heads = "".join(
         f'<th class="sortable" scope="col" aria-sort="none"><button type="button">{h}</button></th>'
         for h in (
@@ -398,16 +470,17 @@ def _html(
 </style></head><body><main>
 <h1>ALK resistance: cohort overview</h1>
 <p class="meta" id="cohort-meta">{len(rows)} sample(s){f", {len(failed_rows)} failed" if failed_rows else ""}; report date {report_date(date) or "not given"}; made with {made_with}.</p>
-{failed}<h2>Samples x mechanisms</h2>
+<nav class="toc noprint" aria-label="Contents"><a href="#oncoprint-heading">Samples x mechanisms</a> <a href="#samples-heading">Samples</a> <a href="#proportions-heading">Proportions</a> <a href="#drug-calls-heading">Drug calls</a></nav>
+{failed}{_ONCOPRINT_HEADING}
 <p class="small">Each cell links to the sample's report and shows the VAF of a mutation or the fold change of an amplification. A hatched “not assessed” cell: the sample had no input that could show the mechanism (it is left out of that mechanism's proportion); an empty cell: assessed and not detected.</p>
 <div style="overflow-x:auto"><table id="oncoprint"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(onco)}</tbody></table></div>
-<h2>Samples and their first next option</h2>
+<h2 id="samples-heading">Samples and their first next option</h2>
 <input class="filter noprint" type="search" placeholder="Filter samples…" data-table="samples" aria-label="Filter samples">
 <table id="samples" class="sortable"><thead><tr>{sortable_heads}</tr></thead><tbody>{sample_rows}</tbody></table>
-<h2>Mechanism proportions beside the review's Figure 2</h2>
+<h2 id="proportions-heading">Mechanism proportions beside the review's Figure 2</h2>
 <p class="small">Counts over the samples that assessed each mechanism (n beside each count; samples not assessed are left out), with 95% Wilson score intervals, beside the proportions the sources give after crizotinib (the review's Figure 2, section 2.1, “approximate proportion of crizotinib-resistant mechanisms [32,34]”, and Doebele 2012). A sample can carry more than one mechanism.</p>
 <table id="mechanisms"><thead><tr><th>Mechanism</th><th>Samples</th><th>Proportion</th><th>95% CI</th><th>Published (after crizotinib)</th><th>Source</th></tr></thead><tbody>{mech}</tbody></table>
-<h2>Drug calls across the cohort</h2>
+<h2 id="drug-calls-heading">Drug calls across the cohort</h2>
 <table id="drug-counts"><thead><tr><th>Drug</th><th>+ sensitive</th><th>± reduced</th><th>? unknown</th><th>− resistant</th></tr></thead><tbody>{drugs}</tbody></table>
 <p class="small">Also as cohort.tsv, mechanisms.tsv and cohort.xlsx beside this page.</p>
 </main>

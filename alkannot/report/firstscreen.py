@@ -277,25 +277,16 @@ _NO_SEGMENT = "no copy-number segment covers "
 
 def not_seen(result: SampleResult) -> list[Seen]:
     """Per mechanism: detected, not detected (with what was looked at) or not assessed (why)."""
-    roles = {i.role for i in result.inputs}
+    has_cnv = any(i.role == "cnv" for i in result.inputs)
     # the calls were a MAF's rows when the variant input was one (role "vcf" either way)
     kind = next(
         ("MAF" for i in result.inputs if i.role == "vcf" and i.format.startswith("MAF")), "VCF"
     )
     found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
     cn = {c.gene: c for c in result.copy_number}
-
-    def amp_from(gene: str) -> str:
-        level = (cn[gene].thresholds or {}).get("amplification_fold") if gene in cn else None
-        return f" (amplification from {level:g})" if level else ""
-
     rows = []
-
-    def names(m: str) -> str:
-        return ", ".join(f"{f.gene} {f.alteration}" for f in found.get(m, []))
-
     if "on_target_mutation" in found:
-        n = names("on_target_mutation")
+        n = ", ".join(f"{f.gene} {f.alteration}" for f in found["on_target_mutation"])
         rows.append(Seen("ALK secondary mutation", "detected", n, n))
     elif _read_rows(result, "ALK"):
         rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
@@ -312,75 +303,12 @@ def not_seen(result: SampleResult) -> list[Seen]:
                 f"{kind} calls only: no detection limit",
             )
         )
-    if "on_target_amplification" in found:
-        n = names("on_target_amplification")
-        rows.append(Seen("ALK amplification", "detected", n, n))
-    elif "cnv" not in roles:
-        rows.append(Seen("ALK amplification", "not assessed", _NO_CNV, "no copy-number input"))
-    elif "ALK" in cn and cn["ALK"].call != "not_assessed":
-        c = cn["ALK"]
-        fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
-        rows.append(
-            Seen(
-                "ALK amplification",
-                "not detected",
-                f"ALK {fold}{amp_from('ALK')}",
-                f"{fold}{amp_from('ALK')}",
-            )
-        )
-    else:
-        rows.append(
-            Seen("ALK amplification", "not assessed", _NO_SEGMENT + "ALK", "no segment covers ALK")
-        )
-    status = result.fusion_status
-    fusion_state = {
-        "present": "present",
-        "lost": "lost",
-        "not_detected": "not detected (unconfirmed)",
-        "absent": "not detected (nor at baseline)",
-        "not_assessed": "not assessed",
-    }.get(status, status.replace("_", " "))
-    basis = {
-        "present": "; ".join(
-            _fusion_fact(c) for c in result.fusions if c.gene3 == "ALK" and keeps_alk_kinase(c)
-        )
-        or "ALK fusion",
-        "lost": "detected at baseline, not in the re-biopsy",
-        "not_detected": "the fusion caller found no ALK fusion; this is not proof of loss",
-        "absent": "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
-        "not_assessed": "no fusion/SV input (--fusions)",
-    }.get(status, "")
-    short = {
-        "present": "; ".join(
-            _fusion_fact(c, short=True)
-            for c in result.fusions
-            if c.gene3 == "ALK" and keeps_alk_kinase(c)
-        )
-        or "ALK fusion",
-        "lost": "in the baseline, not now",
-        "not_detected": "not proof of loss",
-        "absent": "nor at baseline: check the assay",
-        "not_assessed": "no fusion/SV input",
-    }.get(status, "")
-    rows.append(Seen("ALK fusion", fusion_state, basis, short))
+    alk_amp = found.get("on_target_amplification", [])
+    rows.append(_amplification_row("ALK amplification", "ALK", alk_amp, has_cnv, cn))
+    rows.append(_fusion_row(result))
     for gene in ("MET", "KIT"):
-        label = f"{gene} amplification (bypass)"
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "copy_number"]
-        if hit:
-            n = ", ".join(f"{gene} {f.alteration}" for f in hit)
-            rows.append(Seen(label, "detected", n, n))
-        elif "cnv" not in roles:
-            rows.append(Seen(label, "not assessed", _NO_CNV, "no copy-number input"))
-        elif gene in cn and cn[gene].call != "not_assessed":
-            c = cn[gene]
-            fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
-            rows.append(
-                Seen(label, "not detected", f"{gene} {fold}{amp_from(gene)}", fold + amp_from(gene))
-            )
-        else:
-            rows.append(
-                Seen(label, "not assessed", _NO_SEGMENT + gene, f"no segment covers {gene}")
-            )
+        rows.append(_amplification_row(f"{gene} amplification (bypass)", gene, hit, has_cnv, cn))
     for gene in ("EGFR", "KRAS"):
         label = f"{gene} mutation (bypass)"
         hit = [f for f in found.get("bypass", []) if f.gene == gene and f.kind == "mutation"]
@@ -439,6 +367,58 @@ def unplaced_seen(label: str, gene: str, records: list[str]) -> Seen:
     )
 
 
+def _amplification_row(label: str, gene: str, hits: list, has_cnv: bool, cn: dict) -> Seen:
+    """A gene's amplification: detected, not detected (its fold and the sourced threshold), or
+    not assessed (no copy-number input, or no segment covers the gene)."""
+    if hits:
+        n = ", ".join(f"{f.gene} {f.alteration}" for f in hits)
+        return Seen(label, "detected", n, n)
+    if not has_cnv:
+        return Seen(label, "not assessed", _NO_CNV, "no copy-number input")
+    c = cn.get(gene)
+    if c is None or c.call == "not_assessed":
+        return Seen(label, "not assessed", _NO_SEGMENT + gene, f"no segment covers {gene}")
+    level = (c.thresholds or {}).get("amplification_fold")
+    since = f" (amplification from {level:g})" if level else ""
+    fold = f"fold {c.fold_change:.2f}" if c.fold_change is not None else c.call
+    return Seen(label, "not detected", f"{gene} {fold}{since}", fold + since)
+
+
+_FUSION_STATES = {
+    "present": "present",
+    "lost": "lost",
+    "not_detected": "not detected (unconfirmed)",
+    "absent": "not detected (nor at baseline)",
+    "not_assessed": "not assessed",
+}
+#: status -> (basis, basis in a few words)
+_FUSION_BASIS = {
+    "lost": ("detected at baseline, not in the re-biopsy", "in the baseline, not now"),
+    "not_detected": (
+        "the fusion caller found no ALK fusion; this is not proof of loss",
+        "not proof of loss",
+    ),
+    "absent": (
+        "no ALK fusion in the baseline or the re-biopsy calls: check the assay",
+        "nor at baseline: check the assay",
+    ),
+    "not_assessed": ("no fusion/SV input (--fusions)", "no fusion/SV input"),
+}
+
+
+def _fusion_row(result: SampleResult) -> Seen:
+    """The ALK fusion: present (partner, variant, reads), lost, unconfirmed or not assessed."""
+    status = result.fusion_status
+    state = _FUSION_STATES.get(status, status.replace("_", " "))
+    if status == "present":
+        alk = [c for c in result.fusions if c.gene3 == "ALK" and keeps_alk_kinase(c)]
+        basis = "; ".join(_fusion_fact(c) for c in alk) or "ALK fusion"
+        short = "; ".join(_fusion_fact(c, short=True) for c in alk) or "ALK fusion"
+        return Seen("ALK fusion", state, basis, short)
+    basis, short = _FUSION_BASIS.get(status, ("", ""))
+    return Seen("ALK fusion", state, basis, short)
+
+
 def _read_rows(result: SampleResult, gene: str) -> list:
     reads = getattr(result, "reads", None)
     if reads is None:
@@ -481,24 +461,25 @@ def _from_reads(label: str, rows: list) -> Seen:
 
 
 def limit_span(rows: list) -> str:
-    """Detection limits of not-detected sites as one range: ``1.4%-3.7%`` (or one value)."""
+    """Detection limits of not-detected sites as one range: ``1.4%–3.7%`` (or one value)."""
     limits = sorted(g.detection_limit for g in rows if g.detection_limit is not None)
     if not limits:
         return "not computed"
     if limits[0] == limits[-1]:
         return f"{limits[0]:.1%}"
-    return f"{limits[0]:.1%}-{limits[-1]:.1%}"
+    return f"{limits[0]:.1%}–{limits[-1]:.1%}"
 
 
 def _fusion_fact(c, short: bool = False) -> str:
-    """``EML4::ALK v1 (E13;A20), 25 supporting reads``: partner, variant, junction, reads."""
+    """``EML4::ALK v1, junction E13;A20, 25 supporting reads`` (``short``: ``EML4::ALK v1, 25
+    reads``): partner, variant, junction, reads."""
+    count = c.supporting_reads
+    if short:
+        reads = f", {count} reads" if count is not None else ""
+        return c.name + (f" {c.variant}" if c.variant else "") + reads
     extra = ", ".join(x for x in (c.variant, c.junction and f"junction {c.junction}") if x)
-    if short:
-        extra = c.variant or ""
-    reads = f", {c.supporting_reads} supporting reads" if c.supporting_reads is not None else ""
-    if short:
-        reads = f", {c.supporting_reads} reads" if c.supporting_reads is not None else ""
-    return f"{c.name}" + (f" {extra}" if extra else "") + reads
+    reads = f", {count} supporting reads" if count is not None else ""
+    return c.name + (f" {extra}" if extra else "") + reads
 
 
 def fusion_caution_applies(result: SampleResult) -> bool:
@@ -572,10 +553,15 @@ def caveats(result: SampleResult, seen: list[Seen]) -> list[str]:
     negative = [s.mechanism for s in seen if s.state.startswith("not detected")]
     meta = result.metadata
     if (meta.specimen_type or "").lower() == "plasma" and negative:
-        out.append(
+        line = (
             "Plasma (cell-free DNA): a negative result does not rule out a resistance mechanism "
             "(tumour DNA may be too scarce to show it); consider a tissue re-biopsy."
         )
+        if "ALK fusion" in negative:
+            from alkannot.annotate import PLASMA_FUSION_AGREEMENT
+
+            line += f" ALK fusion: {PLASMA_FUSION_AGREEMENT}."
+        out.append(line)
     floor = result.settings.get("min_fusion_purity", 0.2)
     if meta.purity is not None and meta.purity < floor and negative:
         out.append(
@@ -611,7 +597,7 @@ def where_next(result: SampleResult, blocks: DrugBlocks) -> WhereNext | None:
     ids are read from the sources' statements only: no trial without a source, no lookup)."""
     if any(drug_status(d)[0] == "approved" for d in blocks.next_options):
         return None
-    trials = _trials_by_drug()
+    trials = _trials_by_drug(str(result.settings.get("catalogue", {}).get("path", "bundled")))
     agents = []
     for d in sorted(result.drugs, key=lambda d: (_CALL_ORDER[d.call], d.drug.casefold())):
         if drug_status(d)[0] not in _OFF_LIST or d.call in ("resistant", "reduced"):
@@ -627,12 +613,21 @@ def where_next(result: SampleResult, blocks: DrugBlocks) -> WhereNext | None:
     return WhereNext(agents)
 
 
-def _trials_by_drug() -> dict[str, dict[str, str]]:
-    """Trial identifiers the bundled catalogue's sources name, per drug: {drug: {NCT: citation}}."""
-    from alkannot.catalogue import load_catalogue
+def _trials_by_drug(path: str = "bundled") -> dict[str, dict[str, str]]:
+    """Trial identifiers the catalogue's sources name, per drug: {drug: {NCT: citation}}.
 
+    ``path``: the catalogue the result was made with (``bundled`` or a local file); a local file
+    no longer there gives none, so only the trials in the result's own evidence are named.
+    """
+    from alkannot.catalogue import load_catalogue
+    from alkannot.errors import CatalogueError
+
+    try:
+        catalogue = load_catalogue(None if path in ("", "bundled") else path)
+    except CatalogueError:
+        return {}
     out: dict[str, dict[str, str]] = {}
-    for entry in load_catalogue().entries.values():
+    for entry in catalogue.entries.values():
         for drug, de in entry.drugs.items():
             for e in de.evidence:
                 for nct in _NCT.findall(e.statement):

@@ -9,6 +9,7 @@ same inputs give the same bytes on any day.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -89,7 +90,21 @@ def _bytecode_cache():
     from alkannot.cache import cache_dir
 
     directory = cache_dir(create=True)
-    return jinja2.FileSystemBytecodeCache(str(directory), "jinja2-%s.cache") if directory else None
+    if directory is None:
+        return None
+
+    class CheckedCache(jinja2.FileSystemBytecodeCache):
+        """A damaged entry (zero-filled, truncated) is dropped and compiled again, never fatal."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - marshal raises EOFError, ValueError, TypeError
+                bucket.reset()
+                with contextlib.suppress(OSError):
+                    os.unlink(self._get_cache_filename(bucket))
+
+    return CheckedCache(str(directory), "jinja2-%s.cache")
 
 
 def report_date(given: str | None = None) -> str | None:
@@ -171,9 +186,6 @@ def render_html(
     from alkannot.report.reads import read_model
 
     script, digest = script_and_hash()
-    blocks = fs.drug_blocks(result.drugs)
-    not_seen = fs.not_seen(result)
-    avoid_lines, avoid_others = fs.avoid_summary(blocks.avoid)
     catalogue_positions = _catalogue_positions()
     thresholds = copy_number_thresholds(result)
     date = report_date(date)
@@ -189,13 +201,7 @@ def render_html(
         mechanisms=[MECHANISM_LABELS.get(m, m) for m in result.mechanisms],
         key_findings=fs.key_findings(result),
         fs=fs,
-        blocks=blocks,
-        not_seen=not_seen,
-        avoid_lines=avoid_lines,
-        avoid_others=avoid_others,
-        caveats=fs.caveats(result, not_seen),
-        explains=fs.explanations(result),
-        where_next=fs.where_next(result, blocks),
+        **first_screen(result),
         fusion_caution=FUSION_CAUTION if fs.fusion_caution_applies(result) else "",
         fusion_finding=next(
             (
@@ -219,7 +225,6 @@ def render_html(
         thresholds=thresholds,
         fusion_status_text=_FUSION_TEXT.get(result.fusion_status, result.fusion_status),
         references=references(result),
-        read_line=fs.read_line(result),
         read_sites=result.reads.genotypes if result.reads is not None else [],
         read_settings=result.reads.settings if result.reads is not None else {},
         read_model=read_model(result),
@@ -230,6 +235,26 @@ def render_html(
         catalogue=result.settings.get("catalogue", {}),
         signoff={k: v for k, v in (signoff or {}).items() if v},
     )
+
+
+def first_screen(result: SampleResult) -> dict:
+    """What the first screen's template blocks need: the drug blocks, the compact avoid list,
+    the seen/not-seen rows, caveats, explanations, the read line and "where next"."""
+    from alkannot.report import firstscreen as fs
+
+    blocks = fs.drug_blocks(result.drugs)
+    seen = fs.not_seen(result)
+    avoid_lines, avoid_others = fs.avoid_summary(blocks.avoid)
+    return {
+        "blocks": blocks,
+        "not_seen": seen,
+        "avoid_lines": avoid_lines,
+        "avoid_others": avoid_others,
+        "caveats": fs.caveats(result, seen),
+        "explains": fs.explanations(result),
+        "where_next": fs.where_next(result, blocks),
+        "read_line": fs.read_line(result),
+    }
 
 
 def copy_number_thresholds(result: SampleResult) -> dict[str, str]:

@@ -47,7 +47,11 @@ def to_json(result: SampleResult) -> str:
 
     Bidirectional controls are written as JSON escapes such as ``\\u202e``: the same data, shown inert.
     """
-    text = json.dumps(result_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False)
+    # allow_nan=False: NaN/Infinity are not JSON (the readers' bounds keep them out; should one
+    # slip through, the run fails here rather than write a file `alkannot cohort` refuses)
+    text = json.dumps(
+        result_to_dict(result), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+    )
     return escape_bidi_json(text) + "\n"
 
 

@@ -5,7 +5,10 @@ Why a browser: the page's print stylesheet (running header and footer with sampl
 is what the tumour board gets when it prints from a browser; printing with the same engine gives
 the same document. The browser-free HTML-to-PDF libraries either lack ``@page`` margin boxes and
 ``counter(pages)`` or bring a large native stack of their own. Chromium runs offline here: the
-page's Content-Security-Policy forbids every load, and networking features are switched off.
+page's Content-Security-Policy forbids every load, name resolution and networking features are
+switched off, and where the machine allows user namespaces the browser runs in a network
+namespace without interfaces (``unshare -rn``). Its home, configuration and cache are a temporary
+folder, removed afterwards.
 
 The browser is ``$ALKANNOT_CHROMIUM`` or the first of ``chromium``, ``chromium-browser``,
 ``google-chrome`` on ``PATH``. A PDF embeds its creation time, so unlike the other outputs its
@@ -14,6 +17,7 @@ bytes differ from run to run (its text does not).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -34,8 +38,35 @@ _FLAGS = (
     "--disable-sync",
     "--disable-extensions",
     "--disable-quic",
+    # no name is resolved and no connection leaves: every host maps to "not found", a proxy
+    # that does not exist catches the rest, and the background services are switched off
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--disable-features=AsyncDns,DnsOverHttps,OptimizationHints,MediaRouter,Translate,"
+    "NetworkTimeServiceQuerying,CertificateTransparencyComponentUpdater",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-breakpad",
+    "--no-pings",
     "--no-pdf-header-footer",  # the page's own @page header and footer instead of Chromium's
 )
+
+
+@functools.cache
+def _network_namespace() -> tuple[str, ...]:
+    """``unshare -rn`` when this machine allows it: Chromium then runs in a network namespace
+    without interfaces, so even its IPv6 reachability probe (a UDP connect to a Google address,
+    which no flag turns off) cannot leave the machine. Empty where user namespaces are off."""
+    tool = shutil.which("unshare")
+    if tool is None:
+        return ()
+    try:
+        ok = subprocess.run([tool, "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return (tool, "-rn") if ok else ()
 
 
 def find_browser() -> str:
@@ -73,12 +104,19 @@ def html_to_pdf(html: str, timeout: float = 120.0) -> bytes:
     with tempfile.TemporaryDirectory(prefix="alkannot-pdf-") as tmp:
         page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         page.write_text(html, encoding="utf-8")
-        cmd = [browser, *_FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}"]
-        if os.geteuid() == 0:
-            cmd.append("--no-sandbox")  # Chromium refuses to run its sandbox as root
+        isolate = _network_namespace()
+        cmd = [*isolate, browser, *_FLAGS, f"--user-data-dir={tmp}/profile"]
+        if os.geteuid() == 0 or isolate:
+            cmd.append("--no-sandbox")  # Chromium refuses its sandbox as (namespace) root
+        # its home, config and cache in the temporary folder: nothing written in the user's
+        env = {**os.environ, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "XDG_CACHE_HOME": tmp}
         try:
             proc = subprocess.run(
-                [*cmd, page.as_uri()], capture_output=True, text=True, timeout=timeout
+                [*cmd, f"--print-to-pdf={out}", page.as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
             )
         except subprocess.TimeoutExpired:
             raise ConfigError(

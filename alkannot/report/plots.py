@@ -5,6 +5,7 @@ Every text that comes from an input goes through :func:`esc` (escaped, bidi cont
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from alkannot.genome.models import ALK_KINASE_DOMAIN
@@ -186,8 +187,11 @@ def copy_number_panel(calls, genes: tuple[str, ...] = (), assessed: bool = True)
     width, left, right, h, top = 680, 70, 120, 22, 34
     shared = next((c.thresholds for c in calls if c.thresholds), {})
     amps = [c.thresholds.get("amplification_fold", 0.0) for c in calls if c.thresholds]
-    folds = [c.fold_change for c in calls if c.fold_change is not None]
-    span = float(int(max([2.2 * 1.4] + [a * 1.15 for a in amps] + folds)) + 1)
+    folds = [
+        c.fold_change for c in calls if c.fold_change is not None and math.isfinite(c.fold_change)
+    ]
+    step = tick_step(max([2.2 * 1.4] + [a * 1.15 for a in amps] + folds))
+    span = step * (int(max([2.2 * 1.4] + [a * 1.15 for a in amps] + folds) / step) + 1)
     scale = (width - left - right) / span
     height = top + h * len(order) + 30
     parts = [
@@ -214,12 +218,13 @@ def copy_number_panel(calls, genes: tuple[str, ...] = (), assessed: bool = True)
         f'<line x1="{left}" y1="{axis_y}" x2="{left + span * scale:.1f}" y2="{axis_y}" '
         'stroke="#333"/>'
     )
-    for t in range(int(span) + 1):
+    for i in range(round(span / step) + 1):
+        t = i * step
         xx = left + t * scale
         parts.append(
             f'<line x1="{xx:.1f}" y1="{axis_y}" x2="{xx:.1f}" y2="{axis_y + 5}" stroke="#333"/>'
             f'<text class="tick" x="{xx:.1f}" y="{axis_y + 16}" font-size="10" '
-            f'text-anchor="middle">{t}</text>'
+            f'text-anchor="middle">{t:g}</text>'
         )
     parts.append(
         f'<text x="{left - 6}" y="{axis_y + 16}" font-size="10" text-anchor="end">fold</text>'
@@ -261,6 +266,18 @@ def copy_number_panel(calls, genes: tuple[str, ...] = (), assessed: bool = True)
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def tick_step(top: float, most: int = 10) -> float:
+    """A 1-2-5 step giving at most ``most`` ticks from 0 to ``top`` (1 for small ranges), so a
+    copy number of a million draws ten ticks, not a million."""
+    step = 1.0
+    while top / step > most:
+        for factor in (2, 5 / 2, 2):  # 1 -> 2 -> 5 -> 10 -> 20 ...
+            step *= factor
+            if top / step <= most:
+                break
+    return step
 
 
 def oncoprint(samples: list[tuple[str, str, list[str]]], mechanisms: list[tuple[str, str]]) -> str:

@@ -41,7 +41,7 @@ def write_sample_reports(
     outdir = Path(outdir)
     paths: dict[str, Path] = {}
     # all or nothing: written into a staging folder, then moved into place together
-    with staged(outdir) as stage:
+    with staged(outdir, sample=result.sample) as stage:
         if "tsv" in formats:
             paths.update(_tsv(result, stage))
         for fmt, write in _ONE_FILE.items():  # in this order, whatever the order asked

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from alkannot.bounds import COPY_NUMBER, LOG2
 from alkannot.errors import BuildMismatchError, InputFormatError
 from alkannot.genome.build import BUILDS, primary_length
 from alkannot.genome.models import gene_spans
@@ -35,6 +36,7 @@ from alkannot.io.cnv.gene_table import GENE_COLUMNS, read_gene_table
 from alkannot.io.cnv.purple import read_purple
 from alkannot.io.cnv.seg import read_seg, seg_columns
 from alkannot.io.cnv.vcf import read_cnv_vcf
+from alkannot.models import SkippedRecord
 
 __all__ = ["FORMATS", "CnvData", "detect_cnv_format", "read_cnv"]
 
@@ -169,11 +171,32 @@ def read_cnv(
     else:
         fmt = detect_cnv_format(path)
     data = _READERS[fmt](path, build, sample)
+    _drop_out_of_range(data)
     if not data.segments:
         _empty_result(data, fmt)
     check_cnv_build(data, build)
     _check_overlaps(data)
     return data
+
+
+def _drop_out_of_range(data: CnvData) -> None:
+    """Segments whose copy number or log2 ratio is impossible go to the skipped table."""
+    keep = []
+    for s in data.segments:
+        why = next(
+            (
+                rng.problem(v)
+                for v, rng in ((s.copy_number, COPY_NUMBER), (s.log2, LOG2))
+                if v is not None and rng.problem(v)
+            ),
+            None,
+        )
+        if why is None:
+            keep.append(s)
+        else:
+            label = f"{s.gene}: " if s.gene else ""
+            data.skipped.append(SkippedRecord(data.path, s.record, label + why, "out_of_range"))
+    data.segments = keep
 
 
 def _data_rows(data: CnvData, fmt: str) -> int:

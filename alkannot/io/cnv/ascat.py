@@ -11,6 +11,7 @@ from alkannot.io.cnv.base import (
     header,
     lines_of,
     num,
+    position,
     sample_column_values,
     sample_rows,
 )
@@ -64,8 +65,8 @@ def read_ascat(path: str, build: str, sample: str | None) -> CnvData:
             )
             continue
         cn = num(major, path, n, "nMajor") + num(minor, path, n, "nMinor")
-        start = int(num(row[c["start"]], path, n, "start"))  # type: ignore[index]
-        end = int(num(row[c["end"]], path, n, "end"))  # type: ignore[index]
+        start = position(row[c["start"]], path, n, "start")  # type: ignore[index]
+        end = position(row[c["end"]], path, n, "end")  # type: ignore[index]
         if end < start:
             out.skipped.append(
                 SkippedRecord(path, f"line {n}", f"end {end} before start {start}", "malformed")

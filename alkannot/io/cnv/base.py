@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from alkannot.bounds import POSITION, require_in_file
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import canonical_contig
 from alkannot.io.tables import NULL_TOKENS, choose_sample, read_lines, split_row
@@ -60,6 +61,15 @@ def num(value: str, path: str, line: int, what: str) -> float:
         raise InputFormatError(
             f"{what} {value!r} is not a number", path=path, record=f"line {line}"
         ) from None
+
+
+def position(value: str, path: str, line: int, what: str) -> int:
+    """A coordinate in :data:`~alkannot.bounds.POSITION` (before any 0-based shift is
+    applied, so 0 is accepted as a 0-based start), or a one-line error naming the line."""
+    v = num(value, path, line, what)
+    if v != 0:
+        require_in_file(v, POSITION, path, f"line {line}", what)
+    return int(v)
 
 
 def contig(raw: str, build: str, path: str, line: int, out: CnvData) -> str | None:
@@ -145,8 +155,8 @@ def table_segments(
         chrom = contig(row[idx[cols_map["chrom"]]], build, path, n, out)
         if chrom is None:
             continue
-        start = int(num(row[idx[cols_map["start"]]], path, n, "start"))
-        end = int(num(row[idx[cols_map["end"]]], path, n, "end"))
+        start = position(row[idx[cols_map["start"]]], path, n, "start")
+        end = position(row[idx[cols_map["end"]]], path, n, "end")
         raw_value = row[idx[cols_map["value"]]]
         if raw_value in NULL_TOKENS:
             out.skipped.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from alkannot.genome.build import detect_build
-from alkannot.io.cnv.base import CnvData, contig, lines_of, num
+from alkannot.io.cnv.base import CnvData, contig, lines_of, num, position
 from alkannot.io.tables import choose_sample
 from alkannot.models import Segment, SkippedRecord
 
@@ -45,7 +45,7 @@ def read_cnv_vcf(path: str, build: str, sample: str | None) -> CnvData:
         if chrom is None:
             continue
         start = max(1, int(row[1]))
-        end = int(num(info.get("END", row[1]), path, n, "END"))
+        end = position(info.get("END", row[1]), path, n, "INFO/END")
         cn = None
         if s_index > 0 and len(row) > s_index:
             fmt = dict(zip(row[8].split(":"), row[s_index].split(":"), strict=False))

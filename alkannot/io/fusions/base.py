@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import canonical_contig
 from alkannot.genome.models import gene_spans, transcripts
@@ -175,6 +175,7 @@ def _columns(line: str, spec: TableSpec, path: str, h: int) -> dict:
         for k in ("gene5", "gene3", "bp5", "bp3", "name", "sample", "strand5", "strand3")
     }
     cols["reads"] = [i for i in (col((r,)) for r in spec.reads) if i is not None]
+    cols["read_names"] = {i: low[i] for i in cols["reads"]}
     if (cols["gene5"] is None or cols["gene3"] is None) and cols["name"] is None:
         raise InputFormatError(
             f"expected {spec.fmt} gene columns ({' / '.join(spec.gene5 + spec.gene3 + spec.name)});"
@@ -228,6 +229,11 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
     notes += [x for x in (strand_note, *against) if x]
     ok = False if strand_ok is False or against else orient(g5, g3)
     ok = None if bypass else ok  # the orientation rule is ALK's (its kinase kept 3')
+    try:
+        reads = read_count(row, cols["reads"], cols["read_names"])
+    except OutOfRange as e:  # a negative/NaN count is not support: the row is skipped
+        out.skipped.append(SkippedRecord(out.path, record, str(e), "out_of_range"))
+        return True
     out.calls.append(
         FusionCall(
             g5,
@@ -237,7 +243,7 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
             c3,
             p3,
             orientation_ok=ok,
-            supporting_reads=read_count(row, cols["reads"]),
+            supporting_reads=reads,
             source_format=spec.fmt,
             record=record,
             note="; ".join(notes),
@@ -269,14 +275,25 @@ def _one_sided(raw: str, g5: str, g3: str) -> bool:
     return any(sep in name for sep in PAIR_SEPARATORS) and bool(g5) != bool(g3)
 
 
-def read_count(row: list[str], indexes: list[int]) -> int | None:
-    """The sum of the supporting-read columns (None when the format has none)."""
+def read_count(
+    row: list[str], indexes: list[int], names: dict[int, str] | None = None
+) -> int | None:
+    """The sum of the supporting-read columns (None when the format has none; a blank or ``.``
+    cell adds 0).
+
+    Raises
+    ------
+    OutOfRange
+        A count that is negative, fractional, NaN or beyond :data:`~alkannot.bounds.READS`.
+    """
     if not indexes:
         return None
     total = 0
     for i in indexes:
-        with contextlib.suppress(ValueError, IndexError):
-            total += int(float(row[i]))
+        if i < len(row):
+            name = (names or {}).get(i, f"column {i + 1}")
+            value = parse_checked(row[i].strip(), READS, name)
+            total += int(value) if value is not None else 0
     return total
 
 
@@ -316,6 +333,18 @@ def integer(text: str) -> int | None:
     """A whole number of reads or a position, or None."""
     text = text.strip()
     return int(text) if text.isdigit() else None
+
+
+def count(text: str, field: str = "read count") -> int | None:
+    """A supporting-read count: None when blank or not a number (``.``, ``NA``).
+
+    Raises
+    ------
+    OutOfRange
+        A number that is negative, fractional, NaN or beyond :data:`~alkannot.bounds.READS`.
+    """
+    value = parse_checked(text.strip(), READS, field)
+    return None if value is None else int(value)
 
 
 def count_other(out: FusionData, other: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import build_of_label, canonical_contig
 from alkannot.io.fusions.base import (
@@ -22,7 +23,7 @@ from alkannot.io.fusions.base import (
     within_alk,
 )
 from alkannot.io.tables import NULL_TOKENS, choose_sample
-from alkannot.models import FusionCall
+from alkannot.models import FusionCall, SkippedRecord
 
 _JUNCTION = re.compile(r"\bE(\d+[ab]?)A(\d+)\b")
 #: EML4-ALK variants by junction (EML4 exon; ALK exon), as shared/reference/README.md names them:
@@ -84,6 +85,13 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
         partner = g3 if g5 == "ALK" else g5
         if partner in INTRAGENIC and within_alk(out, build, f"line {n}", c5, p5, c3, p3):
             continue
+        try:
+            split = parse_checked(
+                get(row, "Tumor_Split_Read_Count"), READS, "Tumor_Split_Read_Count"
+            )
+        except OutOfRange as e:  # a negative or NaN count is not support
+            out.skipped.append(SkippedRecord(path, f"line {n}", str(e), "out_of_range"))
+            continue
         call = FusionCall(
             g5,
             g3,
@@ -92,7 +100,7 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
             c3,
             p3,
             orientation_ok=orient(g5, g3),
-            supporting_reads=_int(get(row, "Tumor_Split_Read_Count")),
+            supporting_reads=None if split is None else int(split),
             source_format=out.format,
             record=f"line {n}",
             note=note,
@@ -101,10 +109,6 @@ def read_cbioportal_sv(path: str, build: str, sample: str | None = None) -> Fusi
     if other:
         out.warnings.append(f"{other} fusion(s) not involving ALK were not used")
     return out
-
-
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
 
 
 def _exons(call: FusionCall, row: list[str], get) -> FusionCall:

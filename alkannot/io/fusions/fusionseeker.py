@@ -8,7 +8,7 @@ as the 3' partner and the call says so; breakpoints are 1-based.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, integer
+from alkannot.io.fusions.base import FusionData, count
 from alkannot.io.fusions.pairs import Pair, both_ends, read_pairs
 
 REQUIRED = ("id", "gene1", "gene2", "numsupp", "chrom1", "breakpoint1", "chrom2", "breakpoint2")
@@ -26,7 +26,7 @@ def _pair(get, record: str, build: str) -> Pair:
     )
     return Pair(
         record, get("gene1"), get("gene2"), c1, p1, c2, p2,
-        reads=integer(get("numsupp")),
+        reads=count(get("numsupp"), "NumSupp"),
         ordered=False,
         note=note,
     )  # fmt: skip

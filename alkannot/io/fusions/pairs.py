@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alkannot.bounds import OutOfRange
 from alkannot.errors import InputFormatError
 from alkannot.genome.build import canonical_contig
 from alkannot.io.fusions.base import (
@@ -16,6 +17,7 @@ from alkannot.io.fusions.base import (
     FusionData,
     antisense,
     bypass_kinase_pair,
+    count,
     count_other,
     integer,
     lines_of,
@@ -152,7 +154,11 @@ def read_pairs(
         if chosen is not None and cell(row, sample_col) != chosen:
             continue
         reason = f"{len(row)} columns, the header has {len(cols)}" if len(row) < width else ""
-        pair = reason or to_pair(lambda name, row=row: cell(row, name), f"line {n}", build)
+        try:
+            pair = reason or to_pair(lambda name, row=row: cell(row, name), f"line {n}", build)
+        except OutOfRange as e:  # a negative or NaN count is not support: the row is skipped
+            out.skipped.append(SkippedRecord(path, f"line {n}", str(e), "out_of_range"))
+            continue
         if isinstance(pair, str):
             out.skipped.append(SkippedRecord(path, f"line {n}", pair, "malformed"))
             continue
@@ -189,5 +195,5 @@ def both_ends(
 
 def reads_sum(*cells: str) -> int | None:
     """The sum of read-count cells (None when none is a number)."""
-    values = [integer(c) for c in cells]
+    values = [count(c) for c in cells]
     return sum(v for v in values if v is not None) if any(v is not None for v in values) else None

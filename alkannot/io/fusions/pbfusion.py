@@ -11,7 +11,7 @@ ALK.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, integer
+from alkannot.io.fusions.base import FusionData, count, integer
 from alkannot.io.fusions.pairs import Pair, both_ends, read_pairs
 
 REQUIRED = ("chr1", "start1", "end1", "chr2", "start2", "end2", "id", "score", "strand1",
@@ -51,7 +51,7 @@ def _pair(get, record: str, build: str) -> Pair | tuple[str, str]:
         record, g5, g3, c5, p5, c3, p3,
         strand5=get("strand1"),
         strand3=get("strand2"),
-        reads=integer(info.get("RC", "")),
+        reads=count(info.get("RC", ""), "INFO/RC"),
         note="; ".join(x for x in notes if x),
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from alkannot.bounds import OutOfRange
 from alkannot.errors import InputFormatError
 from alkannot.io.fusions.base import FusionData, count_other, lines_of
 from alkannot.io.fusions.pairs import Pair, add_pair, read_pairs, reads_sum
@@ -47,6 +48,9 @@ def read_pizzly_json(path: str, build: str) -> FusionData:
         try:
             names = (g["geneA"]["name"], g["geneB"]["name"])
             reads = reads_sum(str(g.get("paircount", "")), str(g.get("splitcount", "")))
+        except OutOfRange as e:  # a negative or NaN count is not support: the row is skipped
+            out.skipped.append(SkippedRecord(path, f"genes[{i}]", str(e), "out_of_range"))
+            continue
         except (KeyError, TypeError):
             reason = "gene record without geneA/geneB names"
             out.skipped.append(SkippedRecord(path, f"genes[{i}]", reason, "malformed"))

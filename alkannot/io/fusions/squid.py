@@ -10,7 +10,7 @@ unless they name it.
 
 from __future__ import annotations
 
-from alkannot.io.fusions.base import FusionData, integer, split_pair
+from alkannot.io.fusions.base import FusionData, count, split_pair
 from alkannot.io.fusions.pairs import Pair, read_pairs
 
 REQUIRED = ("chrom1", "start1", "end1", "chrom2", "start2", "end2", "score", "fusedgenes")
@@ -28,7 +28,7 @@ def _pair(get, record: str, build: str) -> Pair:
         record,
         g5,
         g3,
-        reads=integer(get("score")),
+        reads=count(get("score"), "score"),
         note="SQUID gives aligned segments, not breakpoints: junction not typed",
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from alkannot.bounds import READS, OutOfRange, parse_checked
 from alkannot.genome.build import BUILDS, canonical_contig, detect_build
 from alkannot.io.fusions.base import FusionData, gene_at, lines_of
 from alkannot.models import FusionCall, SkippedRecord
@@ -188,10 +189,15 @@ def _record(out: FusionData, rec: dict, records: dict, used: set[str], build: st
     if partner == "EML4":
         # EML4 (+) 5' exons joined to ALK (-) 3' exons: an inversion, or a t]p] / ]p]t breakend
         ok = alt == "<INV>" or svtype == "INV" or bool(m and m.group("b1") == "]")
-    reads = None
-    for key in ("SR", "SP", "PE"):
-        if info.get(key, "").isdigit():
-            reads = (reads or 0) + int(info[key])
+    try:
+        counts = [
+            parse_checked(info[k], READS, f"INFO/{k}") for k in ("SR", "SP", "PE") if k in info
+        ]
+    except OutOfRange as e:  # a negative or NaN count is not support
+        out.skipped.append(SkippedRecord(out.path, where, str(e), "out_of_range"))
+        return True
+    known = [int(c) for c in counts if c is not None]
+    reads = sum(known) if known else None
     out.calls.append(
         FusionCall(
             partner,
