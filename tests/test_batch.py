@@ -175,7 +175,7 @@ def test_cohort_over_results_glob_passes_over_its_own_overview_folders(tmp_path)
     # README: `alkannot patient ... -o results/patients`, then `alkannot cohort results/*/ -o
     # results/cohort`; the glob matches results/patients/ and, on a rerun, results/cohort/: they
     # are passed over (said on stderr), not refused as samples without a result
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P01, "alectinib")])
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P02, "alectinib")])
     out = tmp_path / "out"
     run_batch(sheet, out)
     (out / "patients").mkdir()
