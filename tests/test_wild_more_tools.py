@@ -226,6 +226,20 @@ def test_sv_vcfs_without_an_alk_join(rel, build):
     assert (fmt, calls, data.skipped) == ("vcf", [], [])
 
 
+@pytest.mark.parametrize(
+    "rel",
+    ["gridss/DO52605T.purple.sv.vcf", "manta/umccrise_manta.vcf.gz", "../vcf2maf/test_delly.vcf"],
+)
+def test_sv_vcfs_given_as_the_variant_vcf_are_refused(rel):
+    # every record of these files carries SVTYPE= with a symbolic (<DEL>) or breakend ALT (grep);
+    # read as the variant VCF they gave "ALK secondary mutation: not detected" and no message.
+    # Manta's header is 177,592 bytes: its first records lie past a 64 KiB head
+    from alkannot.errors import InputFormatError
+
+    with pytest.raises(InputFormatError, match="structural-variant calls.*give it with --fusions"):
+        annotate_sample(MORE / rel)
+
+
 def test_linx_fusions_without_alk():
     # 92 lines: the header and 91 fusions, none with ALK as geneStart or geneEnd
     fmt, data, calls = fusions("linx/SEQCII_50pc.linx.fusion.tsv.gz")
