@@ -350,6 +350,16 @@ def test_purple_somatic_copy_number_over_alk():
         read_cnv(MORE / "purple" / "SEQCII_50pc.purple.cnv.somatic.tsv", "GRCh37")
 
 
+def test_purple_purity_table_as_copy_number_says_what_to_do():
+    # "purity normFactor score diploidProportion ploidy ...": one row of sample-level values
+    # (0.7500, ploidy 1.8658), no segment; the message names the options that take them
+    from alkannot.errors import InputFormatError
+    from alkannot.io.cnv import read_cnv
+
+    with pytest.raises(InputFormatError, match="PURPLE purity table.*--purity and --ploidy"):
+        read_cnv(MORE / "purple" / "SEQCII_50pc.purple.purity.tsv", "GRCh38")
+
+
 def test_gatk_model_final_seg_has_no_alk_and_says_grch37():
     # '@SQ SN:20 LN:63025520 ... AS:GRCh37': chromosome 20 only, of GRCh37's length (the bundled
     # GRCh37 header's chr20; GRCh38's is 64444167), so a GRCh38 VCF's build is refused

@@ -90,6 +90,12 @@ def detect_cnv_format(path: str | Path) -> str:
         return "seg"
     if low & set(GENE_COLUMNS) and not {"start", "end"} <= low:
         return "gene_table"
+    if {"purity", "ploidy", "normfactor"} <= low:
+        raise InputFormatError(
+            "a PURPLE purity table (purity, ploidy), not copy-number calls: give its values with "
+            "--purity and --ploidy, and the .purple.cnv.somatic.tsv as --cnv",
+            path=str(path),
+        )
     shared = {f: len(low & set(sig)) for f, sig in SIGNATURES.items()}
     fits = sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
     raise InputFormatError(
