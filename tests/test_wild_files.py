@@ -152,10 +152,14 @@ def test_cbioportal_maf_one_sample_no_target_gene():
 
 
 def test_unsupported_cbioportal_and_oncokb_kinds_are_refused_in_one_line():
-    for rel in ("cbioportal/data_gistic_genes_amp.txt", "oncokb/example_clinical.txt"):
-        with pytest.raises(InputFormatError, match="unknown copy-number format") as exc:
-            read_cnv(WILD / rel, "GRCh37")
-        assert "--cnv-format" in exc.value.one_line() and "\n" not in exc.value.one_line()
+    with pytest.raises(InputFormatError, match="unknown copy-number format") as exc:
+        read_cnv(WILD / "oncokb/example_clinical.txt", "GRCh37")
+    assert "--cnv-format" in exc.value.one_line() and "\n" not in exc.value.one_line()
+    # "index chromosome region_start region_end peak_start peak_end ... genes_in_region": GISTIC's
+    # cohort-level peaks; the message named cnvkit and purple as formats "sharing its columns"
+    with pytest.raises(InputFormatError, match="a GISTIC peak table") as exc:
+        read_cnv(WILD / "cbioportal/data_gistic_genes_amp.txt", "GRCh37")
+    assert "all_thresholded.by_genes" in exc.value.one_line()
     with pytest.raises(InputFormatError, match="unknown fusion format"):
         read_fusions(WILD / "oncokb" / "example_atypical_alterations.txt", "GRCh37")
     # "HUGO_SYMBOL SAMPLE_ID ALTERATION" given as copy number: its columns are not samples (the

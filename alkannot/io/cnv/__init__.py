@@ -96,6 +96,13 @@ def detect_cnv_format(path: str | Path) -> str:
             "--purity and --ploidy, and the .purple.cnv.somatic.tsv as --cnv",
             path=str(path),
         )
+    if {"peak_start", "peak_end", "region_start"} <= low:
+        raise InputFormatError(
+            "a GISTIC peak table (recurrent regions of a cohort, no sample's values), not one "
+            "sample's copy number: give the sample's segments or its column of GISTIC's "
+            "all_thresholded.by_genes table (cBioPortal data_cna.txt) as --cnv",
+            path=str(path),
+        )
     shared = {f: len(low & set(sig)) for f, sig in SIGNATURES.items()}
     fits = sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
     raise InputFormatError(
