@@ -385,6 +385,14 @@ def test_rna_fusion_callers():
     assert (call.record, call.junction, call.variant) == ("line 12", "E13;A20", "v1")
 
 
+def test_a_somatic_vcf_given_as_fusions_is_refused():
+    # vcf2maf/test_mutect.vcf: 500 MuTect records, SNVs and indels with sequence ALTs, none with
+    # SVTYPE (grep): given as --fusions it read as "500 SV record(s) not involving ALK" and
+    # "ALK fusion not detected"
+    with pytest.raises(InputFormatError, match="none of its 500 record.s. has SVTYPE"):
+        read_fusions(WILD / "vcf2maf" / "test_mutect.vcf", "GRCh37")
+
+
 def test_bam_files_are_not_copy_number_or_fusion_tables():
     for bam in sorted(WILD.glob("*/*.bam")):
         for reader in (read_cnv, read_fusions):
