@@ -806,9 +806,13 @@ def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding
             )
             if x
         ]
-        out.append(
-            _fusion_finding(c, "ALK", significance="ALK fusion detected", notes=tuple(notes))
-        )
+        significance = "ALK fusion detected"
+        if not c.passed:
+            significance = (
+                f"ALK fusion called but failed the caller's filters (FILTER {';'.join(c.filter)}):"
+                " not confirmed, not evidence of absence"
+            )
+        out.append(_fusion_finding(c, "ALK", significance=significance, notes=tuple(notes)))
     return out
 
 
@@ -839,7 +843,7 @@ def _fusion_finding(c: FusionCall, gene: str, **kw) -> Finding:
         chrom=c.chrom3,
         pos=c.pos3,
         filter=c.filter,
-        passed_filters=c.filter in (("PASS",), (".",), ()),
+        passed_filters=c.passed,
         source="fusions",
         **kw,
     )
@@ -893,8 +897,13 @@ def fusion_absent_finding(
     thresholds: Thresholds | None = None,
     kinase_domain_mutations: Iterable[Finding] = (),
     specimen: str | None = None,
+    filtered_calls: Iterable[Finding] = (),
 ) -> Finding:
     """The ALK fusion was assessed and not detected in the re-biopsy (review 2.3).
+
+    A re-biopsy whose ALK fusion call(s) failed the caller's filters (``filtered_calls``: a
+    non-PASS FILTER, an Arriba low-confidence row) did not show the fusion to be absent: the
+    finding is "not detected (unconfirmed)" naming those calls, never "lost".
 
     "Lost" (a mechanism) needs a tissue specimen, a fusion-positive baseline
     (``baseline_status == "present"``), a stated, adequate tumour content (``purity`` at least
@@ -910,7 +919,13 @@ def fusion_absent_finding(
     status = "no_baseline" if baseline_status == "not_assessed" else "not_compared"
     alteration = "fusion not detected (unconfirmed)"
     lost = False
-    if kd:
+    filtered = list(filtered_calls)
+    if filtered:
+        significance = _filtered_fusion_text(filtered, kd)
+        status = "not_compared" if baseline_status != "not_assessed" else status
+        if specimen == "plasma":
+            notes.append(PLASMA_FUSION_AGREEMENT)
+    elif kd:
         alteration = "fusion not detected (contradiction)"
         significance = (
             "CONTRADICTION: ALK kinase-domain resistance mutation(s) "
@@ -951,6 +966,23 @@ def fusion_absent_finding(
         source="fusions",
         passed_filters=lost,
     )
+
+
+def _filtered_fusion_text(filtered: list[Finding], kd: list[Finding]) -> str:
+    """Why a fusion call that failed the caller's filters leaves the fusion unconfirmed."""
+    calls = ", ".join(f"{f.alteration} (FILTER {';'.join(f.filter) or '.'})" for f in filtered)
+    text = (
+        f"ALK fusion call(s) {calls} failed the caller's filters: a filtered call is not "
+        "evidence of absence; the fusion is neither confirmed nor ruled out (review the call's "
+        "reads, or test again), so it is not a loss and not a mechanism"
+    )
+    if kd:
+        text += (
+            "; ALK kinase-domain mutation(s) "
+            + ", ".join(f.alteration for f in kd)
+            + " need the fusion"
+        )
+    return text
 
 
 def _tissue_loss(purity: float | None, th: Thresholds) -> tuple[str, bool]:
@@ -998,9 +1030,12 @@ def add_fusion_absence(
         and f.mechanism == "on_target_mutation"
         and f.baseline_status != "lost"
     ]
+    filtered = [
+        f for f in findings if f.kind == "fusion" and f.gene == "ALK" and not f.passed_filters
+    ]
     absent = fusion_absent_finding(
         catalogue, baseline_status, purity=purity, thresholds=thresholds,
-        kinase_domain_mutations=kd, specimen=specimen,
+        kinase_domain_mutations=kd, specimen=specimen, filtered_calls=filtered,
     )  # fmt: skip
     warnings = [absent.significance] if "contradiction" in absent.alteration else []
     return [*findings, absent], warnings

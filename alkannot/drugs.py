@@ -157,7 +157,17 @@ def _with_notes(
             if held_back
             else "no catalogued resistance mechanism found in the assessed inputs",
         )
-    vus = [f for f in findings if f.significance.startswith("kinase-domain") and f.passed_filters]
+    # a part of a counted compound (L1198H in I1171N+L1198H) has an effect: through the compound
+    in_compound = {
+        p for f in counted if f.consequence == "compound" for p in f.alteration.split("+")
+    }
+    vus = [
+        f
+        for f in findings
+        if f.significance.startswith("kinase-domain")
+        and f.passed_filters
+        and f.alteration not in in_compound
+    ]
     if vus:
         note.append(
             "kinase-domain variant(s) of unknown significance present (no effect on calls): "
@@ -165,7 +175,8 @@ def _with_notes(
         )
     explains = explain_progression(dc, counted, catalogue)
     if explains.startswith("no:"):
-        note.insert(0, f"the findings do not explain progression on {dc.drug}")
+        part = _part_explains(dc, catalogue)
+        note.insert(0, f"the findings do not explain progression on {dc.drug}{part}")
     return replace(dc, note="; ".join(dict.fromkeys(note)), explains_progression=explains)
 
 
@@ -511,21 +522,14 @@ def _fill_from_settings(
         return
     settings.sort(key=lambda r: LEVEL_RANK[r.level])
     best = settings[0]
-    name = best.label.split(" (")[0]
+    beside = False
     for r in list(reasons):
         if not r.counted:
             continue
-        alteration = r.label.split(" (")[0]
-        entry = entries.get(r.catalogue_id)
         if r.call == "unknown":
-            why = _no_fill(entry, drug, catalogue)
-            if why:
-                r.label += f" (no data for {alteration}; {name} not applied: {why})"
-                continue
-            r.label += f" (no data for {alteration}; {name}, population level)"
-            r.call, r.evidence, r.level = best.call, best.evidence, best.level
-            r.catalogue_id, r.population, r.no_data = best.catalogue_id, True, alteration
-        elif r.call == "sensitive" == best.call and not r.conflicting:
+            _fill_one(r, reasons, best, _no_fill(entries.get(r.catalogue_id), drug, catalogue))
+        elif r.call == "sensitive" == best.call and not r.conflicting and not beside:
+            beside = True  # listed once, however many findings it stands beside
             reasons.append(
                 replace(
                     best,
@@ -533,6 +537,36 @@ def _fill_from_settings(
                     label=f"{best.label} (population level, beside the allele's own evidence)",
                 )
             )
+
+
+def _fill_one(r: _Reason, reasons: list[_Reason], best: _Reason, why: str) -> None:
+    """Fill one finding's ``unknown`` from the setting statement ``best`` (``why``: why not).
+
+    A finding with no source on the drug takes the statement in its place ("no data for").
+    A finding whose own source gives the drug as unknown keeps that reason, listed with its
+    evidence; the statement is added beside it as the population-level reason that decides.
+    """
+    alteration = r.label.split(" (")[0]
+    name = best.label.split(" (")[0]
+    sourced = bool(r.evidence)
+    gap = (
+        f"its source gives no direction for {alteration}"
+        if sourced
+        else f"no data for {alteration}"
+    )
+    if why:
+        r.label += f" ({gap}; {name} not applied: {why})"
+        return
+    if sourced:
+        # listed with its evidence; the statement beside it decides (an unknown reason counted
+        # beside it would keep the call unknown)
+        r.label += f" (its source gives no direction; {name} applied at population level)"
+        r.counted = False
+        reasons.append(replace(best, label=f"{name} ({gap}; population level)", no_data=alteration))
+        return
+    r.label += f" ({gap}; {name}, population level)"
+    r.call, r.evidence, r.level = best.call, best.evidence, best.level
+    r.catalogue_id, r.population, r.no_data = best.catalogue_id, True, alteration
 
 
 def _setting_name(e) -> str:
@@ -763,6 +797,27 @@ def evidence_tiers(dc: DrugCall, drug: Drug) -> tuple[str, str]:
     return tier_for(dc.call, dc.level, drug.status)
 
 
+def _part_explains(dc: DrugCall, catalogue: Catalogue) -> str:
+    """A part of a compound whose own sources call ``dc.drug`` reduced or resistant may explain an
+    earlier progression on it, though the compound is judged on its own (C1156Y on crizotinib,
+    then C1156Y+L1198F re-sensitised to crizotinib: Shaw 2016 NEJM); "" when none does."""
+    parts = [
+        r
+        for r in dc.reasons
+        if "superseded" in r.finding
+        and r.call in ("reduced", "resistant")
+        and r.catalogue_id in catalogue.entries
+        and catalogue.entries[r.catalogue_id].kind == "mutation"
+    ]
+    if not parts:
+        return ""
+    names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in parts))
+    return (
+        f" as a compound, though its part {names} alone is reported {parts[0].call} to {dc.drug} "
+        f"and may explain the earlier progression on {dc.drug}"
+    )
+
+
 def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalogue) -> str:
     """Do the counted findings explain progression on ``dc.drug``? ``yes``/``no``/``unknown``.
 
@@ -799,8 +854,12 @@ def explain_progression(dc: DrugCall, counted: list[Finding], catalogue: Catalog
         names = ", ".join(dict.fromkeys(r.finding.split(" (")[0] for r in allele))
         return (
             f"no: the sources report {dc.drug} active against {names}; these findings do not "
-            f"explain progression on {dc.drug}: {look}"
+            f"explain progression on {dc.drug}{_part_explains(dc, catalogue)}: {look}"
         )
+    undirected = [r.finding.split(" (")[0] for r in allele if r.call == "unknown" and r.evidence]
+    if undirected:
+        names = ", ".join(dict.fromkeys(undirected))
+        return f"unknown: the sources on {names} give no direction for {dc.drug}; {look}"
     names = ", ".join(dict.fromkeys(silent)) or ", ".join(
         f"{f.gene} {f.alteration}" for f in counted
     )

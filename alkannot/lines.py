@@ -73,7 +73,7 @@ def line_note(
         return None
     title = entry.summary
     if key == "treatment_naive":
-        title += " - no ALK inhibitor recorded; give --prior-therapy if one was received"
+        title += _naive_basis(metadata)
     on_target = any(f.drives_calls and f.mechanism == "on_target_mutation" for f in findings)
     if key == "after_first_line_second_generation" and not on_target:
         title += " - no ALK mutation found"
@@ -81,6 +81,23 @@ def line_note(
             title += " in plasma: a tissue biopsy may still show one"
     return BoardNote(
         "line_of_therapy", title, _lines(entry.recommend), _lines(entry.look_for), entry.id
+    )
+
+
+def _naive_basis(metadata: SampleMetadata) -> str:
+    """What the first-line note rests on: a stated naive history, other therapies only, or no
+    history at all (then it asks for one)."""
+    if metadata.treatment_naive:
+        return " - stated treatment-naive (--prior-therapy none)"
+    if metadata.prior_therapy:
+        return (
+            " - no ALK inhibitor among the prior therapies recorded ("
+            + ", ".join(metadata.prior_therapy)
+            + ")"
+        )
+    return (
+        " - no treatment history given; give --prior-therapy (none when treatment-naive) if an "
+        "ALK inhibitor was received"
     )
 
 

@@ -178,6 +178,11 @@ class FusionCall:
     note: str = ""
 
     @property
+    def passed(self) -> bool:
+        """True when the caller's FILTER is PASS or missing ('.'): a confirmed call."""
+        return self.filter in (("PASS",), (".",), ())
+
+    @property
     def name(self) -> str:
         """The fusion written the HGNC way: ``EML4::ALK``."""
         return f"{self.gene5 or '?'}::{self.gene3 or '?'}"
@@ -607,6 +612,9 @@ class TherapyPeriod:
     reason: str = ""  # progression, toxicity, "" while ongoing
     days: int = 0  # to stop, or to the latest sample while ongoing
     months: float = 0.0  # days / 30.4375
+    #: an ALK inhibitor of the catalogue; other therapies (chemotherapy, immunotherapy) are shown
+    #: on the timeline with their time on drug and never enter the ALK-inhibitor history
+    alk_inhibitor: bool = True
 
 
 @dataclass(slots=True)

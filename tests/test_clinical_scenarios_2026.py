@@ -251,6 +251,82 @@ def test_treatment_naive_patient(tmp_path):
     assert not [d for d in res.drugs if d.call == "resistant"]
 
 
+def test_stated_treatment_naive_line_note_does_not_ask_for_a_history(tmp_path):
+    """``--prior-therapy none`` states a treatment-naive patient (README options table: `none`
+    for a stated treatment-naive patient): the first-line note (CROWN F01, approvals F02-F04) says the
+    history was stated, and does not ask for --prior-therapy; with no history at all it still
+    asks; with chemotherapy only it names what was given (no ALK inhibitor among it)."""
+    for d in "abc":
+        (tmp_path / d).mkdir()
+    (stated,) = notes(annotate(tmp_path / "a", G38, [], prior_therapy=["none"]), "line_of_therapy")
+    assert "stated treatment-naive" in stated.title and "give --prior-therapy" not in stated.title
+    (unknown,) = notes(annotate(tmp_path / "b", G38, []), "line_of_therapy")
+    assert "give --prior-therapy" in unknown.title and "stated" not in unknown.title
+    res = annotate(tmp_path / "c", G38, [], prior_therapy=["chemotherapy"])
+    (chemo,) = notes(res, "line_of_therapy")
+    assert "no ALK inhibitor among the prior therapies" in chemo.title
+    assert "give --prior-therapy" not in chemo.title
+
+
+def test_a_compound_whose_source_gives_no_direction_keeps_its_own_reason(tmp_path):
+    """C1156Y + G1269A after crizotinib and alectinib. Recondo 2020 (PMID 31585938, F30) reports
+    this compound in a lorlatinib-resistant patient with only "differential susceptibility" to
+    lorlatinib: its lorlatinib reason stays listed, unknown, with that citation. The setting
+    statement after a second-generation inhibitor (EMA/ESMO/NCCN rows of the setting entry) may
+    decide the call only at population level (issue 20 point 3: never Tier I, never "no data"
+    where a source exists). After progression on lorlatinib as well, the explanation names the
+    source's silence on direction, never "no source"."""
+    records = [G38.alk_snv("C1156Y", alt_reads=90), G38.alk_snv("G1269A", alt_reads=88)]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    res = annotate(tmp_path / "a", G38, records, prior_therapy=["crizotinib", "alectinib"])
+    lor = drugs(res)["lorlatinib"]
+    (own,) = [r for r in lor.reasons if r.catalogue_id == "ALK_C1156Y+G1269A"]
+    assert own.call == "unknown" and "no data" not in own.finding
+    assert any(e.pmid == "31585938" for e in own.evidence)
+    deciding = [r for r in lor.reasons if r.call == lor.call and r.catalogue_id != own.catalogue_id]
+    assert lor.call == "sensitive" and lor.basis == "population" and not lor.amp_tier
+    assert all("population level" in r.finding for r in deciding if "superseded" not in r.finding)
+    after = annotate(
+        tmp_path / "b", G38, records, prior_therapy=["crizotinib", "alectinib", "lorlatinib"]
+    )
+    text = drugs(after)["lorlatinib"].explains_progression
+    assert "no source" not in text and "give no direction" in text and "C1156Y+G1269A" in text
+
+
+def test_a_part_without_its_own_call_completes_the_compound_that_names_it(tmp_path):
+    """D1203N has no per-drug call alone (its entry: "alone no per-drug call was retrieved"), so
+    alone it is a kinase-domain VUS (issue 20 point 8); but Recondo 2020 (PMID 31585938, F29)
+    names L1196M/D1203N, so with L1196M in one clone (VAFs 0.30 and 0.29) the compound entry is
+    found and D1203N is not listed as "no effect on calls". Beside G1202R, D1203N does not complete
+    the general "G1202R + a second mutation" rule (it generalises from catalogued resistance
+    mutations, issue 20 point 7)."""
+    records = [G38.alk_snv("L1196M", alt_reads=90), G38.alk_snv("D1203N", alt_reads=88)]
+    res = annotate(tmp_path, G38, records, prior_therapy=["crizotinib", "alectinib"])
+    assert any(f.catalogue_id == "ALK_L1196M+D1203N" for f in res.findings)
+    assert "D1203N" not in drugs(res)["lorlatinib"].note
+    records = [G38.alk_snv("G1202R", alt_reads=90), G38.alk_snv("D1203N", alt_reads=88)]
+    (tmp_path / "g").mkdir()
+    res = annotate(tmp_path / "g", G38, records, prior_therapy=["crizotinib", "alectinib"])
+    assert not [f for f in res.findings if f.consequence == "compound"]
+
+
+def test_a_compound_part_explains_the_earlier_progression(tmp_path):
+    """C1156Y + L1198F after crizotinib then lorlatinib (the bundled example P05). C1156Y was
+    found in a crizotinib-refractory patient (Choi 2010, CIViC EID236; review 2.1 [35]), so it
+    explains the progression on crizotinib; the compound C1156Y+L1198F re-sensitised the tumour
+    to crizotinib (Shaw 2016 NEJM, CIViC EID844). The compound does not explain it (issue 20
+    point 4, "no"), and the explanation and the first note name the part that may."""
+    records = [G38.alk_snv("C1156Y", alt_reads=60), G38.alk_snv("L1198F", alt_reads=57)]
+    res = annotate(tmp_path, G38, records, prior_therapy=["crizotinib", "lorlatinib"])
+    criz = drugs(res)["crizotinib"]
+    part = "its part ALK C1156Y alone is reported resistant to crizotinib"
+    assert criz.explains_progression.startswith("no:") and part in criz.explains_progression
+    assert criz.note.startswith("the findings do not explain progression on crizotinib as a")
+    assert part in criz.note.split(";")[0]
+    assert criz.call == "sensitive"  # EID844 reports activity after progression on it
+
+
 def test_fusion_retained_nothing_found_tp53_rb1_lost(cat):
     """EML4-ALK retained, no mechanism, TP53 missense + RB1 nonsense: "consider histologic
     re-review" with its sources (Fujita 2016 PMID 26751586 F40: transformation with the fusion

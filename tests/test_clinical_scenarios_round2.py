@@ -1039,3 +1039,103 @@ def test_plasma_reads_alone_use_the_plasma_support_rule(tmp_path):
     (fp,) = [f for f in plasma.findings if f.alteration == "G1202R"]
     (ft,) = [f for f in tissue.findings if f.alteration == "G1202R"]
     assert fp.drives_calls and not ft.drives_calls
+
+
+# ----------------------------------------------------------------------------------------------
+# Follow-up: a fusion call that failed the caller's filters is not evidence of absence
+# ----------------------------------------------------------------------------------------------
+# "VCF 4.2 s1.4.1 FILTER": "PASS if this position has passed all filters ... Otherwise, if the
+# site has not passed all filters, a semicolon-separated list of codes for filters that fail"; a
+# record that fails a filter was still called. Arriba's output documentation
+# (shared/formats/sv_fusion/arriba/arriba_05-Output-files.md, "confidence"): each prediction is
+# "low", "medium" or "high" confidence. Neither says the fusion is absent, so with a
+# fusion-positive tissue baseline at an adequate tumour content (rule: "lost" needs the fusion to
+# be not detected) the re-biopsy is "not detected (unconfirmed)", never "lost" (EID4288 applies
+# to a fusion that is gone, not to one called and filtered).
+
+# GRCh38 EML4 intron 13 / ALK intron 19 ends, as tests/fixtures/fusions/GRCh38.bedpe (sv1)
+_BEDPE_HEAD = "#chrom1\tstart1\tend1\tchrom2\tstart2\tend2\tname\tscore\tstrand1\tstrand2\tfilter\n"
+_FILTERED_FUSIONS = {
+    "lowqual.bedpe": _BEDPE_HEAD
+    + "chr2\t42295515\t42295516\tchr2\t29223527\t29223528\tsv1\t3\t+\t-\tLowQual\n",
+    "sv.vcf": "##fileformat=VCFv4.2\n"
+    + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    + "chr2\t29224000\tb1\tA\tA]chr2:42295554]\t.\tMinSomaticScore\tSVTYPE=BND;MATEID=b2\n"
+    + "chr2\t42295554\tb2\tG\tG]chr2:29224000]\t.\tMinSomaticScore\tSVTYPE=BND;MATEID=b1\n",
+    "arriba.tsv": "#gene1\tgene2\tstrand1(gene/fusion)\tstrand2(gene/fusion)\tbreakpoint1\t"
+    "breakpoint2\tsite1\tsite2\ttype\tsplit_reads1\tsplit_reads2\tdiscordant_mates\tcoverage1\t"
+    "coverage2\tconfidence\n"
+    "EML4\tALK\t+/+\t-/-\t2:42295516\t2:29223528\tsplice-site\tsplice-site\tinversion\t1\t0\t1\t"
+    "40\t60\tlow\n",
+}
+
+
+def _filtered_rebiopsy(tmp_path: Path, name: str, **kw) -> SampleResult:
+    from alkannot.api import annotate_sample
+    from tests.clinical_inputs import write_fusion_table, write_vcf
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(_FILTERED_FUSIONS[name])
+    return annotate_sample(
+        str(write_vcf(tmp_path / "r.vcf", G38, [], tumour=SAMPLE)), build="GRCh38",
+        sample_name=SAMPLE, fusions=str(tmp_path / name),
+        baseline_vcf=str(write_vcf(tmp_path / "b.vcf", G38, [], tumour=SAMPLE)),
+        baseline_fusions=str(write_fusion_table(tmp_path / "b.tsv", SAMPLE, ["EML4-ALK"])),
+        prior_therapy=["alectinib"], specimen_type="tissue", purity=0.6, **kw,
+    )  # fmt: skip
+
+
+def test_a_filtered_fusion_call_is_not_a_fusion_loss(tmp_path):
+    """A LowQual BEDPE row, a non-PASS breakend pair and an Arriba low-confidence row, each the
+    re-biopsy's only ALK call, after a fusion-positive tissue baseline at 60 % tumour content:
+    the fusion is "not detected (unconfirmed)" naming the filtered call, never lost, never a
+    mechanism; lorlatinib (EID4288 would make it resistant) keeps its call."""
+    from alkannot.report.firstscreen import not_seen
+
+    for name, flt in (
+        ("lowqual.bedpe", "LowQual"),
+        ("sv.vcf", "MinSomaticScore"),
+        ("arriba.tsv", "low_confidence"),
+    ):
+        res = _filtered_rebiopsy(tmp_path / name.split(".")[0], name)
+        (f,) = [f for f in res.findings if f.kind == "fusion_loss"]
+        assert f.alteration == "fusion not detected (unconfirmed)", name
+        assert "EML4::ALK" in f.significance and flt in f.significance, name
+        assert "not evidence of absence" in f.significance and not f.drives_calls, name
+        assert "fusion_loss" not in res.mechanisms and res.fusion_status == "not_detected", name
+        assert drugs(res)["lorlatinib"].call != "resistant", name
+        # the filtered call itself is shown as called and unconfirmed, never "detected", and the
+        # first screen's fusion row names it rather than saying no fusion was found
+        (call,) = [f for f in res.findings if f.kind == "fusion" and f.gene == "ALK"]
+        assert not call.passed_filters and "detected" not in call.significance, name
+        (row,) = [s for s in not_seen(res) if s.mechanism == "ALK fusion"]
+        assert "failed the caller's filters" in row.basis and flt in row.basis, name
+
+
+def test_a_filtered_fusion_call_beside_a_passing_one_is_present(tmp_path):
+    """The same LowQual row beside a passing EML4-ALK call: the passing call decides (present);
+    no "not detected" finding at all."""
+    (tmp_path / "f.bedpe").write_text(
+        _FILTERED_FUSIONS["lowqual.bedpe"]
+        + "chr2\t42295515\t42295516\tchr2\t29223527\t29223528\tsv2\t60\t+\t-\tPASS\n"
+    )
+    from alkannot.fusion import summarise_fusion_status
+    from alkannot.io.fusions import read_fusions
+
+    assert summarise_fusion_status(read_fusions(str(tmp_path / "f.bedpe"), "GRCh38")) == "present"
+
+
+def test_the_first_screen_reason_of_a_history_call_is_the_history(tmp_path):
+    """I1171T after alectinib: alectinib is resistant for two reasons, the treatment history (rule
+    4: progressed on it, level clinical, no tier) and I1171T's own sources (Katayama 2014, CIViC
+    EID1283; review 4 [60]). The call's level is the history's, so its one-line reason says the history first
+    (issue 20 point 3: the level shown comes from the reason that decides), then the finding that
+    agrees, with that finding's citation."""
+    from alkannot.report.firstscreen import reason_line
+
+    res = annotate(tmp_path, [G38.alk_snv("I1171T", alt_reads=66)], prior_therapy=["alectinib"])
+    alec = drugs(res)["alectinib"]
+    assert alec.basis == "history" and alec.level == "clinical" and not alec.amp_tier
+    line = reason_line(alec)
+    assert line["text"].startswith("treatment history: progressed on alectinib: resistant")
+    assert "ALK I1171T: resistant" in line["text"] and line["citation"]

@@ -131,6 +131,19 @@ def test_latest_decision_of_pa_uses_the_history(cohort):
     assert days == {"crizotinib": 444, "alectinib": 453, "lorlatinib": 417}
 
 
+def test_the_latest_decision_notes_follow_the_timeline_history(cohort):
+    """PA received crizotinib, alectinib and lorlatinib by the timeline (its samples state no
+    history of their own): the line-of-therapy note of the decision is the catalogue's "two or
+    more ALK inhibitors" setting (issue 23 point 2), never the treatment-naive one; PE, on
+    crizotinib alone (ongoing), gets no line note (crizotinib alone keeps the catalogue's
+    after-crizotinib settings, alkannot/lines.py)."""
+    notes = _json(cohort, "PA")["decision"]["board_context"]
+    lines = [n["title"] for n in notes if n["topic"] == "line_of_therapy"]
+    assert lines == ["Progression after two or more ALK inhibitors"]
+    notes = _json(cohort, "PE")["decision"]["board_context"]
+    assert not [n for n in notes if n["topic"] == "line_of_therapy"]
+
+
 def test_plasma_series_where_met_amplification_emerges(cohort):
     rows = _tsv(cohort, "PB")
     # MET log2 0 in PB1 (tissue) and PB2 (plasma), 2.6 in PB3: fold 2**2.6 = 6.06 >= 5.0
@@ -140,11 +153,14 @@ def test_plasma_series_where_met_amplification_emerges(cohort):
     assert float(rows[("MET amplification", "PB3")]["fold_change"]) == pytest.approx(
         2**2.6, rel=1e-3
     )
-    # G1202R 8/1000 in PB2: below the 2 % floor, shown; PB3's 600 wild-type fragments: not
-    # detected, and a plasma negative is never a loss
+    # G1202R 8/1000 in PB2 (plasma): 0.8 % with 8 alt fragments meets the plasma support rule
+    # (5 fragments and the 0.1 % detection limit, Lanman 2015; resources/catalogue/README.md
+    # "Specimen"), not the 2 %
+    # tissue floor, so it passes; PB3's 600 wild-type fragments: not detected, and a plasma
+    # negative is never a loss
     g = _states(rows, "ALK G1202R")
     assert g == [("not_detected", ""), ("detected", "acquired"), ("not_detected", "not_detected")]
-    assert rows[("ALK G1202R", "PB2")]["passed_filters"] == "no"
+    assert rows[("ALK G1202R", "PB2")]["passed_filters"] == "yes"
     assert "plasma" in rows[("ALK G1202R", "PB3")]["note"]
     # the limit is the reads' own: error 0.1 %, 600 fragments -> 5 alt fragments needed at
     # alpha 0.001 (P(X>=5 | 600, 0.001) = 0.0004); 95 % power to see 5 needs a mean near 9.2,
@@ -180,7 +196,10 @@ def test_plasma_fusion_negative_is_never_a_loss_in_the_decision(cohort):
     )
     (t,) = build_patients(sheet, cohort["results"], tr, ["PC"])
     loss = [f for f in t.decision.findings if f.kind == "fusion_loss"]
-    assert [f.alteration for f in loss] == ["fusion not detected (plasma)"]
+    # one rule with the single sample (issue 20 point 2: in plasma "fusion not detected" is never
+    # "lost" and carries the sourced agreement figure, Cui 2017: 13 of 24, 54.2 %)
+    assert [f.alteration for f in loss] == ["fusion not detected in plasma (does not rule out)"]
+    assert "54.2%" in loss[0].significance
     assert not loss[0].mechanism and "fusion_loss" not in t.decision.mechanisms
     assert t.decision.fusion_status == "not_detected"
 
@@ -199,6 +218,41 @@ def test_a_drug_stopped_for_toxicity_stays_eligible(cohort):
     t = {x["drug"]: (x["days"], x["months"], x["reason"]) for x in data["treatments"]}
     assert t == {"ceritinib": (52, 1.7, "toxicity"), "alectinib": (544, 17.9, "progression")}
     assert data["decision"]["metadata"]["time_on_therapy"] == {"ceritinib": 1.7, "alectinib": 17.9}
+
+
+def test_other_therapies_are_on_the_timeline_not_in_the_alk_history(cohort):
+    """Chemotherapy and immunotherapy are part of real histories (issue 25 point 1: "the
+    treatment timeline (drug, start, stop, reason)"): accepted under any name, shown with their
+    time on drug as "other therapy", never entered as ALK-inhibitor progression; catalogue names
+    are matched case-insensitively to their ids ("Alectinib" -> alectinib)."""
+    tr = cohort["root"] / "pd_other.tsv"
+    tr.write_text(
+        "patient\tdrug\tstart\tstop\treason\n"
+        "PD\tcarboplatin + pemetrexed\t2018-01-05\t2018-05-01\tprogression\n"
+        "PD\tceritinib\t2018-05-10\t2018-07-01\ttoxicity\n"
+        "PD\tAlectinib\t2018-07-15\t2019-06-01\tprogression\n"
+        "PD\tpembrolizumab\t2019-06-10\t2019-12-01\tprogression\n"
+    )
+    sheet = write_sheet(cohort["root"] / "pd_other_sheet.tsv", ["PD1", "PD2"])
+    (t,) = build_patients(sheet, cohort["results"], tr, ["PD"])
+    periods = {p.drug: (p.days, p.alk_inhibitor) for p in t.treatments}
+    # 2018-01-05..2018-05-01 = 26 + 28 + 31 + 30 + 1 = 116 days; 2019-06-10..2019-12-01 =
+    # 20 + 31 + 31 + 30 + 31 + 30 + 1 = 174 days
+    assert periods["carboplatin + pemetrexed"] == (116, False)
+    assert periods["pembrolizumab"] == (174, False)
+    assert periods["alectinib"][1] and periods["ceritinib"][1]
+    assert t.decision_basis["prior_therapy"] == ["ceritinib", "alectinib"]
+    assert t.decision_basis["progressed_on"] == ["alectinib"]
+    assert set(t.decision.metadata.time_on_therapy) == {"ceritinib", "alectinib"}
+    from alkannot.report.patient_html import render_patient_html
+
+    assert "pembrolizumab (other therapy)" in render_patient_html(t)
+    assert not t.warnings
+    # a misspelt ALK inhibitor is kept as other therapy, and said so: nothing silently dropped
+    tr.write_text(tr.read_text().replace("Alectinib", "alectinb"))
+    (t,) = build_patients(sheet, cohort["results"], tr, ["PD"])
+    assert t.decision_basis["progressed_on"] == []
+    assert any("'alectinb'" in w and "alectinib" in w for w in t.warnings)
 
 
 def test_a_patient_with_one_sample(cohort):
@@ -327,7 +381,6 @@ def test_a_sample_whose_build_differs(cohort, tmp_path):
         (PA_ONLY.replace("progression", "relapse"), "relapse"),  # not progression|toxicity
         (PA_ONLY.replace("\tprogression", "\t"), "reason"),  # a stop needs its reason
         (PA_ONLY.replace("2019-03-15", "15/03/2019"), "column start"),
-        (PA_ONLY.replace("crizotinib", "aspirin"), "unknown drug"),
         (PA_ONLY.replace("PA\t", "PZ\t"), "no sample in the sheet"),
     ],
 )
@@ -550,3 +603,64 @@ def test_a_sample_that_could_not_be_annotated_is_named_not_dropped(cohort, tmp_p
     (t,) = build_patients(sheet, tmp_path)
     assert [s.sample for s in t.samples] == ["PE1"]
     assert t.warnings == ["PE0 (2022-06-01) could not be annotated: PE0.vcf: line 3: no VCF header"]
+
+
+def _fusion(filter_: tuple[str, ...] = ("PASS",)) -> Finding:
+    return Finding(
+        "fusion", "ALK", "EML4::ALK", chrom="chr2", pos=29223528, filter=filter_,
+        passed_filters=filter_ == ("PASS",), source="fusions",
+    )  # fmt: skip
+
+
+def _fusion_obs(sample, when, specimen, purity, findings, status):
+    from dataclasses import replace
+
+    from alkannot.patient.lanes import observe
+
+    obs = _obs(sample, when, specimen, purity, findings, inputs=("fusions",))
+    return observe(sample, when, specimen, replace(obs.result, fusion_status=status))
+
+
+@pytest.mark.parametrize(
+    ("specimen", "latest", "status", "expected"),
+    [
+        # tissue at 60 % tumour content, no ALK call: lost (the single-sample rule, EID4288)
+        ("tissue", [], "absent", "fusion lost"),
+        # the only ALK call failed its filter (VCF 4.2 FILTER: a failing call was still made):
+        # not evidence of absence, never lost
+        ("tissue", [_fusion(("LowQual",))], "absent", "fusion not detected (unconfirmed)"),
+        # plasma: never lost (issue 20 point 2, Cui 2017)
+        ("plasma", [], "absent", "fusion not detected in plasma (does not rule out)"),
+    ],
+)
+def test_fusion_not_detected_over_the_history_is_the_sample_rule(
+    specimen, latest, status, expected
+):
+    """The fusion baseline is the earliest sample that assessed it (S1, EML4::ALK passing); the
+    latest sample's "not detected" is decided by the same rule as a single sample
+    (``fusion_absent_finding``), so a filtered call or a plasma negative never becomes "lost"."""
+    from alkannot.catalogue import load_catalogue
+    from alkannot.patient.history import history_findings
+
+    obs = [
+        _fusion_obs("S1", "2020-01-01", "tissue", 0.5, [_fusion()], "present"),
+        _fusion_obs("S2", "2020-06-01", specimen, 0.6, latest, status),
+    ]
+    out = history_findings(obs[-1], obs[:-1], load_catalogue())
+    (loss,) = [f for f in out if f.kind == "fusion_loss"]
+    assert loss.alteration == expected
+    assert bool(loss.mechanism) == (expected == "fusion lost")
+
+
+def test_a_filtered_fusion_call_on_the_lane_is_called_not_confirmed():
+    """A fusion call that failed its filter (VCF 4.2 FILTER: "a semicolon-separated list of codes
+    for filters that fail") is drawn where it was called, marked as not passing, and its note says
+    the caller's filter failed (not "below the support rules", the variants' rule)."""
+    obs = [
+        _fusion_obs("S1", "2020-01-01", "tissue", 0.5, [_fusion()], "present"),
+        _fusion_obs("S2", "2020-06-01", "tissue", 0.6, [_fusion(("LowQual",))], "not_detected"),
+    ]
+    (lane,) = build_lanes(obs)
+    point = lane.points[1]
+    assert point.passed_filters is False and "support rules" not in point.note
+    assert "failed the caller's filters (FILTER LowQual)" in point.note

@@ -33,8 +33,9 @@ P01 = str(EX / "P01.rebiopsy.vcf.gz")
     [
         (lambda: TimePoint(vcf="no/such.vcf"), "VCF file does not exist"),
         (lambda: TimePoint(vcf=P01, cnv=str(EX)), "--cnv is not a regular file"),
-        (lambda: TimePoint(vcf=P01, purity=0), r"--purity must be in \(0, 1\], not 0"),
-        (lambda: TimePoint(vcf=P01, ploidy=-2), "--ploidy must be > 0, not -2"),
+        # the valid ranges of alkannot/bounds.py (README, "Nothing dropped silently")
+        (lambda: TimePoint(vcf=P01, purity=0), r"--purity: purity 0 is outside its valid range"),
+        (lambda: TimePoint(vcf=P01, ploidy=-2), r"--ploidy: ploidy -2 is outside its valid range"),
         (lambda: TimePoint(vcf=P01, specimen_type="bone"), "--specimen-type must be one of"),
         (lambda: TimePoint(vcf=P01, input_format="bam"), "--input-format must be vcf or maf"),
         (lambda: TimePoint(vcf=P01, collection_date="5/12/2026"), "must be YYYY-MM-DD"),
@@ -47,7 +48,10 @@ P01 = str(EX / "P01.rebiopsy.vcf.gz")
         (lambda: Thresholds(min_mapq=-1), "--min-mapq must be >= 0, not -1"),
         (lambda: Thresholds(max_detection_limit=2), "--max-detection-limit must be between"),
         (lambda: ClinicalContext(time_on_therapy={"crizotinib": "x"}), "must be a number"),
-        (lambda: ClinicalContext(time_on_therapy={"crizotinib": -1}), "must be >= 0"),
+        (
+            lambda: ClinicalContext(time_on_therapy={"crizotinib": -1}),
+            "months on therapy -1 is outside its valid range",
+        ),
         (lambda: RunOptions(build="hg17"), "unknown genome build 'hg17'"),
         (lambda: RunOptions(reference="no/such.fa"), "--reference file does not exist"),
         (lambda: SampleRequest(TimePoint()), "give a VCF, a --bam, or both"),
@@ -166,10 +170,13 @@ def test_read_warnings_stage_on_its_own():
 
     reads = ReadEvidence("GRCh38", warnings=["low coverage"], compounds_rephased=True)
     vcf_only = "ALK G1202R and L1196M: not treated as the compound (phase unknown)"
-    out = read_warnings(["kept", vcf_only], reads, bam_sample="S2", vcf_sample="S1")
+    # (not "S1"/"S2": names like those are placeholders, taken as agreeing with any sample)
+    out = read_warnings(["kept", vcf_only], reads, bam_sample="P02_T", vcf_sample="P01_T")
     # the VCF-only compound verdict is replaced by the reads' phase; a BAM of another sample is
     # said; the reads' own warnings follow, marked
     assert out[0] == "kept" and vcf_only not in out
-    assert "@RG SM S2" in out[1] and "(S1)" in out[1]
+    assert "@RG SM P02_T" in out[1] and "(P01_T)" in out[1]
     assert out[2] == "reads: low coverage" and len(out) == 3
-    assert read_warnings([], reads, bam_sample="S1", vcf_sample="S1") == ["reads: low coverage"]
+    assert read_warnings([], reads, bam_sample="P01_T", vcf_sample="P01_T") == [
+        "reads: low coverage"
+    ]

@@ -17,6 +17,7 @@ stop before its start) are one :class:`~alkannot.errors.ConfigError` each, befor
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -64,6 +65,30 @@ def load_results(
             )
         out.append((s, read_result_json(path), path))
     return out, warnings
+
+
+def therapy_name(cat, name: str) -> str:
+    """A catalogue drug's id for its name or alias (``Alecensa`` -> ``alectinib``); any other
+    therapy (carboplatin, pemetrexed, pembrolizumab) keeps its name as written."""
+    try:
+        return cat.canonical_drug(name)
+    except ConfigError:
+        return name.strip()
+
+
+def near_miss(cat, drug: str, row: int) -> str:
+    """A warning when a therapy that is not a catalogue drug is spelt close to one (``lorlatinb``):
+    it is kept as "other therapy", so a misspelt ALK inhibitor would leave the ALK history."""
+    if drug in cat.drug_by_id:
+        return ""
+    names = {n: d.id for d in cat.drugs for n in (d.id.lower(), *(a.lower() for a in d.aliases))}
+    close = difflib.get_close_matches(drug.lower(), list(names), n=1, cutoff=0.8)
+    if not close:
+        return ""
+    return (
+        f"treatments row {row}: {drug!r} is not a catalogue drug and is shown as other therapy; "
+        f"if it is {names[close[0]]}, correct the spelling"
+    )
 
 
 def check_dates(
@@ -173,13 +198,7 @@ def build_patient(
     if not entries:
         raise ConfigError(f"patient {patient} has no annotated sample")
     cat = load_catalogue(catalogue)
-    for t in treatments:  # drug names are the catalogue's, as in the sheet's prior_therapy
-        try:
-            cat.canonical_drug(t.drug)
-        except ConfigError as exc:
-            raise ConfigError(
-                str(exc), record=f"treatments row {t.row} (patient {patient})"
-            ) from None
+    treatments = [replace(t, drug=therapy_name(cat, t.drug)) for t in treatments]
     observed = [
         observe(
             s.sample,
@@ -189,7 +208,7 @@ def build_patient(
         )
         for s, r, _ in entries
     ]
-    periods = therapy_periods(treatments, entries[-1][0].collection_date)
+    periods = therapy_periods(treatments, entries[-1][0].collection_date, cat)
     decision, basis, note = decide_with_history(observed, periods, cat)
     return PatientTimeline(
         patient=patient,
@@ -200,6 +219,7 @@ def build_patient(
         decision=decision,
         decision_basis=basis,
         decision_note=note,
+        warnings=[w for t in treatments if (w := near_miss(cat, t.drug, t.row))],
     )
 
 

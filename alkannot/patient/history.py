@@ -7,8 +7,8 @@ From the stored results only (no raw input is read again):
 - **pre-existing** means seen at any earlier time point (below the filters too, with a note);
   otherwise ``acquired``; catalogued mechanisms seen earlier and gone now are ``lost`` only where
   the latest sample can show a loss (tissue with adequate tumour content), and never drive a call;
-- **fusion not detected** now is judged against the fusion baseline (a plasma negative is never a
-  loss: it is shown as not detected and recommends tissue);
+- **fusion not detected** now is decided by the sample's own rule (``fusion_absent_finding``:
+  a plasma negative or a filtered call is never a loss) against the fusion baseline;
 - **treatment history** from the timeline: the drugs started before the latest collection date,
   in order; progressed on = those stopped for progression (a drug stopped for toxicity stays
   eligible; one still running is not counted as progressed on); months on each drug.
@@ -28,11 +28,6 @@ from alkannot.patient.lanes import Observed, lane_key
 
 DATA_TYPES = ("mutation", "copy_number", "fusion")
 _KIND_TYPE = {"mutation": "mutation", "copy_number": "copy_number", "fusion": "fusion"}
-#: What a plasma negative for the fusion means (DESIGN: plasma negatives are never a loss).
-PLASMA_FUSION_NEGATIVE = (
-    "ALK fusion detected in an earlier sample, not detected in plasma: a cell-free DNA negative "
-    "does not rule the fusion out (not a loss); confirm in tissue"
-)
 
 
 def catalogue_mismatch(result: SampleResult, cat) -> str:
@@ -119,33 +114,29 @@ def history_findings(
 def _fusion_not_detected(
     latest: Observed, earlier: list[Observed], findings: list[Finding], cat
 ) -> Finding | None:
-    """The latest sample assessed the fusion and did not detect it: judged against the fusion
-    baseline (the earliest sample that assessed it)."""
+    """The latest sample assessed the fusion and did not detect a passing ALK fusion: the
+    sample's own rule (:func:`alkannot.annotate.fusion_absent_finding`, specimen-aware, filtered
+    calls never evidence of absence) judged against the fusion baseline of the history (the
+    earliest sample that assessed it). With no earlier sample that assessed the fusion, the
+    sample's own stored finding stands."""
     from alkannot.annotate import fusion_absent_finding
 
-    if "fusion" not in latest.assessed or any(f.kind == "fusion" for f in findings):
+    if "fusion" not in latest.assessed or _passing_fusion(findings):
         return None
     base = next((o for o in earlier if "fusion" in o.assessed), None)
+    stored = next((f for f in latest.result.findings if f.kind == "fusion_loss"), None)
+    if base is None and stored is not None:
+        return stored
     base_status = "not_assessed"
     if base is not None:
-        base_status = (
-            "present" if any(f.kind == "fusion" for f in base.found.values()) else "absent"
-        )
-    if latest.specimen == "plasma" and base_status == "present":
-        return Finding(
-            kind="fusion_loss",
-            gene="ALK",
-            alteration="fusion not detected (plasma)",
-            significance=PLASMA_FUSION_NEGATIVE,
-            baseline_status="not_compared",
-            source="fusions",
-        )
+        base_status = "present" if _passing_fusion(base.found.values()) else "absent"
     kd = [
         f
         for f in findings
         if f.kind == "mutation" and f.gene == "ALK" and f.mechanism == "on_target_mutation"
         and f.baseline_status != "lost"
     ]  # fmt: skip
+    filtered = [f for f in findings if f.kind == "fusion" and f.gene == "ALK"]
     th = Thresholds(min_fusion_purity=float(latest.result.settings.get("min_fusion_purity", 0.2)))
     return fusion_absent_finding(
         cat,
@@ -153,11 +144,18 @@ def _fusion_not_detected(
         purity=latest.result.metadata.purity,
         thresholds=th,
         kinase_domain_mutations=kd,
+        specimen=latest.specimen,
+        filtered_calls=filtered,
     )
 
 
-def therapy_periods(treatments, until: date) -> list[TherapyPeriod]:
-    """Each period with its time on drug (to its stop, or to ``until`` while ongoing)."""
+def _passing_fusion(findings) -> bool:
+    return any(f.kind == "fusion" and f.gene == "ALK" and f.passed_filters for f in findings)
+
+
+def therapy_periods(treatments, until: date, cat) -> list[TherapyPeriod]:
+    """Each period with its time on drug (to its stop, or to ``until`` while ongoing), marked
+    whether the drug is an ALK inhibitor of the catalogue ``cat``."""
     out = []
     for t in sorted(treatments, key=lambda t: (t.start, t.row)):
         end = t.stop or until
@@ -170,22 +168,27 @@ def therapy_periods(treatments, until: date) -> list[TherapyPeriod]:
                 t.reason or "",
                 days,
                 round(days / 30.4375, 1),
+                _is_alk_inhibitor(cat, t.drug),
             )
         )
     return out
 
 
+def _is_alk_inhibitor(cat, drug: str) -> bool:
+    found = cat.drug_by_id.get(drug)
+    return found is not None and found.alk_inhibitor
+
+
 def history_metadata(result: SampleResult, periods: list[TherapyPeriod], when: str, cat):
-    """The latest sample's metadata with the treatment history of the timeline."""
-    before = [p for p in periods if p.start < when]
-    prior = tuple(dict.fromkeys(cat.canonical_drug(p.drug) for p in before))
-    progressed = tuple(
-        dict.fromkeys(cat.canonical_drug(p.drug) for p in before if p.reason == "progression")
-    )
+    """The latest sample's metadata with the treatment history of the timeline: the catalogue's
+    drugs only (a therapy the catalogue does not name stays on the timeline, never in the
+    history the drug matrix reads)."""
+    before = [p for p in periods if p.start < when and p.drug in cat.drug_by_id]
+    prior = tuple(dict.fromkeys(p.drug for p in before))
+    progressed = tuple(dict.fromkeys(p.drug for p in before if p.reason == "progression"))
     months: dict[str, float] = {}
     for p in before:
-        d = cat.canonical_drug(p.drug)
-        months[d] = round(months.get(d, 0.0) + p.months, 1)
+        months[p.drug] = round(months.get(p.drug, 0.0) + p.months, 1)
     return replace(
         result.metadata, prior_therapy=prior, progressed_on=progressed, time_on_therapy=months
     )
@@ -195,8 +198,9 @@ def decide_with_history(
     observed: list[Observed], periods: list[TherapyPeriod], cat
 ) -> tuple[SampleResult | None, dict, str]:
     """(the latest result decided again, what it was based on, why not when it was not)."""
-    from alkannot.annotate import mechanisms_found
+    from alkannot.annotate import fusion_status_of, mechanisms_found
     from alkannot.drugs import build_drug_matrix
+    from alkannot.lines import board_context
 
     latest, earlier = observed[-1], observed[:-1]
     why = catalogue_mismatch(latest.result, cat)
@@ -217,7 +221,9 @@ def decide_with_history(
         findings=findings,
         mechanisms=mechanisms_found(findings),
         drugs=build_drug_matrix(findings, cat, metadata),
-        fusion_status=_fusion_status(latest.result.fusion_status, findings),
+        # the board notes (line of therapy first) follow the timeline's history, not the sample's
+        board_context=board_context(findings, metadata, cat),
+        fusion_status=fusion_status_of(latest.result.fusion_status, findings),
         # the sample's own "no baseline" sentence no longer holds when the history gives one
         not_assessed=[
             x
@@ -231,12 +237,3 @@ def decide_with_history(
         ],
     )
     return result, basis, ""
-
-
-def _fusion_status(stored: str, findings: list[Finding]) -> str:
-    for f in findings:
-        if f.kind == "fusion_loss":
-            if f.mechanism:
-                return "lost"
-            return "absent" if f.alteration == "fusion not detected" else "not_detected"
-    return stored

@@ -137,9 +137,7 @@ def state_at(lane: AlterationLane, obs: Observed) -> TimelinePoint:
             ci_high=high,
             fold_change=fold,
             passed_filters=f.passed_filters,
-            note=note
-            if f.passed_filters
-            else "; ".join(x for x in (note, "below the support rules") if x),
+            note=note if f.passed_filters else "; ".join(x for x in (note, _unconfirmed(f)) if x),
         )
     if not _gene_assessed(lane, obs):
         return base
@@ -251,3 +249,11 @@ def _emerged_from(lane: AlterationLane, lanes: list[AlterationLane]) -> Alterati
         points[first], note="; ".join(x for x in (points[first].note, note) if x)
     )
     return replace(lane, emerged_from=tuple(earlier), points=tuple(points))
+
+
+def _unconfirmed(f: Finding) -> str:
+    """Why a detected alteration does not count: a fusion call that failed the caller's filters
+    (not confirmed, not evidence of absence), or a variant below the support rules."""
+    if f.kind == "fusion":
+        return f"called, failed the caller's filters (FILTER {';'.join(f.filter)}): not confirmed"
+    return "below the support rules"

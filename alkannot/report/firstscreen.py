@@ -76,12 +76,17 @@ def reason_line(d: DrugCall) -> dict[str, str]:
     if not reasons:
         return {"text": "no catalogued finding states a call", "citation": "", "pmid": ""}
     r = reasons[0]
+    text = f"{r.finding}: {r.call}"
+    history = [x for x in reasons if x.finding.startswith("treatment history")]
+    if getattr(d, "basis", "") == "history" and history:
+        # the history decides (its level is the call's): said first, a finding that agrees after
+        others = [x for x in reasons if x is not history[0] and x.evidence]
+        r = others[0] if others else history[0]
+        text = f"{history[0].finding}: {d.call}"
+        if others:
+            text += f" (and {r.finding}: {r.call})"
     ev = next((e for e in r.evidence if e.call == d.call), r.evidence[0] if r.evidence else None)
-    return {
-        "text": f"{r.finding}: {r.call}",
-        "citation": ev.citation if ev else "",
-        "pmid": ev.pmid if ev else "",
-    }
+    return {"text": text, "citation": ev.citation if ev else "", "pmid": ev.pmid if ev else ""}
 
 
 @dataclass
@@ -416,6 +421,15 @@ def _fusion_row(result: SampleResult) -> Seen:
         short = "; ".join(_fusion_fact(c, short=True) for c in alk) or "ALK fusion"
         return Seen("ALK fusion", state, basis, short)
     basis, short = _FUSION_BASIS.get(status, ("", ""))
+    filtered = [c for c in result.fusions if "ALK" in (c.gene5, c.gene3) and not c.passed]
+    if status == "not_detected" and filtered:
+        # a called fusion that failed the caller's filters is not "no fusion found"
+        basis = (
+            "ALK fusion called but failed the caller's filters ("
+            + "; ".join(f"{c.name} FILTER {';'.join(c.filter)}" for c in filtered)
+            + "): not evidence of absence, not a loss"
+        )
+        short = "called, filtered: not a loss"
     return Seen("ALK fusion", state, basis, short)
 
 

@@ -195,7 +195,7 @@ def _treatments_svg(t: PatientTimeline, axis: Axis) -> str:
         out.append(
             f'<g class="treatment" data-drug="{esc(p.drug)}" data-start="{p.start}" data-stop="{p.stop}" data-reason="{p.reason}">'
             f'<rect x="{x1}" y="{TREAT_Y - 9}" width="{max(2.0, round(x2 - x1, 2))}" height="18" rx="3" fill="#cdebd3" stroke="#1e6b34"/>'
-            f'<text x="{x1 + 4}" y="{TREAT_Y + 4}" font-size="11">{esc(p.drug)} · {_span(p, short=True)}</text>'
+            f'<text x="{x1 + 4}" y="{TREAT_Y + 4}" font-size="11">{esc(p.drug)}{"" if p.alk_inhibitor else " (other therapy)"} · {_span(p, short=True)}</text>'
             f'<text x="{x2 + 3}" y="{TREAT_Y + 4}" font-size="11" font-weight="700">{end}</text>'
             f"<title>{esc(p.drug)} {p.start} to {p.stop or 'ongoing'}{' (' + p.reason + ')' if p.reason else ''}, {_span(p)}</title></g>"
         )
@@ -366,7 +366,7 @@ def _tables_html(t: PatientTimeline) -> str:
     )
     treats = (
         "".join(
-            f"<tr><td>{esc(p.drug)}</td><td class=v>{p.start}</td><td class=v>{p.stop or 'ongoing'}</td>"
+            f"<tr><td>{esc(p.drug)}{'' if p.alk_inhibitor else ' (other therapy)'}</td><td class=v>{p.start}</td><td class=v>{p.stop or 'ongoing'}</td>"
             f"<td>{esc(p.reason)}</td><td class=v>{_span(p, table=True)}</td></tr>"
             for p in t.treatments
         )

@@ -57,6 +57,9 @@ class TableSpec:
     strand5: tuple[str, ...] = ()  # Arriba "strand1(gene/fusion)": gene strand / transcribed strand
     strand3: tuple[str, ...] = ()
     names_any_order: bool = False  # plain tables: "ALK-EML4" means EML4::ALK
+    #: a confidence column and the values that mark a call as not passing (Arriba ``low``)
+    confidence: tuple[str, ...] = ()
+    low_confidence: tuple[str, ...] = ()
 
 
 def lines_of(path: str) -> list[str]:
@@ -172,7 +175,17 @@ def _columns(line: str, spec: TableSpec, path: str, h: int) -> dict:
 
     cols = {
         k: col(getattr(spec, k))
-        for k in ("gene5", "gene3", "bp5", "bp3", "name", "sample", "strand5", "strand3")
+        for k in (
+            "gene5",
+            "gene3",
+            "bp5",
+            "bp3",
+            "name",
+            "sample",
+            "strand5",
+            "strand3",
+            "confidence",
+        )
     }
     cols["reads"] = [i for i in (col((r,)) for r in spec.reads) if i is not None]
     cols["read_names"] = {i: low[i] for i in cols["reads"]}
@@ -247,9 +260,18 @@ def _table_row(out: FusionData, build: str, spec: TableSpec, cols: dict, n: int,
             source_format=spec.fmt,
             record=record,
             note="; ".join(notes),
+            filter=_confidence_filter(spec, _cell(row, cols["confidence"])),
         )
     )
     return True
+
+
+def _confidence_filter(spec: TableSpec, value: str) -> tuple[str, ...]:
+    """``("PASS",)``, or ``("low_confidence",)`` for a value the format calls low: such a call
+    is reported but not confirmed (never a detection, never evidence of absence)."""
+    if value.lower() in spec.low_confidence:
+        return ("low_confidence",)
+    return ("PASS",)
 
 
 def _breakpoints(row: list[str], cols: dict, build: str):

@@ -15,6 +15,9 @@ ARRIBA = TableSpec(
     reads=("split_reads1", "split_reads2", "discordant_mates"),
     strand5=("strand1(gene/fusion)",),
     strand3=("strand2(gene/fusion)",),
+    # Arriba's output documentation: each prediction is "low", "medium" or "high" confidence
+    confidence=("confidence",),
+    low_confidence=("low",),
 )
 STAR_FUSION = TableSpec(
     "STAR-Fusion",
