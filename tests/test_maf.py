@@ -233,7 +233,10 @@ def test_a_skipped_row_naming_a_gene_keeps_its_mechanism_not_assessed(tmp_path):
         "KRAS\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G12C",
         "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
     )
-    seen = {s.mechanism: s for s in not_seen(annotate_sample(maf))}
+    res = annotate_sample(maf)
+    # the input's format names the MAF once, and the column its protein changes came from
+    assert [i.format for i in res.inputs if i.role == "vcf"] == ["MAF HGVSp_Short column"]
+    seen = {s.mechanism: s for s in not_seen(res)}
     kras = seen["KRAS mutation (bypass)"]
     assert kras.state == "not assessed"
     assert "(KRAS p.G12C)" in kras.basis and "KRAS is not ruled out" in kras.basis
