@@ -243,7 +243,7 @@ def test_a_skipped_row_naming_a_gene_keeps_its_mechanism_not_assessed(tmp_path):
     assert seen["EGFR mutation (bypass)"].state == "not detected"
     # the calls were a MAF's rows: the basis names the MAF (it said "VCF calls only")
     assert seen["EGFR mutation (bypass)"].short == "MAF calls only: no detection limit"
-    assert "no catalogued EGFR variant in the MAF calls" == seen["EGFR mutation (bypass)"].basis
+    assert seen["EGFR mutation (bypass)"].basis == "no catalogued EGFR variant in the MAF calls"
     assert seen["ALK secondary mutation"].state == "detected"
 
 
