@@ -160,7 +160,11 @@ def _first_records(path: str, compressed: bool, n: int = 50) -> list[list[str]]:
     return rows
 
 
-def _refuse_sv_calls(path: str, rows: list[list[str]]) -> None:
+#: ``##source=`` of SV callers, for a VCF of theirs without a record
+_SV_SOURCES = re.compile(r"^##source=(svaba|manta|delly|gridss|lumpy|smoove|tiddit|sniffles)", re.I)
+
+
+def _refuse_sv_calls(path: str, rows: list[list[str]], head: str = "") -> None:
     """Stop when the records at the start of the file are all structural variants.
 
     An SV caller's VCF (Manta, DELLY, GRIDSS: every record with ``SVTYPE``, symbolic or breakend
@@ -168,7 +172,18 @@ def _refuse_sv_calls(path: str, rows: list[list[str]]) -> None:
     ``--fusions``. Pindel's indels carry ``SVTYPE`` with sequence ALTs, and are small variants.
     """
     rows = [r for r in rows if len(r) >= 8]
-    if not rows or not all("SVTYPE=" in r[7] for r in rows):
+    if not rows:
+        lines = head.splitlines()
+        source = next((m.group(1) for x in lines if (m := _SV_SOURCES.match(x))), "")
+        if source and any(x.startswith("##INFO=<ID=SVTYPE,") for x in lines):
+            raise InputFormatError(
+                f"an SV caller's VCF (##source={source}, SVTYPE declared) without records, "
+                "not small-variant calls; give it with --fusions and the somatic small-variant "
+                "VCF (or MAF) as the variant input",
+                path=path,
+            )
+        return
+    if not all("SVTYPE=" in r[7] for r in rows):
         return
     if any(r[4].startswith("<") or "[" in r[4] or "]" in r[4] for r in rows):
         raise InputFormatError(
@@ -376,7 +391,7 @@ def read_vcf(
     path = str(path)
     head, compressed = _head_text(path, check_gzip=not fast_scan)
     stray, warning = _validate_head(path, head)
-    _refuse_sv_calls(path, _first_records(path, compressed))
+    _refuse_sv_calls(path, _first_records(path, compressed), head)
     trim = len(head) >= _HEAD_BYTES and _header_lines_count(path, compressed) > MAX_HEADER_LINES
     read_path = path
     vcf = None
