@@ -786,12 +786,16 @@ def copy_number_findings(calls: Iterable[GeneCopyNumber], catalogue) -> list[Fin
 def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding]:
     """Findings for ALK fusions present in the sample (context, not resistance by themselves),
     and for MET fusions (a bypass track when a catalogue entry names the partner)."""
+    from alkannot.fusion import keeps_alk_kinase
+
     out = []
     for c in calls:
         if "ALK" not in (c.gene3, c.gene5):
             if c.gene3 == "MET":
                 out.append(met_fusion_finding(c, catalogue))
             continue
+        if not keeps_alk_kinase(c):
+            continue  # not an ALK fusion: in the skipped table (not_alk_fusion)
         notes = [
             x
             for x in (
@@ -810,6 +814,24 @@ def fusion_findings(calls: Iterable[FusionCall], catalogue=None) -> list[Finding
             )
         out.append(_fusion_finding(c, "ALK", significance=significance, notes=tuple(notes)))
     return out
+
+
+def non_kinase_alk_calls(calls: Iterable[FusionCall], source: str) -> list[SkippedRecord]:
+    """Skipped-table rows for ALK calls whose orientation keeps no ALK kinase domain 3'."""
+    from alkannot.fusion import keeps_alk_kinase
+
+    return [
+        SkippedRecord(
+            source,
+            f"{c.record} ({c.name})" if c.record else c.name,
+            "the orientation keeps no ALK kinase domain 3' (ALK the 5' partner, or read antisense)"
+            + (f": {c.note}" if c.note else "")
+            + "; not an ALK fusion",
+            "not_alk_fusion",
+        )
+        for c in calls
+        if "ALK" in (c.gene3, c.gene5) and not keeps_alk_kinase(c)
+    ]
 
 
 def _fusion_finding(c: FusionCall, gene: str, **kw) -> Finding:

@@ -274,10 +274,10 @@ def annotate_cohort(
     CohortResult
         The samples summarised (their results), the failed samples and the written paths.
     """
-    from alkannot.io.results import read_result_json
+    from alkannot.io.results import overview_folder, read_result_json
     from alkannot.report.cohort import write_cohort
 
-    jsons, failures, results = [], [], []
+    jsons, failures, results, passed_over = [], [], [], []
     for p in map(Path, sample_json_paths):
         if p.name.endswith(".run.json"):
             continue  # a batch run record (settings and status), not a sample result
@@ -287,6 +287,10 @@ def annotate_cohort(
             elif (p / f"{p.name}.error.txt").is_file():
                 message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
                 failures.append((p.name, message))
+                continue
+            elif kind := overview_folder(p):
+                # `results/*/` also matches results/patients/ and results/cohort/ (README layout)
+                passed_over.append(f"{p} ({kind}, not a sample)")
                 continue
         if not p.is_file():
             raise InputFileError(
@@ -305,4 +309,4 @@ def annotate_cohort(
         patients=index,
         warn=warn,
     )
-    return CohortResult(results=results, failed=failures, paths=paths)
+    return CohortResult(results=results, failed=failures, paths=paths, passed_over=passed_over)

@@ -63,10 +63,21 @@ def type_alk_fusion(call: FusionCall, build: str) -> FusionCall:
 
 
 def summarise_fusion_status(data) -> str:
-    """``present`` (a passing ALK fusion), ``absent`` (assessed, none) or ``not_assessed``."""
+    """``present`` (a passing ALK fusion), ``absent`` (assessed, none) or ``not_assessed``.
+
+    A call whose orientation keeps no ALK kinase domain 3' (ALK the 5' partner, or a partner read
+    antisense) is not an ALK fusion: it never makes the fusion present.
+    """
     if data is None:
         return "not_assessed"
     for c in data.calls:
+        if not keeps_alk_kinase(c):
+            continue
         if "ALK" in (c.gene5, c.gene3) and c.passed:
             return "present"
     return "absent"
+
+
+def keeps_alk_kinase(call: FusionCall) -> bool:
+    """False when the call's orientation is known to keep no ALK kinase domain 3'."""
+    return call.orientation_ok is not False

@@ -557,6 +557,8 @@ class CohortResult:
     results: list[SampleResult]
     failed: list[tuple[str, str]]
     paths: dict[str, Any]  # pathlib.Path values
+    # folders given that hold alkannot's own overviews (patient timelines, a cohort), not a sample
+    passed_over: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return (

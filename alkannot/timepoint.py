@@ -17,6 +17,7 @@ from alkannot.annotate import (
     check_reference_alleles,
     copy_number_findings,
     fusion_findings,
+    non_kinase_alk_calls,
     target_regions,
     variant_findings,
 )
@@ -166,6 +167,7 @@ def _read_fusions(tp, out, table_sample, explicit, catalogue=None) -> None:
     out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
     out.fusion_status = summarise_fusion_status(fd)
     out.findings += fusion_findings(out.fusions, catalogue)
+    out.skipped += non_kinase_alk_calls(out.fusions, "fusions")
 
 
 def check_same_build(now: TimePointData, base: TimePointData, path: str | None) -> None:

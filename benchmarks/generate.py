@@ -190,9 +190,9 @@ def write_panel(outdir: Path, n_samples: int, records: int = 300) -> None:
         with open(path, "w") as fh:
             fh.write(_header((f"{name}_N", f"{name}_T")))
             fh.writelines(_record(rng, c, p, known) for c, p in recs)
-        rows.append(
-            "\t".join([name, str(path), "", "", "", "", "", "crizotinib", "", "", "", "GRCh38"])
-        )
+        # by column name: the sheet gains columns over time (baseline_sample, patient, ...)
+        row = {"sample": name, "vcf": str(path), "prior_therapy": "crizotinib", "build": "GRCh38"}
+        rows.append("\t".join(row.get(c, "") for c in COLUMNS))
     (outdir / "samples.tsv").write_text("\n".join(rows) + "\n")
 
 

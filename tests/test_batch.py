@@ -169,3 +169,31 @@ def test_cohort_over_a_json_glob_ignores_the_run_records(tmp_path):
     assert res.returncode == 0, res.stderr
     cohort = (out / "cohort" / "cohort.tsv").read_text().splitlines()
     assert [x.split("\t")[0] for x in cohort[1:]] == ["A", "B"]
+
+
+def test_cohort_over_results_glob_passes_over_its_own_overview_folders(tmp_path):
+    # README: `alkannot patient ... -o results/patients`, then `alkannot cohort results/*/ -o
+    # results/cohort`; the glob matches results/patients/ and, on a rerun, results/cohort/: they
+    # are passed over (said on stderr), not refused as samples without a result
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P02, "alectinib")])
+    out = tmp_path / "out"
+    run_batch(sheet, out)
+    (out / "patients").mkdir()
+    (out / "patients" / "PT1.timeline.tsv").write_text("patient\tsample\n")
+    cli = [sys.executable, "-m", "alkannot", "cohort"]
+    for _ in range(2):  # the second run's glob holds out/cohort as well
+        dirs = sorted(str(p) for p in out.iterdir() if p.is_dir())
+        res = subprocess.run(
+            [*cli, *dirs, "-o", str(out / "cohort")], capture_output=True, text=True
+        )
+        assert res.returncode == 0, res.stderr
+        cohort = (out / "cohort" / "cohort.tsv").read_text().splitlines()
+        assert [x.split("\t")[0] for x in cohort[1:]] == ["A", "B"]
+        assert f"passed over: {out / 'patients'} (patient timelines" in res.stderr
+    assert f"passed over: {out / 'cohort'} (a cohort overview" in res.stderr
+    # an empty folder is still an error: it is neither a sample nor an overview
+    (out / "C").mkdir()
+    res = subprocess.run(
+        [*cli, str(out / "C"), "-o", str(tmp_path / "c2")], capture_output=True, text=True
+    )
+    assert res.returncode == 2 and "sample result JSON not found" in res.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from alkannot.copynumber import CnThresholds, gene_copy_numbers
-from alkannot.errors import InputFileError, InputFormatError
+from alkannot.errors import BuildMismatchError, InputFileError, InputFormatError
 from alkannot.io.cnv import CnvData, detect_cnv_format, read_cnv
 from alkannot.models import Segment
 from tests.shared_data import SHARED as SHARED_DATA
@@ -122,8 +122,13 @@ def test_ploidy_adjustment_for_absolute_copy_number(tmp_path):
             InputFormatError,
             "overlap",
         ),
+        (  # a sample column and no value column: its other columns are not samples
+            "Hugo_Symbol\tSample_ID\tAlteration\nMET\tP01\tAmplification\n",
+            InputFormatError,
+            r"sample column \(Sample_ID\) but no copy-number value column",
+        ),
     ],
-    ids=["empty", "non-numeric", "unknown-format", "missing-column", "overlapping"],
+    ids=["empty", "non-numeric", "unknown-format", "missing-column", "overlapping", "no-value"],
 )
 def test_bad_copy_number_input(tmp_path, text, error, word):
     path = tmp_path / "bad.cns"
@@ -142,6 +147,37 @@ def test_unknown_contig_and_unordered_rows_are_handled(tmp_path):
     assert [s.record for s in data.skipped] == ["line 3"]
     calls = {c.gene: c.call for c in gene_copy_numbers(data, "GRCh38")}
     assert calls["MET"] == "amplification" and calls["ALK"] == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("chrom", "end", "build", "refused"),
+    [
+        # chromosome 7: GRCh37 159,138,663 bp, GRCh38 159,345,973 bp (contig_lengths.tsv)
+        ("chr7", 159345973, "GRCh37", True),  # GRCh38's end: beyond GRCh37's chromosome 7
+        ("chr7", 159138663, "GRCh37", False),  # GRCh37's own end
+        ("chr7", 159345973, "GRCh38", False),
+        # chromosome 9: GRCh37 141,213,431 bp, GRCh38 138,394,717 bp
+        ("chr9", 141213431, "GRCh38", True),
+        ("chr9", 141213432, "GRCh38", False),  # beyond both: says nothing of the build
+        ("chrUn_KI270302v1", 141213431, "GRCh38", False),  # not a primary contig
+    ],
+)
+def test_a_segment_beyond_its_chromosome_names_the_other_build(
+    tmp_path, chrom, end, build, refused
+):
+    # chromosome 2 is short of both lengths here, so only the other chromosome can tell
+    path = tmp_path / "genome.cns"
+    path.write_text(
+        "chromosome\tstart\tend\tgene\tlog2\nchr2\t1\t200000000\t-\t0\n"
+        f"{chrom}\t100000000\t{end}\t-\t0\n"
+    )
+    if refused:
+        with pytest.raises(
+            BuildMismatchError, match=f"chromosome {chrom[3:]} segment ends at {end}"
+        ):
+            read_cnv(path, build)
+    else:
+        read_cnv(path, build)
 
 
 @needs_shared("formats", "copy_number")

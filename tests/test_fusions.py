@@ -132,6 +132,17 @@ def test_a_headerless_sv_vcf_of_the_other_build_is_refused(written, used):
         read_fusions(FIX / f"{written}.inv_headerless.vcf", used)
 
 
+def test_a_small_variant_vcf_given_as_fusions_is_refused():
+    # the bundled re-biopsy VCF (SNVs and indels, no SVTYPE, no symbolic or breakend ALT) given
+    # as --fusions read as "N SV record(s) not involving ALK" and "fusion not detected"
+    vcf = Path(__file__).resolve().parents[1] / "resources/examples/GRCh38/P02.rebiopsy.vcf.gz"
+    with pytest.raises(InputFormatError, match="small-variant calls, not structural variants"):
+        read_fusions(vcf, "GRCh38")
+    # a file of SV records (one <INV> with SVTYPE) is read as before
+    data = read_fusions(FIX / "GRCh38.inv_headerless.vcf", "GRCh38")
+    assert [type_alk_fusion(c, "GRCh38").name for c in data.calls] == ["EML4::ALK"]
+
+
 def test_without_a_sample_name_the_vcf_tumour_sample_is_required_in_a_multi_sample_table():
     from alkannot.api import annotate_sample
 

@@ -126,6 +126,35 @@ def test_arriba_strands_check_the_orientation(tmp_path):
     assert "ALK strand -/+: the fusion transcript runs antisense to ALK" in calls["line 3"].note
 
 
+def test_an_alk_call_without_the_kinase_3prime_is_not_an_alk_fusion(tmp_path):
+    from alkannot.api import annotate_sample
+
+    tail = (
+        "\tchr2:42295516\tchr2:29223528\tsplice-site\tsplice-site\tinversion\t1\t1\t1\t9\t9\thigh\n"
+    )
+    vcf = ROOT / "resources" / "examples" / "GRCh38" / "P02.rebiopsy.vcf.gz"
+    # the only ALK call runs antisense to ALK (strand -/+): no ALK kinase transcript, so the
+    # fusion is not present (it was, from "ALK" being named), and the call is a skipped row
+    only = _write(tmp_path, "antisense.tsv", ARRIBA_HEAD + "EML4\tALK\t+/+\t-/+" + tail)
+    res = annotate_sample(vcf, fusions=only)
+    assert res.fusion_status == "not_detected"  # assessed, none found, no baseline to compare
+    assert not [f for f in res.findings if f.kind == "fusion"]
+    (row,) = [s for s in res.skipped if s.category == "not_alk_fusion"]
+    assert row.record == "line 2 (EML4::ALK)" and "antisense to ALK" in row.reason
+    # beside a sense EML4-ALK the fusion is present, from that call alone
+    both = _write(
+        tmp_path,
+        "both.tsv",
+        ARRIBA_HEAD + "EML4\tALK\t+/+\t-/-" + tail + "EML4\tALK\t+/+\t-/+" + tail,
+    )
+    res = annotate_sample(vcf, fusions=both)
+    assert res.fusion_status == "present"
+    assert len([f for f in res.findings if f.kind == "fusion"]) == 1
+    assert [s.record for s in res.skipped if s.category == "not_alk_fusion"] == [
+        "line 3 (EML4::ALK)"
+    ]
+
+
 def test_a_one_sided_fusion_name_is_a_skipped_row_or_an_error(tmp_path):
     import pytest
 

@@ -114,3 +114,43 @@ def test_real_caller_files_parse(rel, build, check):
         pos, vaf = check
         v = next(v for v in data.variants if v.pos == pos)
         assert v.vaf == pytest.approx(vaf, abs=1e-3)
+
+
+_SV_HEAD = (
+    "##fileformat=VCFv4.2\n##contig=<ID=2,length=243199373>\n"
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type">\n'
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("records", "refused"),
+    [
+        # DELLY/Manta style: symbolic ALTs and breakends, every record with SVTYPE
+        (
+            [
+                "2\t100\t.\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL",
+                "2\t900\t.\tN\tN]3:500]\t.\tPASS\tSVTYPE=BND",
+            ],
+            True,
+        ),
+        # Pindel style: SVTYPE on sequence-resolved indels: small variants, read as usual
+        (
+            ["2\t100\t.\tACGT\tA\t.\tPASS\tSVTYPE=DEL", "2\t900\t.\tA\tACG\t.\tPASS\tSVTYPE=INS"],
+            False,
+        ),
+        # one small variant without SVTYPE among symbolic records: a mixed file, read as usual
+        (["2\t100\t.\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL", "2\t900\t.\tC\tT\t.\tPASS\t."], False),
+    ],
+)
+def test_an_sv_callers_vcf_is_not_read_as_the_variant_input(tmp_path, records, refused):
+    from alkannot.errors import InputFormatError
+
+    path = tmp_path / "calls.vcf"
+    path.write_text(_SV_HEAD + "\n".join(records) + "\n")
+    regions = target_regions("GRCh37")
+    if refused:
+        with pytest.raises(InputFormatError, match="structural-variant calls.*--fusions"):
+            read_vcf(path, regions)
+    else:
+        assert read_vcf(path, regions).build == "GRCh37"

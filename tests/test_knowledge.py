@@ -269,6 +269,38 @@ def test_reannotate_refuses_to_overwrite_an_original(stored):
         reannotate([str(p01)], str(BUNDLED), p01.parent.parent)
 
 
+def test_reannotate_over_a_results_glob_passes_over_failures_and_overviews(stored, tmp_path):
+    # README: `alkannot reannotate results/*/`: after `batch`, `patient` and `cohort` the glob
+    # also holds a failed sample ({sample}.error.txt only), results/patients/ and results/cohort/;
+    # they are passed over and named in the summary, the annotated sample is re-decided
+    import shutil
+
+    from alkannot.errors import InputFileError
+    from alkannot.knowledge.reannotate import reannotate
+
+    results, _ = stored
+    res = tmp_path / "results"
+    shutil.copytree(results["P01"][0].parent, res / "P01")
+    (res / "BAD").mkdir()
+    (res / "BAD" / "BAD.error.txt").write_text("x.vcf: not a VCF\n")
+    (res / "patients").mkdir()
+    (res / "patients" / "PT1.timeline.tsv").write_text("patient\tsample\n")
+    (res / "cohort").mkdir()
+    for name in ("cohort.tsv", "mechanisms.tsv"):
+        (res / "cohort" / name).write_text("sample\n")
+    folders = sorted(str(p) for p in res.iterdir())
+    rows, summary = reannotate(folders, str(BUNDLED), tmp_path / "new")
+    assert [r["sample"] for r in rows] == ["P01"]
+    assert f"BAD (not annotated: see {res / 'BAD' / 'BAD'}.error.txt)" in summary
+    assert f"{res / 'patients'} (patient timelines, not a sample)" in summary
+    assert f"{res / 'cohort'} (a cohort overview, not a sample)" in summary
+    assert "passed over" in (tmp_path / "new" / "reannotation.md").read_text()
+    # a folder that is none of these is still an error naming the missing file
+    (res / "EMPTY").mkdir()
+    with pytest.raises(InputFileError, match="EMPTY.json"):
+        reannotate([str(res / "EMPTY")], str(BUNDLED), tmp_path / "new2")
+
+
 def test_every_report_names_the_catalogue_releases(stored):
     # catalogue.yaml's own source_releases (CIViC 01-Aug-2024, sources_2026.tsv dated 2026-12-05)
     results, _ = stored

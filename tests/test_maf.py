@@ -223,6 +223,30 @@ def test_a_maf_whose_rows_all_lack_coordinates_is_an_error(tmp_path):
     assert [s.category for s in res.skipped if s.source == "maf"] == ["no_coordinates"]
 
 
+def test_a_skipped_row_naming_a_gene_keeps_its_mechanism_not_assessed(tmp_path):
+    from alkannot.report.firstscreen import not_seen
+
+    # KRAS p.G12C without coordinates: it may be the bypass mutation, so KRAS is "not assessed";
+    # EGFR is named by no row at all: "not detected" from the calls, as before
+    maf = _maf(
+        tmp_path,
+        "KRAS\tGRCh37\t\t\t\tMissense_Mutation\t\t\t\tP06\t300\t255\t45\tp.G12C",
+        "ALK\tGRCh37\t2\t29445271\t29445272\tIn_Frame_Ins\t-\t-\tCGT\tP06\t300\t255\t45\tp.T1151dup",
+    )
+    res = annotate_sample(maf)
+    # the input's format names the MAF once, and the column its protein changes came from
+    assert [i.format for i in res.inputs if i.role == "vcf"] == ["MAF HGVSp_Short column"]
+    seen = {s.mechanism: s for s in not_seen(res)}
+    kras = seen["KRAS mutation (bypass)"]
+    assert kras.state == "not assessed"
+    assert "(KRAS p.G12C)" in kras.basis and "KRAS is not ruled out" in kras.basis
+    assert seen["EGFR mutation (bypass)"].state == "not detected"
+    # the calls were a MAF's rows: the basis names the MAF (it said "VCF calls only")
+    assert seen["EGFR mutation (bypass)"].short == "MAF calls only: no detection limit"
+    assert seen["EGFR mutation (bypass)"].basis == "no catalogued EGFR variant in the MAF calls"
+    assert seen["ALK secondary mutation"].state == "detected"
+
+
 def test_a_bgzipped_maf_is_recognised(tmp_path):
     import pysam
 

@@ -270,6 +270,30 @@ def test_a_patient_with_one_sample(cohort):
     assert all(f["baseline_status"] == "no_baseline" for f in data["decision"]["findings"])
 
 
+def test_an_ongoing_drug_says_its_time_runs_to_the_latest_sample(cohort):
+    # PE: crizotinib from 2022-01-10, ongoing; its only sample 2023-04-04: 365 + 84 = 449 days,
+    # 449 / 30.4375 = 14.75 -> 14.8 months, counted to that sample and said so
+    html = (cohort["out"] / "PE.html").read_text()
+    assert "<td class=v>449 d (14.8 mo) to the latest sample</td>" in html
+    assert "crizotinib · 14.8 mo, ongoing</text>" in html
+
+
+def test_a_drug_started_after_the_latest_sample_has_no_time_yet():
+    # lorlatinib started after the last sample: 0 days counted, which read "0 mo"/"0 days"
+    from alkannot.models import TherapyPeriod
+    from alkannot.report.patient_html import _span
+
+    later = TherapyPeriod("lorlatinib", "2024-09-20", days=0, months=0.0)
+    assert _span(later, short=True) == "ongoing"
+    assert _span(later) == _span(later, table=True) == "started after the latest sample"
+    done = TherapyPeriod("crizotinib", "2022-02-01", "2023-04-20", "progression", 443, 14.6)
+    assert (_span(done, short=True), _span(done), _span(done, table=True)) == (
+        "14.6 mo",
+        "443 days",
+        "443 d (14.6 mo)",
+    )
+
+
 def test_outputs_are_byte_identical_on_a_rerun(cohort):
     names = ("PA.timeline.tsv", "PA.json", "PA.html")
     before = {n: (cohort["out"] / n).read_bytes() for n in names}

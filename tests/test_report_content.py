@@ -281,6 +281,18 @@ def test_report_names_the_review_and_links_its_citations(tmp_path):
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/22277784/"' in html
 
 
+def test_a_reason_from_the_treatment_history_names_no_empty_entry(tmp_path):
+    # "progressed on crizotinib" is a reason without a catalogue entry: the reasons section
+    # printed "treatment history: progressed on crizotinib (): resistant" and "the catalogue entry
+    # states no call for this drug"
+    r = annotate_sample(EX / "P02.rebiopsy.vcf.gz", sample_name="P02", prior_therapy=["crizotinib"])
+    html = write_sample_reports(r, tmp_path, formats=("html",))["html"].read_text()
+    assert "</b> ()" not in html
+    item = re.search(r"<li><b>treatment history: progressed on crizotinib</b>(.*?)</li>", html)
+    assert item and item.group(1).startswith(": resistant")
+    assert "from the treatment history given with the sample" in item.group(1)
+
+
 def test_local_catalogue_is_listed_with_its_path_and_hash(tmp_path):
     local = tmp_path / "my_catalogue.yaml"
     shutil.copy(ROOT / "resources" / "catalogue" / "catalogue.yaml", local)

@@ -95,6 +95,31 @@ def test_json_round_trips(example_outputs):
     )
 
 
+def test_json_round_trips_the_read_evidence_whole(example_outputs):
+    # every field of ReadEvidence comes back from the stored JSON (reannotate reads results back:
+    # compounds_rephased, set when the reads re-phased the compounds, came back False)
+    from dataclasses import fields, replace
+
+    from alkannot.models import ReadEvidence
+
+    r, _ = example_outputs
+    reads = ReadEvidence(
+        build=r.build,
+        fusion_status="present",
+        fusion_check="EML4-ALK found",
+        settings={"min_mapq": 20},
+        qc={"reads": 10},
+        warnings=["w"],
+        baseline_fusion_status="absent",
+        compounds_rephased=True,
+        files={"bam": "x.bam"},
+    )
+    back = result_from_dict(json.loads(json.dumps(result_to_dict(replace(r, reads=reads)))))
+    assert {f.name: getattr(back.reads, f.name) for f in fields(ReadEvidence)} == {
+        f.name: getattr(reads, f.name) for f in fields(ReadEvidence)
+    }
+
+
 def test_spreadsheet_stores_every_string_as_text(tmp_path):
     from openpyxl import load_workbook
 

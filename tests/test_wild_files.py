@@ -54,12 +54,29 @@ def test_cbioportal_structural_variants_one_sample_at_a_time():
         "v3b",
     )
     assert calls["line 8"].name == "ALK::PTPN3" and calls["line 8"].orientation_ok is False
+    # regions 11 (ALK) and 3 (PTPN3): "E11;A3" would name ALK exon 3, so no junction is given
+    assert calls["line 8"].junction == ""
     assert calls["line 12"].name == "TTN::ALK" and calls["line 12"].exon3 == "20"
     # lines 2, 3, 4, 6, 7, 11 are this sample's other fusions (PIEZO1-NCOA4, KIAA1549-BRAF, ...)
     assert data.warnings == ["6 fusion(s) not involving ALK were not used"]
     # line 9: TCGA-A1-A0SB-01 EML4 region 13 2:42522656 -> ALK region 20, Annotation E13A20 = v1
     (v1,) = typed(read_fusions(path, "GRCh37", sample="TCGA-A1-A0SB-01"), "GRCh37")
     assert (v1.junction, v1.variant) == ("E13;A20", "v1")
+
+
+def test_cbioportal_alk_5prime_call_is_a_skipped_row_not_a_fusion():
+    # line 8 "TCGA-A2-A04P-01 ... ALK 11 2 29497964 ... PTPN3 3 9 112219679 ... ALK-PTPN3.A11P3":
+    # ALK is the 5' partner, its kinase (exons 20-29) is not kept: a skipped row, never an "ALK
+    # fusion detected" finding (it was one, at PTPN3's position 9:112219679, named gene ALK)
+    path = WILD / "cbioportal" / "data_structural_variants.txt"
+    res = annotate_sample(VCF37, fusions=path, sample_name="TCGA-A2-A04P-01")
+    assert sorted(f.alteration for f in res.findings if f.kind == "fusion") == [
+        "EML4::ALK",
+        "TTN::ALK",
+    ]
+    assert ("line 8 (ALK::PTPN3)", "not_alk_fusion") in [
+        (s.record, s.category) for s in res.skipped
+    ]
 
 
 def test_cbioportal_structural_variants_refuse_pooling_and_the_other_build():
@@ -137,12 +154,23 @@ def test_cbioportal_maf_one_sample_no_target_gene():
 
 
 def test_unsupported_cbioportal_and_oncokb_kinds_are_refused_in_one_line():
-    for rel in ("cbioportal/data_gistic_genes_amp.txt", "oncokb/example_clinical.txt"):
-        with pytest.raises(InputFormatError, match="unknown copy-number format") as exc:
-            read_cnv(WILD / rel, "GRCh37")
-        assert "--cnv-format" in exc.value.one_line() and "\n" not in exc.value.one_line()
+    with pytest.raises(InputFormatError, match="unknown copy-number format") as exc:
+        read_cnv(WILD / "oncokb/example_clinical.txt", "GRCh37")
+    assert "--cnv-format" in exc.value.one_line() and "\n" not in exc.value.one_line()
+    # "index chromosome region_start region_end peak_start peak_end ... genes_in_region": GISTIC's
+    # cohort-level peaks; the message named cnvkit and purple as formats "sharing its columns"
+    with pytest.raises(InputFormatError, match="a GISTIC peak table") as exc:
+        read_cnv(WILD / "cbioportal/data_gistic_genes_amp.txt", "GRCh37")
+    assert "all_thresholded.by_genes" in exc.value.one_line()
     with pytest.raises(InputFormatError, match="unknown fusion format"):
         read_fusions(WILD / "oncokb" / "example_atypical_alterations.txt", "GRCh37")
+    # "HUGO_SYMBOL SAMPLE_ID ALTERATION" given as copy number: its columns are not samples (the
+    # message named "SAMPLE_ID, ALTERATION" as the samples to choose from); one sample asked for
+    # or none, the table is refused for what it is
+    atypical = WILD / "oncokb" / "example_atypical_alterations.txt"
+    for sample in (None, "TCGA-FAKE-01"):
+        with pytest.raises(InputFormatError, match=r"sample column \(SAMPLE_ID\) but no copy"):
+            read_cnv(atypical, "GRCh37", sample=sample)
 
 
 # --- OncoKB annotator -----------------------------------------------------------------------------
@@ -168,6 +196,23 @@ def test_oncokb_maf_kras_g12c_from_coordinates(name, build, locus):
     assert ("line 3 (AKT3 p.E182*)", "no_coordinates") in [
         (s.record, s.category) for s in res.skipped
     ]
+
+
+def test_oncokb_maf_egfr_row_without_coordinates_is_not_a_negative():
+    # line 18 "GRCh37 EGFR Missense_Mutation TCGA-05-4417-01 T790M" with empty Chromosome and
+    # Start_Position: the row may be the very EGFR mutation looked for, so "what was seen" says
+    # EGFR was not assessed (never "not detected"), naming the skipped row
+    from alkannot.report.firstscreen import not_seen
+
+    res = annotate_sample(WILD / "oncokb" / "example_maf.txt", sample_name="TCGA-05-4417-01")
+    assert ("line 18 (EGFR T790M)", "no_coordinates") in [
+        (s.record, s.category) for s in res.skipped
+    ]
+    seen = {s.mechanism: s for s in not_seen(res)}
+    egfr = seen["EGFR mutation (bypass)"]
+    assert egfr.state == "not assessed" and "line 18 (EGFR T790M)" in egfr.basis
+    # no ALK row in the file at all: ALK stays "not detected" (from the calls)
+    assert seen["ALK secondary mutation"].state == "not detected"
 
 
 def test_oncokb_copy_number_tables():
@@ -247,6 +292,14 @@ def test_pcgr_allele_specific_copy_number():
     # "2 228757320 243052120 1 0": beyond GRCh38's chromosome 2 (242,193,529 bp)
     with pytest.raises(BuildMismatchError, match="243052120"):
         read_cnv(WILD / "pcgr" / "T001-COAD.grch37.cna.tsv", "GRCh38")
+
+
+def test_pcgr_grch38_copy_number_is_refused_beside_a_grch37_vcf():
+    # Its chromosome 2 ends at 242109969, short of both builds' lengths, so chromosome 2 cannot
+    # tell; "3 ... 198098659 ..." ends beyond GRCh37's chromosome 3 (198,022,430 bp) and within
+    # GRCh38's (198,295,559 bp; resources/genome/contig_lengths.tsv): the file is GRCh38
+    with pytest.raises(BuildMismatchError, match="chromosome 3 segment ends at 198098659"):
+        read_cnv(WILD / "pcgr" / "T001-BRCA.grch38.cna.tsv", "GRCh37")
 
 
 @pytest.mark.parametrize(
@@ -332,6 +385,14 @@ def test_rna_fusion_callers():
     (path,) = lr.glob("*.tsv.gz")
     (call,) = typed(read_fusions(path, "GRCh38"), "GRCh38")
     assert (call.record, call.junction, call.variant) == ("line 12", "E13;A20", "v1")
+
+
+def test_a_somatic_vcf_given_as_fusions_is_refused():
+    # vcf2maf/test_mutect.vcf: 500 MuTect records, SNVs and indels with sequence ALTs, none with
+    # SVTYPE (grep): given as --fusions it read as "500 SV record(s) not involving ALK" and
+    # "ALK fusion not detected"
+    with pytest.raises(InputFormatError, match="none of its 500 record.s. has SVTYPE"):
+        read_fusions(WILD / "vcf2maf" / "test_mutect.vcf", "GRCh37")
 
 
 def test_bam_files_are_not_copy_number_or_fusion_tables():

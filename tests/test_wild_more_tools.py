@@ -226,6 +226,26 @@ def test_sv_vcfs_without_an_alk_join(rel, build):
     assert (fmt, calls, data.skipped) == ("vcf", [], [])
 
 
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "gridss/DO52605T.purple.sv.vcf",
+        "manta/umccrise_manta.vcf.gz",
+        "../vcf2maf/test_delly.vcf",
+        # "##source=svaba(v1.3.0) run ...", "##INFO=<ID=SVTYPE,...>", no record
+        "svaba/am.svaba.germline.sv.vcf",
+    ],
+)
+def test_sv_vcfs_given_as_the_variant_vcf_are_refused(rel):
+    # every record of these files carries SVTYPE= with a symbolic (<DEL>) or breakend ALT (grep);
+    # read as the variant VCF they gave "ALK secondary mutation: not detected" and no message.
+    # Manta's header is 177,592 bytes: its first records lie past a 64 KiB head
+    from alkannot.errors import InputFormatError
+
+    with pytest.raises(InputFormatError, match="give it with --fusions"):
+        annotate_sample(MORE / rel)
+
+
 def test_linx_fusions_without_alk():
     # 92 lines: the header and 91 fusions, none with ALK as geneStart or geneEnd
     fmt, data, calls = fusions("linx/SEQCII_50pc.linx.fusion.tsv.gz")
@@ -328,6 +348,22 @@ def test_purple_somatic_copy_number_over_alk():
     assert segments == [(1, 93139350)]
     (alk,) = [s for s in data.segments if s.start == 1 and s.chrom == "chr2"]
     assert alk.copy_number == pytest.approx(2.0105)
+    # "chr3 ... 198295559": GRCh38's chromosome 3 to its end, beyond GRCh37's (198,022,430 bp)
+    from alkannot.errors import BuildMismatchError
+    from alkannot.io.cnv import read_cnv
+
+    with pytest.raises(BuildMismatchError, match="chromosome 3 segment ends at 198295559"):
+        read_cnv(MORE / "purple" / "SEQCII_50pc.purple.cnv.somatic.tsv", "GRCh37")
+
+
+def test_purple_purity_table_as_copy_number_says_what_to_do():
+    # "purity normFactor score diploidProportion ploidy ...": one row of sample-level values
+    # (0.7500, ploidy 1.8658), no segment; the message names the options that take them
+    from alkannot.errors import InputFormatError
+    from alkannot.io.cnv import read_cnv
+
+    with pytest.raises(InputFormatError, match="PURPLE purity table.*--purity and --ploidy"):
+        read_cnv(MORE / "purple" / "SEQCII_50pc.purple.purity.tsv", "GRCh38")
 
 
 def test_gatk_model_final_seg_has_no_alk_and_says_grch37():

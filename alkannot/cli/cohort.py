@@ -36,5 +36,7 @@ def cohort(
             patients,
             warn=lambda message: click.echo(f"alkannot: warning: {message}", err=True),
         )
+    for folder in cohort.passed_over:
+        click.echo(f"passed over: {folder}", err=True)
     for kind in sorted(cohort.paths):
         click.echo(f"{kind}: {cohort.paths[kind]}")

@@ -124,6 +124,16 @@ def _primary_lengths() -> dict[str, dict[int, set[str]]]:
     return out
 
 
+def primary_length(contig: str, build: str) -> int | None:
+    """The length of a primary contig (``1``..``22``, ``X``, ``Y``, any alias) in ``build``.
+
+    Returns ``None`` for other contigs (alts, decoys, MT) and names the bundle does not hold.
+    """
+    bare = contig.removeprefix("chr").removeprefix("CHR").removeprefix("Chr").upper()
+    lengths = _primary_lengths().get(bare, {})
+    return next((n for n, builds in lengths.items() if build in builds), None)
+
+
 def contig_length_conflicts(contig_lengths: dict[str, int]) -> list[str]:
     """The contigs whose lengths name different builds (a header mixing GRCh37 and GRCh38).
 

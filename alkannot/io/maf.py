@@ -158,7 +158,7 @@ def read_maf(
         sample=chosen,
         normal_sample=None,
         caller="MAF",
-        annotator=next((f"MAF {c}" for c in PROTEIN_COLUMNS if c.lower() in low), ""),
+        annotator=next((f"{c} column" for c in PROTEIN_COLUMNS if c.lower() in low), ""),
     )
     target = regions(build)
     reference = ReferenceSequence(build, fasta)

@@ -74,6 +74,18 @@ def _validator():
     return cls(schema)
 
 
+def overview_folder(folder: Path) -> str:
+    """What alkannot overview ``folder`` holds (patient timelines, a cohort overview), or ``""``.
+
+    A ``results/*/`` glob hands these in beside the sample folders (README layout).
+    """
+    if (folder / "cohort.tsv").is_file() and (folder / "mechanisms.tsv").is_file():
+        return "a cohort overview"
+    if any(folder.glob("*.timeline.tsv")):
+        return "patient timelines"
+    return ""
+
+
 def read_result_json(path: str | Path):
     """Return the :class:`~alkannot.models.SampleResult` stored in ``path``.
 
@@ -221,6 +233,7 @@ def _reads_from_dict(d: dict | None) -> ReadEvidence | None:
         files=dict(d.get("files", {})),
         warnings=list(d.get("warnings", [])),
         baseline_fusion_status=d.get("baseline_fusion_status", "not_assessed"),
+        compounds_rephased=bool(d.get("compounds_rephased", False)),
     )
 
 

@@ -143,6 +143,57 @@ def _check_plain_gzip(path: str) -> None:
         ) from None
 
 
+def _first_records(path: str, compressed: bool, n: int = 50) -> list[list[str]]:
+    """The first ``n`` records' columns (past a header of any size, up to 16 MiB of text)."""
+    opener = gzip.open if compressed else open
+    rows, read = [], 0
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                read += len(line)
+                if read > 1 << 24 or len(rows) >= n:
+                    break
+                if line.strip() and not line.startswith("#"):
+                    rows.append(line.rstrip("\n").split("\t"))
+    except (OSError, EOFError, zlib.error):
+        return rows  # a damaged file is reported by the reader, with its own message
+    return rows
+
+
+#: ``##source=`` of SV callers, for a VCF of theirs without a record
+_SV_SOURCES = re.compile(r"^##source=(svaba|manta|delly|gridss|lumpy|smoove|tiddit|sniffles)", re.I)
+
+
+def _refuse_sv_calls(path: str, rows: list[list[str]], head: str = "") -> None:
+    """Stop when the records at the start of the file are all structural variants.
+
+    An SV caller's VCF (Manta, DELLY, GRIDSS: every record with ``SVTYPE``, symbolic or breakend
+    ALTs) given as the variant input would read as "no ALK mutation called"; it belongs to
+    ``--fusions``. Pindel's indels carry ``SVTYPE`` with sequence ALTs, and are small variants.
+    """
+    rows = [r for r in rows if len(r) >= 8]
+    if not rows:
+        lines = head.splitlines()
+        source = next((m.group(1) for x in lines if (m := _SV_SOURCES.match(x))), "")
+        if source and any(x.startswith("##INFO=<ID=SVTYPE,") for x in lines):
+            raise InputFormatError(
+                f"an SV caller's VCF (##source={source}, SVTYPE declared) without records, "
+                "not small-variant calls; give it with --fusions and the somatic small-variant "
+                "VCF (or MAF) as the variant input",
+                path=path,
+            )
+        return
+    if not all("SVTYPE=" in r[7] for r in rows):
+        return
+    if any(r[4].startswith("<") or "[" in r[4] or "]" in r[4] for r in rows):
+        raise InputFormatError(
+            f"structural-variant calls, not small variants: its first {len(rows)} record(s) all "
+            "carry SVTYPE, with symbolic or breakend ALTs (an SV caller's VCF); give it with "
+            "--fusions and the somatic small-variant VCF (or MAF) as the variant input",
+            path=path,
+        )
+
+
 def _validate_head(path: str, text: str) -> tuple[int, str]:
     """Check the header shape; return (number of stray leading lines, a warning or "")."""
     if not text:
@@ -340,6 +391,7 @@ def read_vcf(
     path = str(path)
     head, compressed = _head_text(path, check_gzip=not fast_scan)
     stray, warning = _validate_head(path, head)
+    _refuse_sv_calls(path, _first_records(path, compressed), head)
     trim = len(head) >= _HEAD_BYTES and _header_lines_count(path, compressed) > MAX_HEADER_LINES
     read_path = path
     vcf = None

@@ -19,26 +19,36 @@ from alkannot.errors import ConfigError, InputFileError
 DEFAULT_FORMATS = ("tsv", "json", "html")
 
 
-def result_paths(paths: Sequence[str | Path]) -> list[Path]:
-    """Sample JSON files from files or sample folders (``{sample}/{sample}.json``).
+def result_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
+    """Sample JSON files from files or sample folders (``{sample}/{sample}.json``), and the
+    folders passed over: a failed sample's (``{sample}.error.txt``: nothing to re-decide) and
+    alkannot's own overviews (patient timelines, a cohort), each named with why.
 
-    A folder without its JSON is an error (a failed sample has nothing to re-decide: it is
-    named so that it is not dropped silently).
+    A folder that is none of these, or a missing file, is an error.
     """
-    out = []
+    from alkannot.io.results import overview_folder
+
+    out, passed_over = [], []
     for p in map(Path, paths):
         if p.name.endswith(".run.json"):
             continue  # a batch run record, not a result
         if p.is_dir():
-            p = p / f"{p.name}.json"
-        if not p.is_file():
+            if (p / f"{p.name}.json").is_file():
+                p = p / f"{p.name}.json"
+            elif (p / f"{p.name}.error.txt").is_file():
+                passed_over.append(f"{p.name} (not annotated: see {p / p.name}.error.txt)")
+                continue
+            elif kind := overview_folder(p):
+                passed_over.append(f"{p} ({kind}, not a sample)")
+                continue
+        if not p.is_file() or p.is_dir():
             raise InputFileError(
                 "stored sample result not found (a sample folder must hold {sample}.json); "
                 "annotate the sample first",
-                path=str(p),
+                path=str(p / f"{p.name}.json" if p.is_dir() else p),
             )
         out.append(p)
-    return out
+    return out, passed_over
 
 
 def _check_outdir(outdir: Path, results: list[tuple[Path, str]]) -> None:
@@ -96,7 +106,7 @@ def reannotate(
 
     check_report_request(formats, report_date)
     cat = load_catalogue(catalogue)
-    files = result_paths(paths)
+    files, passed_over = result_paths(paths)
     # first pass: every stored result read and validated (in parallel) before anything is written
     samples = _map(_check_one, [str(p) for p in files], jobs)
     out = Path(outdir)
@@ -111,6 +121,8 @@ def reannotate(
         f"{first} of {n} patients' first option changes; {calls} of {n} have a changed drug "
         f"call (catalogue {rows[0]['old_catalogue'] if rows else '-'} -> {cat.version})"
     )
+    if passed_over:
+        summary += f"; passed over: {'; '.join(passed_over)}"
     write_reannotation(rows, summary, out)
     return rows, summary
 

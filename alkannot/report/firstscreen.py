@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from alkannot.fusion import keeps_alk_kinase
 from alkannot.models import DrugCall, Finding, SampleResult
 
 POSITIVE_CALLS = ("sensitive",)
@@ -282,6 +283,10 @@ _NO_SEGMENT = "no copy-number segment covers "
 def not_seen(result: SampleResult) -> list[Seen]:
     """Per mechanism: detected, not detected (with what was looked at) or not assessed (why)."""
     has_cnv = any(i.role == "cnv" for i in result.inputs)
+    # the calls were a MAF's rows when the variant input was one (role "vcf" either way)
+    kind = next(
+        ("MAF" for i in result.inputs if i.role == "vcf" and i.format.startswith("MAF")), "VCF"
+    )
     found = {m: [f for f in key_findings(result) if f.mechanism == m] for m in result.mechanisms}
     cn = {c.gene: c for c in result.copy_number}
     rows = []
@@ -290,15 +295,17 @@ def not_seen(result: SampleResult) -> list[Seen]:
         rows.append(Seen("ALK secondary mutation", "detected", n, n))
     elif _read_rows(result, "ALK"):
         rows.append(_from_reads("ALK secondary mutation", _read_rows(result, "ALK")))
+    elif unplaced := _unplaced(result, "ALK"):
+        rows.append(unplaced_seen("ALK secondary mutation", "ALK", unplaced))
     else:
         rows.append(
             Seen(
                 "ALK secondary mutation",
                 "not detected",
-                "no catalogued ALK resistance mutation passing the filters in the VCF; a VCF "
-                "lists what was called, so the depth at each ALK residue is not known from it "
-                "(give --bam for detection limits)",
-                "VCF calls only: no detection limit",
+                f"no catalogued ALK resistance mutation passing the filters in the {kind}; a "
+                f"{kind} lists what was called, so the depth at each ALK residue is not known "
+                "from it (give --bam for detection limits)",
+                f"{kind} calls only: no detection limit",
             )
         )
     alk_amp = found.get("on_target_amplification", [])
@@ -327,16 +334,42 @@ def not_seen(result: SampleResult) -> list[Seen]:
             )  # fmt: skip
         elif _read_rows(result, gene):
             rows.append(_from_reads(label, _read_rows(result, gene)))
+        elif unplaced := _unplaced(result, gene):
+            rows.append(unplaced_seen(label, gene, unplaced))
         else:
             rows.append(
                 Seen(
                     label,
                     "not detected",
-                    f"no catalogued {gene} variant in the VCF calls",
-                    "VCF calls only: no detection limit",
+                    f"no catalogued {gene} variant in the {kind} calls",
+                    f"{kind} calls only: no detection limit",
                 )
             )
     return rows
+
+
+def _unplaced(result: SampleResult, gene: str) -> list[str]:
+    """The skipped MAF rows that name ``gene`` but give no coordinates (``line 18 (EGFR T790M)``).
+
+    Such a row may be the very mutation looked for: the gene is then not ruled out.
+    """
+    return [
+        s.record
+        for s in result.skipped
+        if s.category == "no_coordinates" and (f"({gene} " in s.record or f"({gene})" in s.record)
+    ]
+
+
+def unplaced_seen(label: str, gene: str, records: list[str]) -> Seen:
+    """A mutation row "not assessed": rows naming the gene were skipped for want of coordinates."""
+    named = ", ".join(records[:4]) + (", ..." if len(records) > 4 else "")
+    return Seen(
+        label,
+        "not assessed",
+        f"{len(records)} row(s) naming {gene} have no genomic coordinates and were skipped "
+        f"({named}); alkannot names changes from coordinates only, so {gene} is not ruled out",
+        f"{len(records)} {gene} row(s) without coordinates",
+    )
 
 
 def _amplification_row(label: str, gene: str, hits: list, has_cnv: bool, cn: dict) -> Seen:
@@ -383,7 +416,7 @@ def _fusion_row(result: SampleResult) -> Seen:
     status = result.fusion_status
     state = _FUSION_STATES.get(status, status.replace("_", " "))
     if status == "present":
-        alk = [c for c in result.fusions if c.gene3 == "ALK"]
+        alk = [c for c in result.fusions if c.gene3 == "ALK" and keeps_alk_kinase(c)]
         basis = "; ".join(_fusion_fact(c) for c in alk) or "ALK fusion"
         short = "; ".join(_fusion_fact(c, short=True) for c in alk) or "ALK fusion"
         return Seen("ALK fusion", state, basis, short)

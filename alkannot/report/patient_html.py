@@ -195,9 +195,9 @@ def _treatments_svg(t: PatientTimeline, axis: Axis) -> str:
         out.append(
             f'<g class="treatment" data-drug="{esc(p.drug)}" data-start="{p.start}" data-stop="{p.stop}" data-reason="{p.reason}">'
             f'<rect x="{x1}" y="{TREAT_Y - 9}" width="{max(2.0, round(x2 - x1, 2))}" height="18" rx="3" fill="#cdebd3" stroke="#1e6b34"/>'
-            f'<text x="{x1 + 4}" y="{TREAT_Y + 4}" font-size="11">{esc(p.drug)}{"" if p.alk_inhibitor else " (other therapy)"} · {p.months:g} mo</text>'
+            f'<text x="{x1 + 4}" y="{TREAT_Y + 4}" font-size="11">{esc(p.drug)}{"" if p.alk_inhibitor else " (other therapy)"} · {_span(p, short=True)}</text>'
             f'<text x="{x2 + 3}" y="{TREAT_Y + 4}" font-size="11" font-weight="700">{end}</text>'
-            f"<title>{esc(p.drug)} {p.start} to {p.stop or 'ongoing'}{' (' + p.reason + ')' if p.reason else ''}, {p.days} days</title></g>"
+            f"<title>{esc(p.drug)} {p.start} to {p.stop or 'ongoing'}{' (' + p.reason + ')' if p.reason else ''}, {_span(p)}</title></g>"
         )
     return (
         f'<text x="{LEFT - 8}" y="{TREAT_Y + 4}" text-anchor="end" font-size="12" font-weight="600">treatment</text>'
@@ -345,6 +345,18 @@ def _basis_html(t: PatientTimeline) -> str:
     )
 
 
+def _span(p, short: bool = False, table: bool = False) -> str:
+    """Time on a drug; an ongoing one's is counted to the latest sample, and said so (a drug
+    started after it has no time yet: "0 mo" read as a drug given for no time)."""
+    if short:
+        ongoing = "" if p.stop else ", ongoing"
+        return "ongoing" if not p.stop and p.days == 0 else f"{p.months:g} mo{ongoing}"
+    if not p.stop and p.days == 0:
+        return "started after the latest sample"
+    text = f"{p.days} d ({p.months:g} mo)" if table else f"{p.days} days"
+    return text if p.stop else f"{text} to the latest sample"
+
+
 def _tables_html(t: PatientTimeline) -> str:
     samples = "".join(
         f'<tr><td><a href="{esc(s.report)}">{esc(s.sample)}</a></td><td class=v>{s.date}</td><td>{esc(s.timepoint)}</td>'
@@ -355,7 +367,7 @@ def _tables_html(t: PatientTimeline) -> str:
     treats = (
         "".join(
             f"<tr><td>{esc(p.drug)}{'' if p.alk_inhibitor else ' (other therapy)'}</td><td class=v>{p.start}</td><td class=v>{p.stop or 'ongoing'}</td>"
-            f"<td>{esc(p.reason)}</td><td class=v>{p.days} d ({p.months:g} mo)</td></tr>"
+            f"<td>{esc(p.reason)}</td><td class=v>{_span(p, table=True)}</td></tr>"
             for p in t.treatments
         )
         or '<tr><td colspan="5">no treatment given</td></tr>'

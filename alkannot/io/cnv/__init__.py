@@ -26,7 +26,7 @@ from pathlib import Path
 
 from alkannot.bounds import COPY_NUMBER, LOG2
 from alkannot.errors import BuildMismatchError, InputFormatError
-from alkannot.genome.build import BUILDS, chr2_length
+from alkannot.genome.build import BUILDS, primary_length
 from alkannot.genome.models import gene_spans
 from alkannot.io.cnv.ascat import read_ascat
 from alkannot.io.cnv.base import CnvData, header, lines_of
@@ -90,6 +90,19 @@ def detect_cnv_format(path: str | Path) -> str:
         return "seg"
     if low & set(GENE_COLUMNS) and not {"start", "end"} <= low:
         return "gene_table"
+    if {"purity", "ploidy", "normfactor"} <= low:
+        raise InputFormatError(
+            "a PURPLE purity table (purity, ploidy), not copy-number calls: give its values with "
+            "--purity and --ploidy, and the .purple.cnv.somatic.tsv as --cnv",
+            path=str(path),
+        )
+    if {"peak_start", "peak_end", "region_start"} <= low:
+        raise InputFormatError(
+            "a GISTIC peak table (recurrent regions of a cohort, no sample's values), not one "
+            "sample's copy number: give the sample's segments or its column of GISTIC's "
+            "all_thresholded.by_genes table (cBioPortal data_cna.txt) as --cnv",
+            path=str(path),
+        )
     shared = {f: len(low & set(sig)) for f, sig in SIGNATURES.items()}
     fits = sorted((f for f, n in shared.items() if n), key=lambda f: (-shared[f], f))
     raise InputFormatError(
@@ -247,14 +260,7 @@ def check_cnv_build(data: CnvData, build: str) -> None:
             path=data.path,
         )
     other = next(b for b in BUILDS if b != build)
-    longest = max((s.end for s in data.segments if s.chrom.removeprefix("chr") == "2"), default=0)
-    if chr2_length(build) < longest <= chr2_length(other):
-        raise BuildMismatchError(
-            f"a chromosome 2 segment ends at {longest}, beyond its {build} length "
-            f"({chr2_length(build)}) but within {other}'s ({chr2_length(other)}): the "
-            f"copy-number file looks {other}; give files of one build",
-            path=data.path,
-        )
+    _check_segment_ends(data, build, other, only="2")
     spans = {b: gene_spans(b) for b in BUILDS}
     for record, chrom, start, end, genes in data.named:
         for gene in genes:
@@ -273,6 +279,32 @@ def check_cnv_build(data: CnvData, build: str) -> None:
                     f"copy-number file looks {other}; give files of one build",
                     path=data.path,
                 )
+    # the named genes say more than a length, so the other chromosomes are looked at last
+    _check_segment_ends(data, build, other)
+
+
+def _check_segment_ends(data: CnvData, build: str, other: str, only: str | None = None) -> None:
+    """A segment may not end beyond its chromosome in ``build`` yet within it in ``other``.
+
+    Every primary chromosome whose lengths differ between the builds is looked at (``only``: one
+    of them), chromosome 2 first: a whole-genome table need not reach the end of chromosome 2
+    (PCGR's GRCh38 example ends it short of both lengths, but chromosome 3 beyond GRCh37's).
+    """
+    longest: dict[str, int] = {}
+    for s in data.segments:
+        bare = s.chrom.removeprefix("chr").removeprefix("CHR").upper()
+        if only is None or bare == only:
+            longest[bare] = max(longest.get(bare, 0), s.end)
+    for bare in sorted(longest, key=lambda c: (c != "2", int(c) if c.isdigit() else 99, c)):
+        end = longest[bare]
+        here, there = primary_length(bare, build), primary_length(bare, other)
+        if here is not None and there is not None and here < end <= there:
+            raise BuildMismatchError(
+                f"a chromosome {bare} segment ends at {end}, beyond its {build} length ({here}) "
+                f"but within {other}'s ({there}): the copy-number file looks {other}; give files "
+                "of one build",
+                path=data.path,
+            )
 
 
 def _check_overlaps(data: CnvData) -> None:

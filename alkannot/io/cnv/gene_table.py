@@ -74,6 +74,16 @@ def read_gene_table(path: str, build: str, sample: str | None) -> CnvData:
             path=path,
             record=f"line {h + 1}",
         )
+    if wide and sample_col is not None:
+        # one row per sample and gene (OncoKB's atypical alterations: HUGO_SYMBOL, SAMPLE_ID,
+        # ALTERATION): its other columns are not samples, so it is not a wide table either
+        raise InputFormatError(
+            f"the table has a sample column ({cols[sample_col]}) but no copy-number value column "
+            "(copy_number, copy_number_alteration, value, cn): not a long copy-number table; is "
+            "this a copy-number file?",
+            path=path,
+            record=f"line {h + 1}",
+        )
     if wide:
         samples = [c for c in cols if c.lower() not in _META]
         if not samples:

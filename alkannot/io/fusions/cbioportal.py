@@ -122,4 +122,6 @@ def _exons(call: FusionCall, row: list[str], get) -> FusionCall:
     if not (exon5 and exon3):
         return call
     variant = NAMED.get(f"{exon5};{exon3}", "") if call.gene5 == "EML4" else ""
-    return replace(call, exon5=exon5, exon3=exon3, junction=f"E{exon5};A{exon3}", variant=variant)
+    # "E{partner exon};A{ALK exon}" names an ALK 3' junction only (ALK-PTPN3 is not "A3")
+    junction = f"E{exon5};A{exon3}" if call.gene3 == "ALK" else ""
+    return replace(call, exon5=exon5, exon3=exon3, junction=junction, variant=variant)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from alkannot.bounds import READS, OutOfRange, parse_checked
+from alkannot.errors import InputFormatError
 from alkannot.genome.build import BUILDS, canonical_contig, detect_build
 from alkannot.io.fusions.base import FusionData, gene_at, lines_of
 from alkannot.models import FusionCall, SkippedRecord
@@ -111,6 +112,7 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
         }
         records[row[2]] = rec
         order.append(rec)
+    _refuse_small_variants(out, order)
     _other_build_hits(out, order, build)
     used: set[str] = set()
     other = 0
@@ -121,6 +123,32 @@ def read_sv_vcf(path: str, build: str, sample: str | None = None) -> FusionData:
     if other:
         out.warnings.append(f"{other} SV record(s) not involving ALK were not used")
     return out
+
+
+def _sv_like(rec: dict) -> bool:
+    """A structural-variant record: SVTYPE or FusionCatcher's GENE5, or a symbolic, breakend or
+    single-breakend ALT."""
+    alt = rec["alt"]
+    return (
+        "SVTYPE" in rec["info"]
+        or "GENE5" in rec["info"]
+        or alt.startswith(("<", "."))
+        or alt.endswith(".")
+        or "[" in alt
+        or "]" in alt
+    )
+
+
+def _refuse_small_variants(out: FusionData, order: list[dict]) -> None:
+    """A VCF of small variants only (a somatic caller's) given as fusions would read as "no
+    fusion called": refused, saying where it belongs."""
+    if order and not any(_sv_like(rec) for rec in order):
+        raise InputFormatError(
+            f"small-variant calls, not structural variants: none of its {len(order)} record(s) "
+            "has SVTYPE or a symbolic or breakend ALT; give it as the variant VCF, and the SV "
+            "caller's VCF (or a fusion table) as --fusions",
+            path=out.path,
+        )
 
 
 def _other_end(out: FusionData, rec: dict, build: str) -> tuple[str, int] | bool:
