@@ -38,7 +38,7 @@ from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
 # issue 26's merge of main: VRS ids (findings), the call trace (JSON, "why this call" in HTML)
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "78b6621f17d6a6a8d5c858b7f9fa42257a404ebc")
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "4eeb258e4d4d05442d9a2c1d7678f79a708f3b6a")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
