@@ -34,7 +34,6 @@ from alkannot.annotate import (
     sort_findings,
 )
 from alkannot.checksums import BackgroundChecksums
-from alkannot.errors import InputFileError
 from alkannot.exchange.vrs import add_vrs_ids
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
@@ -274,39 +273,14 @@ def annotate_cohort(
     CohortResult
         The samples summarised (their results), the failed samples and the written paths.
     """
-    from alkannot.io.results import overview_folder, read_result_json
+    from alkannot.io.results import collect_results
     from alkannot.report.cohort import write_cohort
 
-    jsons, failures, results, passed_over = [], [], [], []
-    for p in map(Path, sample_json_paths):
-        if p.name.endswith(".run.json"):
-            continue  # a batch run record (settings and status), not a sample result
-        if p.is_dir():
-            if (p / f"{p.name}.json").is_file():
-                p = p / f"{p.name}.json"
-            elif (p / f"{p.name}.error.txt").is_file():
-                message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
-                failures.append((p.name, message))
-                continue
-            elif kind := overview_folder(p):
-                # `results/*/` also matches results/patients/ and results/cohort/ (README layout)
-                passed_over.append(f"{p} ({kind}, not a sample)")
-                continue
-        if not p.is_file():
-            raise InputFileError(
-                "sample result JSON not found; annotate the sample first", path=str(p)
-            )
-        results.append(read_result_json(p))
-        jsons.append(p)
+    jsons, results, failures, passed_over = collect_results(sample_json_paths)
     from alkannot.io.results import read_patient_index
 
     index = read_patient_index(patients) if patients else None
     paths = write_cohort(
-        jsons,
-        Path(outdir),
-        report_date,
-        failures=failures,
-        patients=index,
-        warn=warn,
+        jsons, Path(outdir), report_date, failures=failures, patients=index, warn=warn
     )
     return CohortResult(results=results, failed=failures, paths=paths, passed_over=passed_over)

@@ -273,3 +273,44 @@ def read_patient_index(directory: str | Path) -> list[tuple[str, Path, list[str]
         samples = [s["sample"] for s in data["samples"]]
         out.append((data["patient"], p.with_suffix(".html"), samples))
     return out
+
+
+def collect_results(paths) -> tuple[list[Path], list, list[tuple[str, str]], list[str]]:
+    """Sort the cohort's inputs: sample JSONs (read and checked), failed samples, folders passed over.
+
+    Each path is a sample's JSON result or a sample directory (``{sample}/``) holding
+    ``{sample}.json`` or the error record ``{sample}.error.txt``; batch run records are skipped
+    and ``results/patients/`` or ``results/cohort/`` (which ``results/*/`` also matches) are passed
+    over with a note.
+
+    Returns
+    -------
+    (list of Path, list of SampleResult, list of (str, str), list of str)
+        The JSON paths, their results, ``(sample, error)`` of failed samples, passed-over notes.
+
+    Raises
+    ------
+    InputFileError
+        A path that is none of these.
+    """
+    jsons, results, failures, passed_over = [], [], [], []
+    for p in map(Path, paths):
+        if p.name.endswith(".run.json"):
+            continue  # a batch run record (settings and status), not a sample result
+        if p.is_dir():
+            if (p / f"{p.name}.json").is_file():
+                p = p / f"{p.name}.json"
+            elif (p / f"{p.name}.error.txt").is_file():
+                message = (p / f"{p.name}.error.txt").read_text(encoding="utf-8").strip()
+                failures.append((p.name, message))
+                continue
+            elif kind := overview_folder(p):
+                passed_over.append(f"{p} ({kind}, not a sample)")
+                continue
+        if not p.is_file():
+            raise InputFileError(
+                "sample result JSON not found; annotate the sample first", path=str(p)
+            )
+        results.append(read_result_json(p))
+        jsons.append(p)
+    return jsons, results, failures, passed_over
