@@ -489,16 +489,18 @@ def settings_digest(settings: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def plan_marker(outdir: str | Path, settings: dict, write: bool = True) -> str:
-    """Path of the marker that tells Snakemake a sample is planned; rewritten when ``write``.
+def plan_marker(outdir: str | Path, chunk: str, members: dict, write: bool = True) -> str:
+    """Path of the marker that tells Snakemake a chunk is planned; rewritten when ``write``.
 
-    The marker, ``outdir/.plans/{sample}.json``, is an input of the sample's chunk job; writing it
-    makes it newer than the sample's outputs, so the job reruns by Snakemake's own time rule.
+    The marker, ``outdir/.plans/{chunk}.json`` (its members and their settings digests), is an input of the chunk's
+    job; writing it makes it newer than the members' outputs, so the job runs by Snakemake's own
+    time rule. One marker per chunk, not per sample: Snakemake records every input's state for
+    every output of a job, so per-sample inputs cost outputs x inputs (quadratic in the chunk).
     """
-    path = Path(outdir) / ".plans" / f"{settings['sample']}.json"
+    path = Path(outdir) / ".plans" / f"{chunk}.json"
     if write:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(path, json.dumps(settings, indent=1, sort_keys=True) + "\n")
+        write_text(path, json.dumps(members, indent=1, sort_keys=True) + "\n")
     return str(path)
 
 

@@ -63,7 +63,9 @@ def _replan(sheet: Path, out: Path, chunk: int, bad: str) -> list[str]:
     cmd += [f"results={out}", f"chunk_size={chunk}", "cohort=False"]
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     planned = re.findall(r"output: (.+)", res.stdout + res.stderr)
-    return sorted(Path(p).name for line in planned for p in line.split(", ") if "/logs/" not in p)
+    # sample directories only (the closing summary and the versions table are files)
+    names = {Path(p).name for line in planned for p in line.split(", ") if "/logs/" not in p}
+    return sorted(n for n in names if "." not in n)
 
 
 def measure(n: int, records: int, cores: int, max_jobs: int, slurm: bool) -> list[str]:

@@ -309,8 +309,8 @@ def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
         res = snakemake("-n", "--cores", "2", *config)
         assert planned_samples(res) == [sample], column
         assert "cohort" in planned(res)
-        # the sample's plan marker (rewritten when it is planned) is the rerun reason
-        assert f".plans/{sample}.json" in res.stdout + res.stderr
+        # its chunk's plan marker (rewritten when the chunk is planned) is the rerun reason
+        assert re.search(r"\.plans/annotate_\d+_of_\d+\.json", res.stdout + res.stderr)
     write()
     assert planned(snakemake("-n", "--cores", "2", *config)) == {}
 
@@ -388,7 +388,12 @@ def test_chunk_requests_come_from_the_measured_cost(tmp_path):
     )
     cnv = tmp_path / "x.cns"
     cnv.write_bytes(b"#" * 500_000)
-    rows = [f"S{i}\t{ROOT / P01}\tcrizotinib\t{cnv}" for i in range(1, 5)]
+    rows = []
+    for i in range(1, 5):  # one re-biopsy VCF per row (each an indexed copy of P01)
+        vcf = tmp_path / f"S{i}.vcf.gz"
+        shutil.copy(ROOT / P01, vcf)
+        shutil.copy(ROOT / f"{P01}.tbi", f"{vcf}.tbi")  # copied after: not older than the VCF
+        rows.append(f"S{i}\t{vcf}\tcrizotinib\t{cnv}")
     sheet = _sheet(tmp_path, rows, header="sample\tvcf\tprior_therapy\tcnv")
     out = tmp_path / "results"
     res = snakemake(

@@ -20,6 +20,14 @@ from tests.test_workflow import P01, ROOT, _sheet, planned, planned_samples, sna
 P02_CNS = "resources/examples/GRCh38/P02.cns"
 
 
+def _copy_of_p01(tmp_path: Path, name: str) -> Path:
+    """An indexed copy of the P01 example: each sheet row needs its own re-biopsy VCF."""
+    vcf = tmp_path / f"{name}.vcf.gz"
+    shutil.copy(ROOT / P01, vcf)
+    shutil.copy(ROOT / f"{P01}.tbi", f"{vcf}.tbi")  # copied after the VCF: not older
+    return vcf
+
+
 def _config(sheet: Path, out: Path, *extra: str) -> list[str]:
     return ["--config", f"samples={sheet}", f"results={out}", *extra]
 
@@ -29,7 +37,7 @@ def test_a_replaced_input_with_an_older_timestamp_reruns_its_sample(tmp_path):
     shutil.copy(ROOT / P02_CNS, cnv)
     sheet = _sheet(
         tmp_path,
-        [f"A\t{P01}\t{cnv}\tcrizotinib", f"B\t{P01}\t\tcrizotinib"],
+        [f"A\t{P01}\t{cnv}\tcrizotinib", f"B\t{_copy_of_p01(tmp_path, 'B')}\t\tcrizotinib"],
         "sample\tvcf\tcnv\tprior_therapy",
     )
     out = tmp_path / "results"
@@ -66,7 +74,8 @@ def test_a_killed_chunk_resumes_and_a_later_edit_is_not_refused_as_incomplete(tm
     # and its job) once the first two samples' run records exist, while it reads the third
     slow = tmp_path / "slow.vcf"
     _slow_vcf(slow)
-    rows = [f"S1\t{P01}\tcrizotinib", f"S2\t{P01}\tcrizotinib", f"S3\t{slow}\tcrizotinib"]
+    s2 = _copy_of_p01(tmp_path, "S2")
+    rows = [f"S1\t{P01}\tcrizotinib", f"S2\t{s2}\tcrizotinib", f"S3\t{slow}\tcrizotinib"]
     sheet = _sheet(tmp_path, rows)
     out = tmp_path / "results"
     # a working directory of its own: the kill leaves Snakemake's lock and markers there
@@ -136,7 +145,8 @@ def test_failures_end_the_run_non_zero_unless_configured_and_the_summary_names_t
 
 
 def test_versions_and_multiqc_tables_describe_the_run(tmp_path):
-    sheet = _sheet(tmp_path, [f"A\t{P01}\tcrizotinib", f"B\t{P01}\talectinib"])
+    b = _copy_of_p01(tmp_path, "B")
+    sheet = _sheet(tmp_path, [f"A\t{P01}\tcrizotinib", f"B\t{b}\talectinib"])
     out = tmp_path / "results"
     res = snakemake("--cores", "1", *_config(sheet, out))
     assert res.returncode == 0, res.stderr[-3000:]

@@ -9,7 +9,7 @@ for _chunk, _samples in CHUNKS.items():
         name:
             _chunk
         input:
-            chunk_inputs(_samples),
+            chunk_inputs(_chunk),
         output:
             [
                 report(

@@ -131,11 +131,17 @@ CHUNKS = {
     for k in range(N_CHUNKS)
 }
 CHUNKS = {name: members for name, members in CHUNKS.items() if members}
-# A sample planned here gets a plan marker newer than its outputs (rewritten by the main
-# process only), so Snakemake reruns its chunk by modification time: also when Snakemake holds no
-# record of the outputs (an interrupted chunk), and so without stale incomplete markers.
+# A planned chunk gets a plan marker newer than its members' outputs (rewritten by the main
+# process only), so Snakemake runs it by modification time: also when Snakemake holds no record
+# of the outputs (an interrupted chunk).
 PLANS = {
-    s: plan_marker(OUT, SETTINGS[s], write=workflow.is_main_process) for s in STALE
+    name: plan_marker(
+        OUT,
+        name,
+        {s: settings_digest(SETTINGS[s]) for s in members},
+        write=workflow.is_main_process,
+    )
+    for name, members in CHUNKS.items()
 }
 # Measured cost of one chunk (benchmarks/run.py writes workflow/resources.yaml)
 with open(workflow.source_path("../resources.yaml")) as _fh:
@@ -156,11 +162,11 @@ def previous_runs(samples):
     return stamps
 
 
-def chunk_inputs(samples):
-    """Every input file of the chunk's samples, and their plan markers."""
-    return [p for s in samples for p in SETTINGS[s]["inputs"].values()] + [
-        PLANS[s] for s in samples
-    ]
+def chunk_inputs(chunk):
+    """The chunk's plan marker. The members' input files are not listed: whether a sample is
+    current is decided by its run record (input contents, settings), and Snakemake would record
+    every input's state for every output of the job (outputs x inputs per job)."""
+    return [PLANS[chunk]]
 
 
 def scanned_mb(path):
