@@ -9,7 +9,7 @@ from pathlib import Path
 
 # The one place the version is kept: pyproject reads it (hatch), the CLI prints it, every report
 # and run record carries it. Bump it with each CHANGELOG.md entry.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def examples() -> Path:
