@@ -37,8 +37,8 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-# issue 26's merge of main: VRS ids (findings), the call trace (JSON, "why this call" in HTML)
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "4eeb258e4d4d05442d9a2c1d7678f79a708f3b6a")
+# the last code commit of session 5 (issues 19-28 merged; every output of it accepted)
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "ea574430d4e64fca138e2cfb3d56ca4ac1c7711f")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
