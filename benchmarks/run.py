@@ -474,6 +474,25 @@ def write_cost(path: Path, cost: dict) -> None:
     )
 
 
+def keep_other_sections(new: str, old: str) -> str:
+    """``new`` followed by the sections of ``old`` this runner does not write (the re-annotation
+    and ten-thousand-sample benchmarks write theirs into the same file)."""
+    import re
+
+    ours = set(re.findall(r"^## .+$", new, re.M))
+    parts = re.split(r"(?m)^(?=## |<!-- \w+:start -->)", old)[1:]
+    kept, carry = [], ""
+    for part in parts:
+        heading = next((x for x in part.splitlines() if x.startswith("## ")), "")
+        if not heading:  # a start marker: it belongs to the section that follows
+            carry += part
+            continue
+        if heading not in ours:
+            kept.append((carry + part).rstrip("\n") + "\n")
+        carry = ""
+    return "\n".join([new.rstrip("\n") + "\n", *kept]) if kept else new
+
+
 def update_readme(table: str, readme: Path) -> None:
     """Replace the table between the bench-table markers of the README (nothing else)."""
     text = readme.read_text(encoding="utf-8")
@@ -526,7 +545,8 @@ def main(argv: list[str] | None = None) -> None:
         resources=args.resources,
     )
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(text)
+    old = args.results.read_text() if args.results.exists() else ""
+    args.results.write_text(keep_other_sections(text, old))
     if args.readme:
         update_readme(table, Path(args.readme))
     print(text)

@@ -69,3 +69,21 @@ def test_benchmark_runner_smoke(tmp_path):
     assert all(isinstance(v, int | float) and v >= 0 for v in cost.values())
     # header + 3 samples, as asked
     assert (tmp_path / "data" / "panel" / "samples.tsv").read_text().count("\n") == 4
+
+
+def test_results_keep_the_sections_other_benchmarks_wrote():
+    """`make bench` rewrites its own sections of RESULTS.md and keeps the re-annotation and
+    ten-thousand-sample sections (with their markers) that other scripts wrote there."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import keep_other_sections
+
+    old = (
+        "# Benchmark results\n\n## Speed\nold numbers\n\n## Re-annotating\nkept 1\n\n"
+        "<!-- scale:start -->\n## Ten thousand samples\nkept 2\n<!-- scale:end -->\n"
+    )
+    new = "# Benchmark results\n\n## Speed\nnew numbers\n"
+    out = keep_other_sections(new, old)
+    assert out.startswith(new) and "old numbers" not in out
+    assert "## Re-annotating\nkept 1\n" in out
+    assert "<!-- scale:start -->\n## Ten thousand samples\nkept 2\n<!-- scale:end -->\n" in out
+    assert keep_other_sections(new, "") == new
