@@ -112,15 +112,8 @@ def annotate_sample(
         findings, skipped, warnings, base_fusion = _compare_baseline(request, now, base)
         reads = None
         if request.rebiopsy.bam:
-            from alkannot.reads.integrate import add_read_evidence, read_warnings
-
-            reads, findings, base_fusion = add_read_evidence(
-                request.bams(), now, base, findings, ref, cat, fasta=request.options.reference,
-                vcf_given=bool(request.rebiopsy.vcf), base_fusion=base_fusion,
-                thresholds=specimen_thresholds(request.thresholds, request.rebiopsy.specimen_type),
-            )  # fmt: skip
-            warnings = read_warnings(
-                warnings, reads, bam_sample, now.vcf_sample, now.vcf_normal, request.rebiopsy.bam
+            reads, findings, warnings, base_fusion = _add_reads(
+                request, now, base, ref, cat, findings, warnings, base_fusion, bam_sample
             )
         findings, more = add_fusion_absence(
             findings, now.fusion_status, cat, base_fusion,
@@ -137,6 +130,22 @@ def annotate_sample(
         return result
     finally:
         hasher.cancel()
+
+
+def _add_reads(request, now, base, ref, cat, findings, warnings, base_fusion, bam_sample):
+    """Stage 4: read evidence from the BAM/CRAM (at the specimen's support rule) and the
+    warnings it brings; returns reads, findings, warnings and the baseline's fusion status."""
+    from alkannot.reads.integrate import add_read_evidence, read_warnings
+
+    reads, findings, base_fusion = add_read_evidence(
+        request.bams(), now, base, findings, ref, cat, fasta=request.options.reference,
+        vcf_given=bool(request.rebiopsy.vcf), base_fusion=base_fusion,
+        thresholds=specimen_thresholds(request.thresholds, request.rebiopsy.specimen_type),
+    )  # fmt: skip
+    warnings = read_warnings(
+        warnings, reads, bam_sample, now.vcf_sample, now.vcf_normal, request.rebiopsy.bam
+    )
+    return reads, findings, warnings, base_fusion
 
 
 def specimen_thresholds(thresholds: Thresholds, specimen: str | None) -> Thresholds:
