@@ -38,7 +38,7 @@ from alkannot.exchange.vrs import add_vrs_ids
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
 from alkannot.request import SampleRequest, parse_time_on_therapy, sample_request
-from alkannot.sample_identity import check_sample_name
+from alkannot.sample_identity import check_bam_sample, check_sample_name
 from alkannot.timepoint import check_same_build, read_timepoint
 
 __all__ = [
@@ -108,12 +108,12 @@ def annotate_sample(
     try:
         cat = load_catalogue(request.options.catalogue)
         context = request.context.with_catalogue_names(cat)
-        now, base, ref = _read_timepoints(request, build, cat)
+        now, base, ref = _read_timepoints(request, build, cat, bam_sample)
         findings, skipped, warnings, base_fusion = _compare_baseline(request, now, base)
         reads = None
         if request.rebiopsy.bam:
             reads, findings, warnings, base_fusion = _add_reads(
-                request, now, base, ref, cat, findings, warnings, base_fusion, bam_sample
+                request, now, base, ref, cat, findings, warnings, base_fusion
             )
         findings, more = add_fusion_absence(
             findings, now.fusion_status, cat, base_fusion,
@@ -132,7 +132,7 @@ def annotate_sample(
         hasher.cancel()
 
 
-def _add_reads(request, now, base, ref, cat, findings, warnings, base_fusion, bam_sample):
+def _add_reads(request, now, base, ref, cat, findings, warnings, base_fusion):
     """Stage 4: read evidence from the BAM/CRAM (at the specimen's support rule) and the
     warnings it brings; returns reads, findings, warnings and the baseline's fusion status."""
     from alkannot.reads.integrate import add_read_evidence, read_warnings
@@ -142,9 +142,7 @@ def _add_reads(request, now, base, ref, cat, findings, warnings, base_fusion, ba
         vcf_given=bool(request.rebiopsy.vcf), base_fusion=base_fusion,
         thresholds=specimen_thresholds(request.thresholds, request.rebiopsy.specimen_type),
     )  # fmt: skip
-    warnings = read_warnings(
-        warnings, reads, bam_sample, now.vcf_sample, now.vcf_normal, request.rebiopsy.bam
-    )
+    warnings = read_warnings(warnings, reads)
     return reads, findings, warnings, base_fusion
 
 
@@ -166,19 +164,23 @@ def _bam_header(request: SampleRequest) -> tuple[str | None, str]:
     return build or (None if request.rebiopsy.vcf else found), bam_sample
 
 
-def _read_timepoints(request: SampleRequest, build: str | None, cat):
+def _read_timepoints(request: SampleRequest, build: str | None, cat, bam_sample: str = ""):
     """Stages 1-2: read the re-biopsy, then the baseline (when it has variant calls), on one
-    build and one reference sequence."""
+    build and one reference sequence; the names given and the files' samples must agree."""
     common = dict(
         build=build, fasta=request.options.reference, thresholds=request.thresholds,
         catalogue=cat,
     )  # fmt: skip
     chosen = request.rebiopsy.sample or request.sample_name
     now, ref = read_timepoint(request.rebiopsy, reference=None, table_sample=chosen, **common)
-    # one tumour: a --sample-name that is the VCF's normal stops, one that differs is said
+    # one tumour: a --sample-name or a BAM naming another sample stops (before the reads are
+    # read) unless --sample stated the mapping; then the report says it
+    rb = request.rebiopsy
     now.warnings += check_sample_name(
-        request.sample_name, now.vcf_sample, now.vcf_normal, request.rebiopsy.vcf
-    )
+        request.sample_name, now.vcf_sample or bam_sample, now.vcf_normal,
+        rb.vcf or rb.bam, stated=rb.vcf_sample,
+    )  # fmt: skip
+    check_bam_sample(bam_sample, now.vcf_sample, now.vcf_normal, rb.bam)
     base = None
     if request.baseline is not None and request.baseline.vcf:
         # the baseline's own sample (--baseline-sample), never the re-biopsy's

@@ -76,6 +76,7 @@ def sample_settings(
         "build": row.build,
         # only when set, so the settings of sheets without the column stay as they were
         **({"baseline_sample": row.baseline_sample} if row.baseline_sample else {}),
+        **({"vcf_sample": row.vcf_sample} if row.vcf_sample else {}),
         "specimen_type": row.specimen_type,
         "tumour_type": row.tumour_type,
         "time_on_therapy": dict(row.time_on_therapy),

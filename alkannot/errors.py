@@ -44,6 +44,10 @@ class SampleNotFoundError(AlkannotError):
     """A requested sample is not in the input file, or the tumour sample cannot be chosen."""
 
 
+class SampleMismatchError(SampleNotFoundError):
+    """A name the user gave and the sample an input file names are two different samples."""
+
+
 class ReferenceFastaError(AlkannotError):
     """The reference FASTA is missing, unindexed or lacks a needed contig."""
 

@@ -2,16 +2,19 @@
 
 Names agree when they are equal ignoring case and the separators ``_ - .``, when one extends the
 other at a separator (``P01`` and ``P01_T``: a patient id and its tumour column), or when the
-file's name is a placeholder that identifies nobody (``TUMOR``, ``SAMPLE1``, ...). A name the
-user gives that is another column of the file (the normal) is an error; one that merely differs
-is a warning in the report, since the user named the sample explicitly.
+file's name is a placeholder that identifies nobody (``TUMOR``, ``SAMPLE1``, ...). A report name
+(``--sample-name``, the sheet's ``sample``) that names another sample than the files' tumour is
+refused: the normal always, any other name unless the user stated which sample of the files it
+is (``--sample``, the sheet's ``vcf_sample``) and the files hold that sample, in which case the
+report says so (without a VCF, the BAM's ``@RG SM`` is the files' name). A BAM whose read groups
+name another sample than the VCF's tumour is refused: the VCF's calls came from its reads.
 """
 
 from __future__ import annotations
 
 import re
 
-from alkannot.errors import SampleNotFoundError
+from alkannot.errors import SampleMismatchError, SampleNotFoundError
 
 _PLACEHOLDER = re.compile(r"^(tumou?r|sample|t|s|unknown|none|default)[_\-.]?\d*$", re.I)
 _SEP = re.compile(r"[_\-.]")
@@ -29,53 +32,84 @@ def names_agree(given: str, found: str) -> bool:
 
 
 def check_sample_name(
-    sample_name: str | None, vcf_sample: str, vcf_normal: str, path: str | None
+    sample_name: str | None,
+    file_sample: str,
+    file_normal: str,
+    path: str | None,
+    stated: str | None = None,
 ) -> list[str]:
-    """Warnings for a ``--sample-name`` that differs from the VCF's tumour sample.
+    """Check a report name (``--sample-name``) against the files' own tumour sample.
+
+    Parameters
+    ----------
+    sample_name
+        The name the reports carry, as the user gave it (``None``: the files' own name is used).
+    file_sample, file_normal
+        The tumour and normal samples as the input names them (the VCF's columns, or the BAM's
+        ``@RG SM`` without a VCF).
+    path
+        The file the names come from, for the message.
+    stated
+        The sample the user said is the tumour's in the files (``--sample``), if any.
+
+    Returns
+    -------
+    list of str
+        A warning for the report when the names differ and the mapping was stated.
 
     Raises
     ------
     SampleNotFoundError
-        When ``sample_name`` is the VCF's normal sample (the report would carry the normal's
-        name over the tumour's data).
+        When ``sample_name`` is the file's normal sample.
+    SampleMismatchError
+        When ``sample_name`` names another sample and no mapping was stated.
     """
-    if not sample_name or not vcf_sample:
+    if not sample_name or not file_sample:
         return []
-    if vcf_normal and sample_name.casefold() == vcf_normal.casefold() != vcf_sample.casefold():
+    if file_normal and sample_name.casefold() == file_normal.casefold() != file_sample.casefold():
         raise SampleNotFoundError(
             f"--sample-name {sample_name} is the VCF's normal sample; its tumour sample is "
-            f"{vcf_sample}: give the tumour's id (or --sample to choose another column)",
+            f"{file_sample}: give the tumour's id (or --sample to choose another column)",
             path=path,
         )
-    if names_agree(sample_name, vcf_sample):
+    if names_agree(sample_name, file_sample):
         return []
-    return [
-        f"--sample-name {sample_name} differs from the VCF's tumour sample {vcf_sample}: check "
-        f"that this file is {sample_name}'s"
-    ]
+    if stated and stated.casefold() == file_sample.casefold():
+        return [
+            f"reports named {sample_name} hold the input's sample {file_sample}, as stated "
+            f"(--sample {stated})"
+        ]
+    raise SampleMismatchError(
+        f"--sample-name {sample_name} is not this file's tumour sample {file_sample}: give "
+        f"{sample_name}'s own file, or state that {file_sample} is {sample_name} with --sample "
+        f"{file_sample} (sample sheet: vcf_sample column)",
+        path=path,
+    )
 
 
-def check_bam_sample(
-    bam_sample: str, vcf_sample: str, vcf_normal: str, path: str | None
-) -> list[str]:
-    """Warnings for a BAM whose ``@RG SM`` differs from the VCF's tumour sample.
+def check_bam_sample(bam_sample: str, vcf_sample: str, vcf_normal: str, path: str | None) -> None:
+    """Check a BAM's ``@RG SM`` against the VCF's tumour sample (a placeholder agrees).
 
     Raises
     ------
     SampleNotFoundError
         When the BAM's sample is the VCF's normal: the reads are not the tumour's.
+    SampleMismatchError
+        When the BAM's sample is another sample than the VCF's tumour.
     """
     if not bam_sample or not vcf_sample or bam_sample == vcf_sample:
-        return []
+        return
     if vcf_normal and bam_sample == vcf_normal:
         raise SampleNotFoundError(
             f"the BAM's read groups name {bam_sample}, the VCF's normal sample (its tumour is "
             f"{vcf_sample}): give the tumour's BAM",
             path=path,
         )
-    if names_agree(bam_sample, vcf_sample):
-        return []
-    return [
-        f"the BAM's sample (@RG SM {bam_sample}) is not the VCF's tumour sample "
-        f"({vcf_sample}): check that both files are from this re-biopsy"
-    ]
+    if names_agree(bam_sample, vcf_sample) or _PLACEHOLDER.match(bam_sample):
+        return
+    raise SampleMismatchError(
+        f"the BAM's read groups name {bam_sample}, not the VCF's tumour sample {vcf_sample}: "
+        f"give this re-biopsy's BAM (if it is this tumour under another name, correct its "
+        f"@RG SM, e.g. with samtools reheader)",
+        path=path,
+    )

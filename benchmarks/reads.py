@@ -67,7 +67,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         panel = PANEL if PANEL.is_file() else _deep_bam(tmp / "panel.bam", 2_000)
-        common = [str(VCF), "--formats", "tsv,json", "--sample-name", "B"]
+        common = [str(VCF), "--formats", "tsv,json", "--sample-name", "P01"]
         base, with_bam = [], []
         for i in range(opts.repeats):  # interleaved, so load changes hit both alike
             base.append(_run([*common, "-o", str(tmp / f"a{i}")])[0])

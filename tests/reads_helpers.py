@@ -60,7 +60,13 @@ def mutate(seq: str, seq_start: int, changes: dict[int, str]) -> str:
 class BamBuilder:
     """Collect reads, then write a sorted, indexed BAM (or CRAM)."""
 
-    def __init__(self, build: str = "GRCh38", contigs=None, sort_order: str = "coordinate"):
+    def __init__(
+        self,
+        build: str = "GRCh38",
+        contigs=None,
+        sort_order: str = "coordinate",
+        sample: str = "TUMOR",
+    ):
         chrom = "chr2" if build == "GRCh38" else "2"
         self.contigs = contigs or [(chrom, CHR2[build])]
         self.chrom = self.contigs[0][0]
@@ -68,7 +74,9 @@ class BamBuilder:
         self.header = {
             "HD": {"VN": "1.6", "SO": sort_order},
             "SQ": [{"SN": n, "LN": ln} for n, ln in self.contigs],
-            "RG": [{"ID": "rg1", "SM": "SYNTH"}],
+            # a placeholder name (identifies nobody, so agrees with any VCF column); tests of
+            # sample identity give their own
+            "RG": [{"ID": "rg1", "SM": sample}],
         }
         self.reads: list[dict] = []
 

@@ -21,9 +21,12 @@ P02 = ROOT / "resources" / "examples" / "GRCh38" / "P02.rebiopsy.vcf.gz"
 REPORTS = ("findings.tsv", "drugs.tsv", "skipped.tsv", "json", "html", "xlsx")
 
 
-def _sheet(tmp_path: Path, rows: list[tuple[str, Path, str]]) -> Path:
+def _sheet(tmp_path: Path, rows: list[tuple]) -> Path:
+    """A sheet of (sample, vcf, prior_therapy[, vcf_sample]) rows: the ids here are not the
+    VCFs' tumour columns, so the rows state them (an unstated mismatch is refused)."""
     p = tmp_path / "samples.tsv"
-    lines = ["sample\tvcf\tprior_therapy", *("\t".join(map(str, r)) for r in rows)]
+    lines = ["sample\tvcf\tprior_therapy\tvcf_sample"]
+    lines += ["\t".join(map(str, (*r, "")[:4])) for r in rows]
     p.write_text("\n".join(lines) + "\n")
     return p
 
@@ -44,7 +47,7 @@ def _settings(sheet: Path, sample: str) -> dict:
 def test_failing_sample_writes_its_error_and_run_record_and_the_others_go_on(tmp_path):
     bad = tmp_path / "bad.vcf"
     bad.write_text("not a VCF\n")
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", bad, "crizotinib")])
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib", "P01_T"), ("B", bad, "crizotinib")])
     out = tmp_path / "out"
     failed = run_batch(sheet, out)
     assert [s for s, _ in failed] == ["B"] and str(bad) in failed[0][1]
@@ -59,7 +62,7 @@ def test_failing_sample_writes_its_error_and_run_record_and_the_others_go_on(tmp
 def test_a_sample_that_fails_on_rerun_loses_its_old_reports(tmp_path):
     vcf = tmp_path / "s.vcf.gz"
     vcf.write_bytes(P01.read_bytes())
-    sheet = _sheet(tmp_path, [("A", vcf, "crizotinib")])
+    sheet = _sheet(tmp_path, [("A", vcf, "crizotinib", "P01_T")])
     out = tmp_path / "out"
     assert run_batch(sheet, out) == []
     vcf.write_bytes(b"garbage\n")
@@ -71,7 +74,7 @@ def test_a_sample_that_fails_on_rerun_loses_its_old_reports(tmp_path):
 def test_is_current_follows_settings_outputs_and_input_contents(tmp_path):
     vcf = tmp_path / "s.vcf.gz"
     vcf.write_bytes(P01.read_bytes())
-    sheet = _sheet(tmp_path, [("A", vcf, "crizotinib")])
+    sheet = _sheet(tmp_path, [("A", vcf, "crizotinib", "P01_T")])
     out = tmp_path / "out"
     settings = _settings(sheet, "A")
     assert not is_current(out, settings)  # nothing written yet
@@ -95,13 +98,14 @@ def test_is_current_follows_settings_outputs_and_input_contents(tmp_path):
 
 def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path):
     rows = [
-        (f"S{i}", _copy(tmp_path, P01 if i % 2 else P02, f"S{i}"), "crizotinib") for i in range(4)
+        (f"S{i}", _copy(tmp_path, src, f"S{i}"), "crizotinib", column)
+        for i, (src, column) in enumerate([(P02, "P02_T"), (P01, "P01_T")] * 2)
     ]
     sheet = _sheet(tmp_path, rows)
     one, two = tmp_path / "one", tmp_path / "two"
     assert run_batch(sheet, one) == []
     assert run_batch(sheet, two, jobs=2) == []
-    for s, _, _ in rows:
+    for s, *_ in rows:
         for x in (*REPORTS, "run.json"):
             assert (one / s / f"{s}.{x}").read_bytes() == (two / s / f"{s}.{x}").read_bytes()
 
@@ -110,7 +114,12 @@ def test_cli_only_takes_comma_separated_samples_and_failures_ok_exits_zero(tmp_p
     bad = tmp_path / "bad.vcf"
     bad.write_text("not a VCF\n")
     sheet = _sheet(
-        tmp_path, [("A", P01, "crizotinib"), ("B", bad, "crizotinib"), ("C", P02, "alectinib")]
+        tmp_path,
+        [
+            ("A", P01, "crizotinib", "P01_T"),
+            ("B", bad, "crizotinib"),
+            ("C", P02, "alectinib", "P02_T"),
+        ],
     )
     out = tmp_path / "out"
     cli = [sys.executable, "-m", "alkannot", "batch", str(sheet), "-o", str(out)]
@@ -125,7 +134,8 @@ def test_cli_only_takes_comma_separated_samples_and_failures_ok_exits_zero(tmp_p
 
 def test_unknown_drug_stops_the_batch_before_any_sample(tmp_path):
     sheet = _sheet(
-        tmp_path, [("A", P01, "crizotinib"), ("B", _copy(tmp_path, P01, "B"), "crizotinibb")]
+        tmp_path,
+        [("A", P01, "crizotinib", "P01_T"), ("B", _copy(tmp_path, P01, "B"), "crizotinibb")],
     )
     out = tmp_path / "out"
     with pytest.raises(ConfigError, match=r"row 3, column prior_therapy \(sample 'B'\)"):
@@ -136,7 +146,7 @@ def test_unknown_drug_stops_the_batch_before_any_sample(tmp_path):
 def test_cohort_over_sample_directories_lists_the_failures(tmp_path):
     bad = tmp_path / "bad.vcf"
     bad.write_text("not a VCF\n")
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", bad, "crizotinib")])
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib", "P01_T"), ("B", bad, "crizotinib")])
     out = tmp_path / "out"
     run_batch(sheet, out)
     res = subprocess.run(
@@ -156,7 +166,7 @@ def test_cohort_over_sample_directories_lists_the_failures(tmp_path):
 def test_cohort_over_a_json_glob_ignores_the_run_records(tmp_path):
     # `alkannot cohort out/*/*.json` after `alkannot batch`: the glob also matches each sample's
     # run record ({sample}.run.json), which is not a result; the two samples are the cohort
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P02, "alectinib")])
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib", "P01_T"), ("B", P02, "alectinib", "P02_T")])
     out = tmp_path / "out"
     run_batch(sheet, out)
     files = sorted(str(p) for p in out.glob("*/*.json"))
@@ -175,7 +185,7 @@ def test_cohort_over_results_glob_passes_over_its_own_overview_folders(tmp_path)
     # README: `alkannot patient ... -o results/patients`, then `alkannot cohort results/*/ -o
     # results/cohort`; the glob matches results/patients/ and, on a rerun, results/cohort/: they
     # are passed over (said on stderr), not refused as samples without a result
-    sheet = _sheet(tmp_path, [("A", P01, "crizotinib"), ("B", P02, "alectinib")])
+    sheet = _sheet(tmp_path, [("A", P01, "crizotinib", "P01_T"), ("B", P02, "alectinib", "P02_T")])
     out = tmp_path / "out"
     run_batch(sheet, out)
     (out / "patients").mkdir()

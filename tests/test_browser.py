@@ -26,7 +26,7 @@ import pytest
 
 from alkannot.api import annotate_cohort, annotate_sample, write_sample_reports
 from alkannot.models import Finding, SampleMetadata, SampleResult
-from tests.test_reports import bidi_inputs, hostile_inputs
+from tests.test_reports import BIDI_SAMPLE, bidi_inputs, hostile_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "resources" / "examples"
@@ -111,7 +111,9 @@ def reports(tmp_path_factory):
     # a result whose file name would be a URL scheme if a link took it as written
     evil_dir = out / "javascript:alert(1)"
     evil = write_sample_reports(
-        annotate_sample(EX / "GRCh38" / "P07.rebiopsy.vcf.gz", sample_name="evil"),
+        annotate_sample(
+            EX / "GRCh38" / "P07.rebiopsy.vcf.gz", sample_name="evil", vcf_sample="P07_T"
+        ),
         evil_dir,
         formats=("json", "html"),
     )
@@ -124,7 +126,8 @@ def reports(tmp_path_factory):
     bidi_dir.mkdir()
     bvcf, bfus = bidi_inputs(bidi_dir)
     bidi = write_sample_reports(
-        annotate_sample(bvcf, fusions=bfus, sample_name="bidi"), bidi_dir / "out"
+        annotate_sample(bvcf, fusions=bfus, sample_name="bidi", vcf_sample=BIDI_SAMPLE),
+        bidi_dir / "out",
     )
     return {
         "p01": out / "P01" / "P01.html",
@@ -523,7 +526,7 @@ def board_pages(tmp_path_factory):
         pages[name] = write_sample_reports(r, d / "out", formats=("json", "html"))["html"]
     # a BAM beside the VCF: its read line must not push the options down
     bam = _g1202r_bam(out / "t.bam", alt=0, total=300)
-    r = annotate_sample(EX / "GRCh38" / "P02.rebiopsy.vcf.gz", bam=bam, sample_name="bam")
+    r = annotate_sample(EX / "GRCh38" / "P02.rebiopsy.vcf.gz", bam=bam, sample_name="P02")
     pages["bam"] = write_sample_reports(r, out / "bam", formats=("json", "html"))["html"]
     return pages
 

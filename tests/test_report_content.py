@@ -185,7 +185,7 @@ def test_formula_in_a_note_is_inert_in_the_findings_tsv(tmp_path):
 
 def test_bidi_controls_are_neutralised_in_every_output(tmp_path):
     vcf, fusions = bidi_inputs(tmp_path)
-    r = annotate_sample(vcf, fusions=fusions, sample_name="bidi")
+    r = annotate_sample(vcf, fusions=fusions, sample_name="bidi", vcf_sample=BIDI_SAMPLE)
     paths = write_sample_reports(r, tmp_path / "out")
     for kind, path in paths.items():
         if kind == "xlsx":

@@ -129,9 +129,9 @@ def test_ctrl_c_in_a_batch_is_quiet_with_the_partial_summary(tmp_path, jobs):
         vcf = tmp_path / f"S{i}.vcf.gz"
         vcf.write_bytes(P02.read_bytes())
         Path(f"{vcf}.tbi").write_bytes(Path(f"{P02}.tbi").read_bytes())
-        rows.append(f"S{i}\t{vcf}")
+        rows.append(f"S{i}\t{vcf}\tP02_T")  # the row states P02's tumour column
     sheet = tmp_path / "s.tsv"
-    sheet.write_text("sample\tvcf\n" + "\n".join(rows) + "\n")
+    sheet.write_text("sample\tvcf\tvcf_sample\n" + "\n".join(rows) + "\n")
     out = tmp_path / "out"
     p = subprocess.Popen(
         [sys.executable, "-m", "alkannot", "batch", str(sheet), "-o", str(out), "-j", jobs,

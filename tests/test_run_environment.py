@@ -196,7 +196,7 @@ def test_batch_goes_on_after_an_unexpected_exception(tmp_path, monkeypatch):
     sheet = tmp_path / "samples.tsv"
     other = tmp_path / "B.vcf.gz"  # a VCF belongs to one sheet row
     other.write_bytes(GOOD_VCF.read_bytes())
-    sheet.write_text(f"sample\tvcf\nA\t{GOOD_VCF}\nB\t{other}\n")
+    sheet.write_text(f"sample\tvcf\tvcf_sample\nA\t{GOOD_VCF}\tP02_T\nB\t{other}\tP02_T\n")
     real = api.annotate_sample
 
     def flaky(request):

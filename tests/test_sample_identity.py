@@ -19,11 +19,16 @@ import pytest
 
 from alkannot.annotate import target_regions
 from alkannot.api import annotate_sample, safe_sample_id
-from alkannot.errors import ConfigError, InputFormatError, SampleNotFoundError
+from alkannot.errors import (
+    ConfigError,
+    InputFormatError,
+    SampleMismatchError,
+    SampleNotFoundError,
+)
 from alkannot.io.samplesheet import read_samplesheet
 from alkannot.io.vcf import read_vcf
 from alkannot.sample_identity import names_agree
-from tests.reads_helpers import BamBuilder, ref
+from tests.reads_helpers import BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "resources" / "examples" / "GRCh38"
@@ -69,13 +74,87 @@ def test_sample_name_of_the_normal_is_one_line(tmp_path):
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
-def test_sample_name_of_another_patient_is_said_in_the_report():
-    r = annotate_sample(str(P01), sample_name="P02")
-    assert any(
-        "--sample-name P02 differs from the VCF's tumour sample P01_T" in w for w in r.warnings
-    )
+def test_sample_name_of_another_patient_is_refused_in_one_line(tmp_path):
+    # P02 named on P01's VCF (tumour column P01_T): another patient's data under P02's name
+    res = _run("annotate", str(P01), "-o", str(tmp_path / "o"), "--sample-name", "P02")
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert "--sample-name P02 is not this file's tumour sample P01_T" in res.stderr
+    assert "--sample P01_T" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+    with pytest.raises(SampleMismatchError):
+        annotate_sample(str(P01), sample_name="P02")
     r = annotate_sample(str(P01), sample_name="P01")  # the patient id of P01_T: agrees
-    assert not any("differs" in w for w in r.warnings)
+    assert not any("P01_T" in w for w in r.warnings)
+
+
+def test_a_stated_mapping_is_annotated_and_said_in_the_report(tmp_path):
+    # the user says which column is the tumour (--sample) and the file holds it: a warning
+    r = annotate_sample(str(P01), sample_name="LAB-0042", vcf_sample="P01_T")
+    assert r.sample == "LAB-0042" and r.settings["vcf_sample"] == "P01_T"
+    assert "reports named LAB-0042 hold the input's sample P01_T, as stated (--sample P01_T)" in (
+        r.warnings
+    )
+    assert [f.alteration for f in r.findings if f.passed_filters] == ["G1202R"]
+    # a stated column the file does not have is not a mapping: refused as before
+    with pytest.raises(SampleNotFoundError):
+        annotate_sample(str(P01), sample_name="LAB-0042", vcf_sample="P02_T")
+
+
+def test_sheet_rows_state_the_mapping_in_vcf_sample(tmp_path):
+    from alkannot.batch import run_batch
+
+    p02 = tmp_path / "p02.vcf.gz"  # a VCF belongs to one row
+    p02.write_bytes(P02.read_bytes())
+    sheet = _sheet(
+        tmp_path,
+        f"sample\tvcf\tvcf_sample\nLAB1\t{P01}\tP01_T\nLAB2\t{p02}\t\n",
+    )
+    failed = run_batch(sheet, tmp_path / "out", formats=("json",))
+    # LAB2 names P02's VCF without a mapping: refused; LAB1's mapping is stated: annotated
+    assert [s for s, _ in failed] == ["LAB2"]
+    assert "--sample-name LAB2 is not this file's tumour sample P02_T" in failed[0][1]
+    data = json.loads((tmp_path / "out" / "LAB1" / "LAB1.json").read_text())
+    assert data["settings"]["vcf_sample"] == "P01_T"
+    assert any("as stated (--sample P01_T)" in w for w in data["warnings"])
+
+
+def _g1202r_bam(path: Path, sample: str) -> str:
+    """30 G1202R fragments of 100 over ALK codon 1202 whose read group names ``sample``."""
+    b = BamBuilder(sample=sample)
+    s = 29220720
+    r = ref(s, s + 59)
+    g1202r = mutate(r, s, {29220747: "T"})  # chr2:29220747 C>T, G1202R in P01's VCF
+    for i in range(100):
+        b.read(f"r{i}", s, g1202r if i < 30 else r)
+    return str(b.write(path))
+
+
+def test_bam_of_another_sample_is_refused_unless_stated(tmp_path):
+    bam = _g1202r_bam(tmp_path / "t.bam", "P07_T")
+    res = _run("annotate", str(P01), "--bam", bam, "-o", str(tmp_path / "o"))
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "read groups name P07_T, not the VCF's tumour sample P01_T" in res.stderr
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+    assert "samtools reheader" in res.stderr
+    # --sample chooses the VCF's column: it cannot make another sample's BAM this tumour's
+    with pytest.raises(SampleNotFoundError):
+        annotate_sample(str(P01), bam=bam, vcf_sample="P07_T")
+    # a placeholder read group (TUMOR) names nobody: no contradiction
+    ok = _g1202r_bam(tmp_path / "u.bam", "TUMOR")
+    assert not any("@RG SM" in w for w in annotate_sample(str(P01), bam=ok).warnings)
+    # the BAM of the patient's tumour, named like the VCF's column: agrees
+    same = _g1202r_bam(tmp_path / "v.bam", "P01_T")
+    assert not any("@RG SM" in w for w in annotate_sample(str(P01), bam=same).warnings)
+
+
+def test_bam_alone_with_another_sample_name_is_refused_unless_stated(tmp_path):
+    bam = _g1202r_bam(tmp_path / "t.bam", "P07_T")
+    with pytest.raises(SampleMismatchError, match="--sample-name P01 is not this file's tumour"):
+        annotate_sample(None, bam=bam, sample_name="P01")
+    r = annotate_sample(None, bam=bam, sample_name="P01", vcf_sample="P07_T")
+    assert r.sample == "P01" and any("as stated (--sample P07_T)" in w for w in r.warnings)
+    assert "G1202R" in [f.alteration for f in r.findings]
+    assert annotate_sample(None, bam=bam).sample == "P07_T"  # no name given: the BAM's
 
 
 @pytest.mark.parametrize(
@@ -131,8 +210,9 @@ def test_non_ascii_names_map_to_distinct_files(tmp_path):
     assert safe_sample_id("P01_T") == "P01_T"  # a safe name is kept as it is
     for n in names[:2]:
         res = _run(
-            "annotate", str(P01), "-o", str(tmp_path), "--sample-name", n, "--formats", "json"
-        )
+            "annotate", str(P01), "-o", str(tmp_path), "--sample-name", n, "--formats", "json",
+            "--sample", "P01_T",
+        )  # fmt: skip
         assert res.returncode == 0, res.stderr
     found = sorted(json.loads(p.read_text())["sample"] for p in tmp_path.glob("*.json"))
     assert found == sorted(safe_sample_id(n) for n in names[:2])

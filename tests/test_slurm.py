@@ -79,7 +79,10 @@ def test_example_batch_with_a_corrupt_sample_runs_through_slurm(slurm, tmp_path)
     sheet = tmp_path / "samples.tsv"
     lines = (ROOT / "config" / "samples.tsv").read_text().splitlines()
     # the corrupt sample is second in the sheet: the second of two chunk jobs, with P02, P04, P06
-    lines.insert(2, "\t".join(["BAD", str(bad), *[""] * (len(lines[0].split("\t")) - 2)]))
+    blanks = [""] * (len(lines[0].split("\t")) - 2)
+    # the fix below gives BAD P01's VCF: its row states that P01's tumour column is BAD's
+    lines = [lines[0] + "\tvcf_sample", *(x + "\t" for x in lines[1:])]
+    lines.insert(2, "\t".join(["BAD", str(bad), *blanks, "P01_T"]))
     sheet.write_text("\n".join(lines) + "\n")
     res = slurm_snakemake(slurm, "--jobs", "2", "--config", f"samples={sheet}", f"results={out}")
     # a failed sample ends the run non-zero after everything else is written (README, Batches)

@@ -69,7 +69,8 @@ def test_cbioportal_alk_5prime_call_is_a_skipped_row_not_a_fusion():
     # ALK is the 5' partner, its kinase (exons 20-29) is not kept: a skipped row, never an "ALK
     # fusion detected" finding (it was one, at PTPN3's position 9:112219679, named gene ALK)
     path = WILD / "cbioportal" / "data_structural_variants.txt"
-    res = annotate_sample(VCF37, fusions=path, sample_name="TCGA-A2-A04P-01")
+    # (the VCF is P06's: its column P06_T is stated to be this TCGA sample)
+    res = annotate_sample(VCF37, fusions=path, sample_name="TCGA-A2-A04P-01", vcf_sample="P06_T")
     assert sorted(f.alteration for f in res.findings if f.kind == "fusion") == [
         "EML4::ALK",
         "TTN::ALK",

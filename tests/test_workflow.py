@@ -165,6 +165,10 @@ def test_snakemake_report_zip(batch_run, tmp_path):
         assert any(n.endswith("/cohort.xlsx") for n in names)
 
 
+#: a sheet whose ids are not the VCFs' tumour columns states them (an unstated mismatch is refused)
+MAPPED = "sample\tvcf\tprior_therapy\tvcf_sample"
+
+
 def _sheet(tmp_path: Path, rows: list[str], header: str | None = None) -> Path:
     header = header or "sample\tvcf\tprior_therapy"
     p = tmp_path / "samples.tsv"
@@ -224,8 +228,12 @@ def test_bad_sample_sheet_stops_before_any_job_with_one_line(tmp_path, rows, hea
 def test_corrupt_sample_in_a_chunk_costs_only_itself_and_the_fixed_rerun_redoes_only_it(tmp_path):
     bad = tmp_path / "bad.vcf"
     bad.write_text("this is not a VCF\n")
-    rows = [f"GOOD1\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib", f"GOOD2\t{P02}\talectinib"]
-    sheet = _sheet(tmp_path, rows)
+    rows = [
+        f"GOOD1\t{P01}\tcrizotinib\tP01_T",
+        f"BAD\t{bad}\tcrizotinib\tP01_T",  # fixed below with P01's VCF
+        f"GOOD2\t{P02}\talectinib\tP02_T",
+    ]
+    sheet = _sheet(tmp_path, rows, MAPPED)
     out = tmp_path / "results"
     config = ["--config", f"samples={sheet}", f"results={out}", "report_date=2026-05-01"]
     # one chunk of three samples, the bad one in the middle
@@ -281,7 +289,7 @@ CLINICAL = [
 
 
 def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
-    header = "\t".join(["sample", "vcf", *(c for c, _, _ in CLINICAL)])
+    header = "\t".join(["sample", "vcf", "vcf_sample", *(c for c, _, _ in CLINICAL)])
     names = ["S1", "S2", "S3", "S4", "S5", "S6"]
     vcfs = {s: str(tmp_path / f"{s}.vcf.gz") for s in names}  # a VCF belongs to one sheet row
     for s in names:
@@ -291,7 +299,8 @@ def test_a_clinical_change_in_the_sheet_plans_only_that_sample(tmp_path):
     def write(changed: str | None = None, column: str | None = None) -> None:
         rows = [
             "\t".join(
-                [s, vcfs[s], *(a if (s, c) == (changed, column) else b for c, b, a in CLINICAL)]
+                [s, vcfs[s], "P01_T"]
+                + [a if (s, c) == (changed, column) else b for c, b, a in CLINICAL]
             )
             for s in names
         ]
@@ -338,7 +347,7 @@ def test_threads_are_used_by_the_chunk_job(tmp_path):
 
 
 def test_workflow_as_a_module_with_only_config_overridden(tmp_path):
-    sheet = _sheet(tmp_path, [f"M1\t{ROOT / P01}\tcrizotinib"])
+    sheet = _sheet(tmp_path, [f"M1\t{ROOT / P01}\tcrizotinib\tP01_T"], MAPPED)
     (tmp_path / "Snakefile").write_text(
         f"""
 module alkannot:
@@ -393,8 +402,8 @@ def test_chunk_requests_come_from_the_measured_cost(tmp_path):
         vcf = tmp_path / f"S{i}.vcf.gz"
         shutil.copy(ROOT / P01, vcf)
         shutil.copy(ROOT / f"{P01}.tbi", f"{vcf}.tbi")  # copied after: not older than the VCF
-        rows.append(f"S{i}\t{vcf}\tcrizotinib\t{cnv}")
-    sheet = _sheet(tmp_path, rows, header="sample\tvcf\tprior_therapy\tcnv")
+        rows.append(f"S{i}\t{vcf}\tcrizotinib\t{cnv}\tP01_T")
+    sheet = _sheet(tmp_path, rows, header="sample\tvcf\tprior_therapy\tcnv\tvcf_sample")
     out = tmp_path / "results"
     res = snakemake(
         "-n", "--cores", "2", "--config", f"samples={sheet}", f"results={out}", "chunk_size=4",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_workflow import P01, ROOT, _sheet, planned, planned_samples, snakemake
+from tests.test_workflow import MAPPED, P01, ROOT, _sheet, planned, planned_samples, snakemake
 
 P02_CNS = "resources/examples/GRCh38/P02.cns"
 
@@ -37,8 +37,11 @@ def test_a_replaced_input_with_an_older_timestamp_reruns_its_sample(tmp_path):
     shutil.copy(ROOT / P02_CNS, cnv)
     sheet = _sheet(
         tmp_path,
-        [f"A\t{P01}\t{cnv}\tcrizotinib", f"B\t{_copy_of_p01(tmp_path, 'B')}\t\tcrizotinib"],
-        "sample\tvcf\tcnv\tprior_therapy",
+        [
+            f"A\t{P01}\t{cnv}\tcrizotinib\tP01_T",
+            f"B\t{_copy_of_p01(tmp_path, 'B')}\t\tcrizotinib\tP01_T",
+        ],
+        "sample\tvcf\tcnv\tprior_therapy\tvcf_sample",
     )
     out = tmp_path / "results"
     assert snakemake("--cores", "1", *_config(sheet, out)).returncode == 0
@@ -75,8 +78,8 @@ def test_a_killed_chunk_resumes_and_a_later_edit_is_not_refused_as_incomplete(tm
     slow = tmp_path / "slow.vcf"
     _slow_vcf(slow)
     s2 = _copy_of_p01(tmp_path, "S2")
-    rows = [f"S1\t{P01}\tcrizotinib", f"S2\t{s2}\tcrizotinib", f"S3\t{slow}\tcrizotinib"]
-    sheet = _sheet(tmp_path, rows)
+    rows = [f"S{i}\t{vcf}\tcrizotinib\tP01_T" for i, vcf in ((1, P01), (2, s2), (3, slow))]
+    sheet = _sheet(tmp_path, rows, MAPPED)
     out = tmp_path / "results"
     # a working directory of its own: the kill leaves Snakemake's lock and markers there
     (tmp_path / "config").mkdir()
@@ -115,8 +118,8 @@ def test_a_killed_chunk_resumes_and_a_later_edit_is_not_refused_as_incomplete(tm
     res = run()
     assert res.returncode == 0, res.stderr[-3000:]
     # a later clinical edit of a sample finished before the kill: planned and run, not refused
-    rows[0] = f"S1\t{P01}\talectinib"
-    _sheet(tmp_path, rows)
+    rows[0] = f"S1\t{P01}\talectinib\tP01_T"
+    _sheet(tmp_path, rows, MAPPED)
     assert planned_samples(run("-n")) == ["S1"]
     res = run()
     assert res.returncode == 0, res.stderr[-3000:]
@@ -127,7 +130,7 @@ def test_a_killed_chunk_resumes_and_a_later_edit_is_not_refused_as_incomplete(tm
 def test_failures_end_the_run_non_zero_unless_configured_and_the_summary_names_them(tmp_path):
     bad = tmp_path / "bad.vcf"
     bad.write_text("this is not a VCF\n")
-    sheet = _sheet(tmp_path, [f"OK\t{P01}\tcrizotinib", f"BAD\t{bad}\tcrizotinib"])
+    sheet = _sheet(tmp_path, [f"OK\t{P01}\tcrizotinib\tP01_T", f"BAD\t{bad}\tcrizotinib\t"], MAPPED)
     out = tmp_path / "results"
     res = snakemake("--cores", "1", *_config(sheet, out))
     assert res.returncode == 1
@@ -146,7 +149,7 @@ def test_failures_end_the_run_non_zero_unless_configured_and_the_summary_names_t
 
 def test_versions_and_multiqc_tables_describe_the_run(tmp_path):
     b = _copy_of_p01(tmp_path, "B")
-    sheet = _sheet(tmp_path, [f"A\t{P01}\tcrizotinib", f"B\t{b}\talectinib"])
+    sheet = _sheet(tmp_path, [f"A\t{P01}\tcrizotinib\tP01_T", f"B\t{b}\talectinib\tP01_T"], MAPPED)
     out = tmp_path / "results"
     res = snakemake("--cores", "1", *_config(sheet, out))
     assert res.returncode == 0, res.stderr[-3000:]
@@ -168,10 +171,10 @@ def test_versions_and_multiqc_tables_describe_the_run(tmp_path):
 
 
 def test_rerun_reason_for_one_changed_cell_is_short(tmp_path):
-    sheet = _sheet(tmp_path, [f"A\t{P01}\tcrizotinib"])
+    sheet = _sheet(tmp_path, [f"A\t{P01}\tcrizotinib\tP01_T"], MAPPED)
     out = tmp_path / "results"
     assert snakemake("--cores", "1", *_config(sheet, out)).returncode == 0
-    _sheet(tmp_path, [f"A\t{P01}\talectinib"])
+    _sheet(tmp_path, [f"A\t{P01}\talectinib\tP01_T"], MAPPED)
     res = snakemake("-n", "--cores", "1", *_config(sheet, out))
     reasons = [x for x in (res.stdout + res.stderr).splitlines() if "reason:" in x]
     assert reasons and max(len(x) for x in reasons) < 600, reasons

@@ -29,10 +29,15 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="What the input is: a VCF or a MAF (cBioPortal, OncoKB, vcf2maf) [default: detected].",
 )
 @click.option(
-    "--sample-name", help="Sample id for reports and file names [default: the VCF tumour sample]."
+    "--sample-name",
+    help="Sample id for reports and file names [default: the VCF tumour sample]; must agree with "
+    "the files' own name unless --sample states the mapping.",
 )
 @click.option(
-    "--sample", "vcf_sample", help="VCF column of the tumour [default: from the header/names]."
+    "--sample",
+    "vcf_sample",
+    help="The tumour's name in the files (VCF column; BAM @RG SM without a VCF) [default: from "
+    "the header/names]; with a --sample-name of another name, states that both are one sample.",
 )
 @click.option(
     "--build", help="GRCh37 or GRCh38 (hg19/hg38 accepted) [default: detected from the header]."

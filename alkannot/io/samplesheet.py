@@ -1,6 +1,6 @@
 """Sample sheets (``config/samples.tsv``): read, validate, resolve paths.
 
-Columns: ``sample, vcf, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
+Columns: ``sample, vcf, vcf_sample, cnv, fusions, baseline_vcf, baseline_cnv, baseline_fusions,
 baseline_sample, prior_therapy, cns_metastases, purity, ploidy, build, bam, baseline_bam,
 rna_bam, reference, specimen_type, tumour_type, time_on_therapy``; only ``sample`` and ``vcf``
 are required, the others may be missing or blank (``vcf`` may be blank when ``bam`` is given).
@@ -58,6 +58,8 @@ COLUMNS = (
     "patient",
     "collection_date",
     "timepoint",
+    # the tumour's name inside the files, when it is not the row's id (a stated mapping)
+    "vcf_sample",
 )
 REQUIRED = ("sample", "vcf")
 SAFE_SAMPLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -91,6 +93,7 @@ class SampleRow:
     rna_bam: str | None = None
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
     baseline_sample: str | None = None  # the baseline's sample in multi-sample baseline files
+    vcf_sample: str | None = None  # the tumour's name in the files (VCF column, BAM SM)
 
     def request(self, thresholds: Thresholds | None = None) -> SampleRequest:
         """The row as a :class:`~alkannot.request.SampleRequest` (its files must exist).
@@ -108,6 +111,7 @@ class SampleRow:
             baseline_cnv=self.baseline_cnv,
             baseline_fusions=self.baseline_fusions,
             baseline_sample=self.baseline_sample,
+            vcf_sample=self.vcf_sample,
             prior_therapy=self.prior_therapy,
             cns_metastases=self.cns_metastases,
             purity=self.purity,
@@ -307,6 +311,7 @@ def _clinical(row: _Row) -> dict:
         values[col] = x
     values["build"] = rec.get("build") or None
     values["baseline_sample"] = rec.get("baseline_sample") or None
+    values["vcf_sample"] = rec.get("vcf_sample") or None
     values["specimen_type"] = rec.get("specimen_type") or None
     values["tumour_type"] = rec.get("tumour_type") or None
     for col in ("specimen_type", "time_on_therapy"):  # checked before any job

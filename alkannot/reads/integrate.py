@@ -201,20 +201,11 @@ def _merge_read_fusions(now, reads: ReadEvidence, findings: list[Finding]) -> li
     return findings
 
 
-def read_warnings(
-    warnings: list[str],
-    reads: ReadEvidence,
-    bam_sample: str,
-    vcf_sample: str,
-    vcf_normal: str = "",
-    bam_path: str | None = None,
-) -> list[str]:
-    """The run's warnings once the reads are in: a BAM of another sample is said (of the VCF's
-    normal: an error); the VCF-only verdicts on compounds are dropped when the reads re-phased
-    them; the reads' own follow."""
-    from alkannot.sample_identity import check_bam_sample
-
-    warnings = list(warnings) + check_bam_sample(bam_sample, vcf_sample, vcf_normal, bam_path)
+def read_warnings(warnings: list[str], reads: ReadEvidence) -> list[str]:
+    """The run's warnings once the reads are in: the VCF-only verdicts on compounds are dropped
+    when the reads re-phased them; the reads' own follow. (Whose reads they are was checked
+    before they were read: :func:`alkannot.sample_identity.check_bam_sample`.)"""
+    warnings = list(warnings)
     if reads.compounds_rephased:  # the VCF-only verdicts on compounds are replaced
         warnings = [w for w in warnings if "not treated as the compound" not in w]
     return warnings + [f"reads: {w}" for w in reads.warnings]
