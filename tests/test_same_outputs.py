@@ -37,8 +37,9 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-# the last code commit of session 5 (issues 19-28 merged; every output of it accepted)
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "ea574430d4e64fca138e2cfb3d56ca4ac1c7711f")
+# session 6: the sample-identity refusal (issue 22); its only output change is accepted: a
+# placeholder @RG SM (TUMOR, the test BAM's) no longer warns beside the VCF's P02_T
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "d8a573a50e6150cebfdbd154ef5eb8529552778a")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
