@@ -195,3 +195,36 @@ def test_contig_lengths_that_name_both_builds_are_a_conflict():
 
     assert contig_length_conflicts({"chr2": 242193529, "2": 243199373})
     assert not contig_length_conflicts({"chr2": 242193529, "chr1": 248956422})
+
+
+def test_a_forced_build_is_checked_against_the_ref_bases(tmp_path):
+    import gzip
+
+    from alkannot.annotate import target_regions
+    from alkannot.api import annotate_sample
+    from alkannot.errors import BuildMismatchError
+    from alkannot.io.vcf import read_vcf
+
+    # four REF bases only GRCh37 has at KRAS codon 12 (tests/bad_inputs/make_corpus.py): the
+    # evidence that names GRCh37 without --build contradicts --build GRCh38
+    grch37 = ROOT / "tests" / "bad_inputs" / "build_from_ref_bases.vcf"
+    with pytest.raises(BuildMismatchError, match="--build GRCh38 contradicts the REF bases"):
+        read_vcf(grch37, target_regions, build="GRCh38")
+    assert read_vcf(grch37, target_regions, build="GRCh37").build == "GRCh37"
+    # P01's GRCh38 VCF without its build lines: one REF base (G1202R's C at chr2:29220747) agrees
+    # with GRCh38 and none is known in GRCh37; too few to stop, so --build GRCh37 is said in the
+    # report (its ALK variant lies at GRCh38 coordinates and is not read)
+    text = gzip.decompress((ROOT / "resources/examples/GRCh38/P01.rebiopsy.vcf.gz").read_bytes())
+    lines = text.decode().splitlines(keepends=True)
+    drop = ("##contig", "##reference", "##source")
+    p = tmp_path / "p.vcf"
+    p.write_text("".join(x for x in lines if not x.startswith(drop) and "GRCh38" not in x))
+    r = annotate_sample(str(p), build="GRCh37")
+    assert any(
+        "--build GRCh37 was used, but the REF bases at known positions agree with GRCh38 (1)" in w
+        for w in r.warnings
+    )
+    # with the build of its coordinates nothing is said
+    r = annotate_sample(str(p), build="GRCh38")
+    assert not any("REF bases at known positions" in w for w in r.warnings)
+    assert "G1202R" in [f.alteration for f in r.findings]

@@ -250,7 +250,7 @@ def test_reannotate_reports_exactly_the_changed_samples(stored, no_g1202r_lorlat
     assert "ALK_G1202R: sensitive -> resistant" in p01["why"]
     assert p01["first_option_old"] == "lorlatinib" != p01["first_option_new"]
     n_first = sum(r["first_option_changed"] == "yes" for r in rows)
-    assert summary.startswith(f"{n_first} of {len(results)} patients' first option changes")
+    assert summary.startswith(f"{n_first} of {len(results)} samples' first option changes")
     # originals untouched; the new report names both catalogue versions
     assert {p: p.read_bytes() for p in before} == before
     assert {p: p.with_suffix(".html").read_bytes() for p in before} == html_before

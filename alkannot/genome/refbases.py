@@ -38,14 +38,10 @@ def known_bases(build: str) -> dict[tuple[str, int], str]:
 MIN_MATCHING_BASES = 4
 
 
-def build_from_bases(records: Iterable[tuple[str, int, str]]) -> tuple[str | None, str]:
-    """Name the build from REF alleles at positions whose bases the bundle knows.
-
-    ``records`` are ``(contig, pos, ref)``. A build is named when none of its known bases
-    disagrees and either the other build has a disagreement while this one has a match, or at
-    least :data:`MIN_MATCHING_BASES` bases agree.
-    """
-    tallies = {b: [0, 0] for b in BUILDS}  # matches, mismatches
+def base_tallies(records: Iterable[tuple[str, int, str]]) -> dict[str, list[int]]:
+    """Per build, ``[matches, mismatches]`` of REF bases (``(contig, pos, ref)`` records) at
+    positions whose bases the bundle knows."""
+    tallies = {b: [0, 0] for b in BUILDS}
     for chrom, pos, ref in records:
         bare = chrom.removeprefix("chr").removeprefix("CHR")
         for b in BUILDS:
@@ -54,6 +50,17 @@ def build_from_bases(records: Iterable[tuple[str, int, str]]) -> tuple[str | Non
                 k = known.get((bare, pos + i))
                 if k is not None:
                     tallies[b][k != base] += 1
+    return tallies
+
+
+def build_from_bases(records: Iterable[tuple[str, int, str]]) -> tuple[str | None, str]:
+    """Name the build from REF alleles at positions whose bases the bundle knows.
+
+    ``records`` are ``(contig, pos, ref)``. A build is named when none of its known bases
+    disagrees and either the other build has a disagreement while this one has a match, or at
+    least :data:`MIN_MATCHING_BASES` bases agree.
+    """
+    tallies = base_tallies(records)
     for b in BUILDS:
         other = next(x for x in BUILDS if x != b)
         match, miss = tallies[b]

@@ -443,7 +443,7 @@ def _read(
     lengths = _contig_lengths(header_lines)
     detected, evidence = detect_build(header_lines, lengths)
     by_lines, line_evidence = detect_build(header_lines)
-    conflict = ""
+    conflict = thin = ""
     clash = contig_length_conflicts(lengths)
     if clash:
         conflict = f"its contig lengths name different builds ({'; '.join(clash)})"
@@ -459,6 +459,8 @@ def _read(
                 f"{detected}); check the file or the option",
                 path=path,
             )
+        if not (detected and evidence.startswith("length")):
+            thin = _check_forced_build(build, read_path, path)
         evidence = "--build"
         conflict = f"{conflict}; --build {build} was used" if conflict else ""
     elif conflict:
@@ -471,7 +473,7 @@ def _read(
         build = detected
     else:
         build, evidence = _build_from_bases(read_path, path)
-    warnings = [w for w in (warning, conflict) if w]
+    warnings = [w for w in (warning, conflict, thin) if w]
     if not samples:
         tumour, normal = "", None
         warnings.append("the VCF has no sample columns: VAF and depth are not available")
@@ -531,23 +533,54 @@ def _read(
     return data
 
 
-def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
-    """The build from REF bases at known positions, for a header that names none."""
-    from alkannot.genome.refbases import build_from_bases, known_bases
+def _known_position_records(read_path: str):
+    """``(contig, pos, ref)`` of the records on contigs where the bundle knows bases."""
+    from alkannot.genome.refbases import known_bases
 
     wanted = {c for b in ("GRCh37", "GRCh38") for c, _ in known_bases(b)}
+    opener = gzip.open if _is_gzip(read_path) else open
+    with opener(read_path, "rt", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            f = line.split("\t", 4)
+            if len(f) > 3 and f[0].removeprefix("chr") in wanted and f[1].isdigit():
+                yield f[0], int(f[1]), f[3]
 
-    def records():
-        opener = gzip.open if _is_gzip(read_path) else open
-        with opener(read_path, "rt", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("#"):
-                    continue
-                f = line.split("\t", 4)
-                if len(f) > 3 and f[0].removeprefix("chr") in wanted and f[1].isdigit():
-                    yield f[0], int(f[1]), f[3]
 
-    build, evidence = build_from_bases(records())
+def _check_forced_build(build: str, read_path: str, path: str) -> str:
+    """A ``--build`` on a header without contig lengths, checked against the REF bases.
+
+    The evidence that would name a build without the option (:func:`build_from_bases`) and
+    names the other one stops the run; thinner evidence for the other build (REF bases agreeing
+    with it at known positions and none with the chosen one) is returned as a warning.
+    """
+    from alkannot.genome.refbases import base_tallies, build_from_bases
+
+    records = list(_known_position_records(read_path))
+    named, evidence = build_from_bases(records)
+    if named and named != build:
+        raise BuildMismatchError(
+            f"--build {build} contradicts the REF bases ({evidence}); check the file's build or "
+            "the option",
+            path=path,
+        )
+    tallies = base_tallies(records)
+    other = next(b for b in tallies if b != build)
+    if named is None and tallies[other][0] and not tallies[other][1] and not tallies[build][0]:
+        return (
+            f"--build {build} was used, but the REF bases at known positions agree with "
+            f"{other} ({tallies[other][0]}) and none with {build}: too few to decide; check "
+            "the file's build (a variant at the other build's coordinates is not read)"
+        )
+    return ""
+
+
+def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
+    """The build from REF bases at known positions, for a header that names none."""
+    from alkannot.genome.refbases import build_from_bases
+
+    build, evidence = build_from_bases(_known_position_records(read_path))
     if build is None:
         raise BuildMismatchError(
             "cannot tell the genome build from the header (no contig lengths, reference, "

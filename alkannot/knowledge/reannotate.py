@@ -5,7 +5,7 @@ catalogue (:func:`alkannot.redecide.redecide`) and written as new reports in
 ``OUTDIR/{sample}/``, whose provenance names both catalogue versions. The originals are never
 overwritten: an output folder holding one of the inputs is refused before anything is written.
 ``OUTDIR/reannotation.tsv`` and ``.md`` say per sample which calls and ranked next options changed
-and why, with one cohort line ("3 of 212 patients' first option changes").
+and why, with one cohort line ("3 of 212 samples' first option changes").
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def reannotate(
     first = sum(r["first_option_changed"] == "yes" for r in rows)
     calls = sum(bool(r["calls_changed"]) for r in rows)
     summary = (
-        f"{first} of {n} patients' first option changes; {calls} of {n} have a changed drug "
+        f"{first} of {n} samples' first option changes; {calls} of {n} have a changed drug "
         f"call (catalogue {rows[0]['old_catalogue'] if rows else '-'} -> {cat.version})"
     )
     if passed_over:
