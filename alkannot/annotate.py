@@ -451,10 +451,60 @@ def variant_findings(
                 ),
             )
         out.findings.append(_as_observation(item))
+    out.findings, repeated = one_per_change(out.findings)
+    out.skipped.extend(repeated)
     compounds, warnings = compound_findings(out.findings, catalogue)
     out.findings.extend(compounds)
     out.warnings.extend(warnings)
     return out
+
+
+def _same_change(a: Finding, b: Finding) -> bool:
+    """Two records of one protein change written two ways: the same gene and alteration, and
+    substitutions whose spans overlap with the same ALT base wherever both have one (an SNV
+    and an MNV holding it, as callers and MAF converters write G12C); or identical records."""
+    if (a.gene, a.alteration, a.chrom) != (b.gene, b.alteration, b.chrom) or not a.alteration:
+        return False
+    if (a.pos, a.ref, a.alt) == (b.pos, b.ref, b.alt):
+        return True
+    if a.pos is None or b.pos is None or len(a.ref) != len(a.alt) or len(b.ref) != len(b.alt):
+        return False
+    alt_a = {a.pos + i: x for i, x in enumerate(a.alt.upper()) if x != a.ref[i].upper()}
+    alt_b = {b.pos + i: x for i, x in enumerate(b.alt.upper()) if x != b.ref[i].upper()}
+    shared = alt_a.keys() & alt_b.keys()
+    return bool(shared) and all(alt_a[p] == alt_b[p] for p in shared)
+
+
+def one_per_change(findings: list[Finding]) -> tuple[list[Finding], list[SkippedRecord]]:
+    """Count a protein change once when the input writes it as two records.
+
+    The record kept is the one that passes the support rules, then the one with more ALT reads,
+    then the first; each other goes to the skipped table naming the one kept.
+    """
+    order = sorted(
+        range(len(findings)),
+        key=lambda i: (not findings[i].passed_filters, -(findings[i].alt_reads or 0), i),
+    )
+    kept: list[int] = []
+    skipped: list[SkippedRecord] = []
+    for i in order:
+        f = findings[i]
+        twin = next((findings[k] for k in kept if _same_change(findings[k], f)), None)
+        if twin is None:
+            kept.append(i)
+            continue
+        skipped.append(
+            SkippedRecord(
+                f.source or "vcf",
+                f"{f.chrom}:{f.pos} {f.ref}>{f.alt}",
+                f"{f.gene} {f.alteration} again: the change of {twin.chrom}:{twin.pos} "
+                f"{twin.ref}>{twin.alt} written another way (counted once, as that record)",
+                "same_change",
+                f.vaf,
+                f.depth,
+            )
+        )
+    return [findings[i] for i in sorted(kept)], skipped
 
 
 #: Two mutations "fit one clone" when the smaller VAF is at least this fraction of the larger.
