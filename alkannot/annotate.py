@@ -7,6 +7,7 @@ returns :class:`~alkannot.models.Finding` lists and skipped records.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -326,15 +327,8 @@ def annotate_bypass(
         short = normalise_protein_change(ext.hgvsp)
         hgvsp, hgvsc, consequence = ext.hgvsp, ext.hgvsc, ext.consequence
         how = f"named by {ext.source} ({ext.transcript})"
+    codon = _hotspot_codon(v, build)
     if not short:
-        codon = next(
-            (
-                name
-                for chrom, s, e, name in hotspot_codons(build)
-                if chrom == v.chrom and v.pos <= e and v.pos + len(v.ref) - 1 >= s
-            ),
-            None,
-        )
         if codon is None:
             return SkippedRecord(
                 source="vcf",
@@ -353,6 +347,12 @@ def annotate_bypass(
         gene, consequence, catalogue
     )
     check = _annotation_check(v, gene, short) if how.startswith(("curated", "translated")) else ""
+    significance = "catalogued bypass-track alteration" if entry else _bypass_role(gene, short)
+    if codon is not None and not entry:
+        # the hotspot table's codon, in its own numbering (a MAF may name another isoform's)
+        significance += f"; at the recurrent hotspot codon {codon.replace('_', ' ')}"
+        if re.sub(r"\D", "", codon) != re.sub(r"\D", "", short.split("_")[0]):
+            significance += f" (the hotspot table's numbering; {short} names another isoform)"
     return replace(
         _base_finding(v, gene, passed, notes),
         alteration=short,
@@ -361,9 +361,22 @@ def annotate_bypass(
         consequence=consequence,
         catalogue_id=entry.id if entry else "",
         mechanism=entry.mechanism if entry else "",
-        significance="catalogued bypass-track alteration" if entry else _bypass_role(gene, short),
+        significance=significance,
         annotation_check=check,
         notes=notes + ((how,) if how else ()),
+    )
+
+
+def _hotspot_codon(v: Variant, build: str) -> str | None:
+    """The name of the bundled recurrent hotspot codon (``MET_D1010``) the variant overlaps."""
+    end = v.pos + len(v.ref) - 1
+    return next(
+        (
+            n
+            for chrom, s, e, n in hotspot_codons(build)
+            if chrom == v.chrom and v.pos <= e and end >= s
+        ),
+        None,
     )
 
 

@@ -88,6 +88,11 @@ def test_vcf2maf_outputs():
     (met,) = [f for f in res.findings if f.gene == "MET"]
     assert (met.gene, met.alteration, met.depth) == ("MET", "D1028H", 47)
     assert met.vaf == pytest.approx(22 / 47)
+    # the same base as the VCF route's "MET D1010 hotspot codon" (the bundled GRCh37 hotspot
+    # table, from shared/reference/hotspot_codons_GRCh37.bed: "7 116412042 116412043 MET_D1010"):
+    # the MAF's isoform numbering is said beside the table's codon, never a call
+    assert "at the recurrent hotspot codon MET D1010" in met.significance
+    assert "D1028H names another isoform" in met.significance and not met.mechanism
     # test_b38_output.maf: 25 GRCh38 rows of sample TUMOR, none in the six genes
     res = annotate_sample(MORE / "vcf2maf" / "test_b38_output.maf")
     assert (res.build, res.sample, mutations(res)) == ("GRCh38", "TUMOR", {})
