@@ -38,7 +38,7 @@ from alkannot.exchange.vrs import add_vrs_ids
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
 from alkannot.request import SampleRequest, parse_time_on_therapy, sample_request
-from alkannot.sample_identity import check_bam_sample, check_sample_name
+from alkannot.sample_identity import check_bam_sample, check_more_reads, check_sample_name
 from alkannot.timepoint import check_same_build, read_timepoint
 
 __all__ = [
@@ -188,7 +188,29 @@ def _read_timepoints(request: SampleRequest, build: str | None, cat, bam_sample:
             request.baseline, reference=ref, table_sample=request.baseline.sample, **common
         )
         check_same_build(now, base, request.baseline.vcf)
+    _check_more_reads(request, now, base, bam_sample, build)
     return now, base, ref
+
+
+def _check_more_reads(request: SampleRequest, now, base, bam_sample: str, build) -> None:
+    """The RNA and baseline BAMs' read-group samples, from their headers, before any read."""
+    bams = request.bams()
+    if not (bams["rna_bam"] or bams["baseline_bam"]):
+        return
+    from alkannot.reads import bam_build
+
+    def sample_of(role: str) -> str:
+        if not bams[role]:
+            return ""
+        label = f"--{role.replace('_', '-')}"
+        return bam_build(bams[role], request.options.reference, build or now.build, label)[1]
+
+    named = request.baseline.sample if request.baseline else None
+    base_name = (base.vcf_sample if base else "") or (named or "")
+    check_more_reads(
+        sample_of("rna_bam"), sample_of("baseline_bam"), now.vcf_sample or bam_sample,
+        now.vcf_normal, base_name, bams,
+    )  # fmt: skip
 
 
 def _compare_baseline(request: SampleRequest, now, base) -> tuple[list, list, list, str]:

@@ -12,6 +12,7 @@ name another sample than the VCF's tumour is refused: the VCF's calls came from 
 
 from __future__ import annotations
 
+import os
 import re
 
 from alkannot.errors import SampleMismatchError, SampleNotFoundError
@@ -113,3 +114,64 @@ def check_bam_sample(bam_sample: str, vcf_sample: str, vcf_normal: str, path: st
         f"@RG SM, e.g. with samtools reheader)",
         path=path,
     )
+
+
+def check_more_reads(
+    rna_sample: str,
+    baseline_sample: str,
+    tumour: str,
+    normal: str,
+    baseline_name: str,
+    paths: dict[str, str | None],
+) -> None:
+    """Check the RNA and baseline BAMs' ``@RG SM`` against the samples they must be.
+
+    Parameters
+    ----------
+    rna_sample, baseline_sample
+        The ``SM`` of ``--rna-bam`` and ``--baseline-bam`` ("" when absent or unnamed).
+    tumour, normal
+        The re-biopsy's tumour sample (VCF column, else the BAM's ``SM``) and the VCF's normal.
+    baseline_name
+        The baseline's own sample (its VCF column or ``--baseline-sample``), "" when unknown.
+    paths
+        ``bam``, ``baseline_bam`` and ``rna_bam`` paths, for the messages.
+
+    Raises
+    ------
+    SampleMismatchError
+        The RNA of another sample than the tumour; a baseline BAM of the re-biopsy's tumour, of
+        the normal, of another sample than the baseline's, or the re-biopsy's BAM itself.
+    """
+    base_path, rna_path = paths.get("baseline_bam"), paths.get("rna_bam")
+    if (
+        base_path
+        and paths.get("bam")
+        and os.path.realpath(base_path) == os.path.realpath(str(paths["bam"]))
+    ):
+        raise SampleMismatchError(
+            "--baseline-bam is the re-biopsy's --bam: give the pre-treatment sample's reads",
+            path=base_path,
+        )
+    named_rna = bool(rna_sample and tumour) and not _PLACEHOLDER.match(rna_sample)
+    if named_rna and (rna_sample == normal or not names_agree(rna_sample, tumour)):
+        raise SampleMismatchError(
+            f"the RNA BAM's read groups name {rna_sample}, not the tumour sample {tumour}: "
+            "give this re-biopsy's RNA alignments",
+            path=rna_path,
+        )
+    if not baseline_sample or _PLACEHOLDER.match(baseline_sample):
+        return
+    if baseline_sample in (tumour, normal) and baseline_sample != baseline_name:
+        which = "re-biopsy's tumour" if baseline_sample == tumour else "normal"
+        raise SampleMismatchError(
+            f"the baseline BAM's read groups name {baseline_sample}, the {which} sample: give "
+            "the pre-treatment sample's reads",
+            path=base_path,
+        )
+    if baseline_name and not names_agree(baseline_sample, baseline_name):
+        raise SampleMismatchError(
+            f"the baseline BAM's read groups name {baseline_sample}, not the baseline's sample "
+            f"{baseline_name}: give the pre-treatment sample's reads",
+            path=base_path,
+        )

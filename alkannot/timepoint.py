@@ -132,9 +132,11 @@ def _read_copy_number(tp, out, thresholds, catalogue, table_sample, explicit) ->
     from alkannot.io.cnv import read_cnv
 
     label, build = tp.label, out.build
-    cn = read_cnv(tp.cnv, build, fmt=tp.cnv_format, sample=table_sample)
+    cn = _by_either_name(read_cnv, tp.vcf_sample, tp.cnv, build, tp.cnv_format, table_sample)
     out.formats["cnv"] = cn.format
-    out.warnings += _other_sample(f"{label} copy number", cn.sample, table_sample, explicit, tp.cnv)
+    out.warnings += _other_sample(
+        f"{label} copy number", cn.sample, table_sample, explicit, tp.cnv, tp.vcf_sample
+    )
     out.skipped += _as_source("cnv", cn.skipped)
     out.warnings += [f"{label} copy number: {w}" for w in cn.warnings]
     folds = {
@@ -159,9 +161,13 @@ def _read_fusions(tp, out, table_sample, explicit, catalogue=None) -> None:
     from alkannot.io.fusions import read_fusions
 
     label, build = tp.label, out.build
-    fd = read_fusions(tp.fusions, build, fmt=tp.fusion_format, sample=table_sample)
+    fd = _by_either_name(
+        read_fusions, tp.vcf_sample, tp.fusions, build, tp.fusion_format, table_sample
+    )
     out.formats["fusions"] = fd.format
-    out.warnings += _other_sample(f"{label} fusions", fd.sample, table_sample, explicit, tp.fusions)
+    out.warnings += _other_sample(
+        f"{label} fusions", fd.sample, table_sample, explicit, tp.fusions, tp.vcf_sample
+    )
     out.skipped += _as_source("fusions", fd.skipped)
     out.warnings += [f"{label} fusions: {w}" for w in fd.warnings]
     out.fusions = [type_alk_fusion(c, build) for c in fd.calls]
@@ -186,13 +192,32 @@ def check_same_build(now: TimePointData, base: TimePointData, path: str | None) 
         )
 
 
+def _by_either_name(reader, stated, path, build, fmt, table_sample):
+    """Read a copy-number or fusion table for ``table_sample``; a multi-sample table without it
+    is read for the tumour's name the user stated (``--sample``), when it holds that one."""
+    from alkannot.errors import SampleNotFoundError
+
+    try:
+        return reader(path, build, fmt=fmt, sample=table_sample)
+    except SampleNotFoundError:
+        if not stated or stated == table_sample:
+            raise
+        return reader(path, build, fmt=fmt, sample=stated)
+
+
 def _other_sample(
-    what: str, used: str, requested: str | None, explicit: bool, path: str
+    what: str,
+    used: str,
+    requested: str | None,
+    explicit: bool,
+    path: str,
+    stated: str | None = None,
 ) -> list[str]:
     """A single-sample table of another sample id: refused when the user named the sample,
-    else used and said so (the default name comes from the VCF, whose ids often differ)."""
+    else used and said so (the default name comes from the VCF, whose ids often differ). The
+    tumour's name the user stated for the files (``--sample``) is this sample's."""
     option = "--baseline-sample" if what.startswith("baseline") else "--sample-name"
-    if requested and used and used != requested:
+    if requested and used and used not in (requested, stated):
         if explicit:
             from alkannot.errors import SampleNotFoundError
 

@@ -237,3 +237,46 @@ def test_bam_of_the_vcf_normal_is_refused(tmp_path):
     bam = _bam(tmp_path / "n.bam", [{"ID": "rg1", "SM": "P01_N"}])
     with pytest.raises(SampleNotFoundError, match="the VCF's normal sample"):
         annotate_sample(str(P01), bam=str(bam))
+
+
+def test_a_stated_mapping_also_finds_the_sample_in_copy_number_and_fusion_tables(tmp_path):
+    # the files carry the tumour's name (P02_T), the report the lab's (LAB2): a one-sample and a
+    # two-sample fusion table keyed by P02_T are this sample's once --sample states the mapping
+    one = _sheet(tmp_path, "sample\tfusion\nP02_T\tEML4::ALK\n")
+    two = tmp_path / "two.tsv"
+    two.write_text("sample\tfusion\nP09_T\tKIF5B::ALK\nP02_T\tEML4::ALK\n")
+    for table in (one, two):
+        r = annotate_sample(str(P02), sample_name="LAB2", vcf_sample="P02_T", fusions=str(table))
+        assert [f.name for f in r.fusions] == ["EML4::ALK"], table
+        # without the mapping the table has no LAB2: refused, naming the file's samples
+        with pytest.raises(SampleNotFoundError, match="P02_T"):
+            annotate_sample(str(P02), sample_name="LAB2", fusions=str(table))
+
+
+def test_rna_and_baseline_bams_of_other_samples_are_refused_before_any_read(tmp_path):
+    # P01's VCF: tumour P01_T, normal P01_N (its ##tumor_sample/##normal_sample lines)
+    tumour = _g1202r_bam(tmp_path / "t.bam", "P01_T")
+    cases = {
+        "rna of another patient": (dict(rna_bam="P07_T"), "RNA BAM's read groups name P07_T"),
+        "rna of the normal": (dict(rna_bam="P01_N"), "RNA BAM's read groups name P01_N"),
+        "baseline = the re-biopsy": (dict(baseline_bam="P01_T"), "re-biopsy's tumour sample"),
+        "baseline = the normal": (dict(baseline_bam="P01_N"), "the normal sample"),
+    }
+    for name, (role_sm, message) in cases.items():
+        role, sm = next(iter(role_sm.items()))
+        other = _g1202r_bam(tmp_path / f"{role}_{sm}.bam", sm)
+        with pytest.raises(SampleMismatchError, match=message):
+            annotate_sample(str(P01), bam=tumour, **{role: other})
+        out = tmp_path / "o"
+        option = f"--{role.replace('_', '-')}"
+        res = _run("annotate", str(P01), "--bam", tumour, option, other, "-o", str(out))
+        assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, name
+        assert message in res.stderr and not out.exists(), name
+    # the same file as re-biopsy and baseline reads
+    with pytest.raises(SampleMismatchError, match="--baseline-bam is the re-biopsy's --bam"):
+        annotate_sample(str(P01), bam=tumour, baseline_bam=tumour)
+    # the tumour's RNA library (P01_T_RNA) and a baseline of its own name (P01_B) are read
+    rna = _g1202r_bam(tmp_path / "rna.bam", "P01_T_RNA")
+    base = _g1202r_bam(tmp_path / "base.bam", "P01_B")
+    r = annotate_sample(str(P01), bam=tumour, rna_bam=rna, baseline_bam=base)
+    assert r.reads is not None
