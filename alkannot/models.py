@@ -369,6 +369,10 @@ class Thresholds:
             if getattr(self, name) < 0:
                 option = "--" + name.replace("_", "-")
                 raise ConfigError(f"{option} must be >= 0, not {getattr(self, name)}")
+        for name in ("min_depth", "min_alt_reads"):  # the read-count range of bounds.READS
+            if getattr(self, name) > 10**9:
+                option = "--" + name.replace("_", "-")
+                raise ConfigError(f"{option} must be in [0, 10^9], not {getattr(self, name)}")
         for name in ("min_mapq", "min_base_quality"):  # SAM: MAPQ and base qualities 0-255
             if getattr(self, name) > 255:
                 option = "--" + name.replace("_", "-")

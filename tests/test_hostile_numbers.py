@@ -178,6 +178,9 @@ def test_ranges_refuse_nan_and_inf():
         ("--ploidy", "nan"),
         ("--max-detection-limit", "7"),
         ("--time-on-therapy", "crizotinib=inf"),
+        ("--min-depth", "10000000000000000000000"),  # above the read-count range [0, 10^9]
+        ("--min-alt-reads", "1000000001"),
+        ("--min-mapq", "256"),  # SAM: MAPQ 0-255
     ],
 )
 def test_absurd_option_is_one_line(tmp_path, option, value):
