@@ -203,12 +203,15 @@ def _commit(stage: Path, out: Path, files: list[str], remove: list[str], moved: 
 
 
 @contextmanager
-def staged(outdir: str | Path, sample: str | None = None) -> Iterator[Path]:
+def staged(
+    outdir: str | Path, sample: str | None = None, suffixes: tuple[str, ...] | None = None
+) -> Iterator[Path]:
     """Yield a staging folder; on success move its files into ``outdir``, else leave nothing.
 
     With ``sample``, the files move in as a set replacing the sample's previous set: a report
-    of an earlier run (say its HTML, when this run wrote only TSVs) does not survive beside it.
-    The folder is :func:`owned` throughout.
+    of an earlier run (say its HTML, when this run wrote only TSVs) does not survive beside it;
+    ``suffixes`` are the file-name suffixes of that set (default: a sample's reports). The
+    folder is :func:`owned` throughout.
 
     Raises
     ------
@@ -226,7 +229,8 @@ def staged(outdir: str | Path, sample: str | None = None) -> Iterator[Path]:
         try:
             yield stage
             files = sorted(f.name for f in stage.iterdir())
-            mine = {f"{sample}.{s}" for s in SAMPLE_REPORT_SUFFIXES} if sample else set()
+            ends = SAMPLE_REPORT_SUFFIXES if suffixes is None else suffixes
+            mine = {f"{sample}.{s}" for s in ends} if sample else set()
             remove = sorted(n for n in mine - set(files) if (out / n).exists())
             with signals_held():
                 # the manifest first: a run killed during the moves is finished by the next one

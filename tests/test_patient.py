@@ -664,3 +664,24 @@ def test_a_filtered_fusion_call_on_the_lane_is_called_not_confirmed():
     point = lane.points[1]
     assert point.passed_filters is False and "support rules" not in point.note
     assert "failed the caller's filters (FILTER LowQual)" in point.note
+
+
+def test_a_rerun_with_fewer_formats_replaces_the_patients_set_whole(cohort, tmp_path):
+    # the report-folder rule of the sample reports (README, "Report folders"): a patient's files
+    # of an earlier run with other formats do not survive beside the new set
+    import shutil
+
+    from alkannot.patient import write_patient_reports
+
+    shutil.copytree(cohort["results"] / "PE1", tmp_path / "PE1")
+    sheet = write_sheet(tmp_path / "s.tsv", ["PE1"])
+    (t,) = build_patients(sheet, tmp_path, None, ["PE"])
+    out = tmp_path / "out"
+    write_patient_reports(t, out)
+    assert sorted(p.name for p in out.iterdir()) == ["PE.html", "PE.json", "PE.timeline.tsv"]
+    write_patient_reports(t, out, formats=("tsv",))
+    assert sorted(p.name for p in out.iterdir()) == ["PE.timeline.tsv"]
+    # another patient's files in the folder are not this patient's set: kept
+    (out / "PX.html").write_text("other patient\n")
+    write_patient_reports(t, out, formats=("json",))
+    assert sorted(p.name for p in out.iterdir()) == ["PE.json", "PX.html"]

@@ -30,6 +30,8 @@ from alkannot.patient.history import decide_with_history, therapy_periods
 from alkannot.patient.lanes import Observed, build_lanes, observe
 
 PATIENT_FORMATS = ("tsv", "json", "html")
+#: the file-name suffixes of a patient's set of reports (``{patient}.{suffix}``)
+PATIENT_SUFFIXES = ("timeline.tsv", "json", "html")
 
 
 def result_path(results: Path, sample: str) -> Path:
@@ -286,7 +288,6 @@ def write_patient_reports(
             f"unknown patient report format(s) {', '.join(unknown)}; choose from {', '.join(PATIENT_FORMATS)}"
         )
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     timeline = replace(
         timeline,
         samples=[
@@ -294,7 +295,7 @@ def write_patient_reports(
         ],
     )
     texts: dict[str, tuple[Path, str]] = {}
-    stem = outdir / timeline.patient
+    stem = Path(timeline.patient)
     if "tsv" in formats:
         from alkannot.report.patient_tsv import render_timeline_tsv
 
@@ -307,8 +308,12 @@ def write_patient_reports(
         from alkannot.report.patient_html import render_patient_html
 
         texts["html"] = (Path(f"{stem}.html"), render_patient_html(timeline, report_date))
+    from alkannot.outdir import staged
     from alkannot.report.atomic import write_text
 
-    for path, text in texts.values():  # everything rendered first: an error writes nothing
-        write_text(path, text)
-    return {kind: path for kind, (path, _) in texts.items()}
+    # everything rendered first, then moved in as the patient's set (replacing an earlier set
+    # of other formats whole), in a folder this run owns: an error writes nothing
+    with staged(outdir, sample=timeline.patient, suffixes=PATIENT_SUFFIXES) as stage:
+        for name, text in texts.values():
+            write_text(stage / name, text)
+    return {kind: outdir / name for kind, (name, _) in texts.items()}
