@@ -38,7 +38,12 @@ from alkannot.exchange.vrs import add_vrs_ids
 from alkannot.models import CohortResult, InputFile, SampleMetadata, SampleResult, Thresholds
 from alkannot.report.sample import OPTIONAL_FORMATS, REPORT_FORMATS, write_sample_reports
 from alkannot.request import SampleRequest, parse_time_on_therapy, sample_request
-from alkannot.sample_identity import check_bam_sample, check_more_reads, check_sample_name
+from alkannot.sample_identity import (
+    check_bam_sample,
+    check_baseline_sample,
+    check_more_reads,
+    check_sample_name,
+)
 from alkannot.timepoint import check_same_build, read_timepoint
 
 __all__ = [
@@ -188,6 +193,10 @@ def _read_timepoints(request: SampleRequest, build: str | None, cat, bam_sample:
             request.baseline, reference=ref, table_sample=request.baseline.sample, **common
         )
         check_same_build(now, base, request.baseline.vcf)
+        check_baseline_sample(
+            now.vcf_sample, now.vcf_normal, base.vcf_sample, request.rebiopsy.files(),
+            request.baseline.files(), request.baseline.sample,
+        )  # fmt: skip
     _check_more_reads(request, now, base, bam_sample, build)
     return now, base, ref
 

@@ -175,3 +175,62 @@ def check_more_reads(
             f"{baseline_name}: give the pre-treatment sample's reads",
             path=base_path,
         )
+
+
+def _same_file(a: str | None, b: str | None) -> bool:
+    """One file under two names (or a link to it). Equal content is not the same sample: two
+    samples without calls can give byte-identical files."""
+    return bool(a and b) and os.path.realpath(str(a)) == os.path.realpath(str(b))
+
+
+def check_baseline_sample(
+    tumour: str,
+    normal: str,
+    baseline: str,
+    now_files: dict[str, str | None],
+    base_files: dict[str, str | None],
+    stated: str | None,
+) -> None:
+    """The baseline must be another sample than the re-biopsy: compared with itself, every
+    finding would read "pre-existing" and none acquired.
+
+    Parameters
+    ----------
+    tumour, normal
+        The re-biopsy VCF's tumour and normal samples.
+    baseline
+        The baseline VCF's sample (its chosen column).
+    now_files, base_files
+        The two time points' files by role (``vcf``, ``cnv``, ``fusions``, ...).
+    stated
+        ``--baseline-sample``, when given (one table may then hold both time points).
+
+    Raises
+    ------
+    SampleMismatchError
+        The baseline's sample is the re-biopsy's tumour (by name, or by a placeholder name in
+        the same file) or its normal; or a baseline table is the re-biopsy's without
+        ``--baseline-sample``.
+    """
+    path = base_files.get("vcf")
+    same = bool(baseline and tumour) and baseline.casefold() == tumour.casefold()
+    if same and (not _PLACEHOLDER.match(baseline) or _same_file(now_files.get("vcf"), path)):
+        raise SampleMismatchError(
+            f"the baseline's sample is {baseline}, the re-biopsy's tumour sample: give the "
+            "pre-treatment sample's VCF (in a VCF holding both, choose its column with "
+            "--baseline-sample)",
+            path=path,
+        )
+    if baseline and normal and baseline.casefold() == normal.casefold():
+        raise SampleMismatchError(
+            f"the baseline's sample is {baseline}, the re-biopsy VCF's normal sample: give the "
+            "pre-treatment tumour sample's VCF",
+            path=path,
+        )
+    for role in ("cnv", "fusions"):
+        if not stated and _same_file(now_files.get(role), base_files.get(role)):
+            raise SampleMismatchError(
+                f"--baseline-{role} is the re-biopsy's --{role}: give the pre-treatment "
+                f"sample's file (or --baseline-sample, when one table holds both)",
+                path=base_files.get(role),
+            )

@@ -280,3 +280,27 @@ def test_rna_and_baseline_bams_of_other_samples_are_refused_before_any_read(tmp_
     base = _g1202r_bam(tmp_path / "base.bam", "P01_B")
     r = annotate_sample(str(P01), bam=tumour, rna_bam=rna, baseline_bam=base)
     assert r.reads is not None
+
+
+def test_a_baseline_that_is_the_rebiopsy_is_refused(tmp_path):
+    # compared with itself every finding reads "pre-existing" (G1202R would lose "acquired")
+    copy = tmp_path / "copy.vcf.gz"
+    copy.write_bytes(P01.read_bytes())
+    for baseline in (P01, copy):  # the same file, or a copy holding the same tumour column
+        res = _run("annotate", str(P01), "--baseline-vcf", str(baseline), "-o", str(tmp_path / "o"))
+        assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+        assert "the baseline's sample is P01_T, the re-biopsy's tumour sample" in res.stderr
+    # the re-biopsy VCF's normal chosen as the baseline's column
+    with pytest.raises(SampleMismatchError, match="P01_N, the re-biopsy VCF's normal"):
+        annotate_sample(str(P01), baseline_vcf=str(P01), baseline_sample="P01_N")
+    # the re-biopsy's fusion table given again as the baseline's
+    fusions = EX / "P01.fusions.tsv"
+    with pytest.raises(SampleMismatchError, match="--baseline-fusions is the re-biopsy's"):
+        annotate_sample(
+            str(P01), fusions=str(fusions), baseline_vcf=str(EX / "P01.baseline.vcf.gz"),
+            baseline_fusions=str(fusions),
+        )  # fmt: skip
+    # the patient's own pre-treatment VCF: G1202R acquired
+    r = annotate_sample(str(P01), baseline_vcf=str(EX / "P01.baseline.vcf.gz"))
+    (g,) = [f for f in r.findings if f.alteration == "G1202R"]
+    assert g.baseline_status == "acquired"
