@@ -254,7 +254,7 @@ def _assemble(request, sample, context, now, findings, cat) -> SampleResult:
         cns_metastases=context.cns_metastases, purity=tp.purity, ploidy=tp.ploidy,
         build=now.build, time_on_therapy=context.time_on_therapy,
         specimen_type=tp.specimen_type, tumour_type=context.tumour_type,
-        treatment_naive=context.treatment_naive,
+        treatment_naive=context.treatment_naive, collection_date=tp.collection_date,
     )  # fmt: skip
     return SampleResult(
         sample=sample, build=now.build, metadata=metadata, findings=findings,

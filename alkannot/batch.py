@@ -77,6 +77,7 @@ def sample_settings(
         # only when set, so the settings of sheets without the column stay as they were
         **({"baseline_sample": row.baseline_sample} if row.baseline_sample else {}),
         **({"vcf_sample": row.vcf_sample} if row.vcf_sample else {}),
+        **({"collection_date": row.collection_date} if row.collection_date else {}),
         "specimen_type": row.specimen_type,
         "tumour_type": row.tumour_type,
         "time_on_therapy": dict(row.time_on_therapy),

@@ -14,7 +14,7 @@ from alkannot.errors import ConfigError
 
 #: version of the per-sample JSON layout (alkannot/report/schema/sample_result.schema.json):
 #: written by :mod:`alkannot.report.json`, checked by :mod:`alkannot.io.results`
-SCHEMA_VERSION = "2.3.0"
+SCHEMA_VERSION = "2.4.0"
 Build = Literal["GRCh37", "GRCh38"]
 DrugCallValue = Literal["sensitive", "reduced", "resistant", "unknown"]
 CopyNumberCall = Literal["amplification", "gain", "neutral", "loss", "deep_loss", "not_assessed"]
@@ -414,6 +414,7 @@ class SampleMetadata:
     tumour_type: str | None = None  # free text as given, e.g. "lung adenocarcinoma"
     time_on_therapy: dict[str, float] = field(default_factory=dict)  # drug -> months, when given
     treatment_naive: bool = False  # stated: no prior ALK inhibitor (--prior-therapy none)
+    collection_date: str | None = None  # the re-biopsy specimen's collection date (YYYY-MM-DD)
 
 
 @dataclass(frozen=True, slots=True)

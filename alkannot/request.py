@@ -46,6 +46,30 @@ def require_file(path: str | Path | None, option: str) -> str | None:
     return str(p)
 
 
+def check_collection_date(value: str | None) -> str | None:
+    """A specimen's collection date as ``YYYY-MM-DD`` (a real calendar date), or ``None``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the option and the value.
+    """
+    if value is None:
+        return None
+    from datetime import date
+
+    text = str(value)
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"--collection-date (sheet: collection_date) must be a date as YYYY-MM-DD, not {text!r}"
+        ) from None
+    return text
+
+
 def check_specimen_type(value: str | None) -> str | None:
     """``tissue``, ``plasma`` or ``None`` (case and spaces ignored).
 
@@ -154,15 +178,7 @@ class TimePoint:
         require_option(self.purity, PURITY, f"{opt}purity")
         require_option(self.ploidy, PLOIDY, f"{opt}ploidy")
         _set(self, "specimen_type", check_specimen_type(self.specimen_type))
-        if self.collection_date is not None:
-            from datetime import date
-
-            try:
-                date.fromisoformat(str(self.collection_date))
-            except ValueError:
-                raise ConfigError(
-                    f"collection date must be YYYY-MM-DD, not {self.collection_date!r}"
-                ) from None
+        check_collection_date(self.collection_date)
 
     def files(self) -> dict[str, str | None]:
         """The input files by role (``vcf``, ``cnv``, ``fusions``, ``bam``, ``rna_bam``)."""
@@ -302,6 +318,7 @@ KEYWORDS = {
     "bam": ("now", "bam"),
     "rna_bam": ("now", "rna_bam"),
     "specimen_type": ("now", "specimen_type"),
+    "collection_date": ("now", "collection_date"),
     "baseline_vcf": ("base", "vcf"),
     "baseline_cnv": ("base", "cnv"),
     "baseline_fusions": ("base", "fusions"),

@@ -78,11 +78,12 @@ def _bam(path: Path) -> Path:
 
 def sample_inputs(sample: str, inputs: Path) -> dict:
     """Write one sample's input files; return the keyword arguments of ``annotate_sample``."""
-    _, _, specimen, _, build, purity, changes, fusions, met, bam = SAMPLES[sample]
+    _, when, specimen, _, build, purity, changes, fusions, met, bam = SAMPLES[sample]
     records = [build.alk_snv(c, depth=d, alt_reads=k) for c, k, d in changes]
     kw: dict = {
         "sample_name": sample,
         "specimen_type": specimen,
+        "collection_date": when,
         "purity": purity,
         "vcf": write_vcf(inputs / f"{sample}.vcf", build, records, tumour=sample),
     }

@@ -313,3 +313,29 @@ def test_region_studied_says_what_was_not_assessed(bundles, example_batch):  # n
                 assert f"not assessed: {s}" in text
                 checked += 1
     assert checked  # e.g. "EGFR activation (ligand-driven): not visible in DNA sequencing"
+
+
+def test_the_specimen_carries_its_collection_date(tmp_path):
+    # FHIR R4 Specimen.collection.collected[x]: dateTime, and a date alone is a valid dateTime
+    from alkannot.api import annotate_sample
+    from alkannot.batch import run_batch
+
+    vcf = ROOT / "resources" / "examples" / "GRCh38" / "P07.rebiopsy.vcf.gz"
+    r = annotate_sample(str(vcf), collection_date="2026-03-02", specimen_type="plasma")
+    assert r.metadata.collection_date == "2026-03-02"
+    bundle = fhir.build_bundle(r)
+    Bundle.model_validate(bundle)  # the R4B model parses it
+    collected = "Bundle.entry.resource.ofType(Specimen).collection.collected"
+    assert [str(x) for x in evaluate(bundle, collected, {}, R4)] == ["2026-03-02"]
+    # without a date the Specimen has no collection element (not an empty one)
+    bundle = fhir.build_bundle(annotate_sample(str(vcf)))
+    assert evaluate(bundle, "Bundle.entry.resource.ofType(Specimen).collection", {}, R4) == []
+    # the sample sheet's collection_date column reaches the result; a bad one stops the sheet
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"sample\tvcf\tcollection_date\nP07\t{vcf}\t2026-03-02\n")
+    assert run_batch(sheet, tmp_path / "out", formats=("json",)) == []
+    data = json.loads((tmp_path / "out" / "P07" / "P07.json").read_text())
+    assert data["metadata"]["collection_date"] == "2026-03-02"
+    sheet.write_text(f"sample\tvcf\tcollection_date\nP07\t{vcf}\t2026-02-30\n")
+    with pytest.raises(Exception, match=r"row 2, column collection_date"):
+        run_batch(sheet, tmp_path / "out2", formats=("json",))

@@ -393,6 +393,19 @@ def test_the_sheet_specimen_must_match_the_result(cohort, tmp_path):
     assert "the sheet says plasma" in _bad(cohort, tmp_path, rows, PA_ONLY)
 
 
+def test_the_sheet_collection_date_must_match_the_result(cohort, tmp_path):
+    # PA1 was annotated from the sheet with collection_date 2019-03-01 (patient_fixtures.py)
+    assert (
+        json.loads((cohort["results"] / "PA1" / "PA1.json").read_text())["metadata"][
+            "collection_date"
+        ]
+        == "2019-03-01"
+    )
+    rows = [HEADER, "PA1\tPA\t2019-03-02\ttissue\t"]
+    message = _bad(cohort, tmp_path, rows, PA_ONLY)
+    assert "the sheet says 2019-03-02, its result says 2019-03-01" in message
+
+
 # --- transitions from hand-built results (rule edges) ------------------------------------------
 
 

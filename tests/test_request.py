@@ -38,7 +38,7 @@ P01 = str(EX / "P01.rebiopsy.vcf.gz")
         (lambda: TimePoint(vcf=P01, ploidy=-2), r"--ploidy: ploidy -2 is outside its valid range"),
         (lambda: TimePoint(vcf=P01, specimen_type="bone"), "--specimen-type must be one of"),
         (lambda: TimePoint(vcf=P01, input_format="bam"), "--input-format must be vcf or maf"),
-        (lambda: TimePoint(vcf=P01, collection_date="5/12/2026"), "must be YYYY-MM-DD"),
+        (lambda: TimePoint(vcf=P01, collection_date="5/12/2026"), "must be a date as YYYY-MM-DD"),
         (
             lambda: TimePoint(cnv=str(EX / "P01.cns"), label="baseline"),
             "--baseline-cnv/--baseline-fusions need --baseline-vcf",

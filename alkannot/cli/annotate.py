@@ -158,6 +158,11 @@ def _split_csv(ctx: click.Context, param: click.Parameter, value: str | None) ->
     type=click.Choice(["tissue", "plasma"], case_sensitive=False),
     help="Re-biopsy specimen (printed on the report; plasma = cell-free DNA).",
 )
+@click.option(
+    "--collection-date",
+    help="Date the re-biopsy specimen was collected (YYYY-MM-DD; printed on the report and in "
+    "the FHIR Specimen).",
+)
 @click.option("--tumour-type", help="Tumour type, printed on the report.")
 @click.option(
     "--time-on-therapy",

@@ -338,6 +338,8 @@ def _subject(result: SampleResult, ctx: dict) -> list[dict]:
         "type": _cc(f"re-biopsy: {text}"),
         "subject": {"reference": ctx["patient"]},
     }
+    if result.metadata.collection_date:  # FHIR dateTime: a date alone is allowed
+        specimen["collection"] = {"collectedDateTime": result.metadata.collection_date}
     return [patient, specimen]
 
 

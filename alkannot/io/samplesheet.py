@@ -21,6 +21,7 @@ from alkannot.models import Thresholds
 from alkannot.outdir import MAX_SAMPLE_ID_BYTES
 from alkannot.request import (
     SampleRequest,
+    check_collection_date,
     check_specimen_type,
     check_time_on_therapy,
     parse_time_on_therapy,
@@ -94,6 +95,7 @@ class SampleRow:
     reference: str | None = None  # FASTA of the build (needed to read a CRAM)
     baseline_sample: str | None = None  # the baseline's sample in multi-sample baseline files
     vcf_sample: str | None = None  # the tumour's name in the files (VCF column, BAM SM)
+    collection_date: str | None = None  # YYYY-MM-DD (also the patient timeline's)
 
     def request(self, thresholds: Thresholds | None = None) -> SampleRequest:
         """The row as a :class:`~alkannot.request.SampleRequest` (its files must exist).
@@ -112,6 +114,7 @@ class SampleRow:
             baseline_fusions=self.baseline_fusions,
             baseline_sample=self.baseline_sample,
             vcf_sample=self.vcf_sample,
+            collection_date=self.collection_date,
             prior_therapy=self.prior_therapy,
             cns_metastases=self.cns_metastases,
             purity=self.purity,
@@ -312,6 +315,11 @@ def _clinical(row: _Row) -> dict:
     values["build"] = rec.get("build") or None
     values["baseline_sample"] = rec.get("baseline_sample") or None
     values["vcf_sample"] = rec.get("vcf_sample") or None
+    values["collection_date"] = rec.get("collection_date") or None
+    try:
+        check_collection_date(values["collection_date"])
+    except ConfigError as exc:
+        raise row.error(str(exc), "collection_date") from None
     values["specimen_type"] = rec.get("specimen_type") or None
     values["tumour_type"] = rec.get("tumour_type") or None
     for col in ("specimen_type", "time_on_therapy"):  # checked before any job

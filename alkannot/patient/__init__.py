@@ -134,15 +134,19 @@ def check_dates(
 
 
 def check_results(patient: str, entries: list[tuple[TimelineSample, SampleResult, Path]]) -> None:
-    """The stored results agree with the sheet (specimen) and with each other (build)."""
+    """The stored results agree with the sheet (specimen, collection date) and with each other
+    (build)."""
     for s, r, path in entries:
-        stored = r.metadata.specimen_type
-        if s.specimen_type and stored and s.specimen_type != stored:
-            raise ConfigError(
-                f"sample {s.sample}: the sheet says {s.specimen_type}, its result says "
-                f"{stored}; annotate it again with the sheet's specimen type",
-                path=str(path),
-            )
+        for what, sheet, stored in (
+            ("specimen type", s.specimen_type, r.metadata.specimen_type),
+            ("collection date", str(s.collection_date), r.metadata.collection_date),
+        ):
+            if sheet and stored and sheet != stored:
+                raise ConfigError(
+                    f"sample {s.sample}: the sheet says {sheet}, its result says {stored}; "
+                    f"annotate it again with the sheet's {what}",
+                    path=str(path),
+                )
     for s, r, path in entries[1:]:
         first_sample, first = entries[0][0].sample, entries[0][1]
         if r.build != first.build:
