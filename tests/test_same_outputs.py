@@ -37,9 +37,9 @@ import pytest
 from tests.reads_helpers import G1202, BamBuilder, mutate, ref
 
 ROOT = Path(__file__).resolve().parent.parent
-# session 6: the sample-identity refusal (issue 22); its only output change is accepted: a
-# placeholder @RG SM (TUMOR, the test BAM's) no longer warns beside the VCF's P02_T
-GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "d8a573a50e6150cebfdbd154ef5eb8529552778a")
+# session 6: the last output change accepted is the collection date (e2c3246): every sample JSON
+# gains metadata.collection_date (null here) and schema_version 2.4.0; nothing else differs
+GOLDEN_COMMIT = os.environ.get("ALKANNOT_GOLDEN_COMMIT", "e2c32466ada8cf5a2dd520b3970a251809403618")
 DATE = "2026-01-15"
 # the MAF rows of tests/test_maf.py (resources/examples/truth.tsv, P06, GRCh37)
 MAF = (
