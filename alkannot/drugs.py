@@ -335,47 +335,20 @@ def _call_for(
     done: dict[str, DrugCall],
     unstudied: str = "",
 ) -> DrugCall:
-    reasons: list[_Reason] = []
-    alk_part = ""
     part_kind = _alk_part_kind(drug) if drug.components else ""
+    alk_part = part_kind
     if part_kind == "choose":
         alk_part = _choose_alk_part(done, catalogue, ctx, bool(on_target))
-    elif part_kind:
-        alk_part = part_kind
-    for f in counted:
-        e = entries[f.catalogue_id]
-        if e.kind != "compound" and f.alteration in superseded.get(drug.id, ()):
-            r = _reason_for(f, e, drug)
-            r.label += " (superseded by its compound entry)"
-            r.counted = False
-            reasons.append(r)
-            continue
-        if drug.components and f in on_target and drug.id not in e.drugs:
-            # a combination is judged on its ALK part for on-target findings
-            reasons.append(_part_reason(f, e, alk_part, done))
-            continue
-        reasons.append(_reason_for(f, e, drug, catalogue))
+    reasons = _finding_reasons(
+        drug, counted, entries, superseded, on_target, alk_part, done, catalogue
+    )
     steps = [trace.evidence_step(reasons)]
     _fill_from_settings(reasons, drug, ctx, entries, catalogue)
     steps += [s for s in (trace.setting_step(reasons),) if s]
-    counted_r = combined = [r for r in reasons if r.counted]
-    call, level, conflicting, note = "unknown", "", False, ""
-    if counted_r and any(r.call != "unknown" for r in counted_r):
-        call = max((r.call for r in counted_r), key=_WORST.get)
-        stated = {r.call for r in counted_r} - {"unknown"}
-        conflicting = any(r.conflicting for r in counted_r) or len(stated) > 1
-        level = _combined_level(call, counted_r)
-    elif not counted:
-        # no counted finding: the treatment setting speaks; beside a kinase-domain variant no
-        # source has studied, only at population level ("no data for ...")
-        setting_r = combined = _setting_reasons(drug, ctx, unstudied)
-        reasons += setting_r
-        if setting_r:
-            call = max((r.call for r in setting_r), key=_WORST.get)
-            level = _combined_level(call, setting_r) or min(
-                (r.level for r in setting_r), key=LEVEL_RANK.get
-            )
-    steps.append(trace.combine_step(call, level, combined, setting_only=combined is not counted_r))
+    call, level, conflicting, combined, setting_only = _combine(
+        reasons, bool(counted), drug, ctx, unstudied
+    )
+    steps.append(trace.combine_step(call, level, combined, setting_only=setting_only))
     progressed_on = drug.id in progressed
     prior = call
     call, level, note = _history(drug, progressed_on, reasons, call, level)
@@ -383,19 +356,7 @@ def _call_for(
         again = any(r.after_progression for r in reasons if r.call == prior)
         steps.append(trace.history_step(drug.id, offered_again=again))
     if part_kind == "choose":
-        why = (
-            f"ALK part chosen from the on-target profile: {alk_part}"
-            if on_target
-            else f"ALK part: the current ALK inhibitor, {alk_part}, with the other inhibitor added"
-        )
-        note = "; ".join(
-            x
-            for x in (
-                note,
-                why if alk_part else "no ALK inhibitor with a positive call for the ALK part",
-            )
-            if x
-        )
+        note = _alk_part_note(note, alk_part, bool(on_target))
     basis = _basis([r for r in reasons if r.counted and r.call == call], call)
     reasons.sort(key=lambda r: (not r.counted, -_WORST[r.call], r.label))
     return DrugCall(
@@ -413,6 +374,73 @@ def _call_for(
         basis=basis,
         trace=tuple(steps),
     )
+
+
+def _finding_reasons(
+    drug: Drug,
+    counted: list[Finding],
+    entries: dict,
+    superseded: dict[str, set[str]],
+    on_target: list[Finding],
+    alk_part: str,
+    done: dict[str, DrugCall],
+    catalogue: Catalogue,
+) -> list[_Reason]:
+    """One reason per counted finding: a part superseded by its compound entry is shown but
+    not counted; a combination is judged on its ALK part for on-target findings."""
+    reasons: list[_Reason] = []
+    for f in counted:
+        e = entries[f.catalogue_id]
+        if e.kind != "compound" and f.alteration in superseded.get(drug.id, ()):
+            r = _reason_for(f, e, drug)
+            r.label += " (superseded by its compound entry)"
+            r.counted = False
+            reasons.append(r)
+        elif drug.components and f in on_target and drug.id not in e.drugs:
+            reasons.append(_part_reason(f, e, alk_part, done))
+        else:
+            reasons.append(_reason_for(f, e, drug, catalogue))
+    return reasons
+
+
+def _combine(
+    reasons: list[_Reason], any_counted: bool, drug: Drug, ctx: _Context, unstudied: str
+) -> tuple[str, str, bool, list[_Reason], bool]:
+    """The call and level the counted reasons give (the worst call wins; two stated calls are a
+    conflict); with no counted finding the treatment setting speaks, at population level.
+
+    Returns the call, level, conflict flag, the reasons combined and whether they are the
+    setting's only (setting reasons are appended to ``reasons``)."""
+    counted_r = [r for r in reasons if r.counted]
+    if counted_r and any(r.call != "unknown" for r in counted_r):
+        call = max((r.call for r in counted_r), key=_WORST.get)
+        stated = {r.call for r in counted_r} - {"unknown"}
+        conflicting = any(r.conflicting for r in counted_r) or len(stated) > 1
+        return call, _combined_level(call, counted_r), conflicting, counted_r, False
+    if any_counted:
+        return "unknown", "", False, counted_r, False
+    # no counted finding: beside a kinase-domain variant no source has studied, only at
+    # population level ("no data for ...")
+    setting_r = _setting_reasons(drug, ctx, unstudied)
+    reasons += setting_r
+    if not setting_r:
+        return "unknown", "", False, setting_r, True
+    call = max((r.call for r in setting_r), key=_WORST.get)
+    level = _combined_level(call, setting_r) or min(
+        (r.level for r in setting_r), key=LEVEL_RANK.get
+    )
+    return call, level, False, setting_r, True
+
+
+def _alk_part_note(note: str, alk_part: str, on_target: bool) -> str:
+    """The call's note with how a combination's ALK part was chosen."""
+    why = (
+        f"ALK part chosen from the on-target profile: {alk_part}"
+        if on_target
+        else f"ALK part: the current ALK inhibitor, {alk_part}, with the other inhibitor added"
+    )
+    part = why if alk_part else "no ALK inhibitor with a positive call for the ALK part"
+    return "; ".join(x for x in (note, part) if x)
 
 
 def _part_reason(f: Finding, e, alk_part: str, done: dict[str, DrugCall]) -> _Reason:
