@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from alkannot.io.results import result_from_dict
+from alkannot.models import SampleResult
 from alkannot.outdir import staged
 from alkannot.report.atomic import write_bytes, write_text
 from alkannot.report.firstscreen import (
@@ -219,46 +220,12 @@ def write_cohort(
     for message in duplicates:
         warn(message)
     results = sorted(((sample_jsons[i], read[i]) for i in chosen), key=lambda t: t[1].sample)
-    rows, cells, seen = [], {}, {}
     patient_of = {s: name for name, _, samples in patients or [] for s in samples}
-    for p, r in results:
-        seen[r.sample] = assessed(r)
-        blocks = drug_blocks(r.drugs)
-        first = blocks.next_options[0] if blocks.next_options else None
-        level = drug_level(first)["level"] if first else ""
-        cells[r.sample] = _cells(r)
-        rows.append(
-            {
-                "sample": r.sample,
-                "build": r.build,
-                "specimen_type": r.metadata.specimen_type or "",
-                "prior_therapy": ",".join(r.metadata.prior_therapy),
-                "mechanisms": ",".join(r.mechanisms) or "none",
-                "mechanism_labels": "; ".join(LABELS.get(m, m) for m in r.mechanisms)
-                or LABELS["none"],
-                "key_findings": "; ".join(f"{f.gene} {f.alteration}" for f in key_findings(r)),
-                "fusion_status": r.fusion_status,
-                "first_next_option": (first.drug + (f" ({level})" if level else ""))
-                if first
-                else "",
-                "next_options": ", ".join(d.drug for d in blocks.next_options),
-                "avoid": ", ".join(d.drug for d in blocks.avoid),
-                "report": relative_link(p.with_suffix(".html"), outdir),
-                "patient": patient_of.get(r.sample, ""),
-            }
-        )
+    rows = [_cohort_row(p, r, outdir, patient_of.get(r.sample, "")) for p, r in results]
+    cells = {r.sample: _cells(r) for _, r in results}
+    seen = {r.sample: assessed(r) for _, r in results}
     mech_rows = mechanism_rows([r for _, r in results], seen)
-    drug_counts: dict[str, dict[str, int]] = {}
-    for _, r in results:
-        for d in r.drugs:
-            drug_counts.setdefault(
-                d.drug, {c: 0 for c in ("sensitive", "reduced", "unknown", "resistant")}
-            )
-            drug_counts[d.drug][d.call] += 1
-    drug_rows = [
-        {"drug": d, **counts}
-        for d, counts in sorted(drug_counts.items(), key=lambda t: t[0].casefold())
-    ]
+    drug_rows = _drug_count_rows([r for _, r in results])
     paths = {
         "cohort_tsv": outdir / "cohort.tsv",
         "mechanisms_tsv": outdir / "mechanisms.tsv",
@@ -275,7 +242,16 @@ def write_cohort(
     page = _html(rows, mech_rows, drug_rows, cells, date, failed_rows, seen, versions, duplicates)
     if patients:
         page = page.replace(_ONCOPRINT_HEADING, _patients_html(patients, rows, outdir), 1)
-    # one set: staged and moved in together, so a killed run never mixes two runs' tables
+    tables = {"rows": rows, "mech_rows": mech_rows, "drug_rows": drug_rows, "failed": failed_rows}
+    _write_set(outdir, paths, tables, page)
+    return paths
+
+
+def _write_set(outdir: Path, paths: dict[str, Path], tables: dict[str, list], page: str) -> None:
+    """Write the overview's files as one set: staged and moved in together, so a killed run
+    never mixes two runs' tables."""
+    rows, mech_rows, drug_rows = tables["rows"], tables["mech_rows"], tables["drug_rows"]
+    failed_rows = tables["failed"]
     with staged(outdir) as stage:
         at = {kind: stage / p.name for kind, p in paths.items()}
         write_text(at["failed_tsv"], render(["sample", "error"], failed_rows))
@@ -293,7 +269,40 @@ def write_cohort(
             ),
         )
         write_text(at["index_html"], page)
-    return paths
+
+
+def _cohort_row(path: Path, r: SampleResult, outdir: Path, patient: str) -> dict[str, str]:
+    """One sample's row of ``cohort.tsv``: mechanisms, key findings, first next option."""
+    blocks = drug_blocks(r.drugs)
+    first = blocks.next_options[0] if blocks.next_options else None
+    level = drug_level(first)["level"] if first else ""
+    return {
+        "sample": r.sample,
+        "build": r.build,
+        "specimen_type": r.metadata.specimen_type or "",
+        "prior_therapy": ",".join(r.metadata.prior_therapy),
+        "mechanisms": ",".join(r.mechanisms) or "none",
+        "mechanism_labels": "; ".join(LABELS.get(m, m) for m in r.mechanisms) or LABELS["none"],
+        "key_findings": "; ".join(f"{f.gene} {f.alteration}" for f in key_findings(r)),
+        "fusion_status": r.fusion_status,
+        "first_next_option": (first.drug + (f" ({level})" if level else "")) if first else "",
+        "next_options": ", ".join(d.drug for d in blocks.next_options),
+        "avoid": ", ".join(d.drug for d in blocks.avoid),
+        "report": relative_link(path.with_suffix(".html"), outdir),
+        "patient": patient,
+    }
+
+
+def _drug_count_rows(results: list[SampleResult]) -> list[dict]:
+    """Per drug, how many samples got each call (drugs in case-insensitive name order)."""
+    counts: dict[str, dict[str, int]] = {}
+    for r in results:
+        for d in r.drugs:
+            counts.setdefault(
+                d.drug, dict.fromkeys(("sensitive", "reduced", "unknown", "resistant"), 0)
+            )
+            counts[d.drug][d.call] += 1
+    return [{"drug": d, **n} for d, n in sorted(counts.items(), key=lambda t: t[0].casefold())]
 
 
 COHORT_COLUMNS = (
