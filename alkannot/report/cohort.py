@@ -385,30 +385,15 @@ def _patients_html(patients, rows, outdir: Path) -> str:
 _ONCOPRINT_HEADING = '<h2 id="oncoprint-heading">Samples x mechanisms</h2>'
 
 
-def _html(
-    rows,
-    mech_rows,
-    drug_rows,
-    cells,
-    date=None,
-    failed_rows=(),
-    seen=None,
-    versions=None,
-    duplicates=(),
-) -> str:
-    from alkannot.report.html import _asset, report_date, script_and_hash
+def _e(text) -> str:
+    """Escaped for HTML, bidirectional controls made visible."""
+    return escape(neutralise_bidi(str(text)))
 
-    script, digest = script_and_hash()
 
-    def e(text) -> str:
-        return escape(neutralise_bidi(str(text)))
-
-    head = "".join(
-        f'<th scope="col" class="sample"><a href="{e(r["report"])}">{e(r["sample"])}</a></th>'
-        for r in rows
-    )
-    onco = _oncoprint_rows(rows, cells, seen or {}, e)
-    sample_rows = "".join(
+def _sample_rows(rows: list[dict]) -> str:
+    """The samples table's rows (one per sample, linking its report)."""
+    e = _e
+    return "".join(
         f'<tr><td><a href="{e(r["report"])}">{e(r["sample"])}</a></td><td class="v">{e(r["build"])}</td>'
         f"<td>{e(r['specimen_type'])}</td><td>{e(r['prior_therapy'])}</td><td>{e(r['mechanism_labels'])}</td>"
         f"<td>{e(r['key_findings'])}</td><td>{e(r['fusion_status'].replace('_', ' '))}</td>"
@@ -416,7 +401,12 @@ def _html(
         f"<td>{e(r['avoid'])}</td></tr>"
         for r in rows
     )
-    mech = "".join(
+
+
+def _mechanism_rows(mech_rows: list[dict]) -> str:
+    """The proportions table's rows: samples over those assessed, interval, published."""
+    e = _e
+    return "".join(
         f"<tr><td>{e(m['mechanism'])}</td><td class=v>{m['samples']} / {m['of']}"
         + (
             f" <span class=small>({m['not_assessed']} not assessed)</span>"
@@ -429,14 +419,23 @@ def _html(
         f"<td>{e(m['published'])}</td><td class=small>{e(m['published_source'])}</td></tr>"
         for m in mech_rows
     )
-    drugs = "".join(
-        f"<tr><td class=v>{e(d['drug'])}</td>"
+
+
+def _drug_rows(drug_rows: list[dict]) -> str:
+    """The drug-call counts table's rows."""
+    return "".join(
+        f"<tr><td class=v>{_e(d['drug'])}</td>"
         + "".join(
             f'<td class="v">{d[c]}</td>' for c in ("sensitive", "reduced", "unknown", "resistant")
         )
         + "</tr>"
         for d in drug_rows
     )
+
+
+def _failed_html(failed_rows, duplicates) -> str:
+    """The samples that could not be annotated, and those given more than once."""
+    e = _e
     failed = (
         "<h2>Samples that could not be annotated</h2>"
         "<table id=failed><thead><tr><th>Sample</th><th>Error</th></tr></thead><tbody>"
@@ -453,6 +452,31 @@ def _html(
             + "".join(f"<li>{e(d)}</li>" for d in duplicates)
             + "</ul>"
         )
+    return failed
+
+
+def _html(
+    rows,
+    mech_rows,
+    drug_rows,
+    cells,
+    date=None,
+    failed_rows=(),
+    seen=None,
+    versions=None,
+    duplicates=(),
+) -> str:
+    from alkannot.report.html import _asset, report_date, script_and_hash
+
+    script, digest = script_and_hash()
+    e = _e
+    head = "".join(
+        f'<th scope="col" class="sample"><a href="{e(r["report"])}">{e(r["sample"])}</a></th>'
+        for r in rows
+    )
+    onco = _oncoprint_rows(rows, cells, seen or {}, e)
+    sample_rows, mech, drugs = _sample_rows(rows), _mechanism_rows(mech_rows), _drug_rows(drug_rows)
+    failed = _failed_html(failed_rows, duplicates)
     sortable_heads = "".join(
         f'<th class="sortable" scope="col" aria-sort="none"><button type="button">{h}</button></th>'
         for h in (
