@@ -440,40 +440,8 @@ def _read(
         raise InputFormatError(
             f"sample name {dup!r} appears twice in #CHROM; rename one", path=path
         )
-    lengths = _contig_lengths(header_lines)
-    detected, evidence = detect_build(header_lines, lengths)
-    by_lines, line_evidence = detect_build(header_lines)
-    conflict = thin = ""
-    clash = contig_length_conflicts(lengths)
-    if clash:
-        conflict = f"its contig lengths name different builds ({'; '.join(clash)})"
-    elif detected and by_lines and by_lines != detected:
-        conflict = (
-            f"the header's {line_evidence!r} says {by_lines} but the {evidence} is {detected}"
-        )
-    if build:
-        build = normalise_build(build)
-        if detected and detected != build and evidence.startswith("length") and not clash:
-            raise BuildMismatchError(
-                f"--build {build} contradicts the header ({evidence} is "
-                f"{detected}); check the file or the option",
-                path=path,
-            )
-        if not (detected and evidence.startswith("length")):
-            thin = _check_forced_build(build, read_path, path)
-        evidence = "--build"
-        conflict = f"{conflict}; --build {build} was used" if conflict else ""
-    elif conflict:
-        raise BuildMismatchError(
-            f"the header contradicts itself: {conflict}; check the file's build, or pass --build "
-            "to say which it is",
-            path=path,
-        )
-    elif detected:
-        build = detected
-    else:
-        build, evidence = _build_from_bases(read_path, path)
-    warnings = [w for w in (warning, conflict, thin) if w]
+    build, evidence, build_warnings = _resolve_build(header_lines, build, read_path, path)
+    warnings = [w for w in (warning, *build_warnings) if w]
     if not samples:
         tumour, normal = "", None
         warnings.append("the VCF has no sample columns: VAF and depth are not available")
@@ -531,6 +499,56 @@ def _read(
     # htslib's own messages (e.g. "could not retrieve index file" for an unindexed VCF, which is
     # a supported case) are never passed on: real problems raised above.
     return data
+
+
+def _resolve_build(
+    header_lines: list[str], build: str | None, read_path: str, path: str
+) -> tuple[str, str, list[str]]:
+    """The build of a VCF and its evidence: ``--build`` checked against the header (and, without
+    contig lengths, against the REF bases), else the header's, else the REF bases'.
+
+    Returns the build, its evidence and the warnings to report (a self-contradicting header
+    overridden by ``--build``, thin REF-base evidence against it).
+
+    Raises
+    ------
+    BuildMismatchError
+        A header contradicting itself or ``--build``; no build to be told.
+    """
+    lengths = _contig_lengths(header_lines)
+    detected, evidence = detect_build(header_lines, lengths)
+    by_lines, line_evidence = detect_build(header_lines)
+    conflict = thin = ""
+    clash = contig_length_conflicts(lengths)
+    if clash:
+        conflict = f"its contig lengths name different builds ({'; '.join(clash)})"
+    elif detected and by_lines and by_lines != detected:
+        conflict = (
+            f"the header's {line_evidence!r} says {by_lines} but the {evidence} is {detected}"
+        )
+    if build:
+        build = normalise_build(build)
+        if detected and detected != build and evidence.startswith("length") and not clash:
+            raise BuildMismatchError(
+                f"--build {build} contradicts the header ({evidence} is "
+                f"{detected}); check the file or the option",
+                path=path,
+            )
+        if not (detected and evidence.startswith("length")):
+            thin = _check_forced_build(build, read_path, path)
+        evidence = "--build"
+        conflict = f"{conflict}; --build {build} was used" if conflict else ""
+    elif conflict:
+        raise BuildMismatchError(
+            f"the header contradicts itself: {conflict}; check the file's build, or pass --build "
+            "to say which it is",
+            path=path,
+        )
+    elif detected:
+        build = detected
+    else:
+        build, evidence = _build_from_bases(read_path, path)
+    return build, evidence, [w for w in (conflict, thin) if w]
 
 
 def _known_position_records(read_path: str):
