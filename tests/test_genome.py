@@ -228,3 +228,14 @@ def test_a_forced_build_is_checked_against_the_ref_bases(tmp_path):
     r = annotate_sample(str(p), build="GRCh38")
     assert not any("REF bases at known positions" in w for w in r.warnings)
     assert "G1202R" in [f.alteration for f in r.findings]
+    # without the G1202R record no known base is left; the records in GRCh38's target genes
+    # (ALK chr2:29227029 and 29320819, EGFR chr7:55037646 and 55063264, genes.tsv) and none in
+    # GRCh37's still say the build may be wrong
+    q = tmp_path / "q.vcf"
+    q.write_text("".join(x for x in p.read_text().splitlines(True) if "\t29220747\t" not in x))
+    r = annotate_sample(str(q), build="GRCh37")
+    assert any(
+        "no record lies in the target genes in GRCh37 coordinates while 4 do in GRCh38's" in w
+        for w in r.warnings
+    )
+    assert not any("target genes" in w for w in annotate_sample(str(q), build="GRCh38").warnings)

@@ -552,10 +552,14 @@ def _resolve_build(
 
 
 def _known_position_records(read_path: str):
-    """``(contig, pos, ref)`` of the records on contigs where the bundle knows bases."""
+    """``(contig, pos, ref)`` of the records on contigs where the bundle knows bases or genes."""
+    from alkannot.genome.models import gene_spans
     from alkannot.genome.refbases import known_bases
 
     wanted = {c for b in ("GRCh37", "GRCh38") for c, _ in known_bases(b)}
+    wanted |= {
+        g.chrom.removeprefix("chr") for b in ("GRCh37", "GRCh38") for g in gene_spans(b).values()
+    }
     opener = gzip.open if _is_gzip(read_path) else open
     with opener(read_path, "rt", encoding="utf-8", errors="replace") as fh:
         for line in fh:
@@ -591,7 +595,25 @@ def _check_forced_build(build: str, read_path: str, path: str) -> str:
             f"{other} ({tallies[other][0]}) and none with {build}: too few to decide; check "
             "the file's build (a variant at the other build's coordinates is not read)"
         )
+    in_genes = {b: _records_in_genes(records, b) for b in (build, other)}
+    if not in_genes[build] and in_genes[other]:
+        return (
+            f"--build {build} was used, but no record lies in the target genes in {build} "
+            f"coordinates while {in_genes[other]} do in {other}'s: check the file's build (a "
+            "result without findings may only mean the variants were looked for elsewhere)"
+        )
     return ""
+
+
+def _records_in_genes(records: list[tuple[str, int, str]], build: str) -> int:
+    """How many ``(contig, pos, ref)`` records lie in the bundled target genes of ``build``."""
+    from alkannot.genome.models import gene_spans
+
+    spans = [(g.chrom.removeprefix("chr"), g.start, g.end) for g in gene_spans(build).values()]
+    return sum(
+        any(c == chrom.removeprefix("chr") and s <= pos <= e for c, s, e in spans)
+        for chrom, pos, _ in records
+    )
 
 
 def _build_from_bases(read_path: str, path: str) -> tuple[str, str]:
