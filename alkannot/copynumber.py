@@ -108,75 +108,81 @@ def gene_copy_numbers(
                 )
             )
             continue
-        if span is None:
-            continue
-        overlaps = [
-            (s, min(s.end, span.end) - max(s.start, span.start) + 1)
-            for s in cnv.segments
-            if s.chrom == span.chrom and s.start <= span.end and s.end >= span.start
-        ]
-        if not overlaps:
+        if span is not None:
             out.append(
-                GeneCopyNumber(
-                    gene,
-                    chrom,
-                    start,
-                    end,
-                    "not_assessed",
-                    thresholds=th,
-                    note="no segment covers the gene",
-                )
+                _from_segments(
+                    cnv,
+                    span,
+                    purity,
+                    ploidy_used,
+                    thresholds,
+                    amplification_folds,
+                    th,
+                    focal_max_bp,
+                )  # fmt: skip
             )
-            continue
-        total = sum(w for _, w in overlaps)
-        absolute = [(s.copy_number, w) for s, w in overlaps if s.copy_number is not None]
-        if cnv.value_kind == "absolute" and absolute:
-            cn = sum(v * w for v, w in absolute) / sum(w for _, w in absolute)
-            fold = cn / ploidy_used
-            log2 = math.log2(fold) if fold > 0 else None
-            method = "absolute copy number"
-        else:
-            log2 = sum(s.log2 * w for s, w in overlaps if s.log2 is not None) / total
-            ratio = 2**log2
-            fold = (ratio - (1 - purity)) / purity if purity else ratio
-            fold = max(fold, 0.0)
-            cn = fold * ploidy_used
-            method = "log2 ratio" + (f", purity {purity:g}" if purity else "")
-        note = f"{len(overlaps)} segment(s) over {total} bp of {end - start + 1} bp"
-        seg_bp = max(s.end - s.start + 1 for s, _ in overlaps)
-        gene_th = _gene_thresholds(thresholds, amplification_folds, gene)
-        th_gene = dict(th, amplification_fold=round(gene_th.amplification_fold, 4))
-        chrom_fold = chromosome_level(
-            cnv.segments, chrom, cnv.value_kind == "absolute" and bool(absolute), purity,
-            ploidy_used,
-        )  # fmt: skip
-        call, level_note = _level_call(
-            gene_th.call(fold), fold, seg_bp, chrom_fold, gene, gene_th, focal_max_bp
-        )
-        note += level_note
-        if call == "gain" and fold >= thresholds.amplification_fold:
-            note += (
-                f"; high-level gain below the {gene} amplification threshold "
-                f"({gene_th.amplification_fold:g}-fold)"
-            )
-        out.append(
-            GeneCopyNumber(
-                gene,
-                chrom,
-                start,
-                end,
-                call,
-                copy_number=cn,
-                log2=log2,
-                fold_change=fold,
-                n_segments=len(overlaps),
-                method=method,
-                thresholds=th_gene,
-                note=note,
-                segment_bp=seg_bp,
-            )
-        )
     return out
+
+
+def _from_segments(
+    cnv,
+    span,
+    purity: float | None,
+    ploidy_used: float,
+    thresholds: CnThresholds,
+    amplification_folds: dict[str, float] | None,
+    th: dict,
+    focal_max_bp: int | None,
+) -> GeneCopyNumber:
+    """One gene called from the segments over its span (length-weighted), at its level."""
+    gene, chrom, start, end = span.gene, span.chrom, span.start, span.end
+    overlaps = [
+        (s, min(s.end, end) - max(s.start, start) + 1)
+        for s in cnv.segments
+        if s.chrom == chrom and s.start <= end and s.end >= start
+    ]
+    if not overlaps:
+        return GeneCopyNumber(
+            gene, chrom, start, end, "not_assessed", thresholds=th,
+            note="no segment covers the gene",
+        )  # fmt: skip
+    total = sum(w for _, w in overlaps)
+    absolute = [(s.copy_number, w) for s, w in overlaps if s.copy_number is not None]
+    use_absolute = cnv.value_kind == "absolute" and bool(absolute)
+    cn, fold, log2, method = _overlap_fold(overlaps, absolute, use_absolute, purity, ploidy_used)
+    note = f"{len(overlaps)} segment(s) over {total} bp of {end - start + 1} bp"
+    seg_bp = max(s.end - s.start + 1 for s, _ in overlaps)
+    gene_th = _gene_thresholds(thresholds, amplification_folds, gene)
+    th_gene = dict(th, amplification_fold=round(gene_th.amplification_fold, 4))
+    chrom_fold = chromosome_level(cnv.segments, chrom, use_absolute, purity, ploidy_used)
+    call, level_note = _level_call(
+        gene_th.call(fold), fold, seg_bp, chrom_fold, gene, gene_th, focal_max_bp
+    )
+    note += level_note
+    if call == "gain" and fold >= thresholds.amplification_fold:
+        note += (
+            f"; high-level gain below the {gene} amplification threshold "
+            f"({gene_th.amplification_fold:g}-fold)"
+        )
+    return GeneCopyNumber(
+        gene, chrom, start, end, call, copy_number=cn, log2=log2, fold_change=fold,
+        n_segments=len(overlaps), method=method, thresholds=th_gene, note=note,
+        segment_bp=seg_bp,
+    )  # fmt: skip
+
+
+def _overlap_fold(overlaps, absolute, use_absolute: bool, purity, ploidy_used: float):
+    """Copy number, fold change, log2 and method from the overlapping segments: absolute copy
+    numbers when the file has them, else the log2 ratio, purity-adjusted when purity is given."""
+    if use_absolute:
+        cn = sum(v * w for v, w in absolute) / sum(w for _, w in absolute)
+        fold = cn / ploidy_used
+        return cn, fold, math.log2(fold) if fold > 0 else None, "absolute copy number"
+    total = sum(w for _, w in overlaps)
+    log2 = sum(s.log2 * w for s, w in overlaps if s.log2 is not None) / total
+    ratio = 2**log2
+    fold = max((ratio - (1 - purity)) / purity if purity else ratio, 0.0)
+    return fold * ploidy_used, fold, log2, "log2 ratio" + (f", purity {purity:g}" if purity else "")
 
 
 def _fold_of(s, absolute: bool, purity: float | None, ploidy: float) -> float | None:
