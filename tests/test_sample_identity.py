@@ -195,6 +195,23 @@ def test_one_vcf_in_two_rows_is_refused(tmp_path):
         read_samplesheet(sheet)
 
 
+def test_one_bam_in_two_rows_is_refused(tmp_path):
+    # the same reads under two sample ids: one tumour reported twice (a BAM-only sheet, too)
+    bam = _g1202r_bam(tmp_path / "t.bam", "P01_T")
+    p02 = tmp_path / "p02.vcf.gz"
+    p02.write_bytes(P02.read_bytes())
+    for column, rows in (
+        ("bam", f"A\t{P01}\t{bam}\nB\t{p02}\t{bam}\n"),
+        ("rna_bam", f"A\t{P01}\t{bam}\nB\t{p02}\t{bam}\n"),
+    ):
+        sheet = _sheet(tmp_path, f"sample\tvcf\t{column}\n{rows}")
+        with pytest.raises(ConfigError, match=rf"row 3, column {column} .*also the {column}"):
+            read_samplesheet(sheet)
+    sheet = _sheet(tmp_path, f"sample\tvcf\tbam\nA\t\t{bam}\nB\t\t{bam}\n")
+    with pytest.raises(ConfigError, match="each row needs its own re-biopsy BAM"):
+        read_samplesheet(sheet)
+
+
 def test_sample_ids_differing_only_in_case_are_refused(tmp_path):
     sheet = _sheet(tmp_path, f"sample\tvcf\nP01\t{P01}\np01\t{P02}\n")
     with pytest.raises(ConfigError, match=r"rows 2 and 3, as 'P01'"):

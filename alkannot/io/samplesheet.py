@@ -253,20 +253,22 @@ def _sample_id(row: _Row, seen: dict[str, tuple[str, int]]) -> str:
     return sample
 
 
-def _one_row_per_vcf(row: _Row, values: dict, vcfs: dict[str, tuple[str, int]]) -> None:
-    """A re-biopsy VCF belongs to one sample: two rows sharing it would report one tumour twice
-    under two names (a baseline VCF may serve several re-biopsies of one patient)."""
-    if not values.get("vcf"):
-        return
-    key = str(Path(values["vcf"]).resolve())
-    if key in vcfs:
-        other, n = vcfs[key]
-        raise row.error(
-            f"the vcf of sample {values['sample']!r} is also the vcf of sample {other!r} "
-            f"(row {n}); each row needs its own re-biopsy VCF",
-            "vcf",
-        )
-    vcfs[key] = (values["sample"], row.n)
+def _one_row_per_vcf(row: _Row, values: dict, vcfs: dict[tuple[str, str], tuple[str, int]]) -> None:
+    """A re-biopsy's VCF, BAM and RNA BAM belong to one sample: two rows sharing one would report
+    one tumour twice under two names (a baseline file may serve several re-biopsies of one
+    patient)."""
+    for col, what in (("vcf", "re-biopsy VCF"), ("bam", "re-biopsy BAM"), ("rna_bam", "RNA BAM")):
+        if not values.get(col):
+            continue
+        key = (col, str(Path(values[col]).resolve()))
+        if key in vcfs:
+            other, n = vcfs[key]
+            raise row.error(
+                f"the {col} of sample {values['sample']!r} is also the {col} of sample "
+                f"{other!r} (row {n}); each row needs its own {what}",
+                col,
+            )
+        vcfs[key] = (values["sample"], row.n)
 
 
 def _files(row: _Row, base: Path, check_files: bool) -> dict[str, str | None]:
