@@ -116,6 +116,12 @@ def check_bam_sample(bam_sample: str, vcf_sample: str, vcf_normal: str, path: st
     )
 
 
+def _same_file(a: str | None, b: str | None) -> bool:
+    """One file under two names (or a link to it). Equal content is not the same sample: two
+    samples without calls can give byte-identical files."""
+    return bool(a and b) and os.path.realpath(str(a)) == os.path.realpath(str(b))
+
+
 def check_more_reads(
     rna_sample: str,
     baseline_sample: str,
@@ -144,11 +150,7 @@ def check_more_reads(
         the normal, of another sample than the baseline's, or the re-biopsy's BAM itself.
     """
     base_path, rna_path = paths.get("baseline_bam"), paths.get("rna_bam")
-    if (
-        base_path
-        and paths.get("bam")
-        and os.path.realpath(base_path) == os.path.realpath(str(paths["bam"]))
-    ):
+    if _same_file(base_path, paths.get("bam")):
         raise SampleMismatchError(
             "--baseline-bam is the re-biopsy's --bam: give the pre-treatment sample's reads",
             path=base_path,
@@ -175,12 +177,6 @@ def check_more_reads(
             f"{baseline_name}: give the pre-treatment sample's reads",
             path=base_path,
         )
-
-
-def _same_file(a: str | None, b: str | None) -> bool:
-    """One file under two names (or a link to it). Equal content is not the same sample: two
-    samples without calls can give byte-identical files."""
-    return bool(a and b) and os.path.realpath(str(a)) == os.path.realpath(str(b))
 
 
 def check_baseline_sample(

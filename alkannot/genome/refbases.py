@@ -60,7 +60,11 @@ def build_from_bases(records: Iterable[tuple[str, int, str]]) -> tuple[str | Non
     disagrees and either the other build has a disagreement while this one has a match, or at
     least :data:`MIN_MATCHING_BASES` bases agree.
     """
-    tallies = base_tallies(records)
+    return build_from_tallies(base_tallies(records))
+
+
+def build_from_tallies(tallies: dict[str, list[int]]) -> tuple[str | None, str]:
+    """:func:`build_from_bases` from the :func:`base_tallies` already counted."""
     for b in BUILDS:
         other = next(x for x in BUILDS if x != b)
         match, miss = tallies[b]

@@ -577,17 +577,17 @@ def _check_forced_build(build: str, read_path: str, path: str) -> str:
     names the other one stops the run; thinner evidence for the other build (REF bases agreeing
     with it at known positions and none with the chosen one) is returned as a warning.
     """
-    from alkannot.genome.refbases import base_tallies, build_from_bases
+    from alkannot.genome.refbases import base_tallies, build_from_tallies
 
     records = list(_known_position_records(read_path))
-    named, evidence = build_from_bases(records)
+    tallies = base_tallies(records)  # counted once: for the decision and for the warning
+    named, evidence = build_from_tallies(tallies)
     if named and named != build:
         raise BuildMismatchError(
             f"--build {build} contradicts the REF bases ({evidence}); check the file's build or "
             "the option",
             path=path,
         )
-    tallies = base_tallies(records)
     other = next(b for b in tallies if b != build)
     if named is None and tallies[other][0] and not tallies[other][1] and not tallies[build][0]:
         return (
