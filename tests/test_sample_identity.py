@@ -28,7 +28,7 @@ from alkannot.errors import (
 from alkannot.io.samplesheet import read_samplesheet
 from alkannot.io.vcf import read_vcf
 from alkannot.sample_identity import names_agree
-from tests.reads_helpers import BamBuilder, mutate, ref
+from tests.reads_helpers import BamBuilder, ref
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "resources" / "examples" / "GRCh38"
@@ -120,13 +120,9 @@ def test_sheet_rows_state_the_mapping_in_vcf_sample(tmp_path):
 
 def _g1202r_bam(path: Path, sample: str) -> str:
     """30 G1202R fragments of 100 over ALK codon 1202 whose read group names ``sample``."""
-    b = BamBuilder(sample=sample)
-    s = 29220720
-    r = ref(s, s + 59)
-    g1202r = mutate(r, s, {29220747: "T"})  # chr2:29220747 C>T, G1202R in P01's VCF
-    for i in range(100):
-        b.read(f"r{i}", s, g1202r if i < 30 else r)
-    return str(b.write(path))
+    from tests.test_reads_cli import _g1202r_bam as g1202r_reads
+
+    return str(g1202r_reads(path, alt=30, total=100, sample=sample))
 
 
 def test_bam_of_another_sample_is_refused_unless_stated(tmp_path):
